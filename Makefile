@@ -1,0 +1,61 @@
+# Two commands set everything up on a fresh machine:
+#   make site   – virtualenv, pinned dependencies, build site/
+#   make test   – everything the tests need (Chromium, poppler, CJK fonts, npm tools), then pytest
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages the tests drive: the browser, PDF tools, a CJK font, Java for vnu, node for axe/vnu.
+DEB_TOOLS := chromium poppler-utils fonts-noto-cjk default-jre-headless nodejs npm zbar-tools
+
+.PHONY: site test check serve posters bench clean system-deps node-deps
+
+site: $(VENV)/.runtime
+	$(PY) build.py
+
+check: $(VENV)/.runtime
+	$(PY) build.py check
+
+serve: $(VENV)/.runtime
+	$(PY) build.py serve
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==24.3.1
+
+$(VENV)/.runtime: requirements.txt $(VENV)/bin/python
+	$(PY) -m pip install --quiet --no-deps -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements-test.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet --no-deps -r requirements-test.txt
+	touch $@
+
+# Install only what is missing, so a prepared machine does no network work.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing="$$missing fonts-noto-cjk"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-deps: node_modules/.installed
+
+test: $(VENV)/.test system-deps node-deps
+	$(PY) -m pytest
+
+bench: $(VENV)/.test
+	$(PY) bench/national.py --regions 200
+
+clean:
+	rm -rf site site.new-* site.old-* .pytest_cache

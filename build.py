@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Build the community-certificate list site from content/lists/.
+
+    python build.py            build site/ (load → validate → resolve → render → index → publish)
+    python build.py check      validate content only; print every problem; exit 1 if any
+    python build.py serve      preview on 127.0.0.1, rebuilding when content or templates change
+
+The build reads every file before writing anything, renders into a fresh
+folder, and swaps it in for site/ only when every stage has passed: a failed
+build leaves the published site/ exactly as it was.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen.cascade import resolve
+from sitegen.index import IndexFailed, index
+from sitegen.load import load
+from sitegen.pages import all_pages
+from sitegen.problems import ContentError
+from sitegen.publish import discard, fresh_dir, publish
+from sitegen.render import render
+from sitegen.validate import validate
+
+ROOT = Path(__file__).resolve().parent
+CONTENT = ROOT / "content"
+SITE = ROOT / "site"
+
+
+@dataclass
+class BuildResult:
+    pages: int = 0
+    files: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class Stopwatch:
+    def __init__(self, result: BuildResult):
+        self.result, self.last = result, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.result.seconds[stage] = round(now - self.last, 3)
+        self.last = now
+
+
+def check(content: Path = CONTENT, root: Path = ROOT):
+    """Stages 1–3 only: everything a build checks before it writes a byte."""
+    return resolve(validate(load(content, root)))
+
+
+def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_index: bool = True) -> BuildResult:
+    result = BuildResult()
+    clock = Stopwatch(result)
+    loaded = load(content, root)  # 1. load every file
+    clock.lap("load")
+    valid = validate(loaded)  # 2. validate all of it (raises ContentError with every problem)
+    clock.lap("validate")
+    resolved = resolve(valid)  # 3. resolve national → province → city inheritance
+    clock.lap("resolve")
+    out = fresh_dir(site)
+    try:
+        pages = all_pages(resolved)
+        files = render(pages, out, valid.site)  # 4. render into a fresh folder
+        clock.lap("render")
+        if search_index:
+            index(out)  # 5. index with Pagefind
+        clock.lap("index")
+    except BaseException:
+        discard(out)
+        raise
+    publish(out, site)  # 6. swap it in for site/
+    clock.lap("publish")
+    result.pages, result.files = len(pages), len(files)
+    return result
+
+
+def serve(port: int) -> None:
+    from sitegen.serve import serve_and_watch
+
+    serve_and_watch(lambda: build(), SITE, [CONTENT, ROOT / "templates", ROOT / "sitegen"], port)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("build", help="build site/ (default)")
+    sub.add_parser("check", help="validate content/lists/ and report every problem")
+    p_serve = sub.add_parser("serve", help="preview on 127.0.0.1 and rebuild on change")
+    p_serve.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            resolved = check()
+            rows = sum(len(lst.rows) for lst in resolved.content.lists)
+            print(f"内容检查通过：{len(resolved.content.lists)} 份清单，{rows} 行 (content OK)")
+            return 0
+        if args.command == "serve":
+            serve(args.port)
+            return 0
+        result = build()
+    except ContentError as err:
+        print(err.report(), file=sys.stderr)
+        return 1
+    except IndexFailed as err:
+        print(err, file=sys.stderr)
+        print("网站未更新 (site/ left unchanged)", file=sys.stderr)
+        return 1
+    stages = " ".join(f"{k} {v:.2f}s" for k, v in result.seconds.items())
+    print(f"已生成 site/：{result.pages} 个页面，{result.files} 个文件 ({stages})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Stage 3, resolve: which rows apply in each region (national → province →
+city → county), like Eleventy's data cascade — the nearest wins.
+
+For each region and certificate the row comes from the nearest region, walking
+up from the region itself, that published one. A region's own rows keep their
+published order; rows it inherits follow, in the ancestor's order. Every entry
+records the region it was inherited from (None when it is the region's own).
+"""
+from __future__ import annotations
+
+from .model import (
+    KINDS,
+    Content,
+    Entry,
+    Hotline,
+    PublishedList,
+    Region,
+    RegionView,
+    Resolved,
+)
+
+
+def ancestors(region: Region, by_id: dict[str, Region]) -> tuple[Region, ...]:
+    """Parents of a region, the national level first."""
+    chain = []
+    seen = {region.id}
+    parent = region.parent
+    while parent is not None:
+        if parent in seen:  # validation rejects cycles; never loop here
+            raise ValueError(f"region cycle at {parent}")
+        seen.add(parent)
+        chain.append(by_id[parent])
+        parent = by_id[parent].parent
+    return tuple(reversed(chain))
+
+
+def lookup_order(region: Region, by_id: dict[str, Region]) -> tuple[Region, ...]:
+    """Where to look for a region's rows, nearest first: itself, parent, … 全国."""
+    return (region,) + tuple(reversed(ancestors(region, by_id)))
+
+
+def resolve(content: Content) -> Resolved:
+    by_id = {r.id: r for r in content.regions}
+    certs = {c.id: c for c in content.certificates}
+    lists_of: dict[str, list[PublishedList]] = {}
+    for lst in content.lists:
+        lists_of.setdefault(lst.region, []).append(lst)
+
+    views = []
+    for region in content.regions:
+        chosen: dict[str, Entry] = {}
+        for source_region in lookup_order(region, by_id):
+            for kind in KINDS:
+                for lst in lists_of.get(source_region.id, []):
+                    if lst.kind != kind:
+                        continue
+                    for row in lst.rows:
+                        if row.id in chosen:
+                            continue  # a nearer region already published this certificate
+                        inherited = None if source_region is region else source_region
+                        chosen[row.id] = Entry(region, certs[row.id], row, lst, inherited)
+        entries = tuple(e for kind in KINDS for e in chosen.values() if e.kind == kind)
+        hotline, fallback = _hotline(region, by_id, content.site["national_hotline"])
+        views.append(
+            RegionView(
+                region=region,
+                ancestors=ancestors(region, by_id),
+                children=tuple(r for r in content.regions if r.parent == region.id),
+                entries=entries,
+                own_lists=tuple(lists_of.get(region.id, [])),
+                hotline=hotline,
+                hotline_is_fallback=fallback,
+            )
+        )
+
+    by_certificate: dict[str, list[Entry]] = {}
+    for view in views:
+        for entry in view.entries:
+            by_certificate.setdefault(entry.certificate.id, []).append(entry)
+    return Resolved(content, tuple(views), {k: tuple(v) for k, v in by_certificate.items()})
+
+
+def _hotline(region: Region, by_id: dict[str, Region], national: Hotline) -> tuple[Hotline, bool]:
+    """The nearest published reporting hotline, or the national 12345 line
+    (flagged as a fallback so pages can say the region published none)."""
+    for r in lookup_order(region, by_id):
+        if r.hotline is not None:
+            return r.hotline, False
+    return national, True

@@ -1,0 +1,201 @@
+"""What a region, a published list and a row are.
+
+Plain frozen dataclasses: the loader builds them from ``content/lists/`` once
+the YAML has passed validation; every later stage only reads them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+NOT_ISSUED = "不予出具"
+RETAINED = "保留"
+KINDS = (NOT_ISSUED, RETAINED)
+
+# What a resident reads as the one-line answer, by list kind.
+ANSWER = {NOT_ISSUED: "社区不予出具", RETAINED: "社区依法出具"}
+# The CSS modifier for that answer (templates pick colour by class, not logic).
+STATUS_CLASS = {NOT_ISSUED: "not-issued", RETAINED: "retained"}
+# Long names of the two lists, as the documents call them.
+LIST_NAME = {
+    NOT_ISSUED: "不予出具证明事项清单",
+    RETAINED: "保留（依法出具）证明事项清单",
+}
+
+LEVELS = ("全国", "省级", "市级", "县级")
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in a content file, for error messages and 'where it came from'."""
+
+    path: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Hotline:
+    number: str
+    label: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: str  # short name, e.g. 攀枝花市
+    full_name: str  # e.g. 四川省攀枝花市 (the search filter value)
+    level: str  # one of LEVELS
+    parent: str | None
+    hotline: Hotline | None
+    note: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """One certificate, the same across regions (its id is its URL)."""
+
+    id: str
+    name: str
+    also_called: tuple[str, ...]  # what residents and clerks call it
+    keywords: tuple[str, ...]  # lost documents, purposes: what leads here
+    where: Where
+
+
+@dataclass(frozen=True)
+class Source:
+    """The document a list was published in (or carried by)."""
+
+    file: str  # name in ../shared/sources/
+    title: str
+    issuer: str
+    doc_number: str
+    date: str
+    part: str  # 附件1 …
+    note: str
+
+
+@dataclass(frozen=True)
+class Exception_:
+    text: str  # verbatim from the route, e.g. 不动产登记情况、公证办理情况除外
+    see: tuple[str, ...]  # ids of retained rows in the same region
+
+
+@dataclass(frozen=True)
+class Row:
+    """One certificate in one published list, as published."""
+
+    id: str
+    number: int  # 序号 in the list (display only; never in a URL)
+    name: str  # verbatim, brackets included
+    covers: tuple[str, ...]  # other names the row covers (brackets, 备注)
+    former_names: tuple[str, ...]  # older names this row replaces (重庆 备注)
+    note: str  # 备注, verbatim
+    # not-issued rows
+    route: str  # 办事途径, verbatim
+    offices: tuple[str, ...]
+    documents: tuple[str, ...]
+    exceptions: tuple[Exception_, ...]
+    # retained rows
+    category: str  # 证明类别
+    requested_by: str  # 用证单位 / 要求提供证明单位
+    issued_by: str  # 开具单位
+    matters: str  # 涉及办事事项名称
+    purpose: str  # 证明用途
+    clauses: tuple[str, ...]  # 依据, item by item
+    method: str  # 证明方式
+    limits: str  # the limit a resident must know, verbatim from note/purpose
+    where: Where
+
+    @property
+    def short_name(self) -> str:
+        for bracket in ("（", "("):
+            if bracket in self.name and not self.name.startswith(bracket):
+                return self.name.split(bracket, 1)[0]
+        return self.name
+
+
+@dataclass(frozen=True)
+class PublishedList:
+    id: str  # file path below content/lists without .yaml: chongqing/buyu-chuju
+    region: str
+    kind: str  # NOT_ISSUED or RETAINED
+    title: str
+    batch: str
+    issuer: str
+    doc_number: str
+    date: str
+    basis: tuple[str, ...]  # 文号 of the documents the list rests on
+    columns: dict[str, str]  # column labels as the region published them
+    source: Source
+    rows: tuple[Row, ...]
+    where: Where
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything loaded and validated: the input of the resolve stage."""
+
+    site: dict
+    regions: tuple[Region, ...]
+    certificates: tuple[Certificate, ...]
+    lists: tuple[PublishedList, ...]
+
+
+# ---- resolved (the cascade's output) ----
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A certificate as it applies in a region: the page /{region}/{cert}/."""
+
+    region: Region
+    certificate: Certificate
+    row: Row
+    list: PublishedList
+    inherited_from: Region | None  # None: the region published this row itself
+
+    @property
+    def kind(self) -> str:
+        return self.list.kind
+
+
+@dataclass(frozen=True)
+class RegionView:
+    region: Region
+    ancestors: tuple[Region, ...]  # nearest last: 全国, 四川省
+    children: tuple[Region, ...]
+    entries: tuple[Entry, ...]  # not-issued first, then retained, each in list order
+    own_lists: tuple[PublishedList, ...]
+    hotline: Hotline
+    hotline_is_fallback: bool
+
+    def of_kind(self, kind: str) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.kind == kind)
+
+    @property
+    def inherits_all(self) -> bool:
+        return not self.own_lists
+
+
+@dataclass(frozen=True)
+class Resolved:
+    content: Content
+    views: tuple[RegionView, ...]  # in regions.yaml order
+    by_certificate: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+
+    def view(self, region_id: str) -> RegionView:
+        for v in self.views:
+            if v.region.id == region_id:
+                return v
+        raise KeyError(region_id)
+
+    def entry(self, region_id: str, cert_id: str) -> Entry:
+        for e in self.view(region_id).entries:
+            if e.certificate.id == cert_id:
+                return e
+        raise KeyError((region_id, cert_id))

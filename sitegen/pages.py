@@ -1,0 +1,527 @@
+"""What each page shows, decided here so templates only display.
+
+Each ``*_page`` function turns resolved data into a typed context: plain
+dataclasses with ready-made links (relative to the page, so the site works
+under any base path and from file://), texts and CSS modifier classes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import urls
+from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, STATUS_CLASS, Entry, Hotline, PublishedList, RegionView, Resolved
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    text: str
+    note: str = ""  # a few words shown after the link
+    status: str = ""  # CSS modifier: not-issued / retained
+    status_text: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a list comes from, as a resident would show it to a clerk."""
+
+    list_title: str
+    issuer: str
+    doc_number: str
+    date: str
+    basis: tuple[str, ...]
+    source_title: str
+    source_issuer: str
+    source_doc_number: str
+    source_date: str
+    source_part: str
+    source_note: str
+
+
+@dataclass(frozen=True)
+class HotlineView:
+    number: str
+    label: str
+    tel: str
+    when: str
+    fallback_note: str  # non-empty when the region published no hotline
+    region_note: str
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # relative to the site root, e.g. chongqing/qinshu-guanxi/
+    root: str  # prefix from this page back to the site root: "../../"
+    title: str
+    description: str
+    canonical: str
+    template: str
+    breadcrumbs: tuple[Link, ...] = ()
+    body: object = None
+    pagefind: bool = False  # index this page for search
+    filters: dict = field(default_factory=dict)  # pagefind filters
+    meta: dict = field(default_factory=dict)  # pagefind meta
+
+
+@dataclass(frozen=True)
+class ExceptionView:
+    text: str
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class ItemBody:
+    region_name: str
+    region_full_name: str
+    name: str  # as published
+    short_name: str
+    status: str  # CSS modifier
+    answer: str  # 社区不予出具 / 社区依法出具
+    limits: str
+    kind: str
+    inherited_note: str
+    offices: tuple[str, ...]
+    route: str
+    documents: tuple[str, ...]
+    exceptions: tuple[ExceptionView, ...]
+    retained_facts: tuple[tuple[str, str], ...]  # (column label, value) for retained rows
+    clauses: tuple[str, ...]
+    note: str
+    note_label: str
+    citation: Citation
+    hotline: HotlineView
+    other_names: tuple[str, ...]
+    former_names: tuple[str, ...]
+    other_regions: tuple[Link, ...]
+    compare: Link
+    region_link: Link
+    search_terms: str  # hidden text for the search index: residents' words
+
+
+@dataclass(frozen=True)
+class ListSection:
+    kind: str
+    heading: str
+    status: str
+    rows: tuple[Link, ...]
+    citation: Citation | None
+    inherited_note: str
+    empty_note: str
+
+
+@dataclass(frozen=True)
+class RegionBody:
+    name: str
+    full_name: str
+    note: str
+    inherits_note: str
+    sections: tuple[ListSection, ...]
+    hotline: HotlineView
+    parent: Link | None
+    children: tuple[Link, ...]
+    search: Link
+    index_az: Link
+    hotline_page: Link
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    region: Link
+    status: str
+    answer: str
+    route: str  # route, or purpose for retained rows
+    name: str
+    differs: bool
+    inherited_note: str
+
+
+@dataclass(frozen=True)
+class CertificateBody:
+    name: str
+    other_names: tuple[str, ...]
+    rows: tuple[CompareRow, ...]
+    differs_note: str
+
+
+@dataclass(frozen=True)
+class HomeBody:
+    intro: str
+    regions: tuple[Link, ...]
+    national: tuple[Link, ...]
+    search: Link
+    national_hotline: HotlineView
+
+
+@dataclass(frozen=True)
+class SearchBody:
+    regions: tuple[Link, ...]  # region full names → A–Z index, for the no-JS fallback
+    region_filters: tuple[tuple[str, str], ...]  # (id, full_name)
+
+
+@dataclass(frozen=True)
+class IndexBody:
+    """The A–Z list of a region's certificates with every other name: the way
+    to every page without JavaScript."""
+
+    region_name: str
+    groups: tuple[tuple[str, tuple[Link, ...]], ...]
+    search: Link
+
+
+@dataclass(frozen=True)
+class HotlinePageBody:
+    region_name: str
+    hotline: HotlineView
+    not_issued: tuple[Link, ...]
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def root_of(url: str) -> str:
+    return "../" * url.split("?", 1)[0].count("/")
+
+
+def href(from_url: str, to_url: str) -> str:
+    return root_of(from_url) + to_url
+
+
+def citation(lst: PublishedList) -> Citation:
+    s = lst.source
+    return Citation(lst.title, lst.issuer, lst.doc_number, lst.date, lst.basis, s.title, s.issuer, s.doc_number, s.date, s.part, s.note)
+
+
+def hotline_view(view: RegionView) -> HotlineView:
+    line: Hotline = view.hotline
+    fallback = ""
+    if view.hotline_is_fallback:
+        fallback = f"{view.region.name}尚未公布本地区的举报电话（本站收录的文件中没有），这里是全国统一的{line.label}。"
+    return HotlineView(
+        number=line.number,
+        label=line.label,
+        tel=f"tel:{line.number}",
+        when="如有单位仍要求您到社区开具不予出具清单上的证明，可以拨打此电话反映。",
+        fallback_note=fallback,
+        region_note=line.note,
+    )
+
+
+def few_words(entry: Entry) -> str:
+    """Where to go in a few words (region lists, posters)."""
+    row = entry.row
+    if entry.kind == RETAINED:
+        return row.purpose
+    if row.offices:
+        return "、".join(row.offices)
+    if row.documents:
+        return "凭" + "、".join(row.documents[:3]) + ("等" if len(row.documents) > 3 else "")
+    return row.route if len(row.route) <= 40 else row.route[:38] + "…"
+
+
+def inherited_note(entry: Entry) -> str:
+    if entry.inherited_from is None:
+        return ""
+    return f"{entry.region.name}沿用{entry.inherited_from.name}的清单（{entry.list.title}）。"
+
+
+def other_names(entry: Entry) -> tuple[str, ...]:
+    seen: list[str] = []
+    for name in entry.row.covers + entry.certificate.also_called:
+        if name != entry.row.short_name and name not in seen:
+            seen.append(name)
+    return tuple(seen)
+
+
+# ------------------------------------------------------------------ pages
+
+
+def site_title(resolved: Resolved) -> str:
+    return resolved.content.site["title"]
+
+
+def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
+    url = urls.item(view.region.id, entry.certificate.id)
+    row = entry.row
+    cols = entry.list.columns
+    region_entries = {e.certificate.id: e for e in view.entries}
+    exceptions = tuple(
+        ExceptionView(
+            exc.text,
+            tuple(
+                Link(href(url, urls.item(view.region.id, t)), region_entries[t].row.name, status=STATUS_CLASS[RETAINED], status_text=ANSWER[RETAINED])
+                for t in exc.see
+                if t in region_entries
+            ),
+        )
+        for exc in row.exceptions
+    )
+    facts = []
+    if entry.kind == RETAINED:
+        for key in ("requested_by", "issued_by", "category", "matters", "purpose", "method"):
+            value = getattr(row, key)
+            if value:
+                facts.append((cols.get(key, _DEFAULT_LABEL[key]), value))
+    others = []
+    for e in resolved.by_certificate[entry.certificate.id]:
+        if e.region.id == view.region.id:
+            continue
+        others.append(Link(href(url, urls.item(e.region.id, e.certificate.id)), e.region.full_name, status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind]))
+    answer = ANSWER[entry.kind]
+    short = row.short_name
+    names = other_names(entry)
+    body = ItemBody(
+        region_name=view.region.name,
+        region_full_name=view.region.full_name,
+        name=row.name,
+        short_name=short,
+        status=STATUS_CLASS[entry.kind],
+        answer=answer,
+        limits=row.limits,
+        kind=entry.kind,
+        inherited_note=inherited_note(entry),
+        offices=row.offices,
+        route=row.route,
+        documents=row.documents,
+        exceptions=exceptions,
+        retained_facts=tuple(facts),
+        clauses=row.clauses,
+        note=row.note,
+        note_label=cols.get("note", "备注"),
+        citation=citation(entry.list),
+        hotline=hotline_view(view),
+        other_names=names,
+        former_names=row.former_names,
+        other_regions=tuple(others),
+        compare=Link(href(url, urls.certificate(entry.certificate.id)), f"{short}：各地对比"),
+        region_link=Link(href(url, urls.region(view.region.id)), f"{view.region.name}的全部清单"),
+        search_terms=" ".join(dict.fromkeys(names + row.former_names + entry.certificate.keywords)),
+    )
+    title = f"{view.region.name}｜{short}：{answer}"
+    if entry.kind == NOT_ISSUED:
+        desc = f"{view.region.full_name}社区不予出具{short}。去哪里办：{few_words(entry)}。依据：{'、'.join(entry.list.basis)}。"
+    else:
+        desc = f"{view.region.full_name}社区依法出具{short}，用途：{row.purpose}"
+    return Page(
+        url=url,
+        root=root_of(url),
+        title=title,
+        description=desc,
+        canonical=resolved.content.site["base_url"] + url,
+        template="item.html",
+        breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(view.region.id)), view.region.name)),
+        body=body,
+        pagefind=True,
+        filters={"region": view.region.full_name, "status": answer},
+        meta={"status": answer, "region": view.region.full_name, "kind": STATUS_CLASS[entry.kind]},
+    )
+
+
+_DEFAULT_LABEL = {
+    "requested_by": "要求提供证明单位",
+    "issued_by": "开具单位",
+    "category": "证明类别",
+    "matters": "涉及办事事项名称",
+    "purpose": "证明用途",
+    "method": "证明方式",
+}
+
+
+def region_page(resolved: Resolved, view: RegionView) -> Page:
+    url = urls.region(view.region.id)
+    sections = []
+    for kind in (NOT_ISSUED, RETAINED):
+        entries = view.of_kind(kind)
+        lst = entries[0].list if entries else None
+        inherited = ""
+        if entries and entries[0].inherited_from is not None:
+            inherited = f"{view.region.name}没有发布自己的{LIST_NAME[kind]}，这里显示{entries[0].inherited_from.name}的清单，同样适用于{view.region.name}。"
+        empty = ""
+        if not entries:
+            empty = f"本站收录的文件中，{view.region.name}及其上级地区没有公布{LIST_NAME[kind]}。"
+        rows = tuple(
+            Link(href(url, urls.item(view.region.id, e.certificate.id)), e.row.name, note=few_words(e), status=STATUS_CLASS[kind], status_text=ANSWER[kind])
+            for e in entries
+        )
+        sections.append(ListSection(kind, LIST_NAME[kind], STATUS_CLASS[kind], rows, citation(lst) if lst else None, inherited, empty))
+    parent = None
+    if view.ancestors:
+        p = view.ancestors[-1]
+        parent = Link(href(url, urls.region(p.id)), p.name)
+    inherits = ""
+    if view.inherits_all:
+        source = view.entries[0].inherited_from.name if view.entries else ""
+        inherits = f"{view.region.name}的清单没有收录在本站来源文件中，这里显示{source}的清单。" if source else ""
+    body = RegionBody(
+        name=view.region.name,
+        full_name=view.region.full_name,
+        note=view.region.note,
+        inherits_note=inherits,
+        sections=tuple(sections),
+        hotline=hotline_view(view),
+        parent=parent,
+        children=tuple(Link(href(url, urls.region(c.id)), c.name) for c in view.children),
+        search=Link(href(url, urls.search(view.region.full_name)), f"在{view.region.name}的清单中搜索"),
+        index_az=Link(href(url, urls.index_az(view.region.id)), "按名称查找（全部证明及其他叫法）"),
+        hotline_page=Link(href(url, urls.hotline(view.region.id)), "举报电话"),
+    )
+    counts = "，".join(f"{s.heading} {len(s.rows)} 项" for s in sections if s.rows)
+    return Page(
+        url=url,
+        root=root_of(url),
+        title=f"{view.region.name}｜社区证明事项清单",
+        description=f"{view.region.full_name}：{counts}。哪些证明社区不再开、去哪里办、举报电话。",
+        canonical=resolved.content.site["base_url"] + url,
+        template="region.html",
+        breadcrumbs=(Link(href(url, urls.home()), "首页"),),
+        body=body,
+    )
+
+
+def certificate_page(resolved: Resolved, cert_id: str) -> Page:
+    url = urls.certificate(cert_id)
+    entries = resolved.by_certificate[cert_id]
+    cert = entries[0].certificate
+    # A region "differs" when its status or its route text is not what most regions say.
+    def key(e: Entry) -> tuple[str, str]:
+        return (e.kind, e.row.route or e.row.purpose)
+
+    counts: dict[tuple[str, str], int] = {}
+    for e in entries:
+        counts[key(e)] = counts.get(key(e), 0) + 1
+    common = max(counts, key=lambda k: counts[k])
+    rows = tuple(
+        CompareRow(
+            region=Link(href(url, urls.item(e.region.id, cert_id)), e.region.full_name),
+            status=STATUS_CLASS[e.kind],
+            answer=ANSWER[e.kind],
+            route=e.row.route or f"用途：{e.row.purpose}",
+            name=e.row.name,
+            differs=key(e) != common and len(counts) > 1,
+            inherited_note=f"沿用{e.inherited_from.name}" if e.inherited_from else "",
+        )
+        for e in entries
+    )
+    kinds = {e.kind for e in entries}
+    if len(kinds) > 1:
+        differs = "各地规定不同：有的地区社区依法出具，有的地区不予出具。标“不同”的行与多数地区不一样。"
+    elif len(counts) > 1:
+        differs = "各地都是同一结论，但办事途径的文字有差别；标“不同”的行与多数地区不一样。"
+    else:
+        differs = "各地规定相同。"
+    names = tuple(dict.fromkeys(n for e in entries for n in other_names(e)))
+    return Page(
+        url=url,
+        root=root_of(url),
+        title=f"{cert.name}：各地对比",
+        description=f"{cert.name}在各地是否由社区出具、去哪里办，逐地对比。{differs}",
+        canonical=resolved.content.site["base_url"] + url,
+        template="certificate.html",
+        breadcrumbs=(Link(href(url, urls.home()), "首页"),),
+        body=CertificateBody(cert.name, names, rows, differs),
+    )
+
+
+INTRO = (
+    "2020年起，民政部等六部门（民发〔2020〕20号）规定：居委会、村委会只出具有法律法规依据的证明。"
+    "各地据此公布两张清单：一张“不予出具”清单，写明这些证明社区不再开、应当去哪里办；"
+    "一张“保留（依法出具）”清单，写明社区仍然开哪些证明、给谁用、依据是什么。"
+    "本站按各地公布的原文整理这两张清单。如果有单位要求您到社区开具不予出具清单上的证明，可以拨打举报电话反映。"
+)
+
+
+def home_page(resolved: Resolved) -> Page:
+    url = urls.home()
+    national = resolved.views[0]
+    return Page(
+        url=url,
+        root="",
+        title=site_title(resolved),
+        description=resolved.content.site.get("description", ""),
+        canonical=resolved.content.site["base_url"],
+        template="home.html",
+        body=HomeBody(
+            intro=INTRO,
+            regions=tuple(Link(urls.region(v.region.id), v.region.full_name, note=v.region.level) for v in resolved.views),
+            national=tuple(Link(urls.item(national.region.id, e.certificate.id), e.row.name, note=few_words(e), status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind]) for e in national.entries),
+            search=Link(urls.search(), "搜索"),
+            national_hotline=hotline_view(national),
+        ),
+    )
+
+
+def search_page(resolved: Resolved) -> Page:
+    url = urls.search()
+    return Page(
+        url=url,
+        root=root_of(url),
+        title=f"搜索证明｜{site_title(resolved)}",
+        description="输入窗口让您开的证明名称，例如 无房证明、单身证明、户口证明。",
+        canonical=resolved.content.site["base_url"] + url,
+        template="search.html",
+        breadcrumbs=(Link(href(url, urls.home()), "首页"),),
+        body=SearchBody(
+            regions=tuple(Link(href(url, urls.index_az(v.region.id)), v.region.full_name) for v in resolved.views),
+            region_filters=tuple((v.region.id, v.region.full_name) for v in resolved.views),
+        ),
+    )
+
+
+def index_page(resolved: Resolved, view: RegionView) -> Page:
+    url = urls.index_az(view.region.id)
+    names: list[tuple[str, Link]] = []
+    for e in view.entries:
+        target = href(url, urls.item(view.region.id, e.certificate.id))
+        names.append((e.row.name, Link(target, e.row.name, status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind])))
+        for other in other_names(e) + e.row.former_names:
+            names.append((other, Link(target, other, note=f"见 {e.row.short_name}", status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind])))
+    names.sort(key=lambda pair: (_group_key(pair[0]), pair[0]))
+    groups: dict[str, list[Link]] = {}
+    for name, link in names:
+        groups.setdefault(_group_key(name), []).append(link)
+    return Page(
+        url=url,
+        root=root_of(url),
+        title=f"{view.region.name}｜按名称查找证明",
+        description=f"{view.region.full_name}全部证明及其他叫法，按名称首字排列。",
+        canonical=resolved.content.site["base_url"] + url,
+        template="index_az.html",
+        breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(view.region.id)), view.region.name)),
+        body=IndexBody(view.region.name, tuple((k, tuple(v)) for k, v in groups.items()), Link(href(url, urls.search(view.region.full_name)), "搜索")),
+    )
+
+
+def _group_key(name: str) -> str:
+    """Group names by their first character (a plain, dependency-free order)."""
+    first = name.lstrip("《(（")[:1]
+    return first or "#"
+
+
+def hotline_page(resolved: Resolved, view: RegionView) -> Page:
+    url = urls.hotline(view.region.id)
+    return Page(
+        url=url,
+        root=root_of(url),
+        title=f"{view.region.name}｜举报电话：被要求开不该开的证明",
+        description=f"{view.region.full_name}：有单位要求您到社区开具不予出具的证明时，打这个电话。",
+        canonical=resolved.content.site["base_url"] + url,
+        template="hotline.html",
+        breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(view.region.id)), view.region.name)),
+        body=HotlinePageBody(
+            view.region.name,
+            hotline_view(view),
+            tuple(Link(href(url, urls.item(view.region.id, e.certificate.id)), e.row.name) for e in view.of_kind(NOT_ISSUED)),
+        ),
+    )
+
+
+def all_pages(resolved: Resolved) -> list[Page]:
+    pages = [home_page(resolved), search_page(resolved)]
+    for view in resolved.views:
+        pages.append(region_page(resolved, view))
+        pages.append(index_page(resolved, view))
+        pages.append(hotline_page(resolved, view))
+        for entry in view.entries:
+            pages.append(item_page(resolved, view, entry))
+    for cert_id in resolved.by_certificate:
+        pages.append(certificate_page(resolved, cert_id))
+    return pages

@@ -1,0 +1,71 @@
+"""Stage 4, render: pages → HTML files in a fresh output folder.
+
+Jinja2 with autoescape on and StrictUndefined: every value from the data is
+escaped, and a template that names a missing field fails the build instead of
+printing nothing. Static assets get a content hash in their file name so
+WeChat's cache can never pair a new page with an old stylesheet.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import jinja2
+
+from . import urls
+from .pages import Page
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+ASSETS = TEMPLATES / "assets"
+
+
+def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def hashed_name(path: Path) -> str:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    return f"{path.stem}.{digest}{path.suffix}"
+
+
+def copy_assets(out: Path, assets: Path = ASSETS) -> dict[str, str]:
+    """Copy each asset under a content-hashed name; return logical → site path."""
+    names = {}
+    target = out / "assets"
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(assets.iterdir()):
+        if path.is_file():
+            name = hashed_name(path)
+            (target / name).write_bytes(path.read_bytes())
+            names[path.name] = f"assets/{name}"
+    return names
+
+
+class DuplicateOutput(Exception):
+    pass
+
+
+def render(pages: list[Page], out: Path, site: dict, templates: Path = TEMPLATES) -> list[str]:
+    """Write every page into ``out``; return the files written (relative)."""
+    env = environment(templates)
+    assets = copy_assets(out, templates / "assets")
+    written: dict[str, str] = {}
+    for page in pages:
+        rel = urls.file_for(page.url)
+        if rel in written:
+            raise DuplicateOutput(f"两个页面写到同一个文件 {rel}: {written[rel]} / {page.title}")
+        written[rel] = page.title
+        html = env.get_template(page.template).render(page=page, body=page.body, site=site, assets={k: page.root + v for k, v in assets.items()})
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+    return sorted(written) + sorted(assets.values())

@@ -1,0 +1,268 @@
+"""Stage 2, validate: check every loaded file against the JSON Schemas in
+content/schema/ and against each other (ids, references, verbatim extracts),
+collect *all* problems, then either raise them together or build the model.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+
+from . import urls
+from .load import Document, Loaded
+from .model import (
+    LEVELS,
+    NOT_ISSUED,
+    RETAINED,
+    Certificate,
+    Content,
+    Exception_,
+    Hotline,
+    PublishedList,
+    Region,
+    Row,
+    Source,
+    Where,
+)
+from .problems import ContentError, Problem, field_name
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "content" / "schema"
+
+_TYPE_NAMES = {"string": "文字", "array": "列表（每项以“- ”开头）", "object": "字段表（键: 值）", "integer": "整数", "number": "数字", "boolean": "是/否", "null": "空"}
+
+
+@lru_cache(maxsize=None)
+def schema(name: str) -> jsonschema.protocols.Validator:
+    with open(SCHEMA_DIR / f"{name}.schema.json", encoding="utf-8") as f:
+        data = json.load(f)
+    cls = jsonschema.validators.validator_for(data)
+    return cls(data)
+
+
+def suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"；你是不是想写 “{close[0]}”？ (did you mean {close[0]!r}?)" if close else ""
+
+
+def _type_of(value) -> str:
+    for py, name in ((str, "string"), (bool, "boolean"), (int, "integer"), (float, "number"), (list, "array"), (dict, "object")):
+        if isinstance(value, py):
+            return _TYPE_NAMES[name]
+    return _TYPE_NAMES["null"]
+
+
+def _schema_message(error: jsonschema.ValidationError) -> tuple[tuple, str]:
+    """(path of the offending field, Chinese-first message) for one error."""
+    path = tuple(error.absolute_path)
+    v = error.validator
+    if v == "required":
+        missing = error.message.split("'")[1]
+        return path + (missing,), f"缺少必填字段 “{missing}” (required field missing)"
+    if v == "additionalProperties":
+        allowed = error.schema.get("properties", {}).keys()
+        extra = sorted(set(error.instance) - set(allowed))
+        name = extra[0] if extra else "?"
+        return path + (name, "<key>"), f"未知字段 “{name}”{suggest(name, allowed)} (unknown field)"
+    if v == "type":
+        want = error.validator_value
+        want = want if isinstance(want, str) else want[0]
+        return path, f"应为{_TYPE_NAMES.get(want, want)}，实际是{_type_of(error.instance)} (expected {want})"
+    if v in ("minLength",) or (v == "pattern" and error.validator_value == "\\S"):
+        return path, "不能为空 (must not be empty)"
+    if v == "pattern":
+        desc = error.schema.get("description", "")
+        return path, f"格式不对：{desc or error.validator_value} (does not match {error.validator_value})"
+    if v == "enum":
+        options = "、".join(map(str, error.validator_value))
+        return path, f"只能是以下之一：{options}{suggest(error.instance, error.validator_value)} (must be one of {error.validator_value})"
+    if v == "minItems":
+        return path, f"至少要有 {error.validator_value} 项 (needs at least {error.validator_value} item(s))"
+    if v == "maxLength":
+        return path, f"太长，最多 {error.validator_value} 个字符 (longer than {error.validator_value})"
+    if v == "propertyNames":
+        return path, f"栏目名不对 (unknown column key): {error.instance}"
+    return path, f"不符合格式要求 (schema: {error.message})"
+
+
+def check_schema(doc: Document, name: str) -> list[Problem]:
+    problems = []
+    for error in schema(name).iter_errors(doc.data):
+        if error.validator in ("if", "then", "allOf"):
+            continue
+        path, message = _schema_message(error)
+        line, col = doc.where(path)
+        shown = tuple(p for p in path if p != "<key>")
+        problems.append(Problem(doc.path, line, col, field_name(shown), message))
+    return problems
+
+
+def _problem(doc: Document, path: tuple, message: str) -> Problem:
+    line, col = doc.where(path)
+    return Problem(doc.path, line, col, field_name(path), message)
+
+
+def _t(values) -> tuple[str, ...]:
+    return tuple(values or ())
+
+
+def validate(loaded: Loaded) -> Content:
+    problems = list(loaded.problems)
+    docs = [(d, n) for d, n in ((loaded.site, "site"), (loaded.regions, "regions"), (loaded.certificates, "certificates")) if d is not None]
+    docs += [(d, "list") for d in loaded.lists]
+    schema_ok = {}
+    for doc, name in docs:
+        found = check_schema(doc, name)
+        problems.extend(found)
+        schema_ok[doc.path] = not found
+    core = (loaded.site, loaded.regions, loaded.certificates)
+    if any(d is None or not schema_ok[d.path] for d in core):
+        # Without valid settings, regions and certificates nothing can be cross-checked.
+        raise ContentError(problems)
+
+    regions = _regions(loaded.regions, problems)
+    certificates = _certificates(loaded.certificates, problems)
+    region_ids = {r.id for r in regions}
+    cert_ids = {c.id for c in certificates}
+
+    lists: list[PublishedList] = []
+    seen_kind: dict[tuple[str, str], str] = {}
+    for doc in loaded.lists:
+        if not schema_ok[doc.path]:
+            continue
+        lst = _list(doc, region_ids, cert_ids, problems)
+        key = (lst.region, lst.kind)
+        if key in seen_kind:
+            problems.append(_problem(doc, ("kind",), f"地区 {lst.region} 已有一份“{lst.kind}”清单：{seen_kind[key]}；一个地区每种清单只能有一份 (duplicate list for this region and kind)"))
+        else:
+            seen_kind[key] = doc.path
+        lists.append(lst)
+
+    _cross_list_checks(loaded, lists, problems)
+    if problems:
+        raise ContentError(problems)
+    site = dict(loaded.site.data)
+    site["national_hotline"] = Hotline(**site["national_hotline"])
+    return Content(site=site, regions=regions, certificates=certificates, lists=tuple(lists))
+
+
+def _regions(doc: Document, problems: list[Problem]) -> tuple[Region, ...]:
+    out = []
+    seen: set[str] = set()
+    items = doc.data["regions"]
+    ids = [r["id"] for r in items]
+    level_of = {r["id"]: r["level"] for r in items}
+    for i, r in enumerate(items):
+        at = ("regions", i)
+        if r["id"] in seen:
+            problems.append(_problem(doc, at + ("id",), f"地区 id 重复 (duplicate id): {r['id']}"))
+        seen.add(r["id"])
+        if r["id"] in urls.RESERVED_REGION_IDS:
+            problems.append(_problem(doc, at + ("id",), f"“{r['id']}” 是网站保留的网址，不能用作地区 id (reserved)"))
+        parent = r.get("parent")
+        if r["level"] == "全国":
+            if parent:
+                problems.append(_problem(doc, at + ("parent",), "全国不能有上级地区 (the national level has no parent)"))
+        elif not parent:
+            problems.append(_problem(doc, at, "缺少必填字段 “parent”：除全国外每个地区都要写上级地区 (parent required)"))
+        elif parent not in ids:
+            problems.append(_problem(doc, at + ("parent",), f"上级地区 “{parent}” 不存在{suggest(parent, ids)} (unknown region)"))
+        elif LEVELS.index(level_of[parent]) >= LEVELS.index(r["level"]):
+            problems.append(_problem(doc, at + ("level",), f"层级不对：{r['level']} 的上级 {parent} 是 {level_of[parent]} (level must be below its parent's)"))
+        hotline = Hotline(**r["hotline"]) if r.get("hotline") else None
+        line, col = doc.where(at)
+        out.append(Region(r["id"], r["name"], r["full_name"], r["level"], parent, hotline, r.get("note", ""), Where(doc.path, line, col)))
+    if sum(1 for r in items if r["level"] == "全国") != 1:
+        problems.append(_problem(doc, ("regions",), "必须有且只有一个 level: 全国 的地区 (exactly one national region)"))
+    return tuple(out)
+
+
+def _certificates(doc: Document, problems: list[Problem]) -> tuple[Certificate, ...]:
+    out = []
+    seen: set[str] = set()
+    for i, c in enumerate(doc.data["certificates"]):
+        at = ("certificates", i)
+        if c["id"] in seen:
+            problems.append(_problem(doc, at + ("id",), f"证明 id 重复 (duplicate id): {c['id']}"))
+        seen.add(c["id"])
+        if c["id"] in urls.RESERVED_CERT_IDS:
+            problems.append(_problem(doc, at + ("id",), f"“{c['id']}” 是网站保留的网址，不能用作证明 id (reserved)"))
+        line, col = doc.where(at)
+        out.append(Certificate(c["id"], c["name"], _t(c.get("also_called")), _t(c.get("keywords")), Where(doc.path, line, col)))
+    return tuple(out)
+
+
+def _list(doc: Document, region_ids: set[str], cert_ids: set[str], problems: list[Problem]) -> PublishedList:
+    d = doc.data
+    if d["region"] not in region_ids:
+        problems.append(_problem(doc, ("region",), f"地区 “{d['region']}” 不在 regions.yaml 中{suggest(d['region'], region_ids)} (unknown region)"))
+    rows = []
+    seen: dict[str, int] = {}
+    for i, r in enumerate(d["rows"]):
+        at = ("rows", i)
+        if r["id"] in seen:
+            problems.append(_problem(doc, at + ("id",), f"同一清单中 id “{r['id']}” 重复（第 {seen[r['id']] + 1} 行已用）(duplicate id in this list)"))
+        seen.setdefault(r["id"], i)
+        if r["id"] not in cert_ids:
+            problems.append(_problem(doc, at + ("id",), f"证明 id “{r['id']}” 不在 certificates.yaml 中{suggest(r['id'], cert_ids)} (unknown certificate id)"))
+        route, note, name = r.get("route", ""), r.get("note", ""), r["name"]
+        if d["kind"] == RETAINED and route:
+            problems.append(_problem(doc, at + ("route",), "保留清单的行不写办事途径，请用 purpose/requested_by 等栏 (route is for not-issued rows)"))
+        for key, haystack, where_text in (
+            ("offices", route, "办事途径"),
+            ("documents", route, "办事途径"),
+            ("covers", name + note, "名称或备注"),
+            ("former_names", note, "备注"),
+        ):
+            for j, value in enumerate(r.get(key, [])):
+                if value not in haystack:
+                    problems.append(_problem(doc, at + (key, j), f"“{value}” 没有逐字出现在本行{where_text}中；只能摘录原文，不能改写 (must be quoted verbatim from the row)"))
+        for j, exc in enumerate(r.get("exceptions", [])):
+            if exc["text"] not in route:
+                problems.append(_problem(doc, at + ("exceptions", j, "text"), f"“{exc['text']}” 没有逐字出现在本行办事途径中 (must be quoted verbatim from route)"))
+        if r.get("limits") and r["limits"] not in note + r.get("purpose", ""):
+            problems.append(_problem(doc, at + ("limits",), "使用限制须逐字摘自本行备注或证明用途 (limits must be quoted from note or purpose)"))
+        line, col = doc.where(at)
+        rows.append(
+            Row(
+                id=r["id"], number=i + 1, name=name, covers=_t(r.get("covers")), former_names=_t(r.get("former_names")), note=note,
+                route=route, offices=_t(r.get("offices")), documents=_t(r.get("documents")),
+                exceptions=tuple(Exception_(e["text"], _t(e.get("see"))) for e in r.get("exceptions", [])),
+                category=r.get("category", ""), requested_by=r.get("requested_by", ""), issued_by=r.get("issued_by", ""),
+                matters=r.get("matters", ""), purpose=r.get("purpose", ""), clauses=_t(r.get("clauses")), method=r.get("method", ""),
+                limits=r.get("limits", ""), where=Where(doc.path, line, col),
+            )
+        )
+    s = d["source"]
+    source = Source(s["file"], s["title"], s["issuer"], s.get("doc_number", ""), s.get("date", ""), s.get("part", ""), s.get("note", ""))
+    list_id = doc.path.split("content/lists/", 1)[-1].removesuffix(".yaml")
+    return PublishedList(
+        id=list_id, region=d["region"], kind=d["kind"], title=d["title"], batch=d.get("batch", ""), issuer=d.get("issuer", ""),
+        doc_number=d.get("doc_number", ""), date=d.get("date", ""), basis=_t(d["basis"]), columns=dict(d.get("columns", {})),
+        source=source, rows=tuple(rows), where=Where(doc.path, 1, 1),
+    )
+
+
+def _cross_list_checks(loaded: Loaded, lists: list[PublishedList], problems: list[Problem]) -> None:
+    """A region's two lists must not name one certificate twice, and every
+    exception link must reach a retained row of the same region."""
+    by_path = {d.path: d for d in loaded.lists}
+    by_region: dict[str, list[PublishedList]] = {}
+    for lst in lists:
+        by_region.setdefault(lst.region, []).append(lst)
+    for region, region_lists in by_region.items():
+        first: dict[str, PublishedList] = {}
+        retained_ids = {row.id for lst in region_lists if lst.kind == RETAINED for row in lst.rows}
+        for lst in region_lists:
+            doc = by_path[lst.where.path]
+            for i, row in enumerate(lst.rows):
+                other = first.get(row.id)
+                if other is not None and other is not lst:
+                    problems.append(_problem(doc, ("rows", i, "id"), f"“{row.id}” 已在本地区另一份清单 {other.where.path} 中出现；同一证明在一个地区只能有一种状态 (one page per certificate and region)"))
+                first.setdefault(row.id, lst)
+                for j, exc in enumerate(row.exceptions):
+                    for k, target in enumerate(exc.see):
+                        if target not in retained_ids:
+                            problems.append(_problem(doc, ("rows", i, "exceptions", j, "see", k), f"本地区保留清单中没有 id 为 “{target}” 的证明{suggest(target, retained_ids)} (dangling reference)"))

@@ -79,14 +79,16 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
     return result
 
 
-def serve(port: int) -> None:
+def serve(port: int, content: Path = CONTENT, site: Path = SITE) -> None:
     from sitegen.serve import serve_and_watch
 
-    serve_and_watch(lambda: build(), SITE, [CONTENT, ROOT / "templates", ROOT / "sitegen"], port)
+    serve_and_watch(lambda: build(content, site), site, [content, ROOT / "templates"], port)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--content", type=Path, default=CONTENT, help="content folder (default: content/)")
+    parser.add_argument("--site", type=Path, default=SITE, help="output folder (default: site/)")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("build", help="build site/ (default)")
     sub.add_parser("check", help="validate content/lists/ and report every problem")
@@ -95,14 +97,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
-            resolved = check()
+            resolved = check(args.content.resolve())
             rows = sum(len(lst.rows) for lst in resolved.content.lists)
             print(f"内容检查通过：{len(resolved.content.lists)} 份清单，{rows} 行 (content OK)")
             return 0
         if args.command == "serve":
-            serve(args.port)
+            serve(args.port, args.content.resolve(), args.site.resolve())
             return 0
-        result = build()
+        result = build(args.content.resolve(), args.site.resolve())
     except ContentError as err:
         print(err.report(), file=sys.stderr)
         return 1

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .stable_index import stabilise
+
 
 class IndexFailed(Exception):
     pass
@@ -17,4 +19,5 @@ def index(out: Path) -> str:
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0 or not (out / "pagefind" / "pagefind.js").exists():
         raise IndexFailed(f"pagefind 建立索引失败 (pagefind failed, exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+    stabilise(out / "pagefind")
     return done.stdout

@@ -28,6 +28,7 @@ class Document:
     path: str  # as shown in messages, relative to the project
     data: Any
     marks: Marks = field(default_factory=dict)
+    key: str = ""  # a list file's id: its path below content/lists/ without .yaml
 
     def where(self, path: tuple) -> tuple[int, int]:
         """Line and column of the value at ``path`` (or of its nearest parent)."""
@@ -43,6 +44,7 @@ class Loaded:
     certificates: Document | None
     lists: list[Document]
     problems: list[Problem]
+    unreadable: list[str] = field(default_factory=list)  # keys of list files that did not parse
 
 
 
@@ -128,8 +130,12 @@ def _yaml_reason(problem: str) -> str:
     return "无法解析"
 
 
+def shown_path(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
 def read_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
-    shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    shown = shown_path(path, root)
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -144,7 +150,7 @@ def load(content_dir: Path, root: Path) -> Loaded:
 
     def one(path: Path) -> Document | None:
         if not path.exists():
-            shown = path.relative_to(root).as_posix()
+            shown = shown_path(path, root)
             problems.append(Problem(shown, 1, 1, "", "缺少这个文件 (file missing)"))
             return None
         doc, found = read_file(path, root)
@@ -155,11 +161,15 @@ def load(content_dir: Path, root: Path) -> Loaded:
     site = one(content_dir / "site.yaml")
     regions = one(lists_dir / "regions.yaml")
     certificates = one(lists_dir / "certificates.yaml")
-    list_docs = []
+    list_docs, unreadable = [], []
     for path in sorted(lists_dir.rglob("*.yaml")):
         if path.parent == lists_dir:
             continue  # regions.yaml, certificates.yaml
+        key = path.relative_to(lists_dir).with_suffix("").as_posix()
         doc = one(path)
-        if doc is not None:
+        if doc is None:
+            unreadable.append(key)
+        else:
+            doc.key = key
             list_docs.append(doc)
-    return Loaded(site, regions, certificates, list_docs, problems)
+    return Loaded(site, regions, certificates, list_docs, problems, unreadable)

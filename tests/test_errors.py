@@ -1,0 +1,111 @@
+"""Bad input: a clear path:line:col message in Chinese first, exit 1, and the
+previously published site/ left byte-identical (MkDocs-style: each case builds
+throwaway content from the real files plus one edit)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_content, run_build, tree_digest
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("published") / "site"
+    done = run_build("--site", str(site))
+    assert done.returncode == 0, done.stderr
+    return site
+
+
+def edit(content: Path, rel: str, old: str, new: str, count: int = 1) -> None:
+    path = content / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(content: Path, rel: str, needle: str, nth: int = 1) -> int:
+    lines = (content / rel).read_text(encoding="utf-8").splitlines()
+    hits = [i + 1 for i, line in enumerate(lines) if needle in line]
+    return hits[nth - 1]
+
+
+CQ = "lists/chongqing/buyu-chuju.yaml"
+CQR = "lists/chongqing/baoliu.yaml"
+PZH = "lists/panzhihua/buyu-chuju.yaml"
+
+CASES = {
+    # name: (file, old, new, needle for the expected line, expected field, expected message part)
+    "broken yaml": (CQ, "- id: yangquan\n  name: 居民养犬证明", "- id: yangquan\n  name: 居民养犬证明\n   bad: [", "bad: [", "", "YAML 格式错误"),
+    "missing required field": (PZH, "  route: 由街道（乡镇）社区戒毒社区康复机构出具。\n", "", "- id: jiedu-kangfu", "rows[5].route", "缺少必填字段 “route”"),
+    "empty field": (PZH, "  route: 由街道（乡镇）社区戒毒社区康复机构出具。\n", "  route: ' '\n", "route: ' '", "rows[5].route", "不能为空"),
+    "duplicate id": (CQ, "- id: jianzai\n", "- id: chusheng\n", ("- id: chusheng", 2), "rows[9].id", "重复"),
+    "dangling exception reference": (CQ, "    - qinshu-budongchan-gongzheng", "    - qinshu-budongchan-gongzhen", "- qinshu-budongchan-gongzhen", "rows[0].exceptions[0].see[0]", "你是不是想写 “qinshu-budongchan-gongzheng”"),
+    "unknown certificate id": (CQ, "- id: yangquan\n", "- id: yangqun\n", "- id: yangqun", "rows[3].id", "你是不是想写 “yangquan”"),
+    "unknown region": (CQR, "region: chongqing", "region: chongqin", "region: chongqin", "region", "你是不是想写 “chongqing”"),
+    "unknown field": (CQ, "  route: 无法律法规依据，不再由基层群众性自治组织出具此项证明\n  note: 渝府办发〔2018〕56号附件2《取消清单》第16项", "  rout: x\n  route: 无法律法规依据，不再由基层群众性自治组织出具此项证明\n  note: 渝府办发〔2018〕56号附件2《取消清单》第16项", "rout: x", "rows[21].rout", "未知字段 “rout”"),
+    "invented office": (CQ, "  offices:\n  - 公安派出所", "  offices:\n  - 街道办事处", "- 街道办事处", "rows[0].offices[0]", "没有逐字出现"),
+    "wrong kind": (CQR, "kind: 保留", "kind: 保存", "kind: 保存", "kind", "只能是以下之一：不予出具、保留"),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_is_reported_and_site_untouched(name, published, tmp_path):
+    rel, old, new, needle, field, message = CASES[name]
+    content = copy_content(tmp_path)
+    edit(content, rel, old, new)
+    before = tree_digest(published)
+    done = run_build("--content", str(content), "--site", str(published))
+    assert done.returncode == 1, done.stdout + done.stderr
+    line = line_of(content, rel, *needle) if isinstance(needle, tuple) else line_of(content, rel, needle)
+    shown = str(content / rel)
+    pattern = re.escape(f"{shown}:{line}:") + r"\d+: " + (re.escape(field) + ": " if field else "") + ".*" + re.escape(message)
+    assert re.search(pattern, done.stderr), done.stderr
+    assert "网站未更新" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert tree_digest(published) == before
+    assert not list(published.parent.glob("site.new-*")), "half-built folder left behind"
+
+
+def test_all_problems_reported_in_one_run(tmp_path):
+    content = copy_content(tmp_path)
+    edit(content, CQ, "- id: yangquan\n", "- id: yangqun\n")
+    edit(content, PZH, "  route: 由街道（乡镇）社区戒毒社区康复机构出具。\n", "")
+    edit(content, CQR, "kind: 保留", "kind: 保存")
+    done = run_build("--content", str(content), "check")
+    assert done.returncode == 1
+    assert "yangqun" in done.stderr and "rows[5].route" in done.stderr and "kind" in done.stderr
+    assert "共 3 个问题" in done.stderr
+
+
+def test_check_passes_on_real_content():
+    done = run_build("check")
+    assert done.returncode == 0, done.stderr
+    assert "7 份清单，124 行" in done.stdout
+
+
+def test_missing_file_is_reported(tmp_path):
+    content = copy_content(tmp_path)
+    (content / "lists" / "certificates.yaml").unlink()
+    done = run_build("--content", str(content), "check")
+    assert done.returncode == 1
+    assert "certificates.yaml:1:1: 缺少这个文件" in done.stderr
+
+
+def test_duplicate_key_is_reported(tmp_path):
+    content = copy_content(tmp_path)
+    edit(content, CQR, "kind: 保留\n", "kind: 保留\nkind: 保留\n")
+    done = run_build("--content", str(content), "check")
+    assert done.returncode == 1
+    second = line_of(content, CQR, "kind: 保留", 2)
+    assert f"{content / CQR}:{second}:1: kind: 字段重复出现" in done.stderr
+
+
+def test_second_list_of_same_kind_is_rejected(tmp_path):
+    content = copy_content(tmp_path)
+    (content / "lists" / "chongqing" / "copy.yaml").write_text((content / CQR).read_text(encoding="utf-8"), encoding="utf-8")
+    done = run_build("--content", str(content), "check")
+    assert done.returncode == 1
+    assert "已有一份“保留”清单" in done.stderr

@@ -65,7 +65,7 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
     out = fresh_dir(site)
     try:
         pages = all_pages(resolved)
-        files = render(pages, out, valid.site)  # 4. render into a fresh folder
+        files = render(pages, out, valid.site, resolved=resolved)  # 4. render into a fresh folder
         clock.lap("render")
         if search_index:
             index(out)  # 5. index with Pagefind

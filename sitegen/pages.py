@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import urls
+from . import extras, urls
 from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, STATUS_CLASS, Entry, Hotline, PublishedList, RegionView, Resolved
 
 
@@ -96,6 +96,7 @@ class ItemBody:
     compare: Link
     region_link: Link
     search_terms: str  # hidden text for the search index: residents' words
+    extra_links: tuple[Link, ...] = ()  # 打印和下载 (from extras.ITEM_LINKS)
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class RegionBody:
     search: Link
     index_az: Link
     hotline_page: Link
+    extra_links: tuple[Link, ...] = ()  # 打印和下载 (from extras.REGION_LINKS)
 
 
 @dataclass(frozen=True)
@@ -295,6 +297,7 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         compare=Link(href(url, urls.certificate(entry.certificate.id)), f"{short}：各地对比"),
         region_link=Link(href(url, urls.region(view.region.id)), f"{view.region.name}的全部清单"),
         search_terms=" ".join(dict.fromkeys(names + row.former_names + entry.certificate.keywords)),
+        extra_links=tuple(Link(href(url, u), t, note=n) for f in extras.ITEM_LINKS for u, t, n in f(entry)),
     )
     title = f"{view.region.name}｜{short}：{answer}"
     if entry.kind == NOT_ISSUED:
@@ -363,6 +366,7 @@ def region_page(resolved: Resolved, view: RegionView) -> Page:
         search=Link(href(url, urls.search(view.region.full_name)), f"在{view.region.name}的清单中搜索"),
         index_az=Link(href(url, urls.index_az(view.region.id)), "按名称查找（全部证明及其他叫法）"),
         hotline_page=Link(href(url, urls.hotline(view.region.id)), "举报电话"),
+        extra_links=tuple(Link(href(url, u), t, note=n) for f in extras.REGION_LINKS for u, t, n in f(view)),
     )
     counts = "，".join(f"{s.heading} {len(s.rows)} 项" for s in sections if s.rows)
     return Page(
@@ -515,6 +519,7 @@ def hotline_page(resolved: Resolved, view: RegionView) -> Page:
 
 
 def all_pages(resolved: Resolved) -> list[Page]:
+    extras.load_features()
     pages = [home_page(resolved), search_page(resolved)]
     for view in resolved.views:
         pages.append(region_page(resolved, view))
@@ -524,4 +529,6 @@ def all_pages(resolved: Resolved) -> list[Page]:
             pages.append(item_page(resolved, view, entry))
     for cert_id in resolved.by_certificate:
         pages.append(certificate_page(resolved, cert_id))
+    for source in extras.PAGE_SOURCES:
+        pages.extend(source(resolved))
     return pages

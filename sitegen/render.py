@@ -12,7 +12,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import urls
+from . import extras, urls
 from .pages import Page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,8 +54,9 @@ class DuplicateOutput(Exception):
     pass
 
 
-def render(pages: list[Page], out: Path, site: dict, templates: Path = TEMPLATES) -> list[str]:
-    """Write every page into ``out``; return the files written (relative)."""
+def render(pages: list[Page], out: Path, site: dict, templates: Path = TEMPLATES, resolved=None) -> list[str]:
+    """Write every page into ``out``, then every registered extra file;
+    return the files written (relative)."""
     env = environment(templates)
     assets = copy_assets(out, templates / "assets")
     written: dict[str, str] = {}
@@ -68,4 +69,8 @@ def render(pages: list[Page], out: Path, site: dict, templates: Path = TEMPLATES
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(html, encoding="utf-8")
-    return sorted(written) + sorted(assets.values())
+    files = sorted(written) + sorted(assets.values())
+    if resolved is not None:
+        for writer in extras.FILE_WRITERS:
+            files.extend(writer(resolved, out, assets))
+    return files

@@ -93,6 +93,16 @@ def _write(path: Path, payload: bytes) -> None:
     path.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
 
 
+def _sorted_meta(raw: bytes) -> bytes:
+    """The language meta file lists its filter indexes ([name, file] pairs)
+    and sort indexes in hash-map order too: sort both by name."""
+    meta, end = decode(raw, len(SIGNATURE))
+    if end != len(raw) or SIGNATURE + encode(meta) != raw:
+        raise ValueError("unexpected Pagefind meta layout; cannot make it stable")
+    version, pages, chunks, filters, sorts, fields = meta
+    return SIGNATURE + encode([version, pages, chunks, sorted(filters), sorted(sorts), fields])
+
+
 def stabilise(bundle: Path) -> None:
     """Rewrite one Pagefind bundle folder (site/pagefind) deterministically."""
     entry_path = bundle / "pagefind-entry.json"
@@ -109,6 +119,7 @@ def stabilise(bundle: Path) -> None:
             filter_file.unlink()
             _write(bundle / "filter" / f"{new_hash}.pf_filter", payload)
             meta_raw = meta_raw.replace(old_hash.encode(), new_hash.encode())
+        meta_raw = _sorted_meta(meta_raw)
         new_meta_hash = f"{lang}_" + hashlib.sha256(meta_raw).hexdigest()[: len(info["hash"]) - len(lang) - 1]
         old_meta.unlink()
         _write(bundle / f"pagefind.{new_meta_hash}.pf_meta", meta_raw)

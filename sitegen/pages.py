@@ -6,6 +6,7 @@ under any base path and from file://), texts and CSS modifier classes.
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 
 from . import extras, urls
@@ -185,7 +186,13 @@ def root_of(url: str) -> str:
 
 
 def href(from_url: str, to_url: str) -> str:
-    return root_of(from_url) + to_url
+    """The shortest relative link from one page's URL to another's."""
+    path, _, query = to_url.partition("?")
+    here = from_url.split("?", 1)[0].rstrip("/") or "."
+    rel = posixpath.relpath(path.rstrip("/") or ".", here)
+    if path.endswith("/") or path == "":
+        rel = "./" if rel == "." else rel + "/"
+    return rel + ("?" + query if query else "")
 
 
 def citation(lst: PublishedList) -> Citation:

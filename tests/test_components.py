@@ -1,0 +1,49 @@
+"""GOV.UK-Frontend-style: every component's named examples (templates/components/
+<name>.yaml) are rendered, including an 'html as text' case that must come out escaped."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sitegen.render import TEMPLATES, environment
+
+COMPONENTS = sorted(p.stem for p in (TEMPLATES / "components").glob("*.yaml"))
+
+
+def examples():
+    for name in COMPONENTS:
+        spec = yaml.safe_load((TEMPLATES / "components" / f"{name}.yaml").read_text(encoding="utf-8"))
+        for example in spec["examples"]:
+            yield pytest.param(name, spec, example, id=f"{name}: {example['name']}")
+
+
+def render(name: str, params: dict) -> str:
+    env = environment()
+    macro = getattr(env.get_template(f"components/{name}.html").module, name)
+    return str(macro(params))
+
+
+def test_every_component_has_examples_and_an_escaping_case():
+    assert COMPONENTS, "no components found"
+    for name in COMPONENTS:
+        assert (TEMPLATES / "components" / f"{name}.html").exists()
+        spec = yaml.safe_load((TEMPLATES / "components" / f"{name}.yaml").read_text(encoding="utf-8"))
+        assert any(e["name"] == "html as text" for e in spec["examples"]), name
+
+
+@pytest.mark.parametrize("name,spec,example", list(examples()))
+def test_component_example(name, spec, example):
+    assert set(example["params"]) == set(spec["params"]), "example must give every documented param"
+    html = render(name, example["params"])
+    for expected in example.get("expect", []):
+        assert expected in html, f"{expected!r} not in {html}"
+    for forbidden in example.get("forbid", []):
+        assert forbidden not in html, f"{forbidden!r} in {html}"
+
+
+def test_components_are_used_by_pages():
+    pages = "".join(p.read_text(encoding="utf-8") for p in Path(TEMPLATES).glob("*.html"))
+    for name in COMPONENTS:
+        assert f'components/{name}.html' in pages, f"{name} is not used by any page template"

@@ -1,0 +1,131 @@
+"""The built site holds every row, on a page that names its region, with its
+full text (checked against the YAML files themselves, which test_sources.py
+ties to the government documents)."""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import CONTENT
+
+LISTS = CONTENT / "lists"
+REGIONS = {r["id"]: r for r in yaml.safe_load((LISTS / "regions.yaml").read_text(encoding="utf-8"))["regions"]}
+
+
+def list_files():
+    return sorted(p for p in LISTS.rglob("*/*.yaml"))
+
+
+def page(site: Path, url: str) -> BeautifulSoup:
+    path = site / url / "index.html"
+    assert path.exists(), f"missing page {url}"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def targets(soup: BeautifulSoup, url: str, selector: str) -> set[str]:
+    """Where the links under ``selector`` lead, as site paths (chongqing/menpai/)."""
+    base = f"http://site/{url}/" if url else "http://site/"
+    return {urljoin(base, a["href"]).removeprefix("http://site/") for a in soup.select(selector)}
+
+
+def text(soup: BeautifulSoup) -> str:
+    return " ".join(soup.get_text(" ").split())
+
+
+def squeezed(soup) -> str:
+    return "".join(soup.get_text().split())
+
+
+@pytest.mark.parametrize("path", list_files(), ids=lambda p: p.relative_to(LISTS).as_posix())
+def test_every_row_is_on_its_page_with_full_text(built_site, path):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    region = REGIONS[data["region"]]
+    for row in data["rows"]:
+        soup = page(built_site, f"{region['id']}/{row['id']}")
+        body = squeezed(soup.find("main"))
+        assert soup.find("h1").get_text(strip=True) == row["name"]
+        assert region["full_name"] in text(soup)
+        for key in ("route", "note", "purpose", "requested_by", "issued_by", "category", "method"):
+            if key in row:
+                assert "".join(row[key].split()) in body, f"{row['id']}: {key}"
+        for clause in row.get("clauses", []):
+            assert "".join(clause.split()) in body
+        for value in row.get("offices", []) + row.get("documents", []):
+            assert value in body
+        status = "社区不予出具" if data["kind"] == "不予出具" else "社区依法出具"
+        assert soup.select_one(".status").get_text(" ", strip=True).startswith(status)
+
+
+@pytest.mark.parametrize("region_id", list(REGIONS))
+def test_region_page_lists_every_row_it_shows(built_site, region_id):
+    soup = page(built_site, region_id)
+    links = targets(soup, region_id, ".rows a")
+    item_dirs = sorted(p.name for p in (built_site / region_id).iterdir() if p.is_dir() and (p / "index.html").exists() and p.name not in ("jubao", "suoyin", "embed", "print", "biangeng"))
+    assert item_dirs, region_id
+    for cert in item_dirs:
+        assert f"{region_id}/{cert}/" in links, f"{region_id} page does not link {cert}"
+
+
+def test_inherited_regions_say_whose_list_they_show(built_site):
+    yunnan = text(page(built_site, "yunnan"))
+    assert "云南省的清单没有收录在本站来源文件中，这里显示全国的清单" in yunnan
+    yubei_item = text(page(built_site, "yubei/qinshu-guanxi"))
+    assert "渝北区沿用重庆市的清单" in yubei_item
+    assert "sichuan/" in targets(page(built_site, "panzhihua"), "panzhihua", "nav a")  # parent link
+
+
+def test_every_item_page_has_the_essentials(built_site):
+    items = [p for p in built_site.glob("*/*/index.html") if p.parent.name not in ("jubao", "suoyin", "embed", "print", "biangeng", "pagefind", "assets", "search") and p.parent.parent.name not in ("zhengming", "print", "search", "data")]
+    assert len(items) == 201
+    for path in items:
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        main = soup.find("main")
+        assert main.select_one(".status"), path
+        tel = main.select_one('a[href^="tel:"]')
+        assert tel is not None and tel["href"] == "tel:12345", path
+        assert "尚未公布本地区的举报电话" in main.get_text(), path
+        assert main.select_one("dl.citation"), path
+        assert "依据" in main.get_text()
+
+
+def test_exception_links_to_the_retained_row(built_site):
+    soup = page(built_site, "chongqing/qinshu-guanxi")
+    assert targets(soup, "chongqing/qinshu-guanxi", ".exceptions a") == {"chongqing/qinshu-budongchan-gongzheng/"}
+    assert soup.select_one(".exceptions a").get_text(strip=True).startswith("办理不动产登记、公证、税务业务的亲属关系证明")
+    marriage = page(built_site, "chongqing/hunyin-zhuangkuang")
+    assert targets(marriage, "chongqing/hunyin-zhuangkuang", ".exceptions a") == {"chongqing/hunyin-dangan-diushi/", "chongqing/shouyang/"}
+    # inherited by 渝北区: the link stays inside 渝北区
+    assert targets(page(built_site, "yubei/qinshu-guanxi"), "yubei/qinshu-guanxi", ".exceptions a") == {"yubei/qinshu-budongchan-gongzheng/"}
+
+
+def test_comparison_page_highlights_differences(built_site):
+    soup = page(built_site, "zhengming/menpai")
+    rows = soup.select("tr.compare__row")
+    answers = {r.th.get_text(" ", strip=True).split()[0]: r.select_one(".tag").get_text() for r in rows}
+    assert answers["四川省攀枝花市"] == "社区依法出具"
+    assert answers["重庆市"] == "社区不予出具"
+    assert soup.select("tr.compare__row--differs")
+
+
+def test_home_page_has_search_regions_and_national_list(built_site):
+    soup = BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.select_one('form[role="search"] input[name="q"]')
+    region_links = targets(soup, "", ".regions a")
+    assert {f"{rid}/" for rid in REGIONS} <= region_links
+    assert len(soup.select(".rows .rowlink--not-issued")) == 20
+    assert "民发〔2020〕20号" in soup.get_text()
+
+
+def test_no_page_loads_anything_from_another_host(built_site):
+    for path in built_site.rglob("*.html"):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for tag, attr in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"), ("source", "src")):
+            for el in soup.find_all(tag):
+                value = el.get(attr) or ""
+                if tag == "link" and el.get("rel") == ["canonical"]:
+                    continue
+                assert not value.startswith(("http:", "https:", "//")), f"{path}: {el}"

@@ -8,9 +8,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests drive: the browser, PDF tools, a CJK font, Java for vnu, node for axe/vnu.
 DEB_TOOLS := chromium poppler-utils fonts-noto-cjk default-jre-headless nodejs npm zbar-tools
 
-.PHONY: site test check serve posters bench clean system-deps node-deps
+.PHONY: site test check serve posters bench clean system-deps node-deps fonts
 
-site: $(VENV)/.runtime
+site: $(VENV)/.runtime fonts
 	$(PY) build.py
 
 check: $(VENV)/.runtime
@@ -21,7 +21,6 @@ serve: $(VENV)/.runtime
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip==24.3.1
 
 $(VENV)/.runtime: requirements.txt $(VENV)/bin/python
 	$(PY) -m pip install --quiet --no-deps -r requirements.txt
@@ -30,6 +29,12 @@ $(VENV)/.runtime: requirements.txt $(VENV)/bin/python
 $(VENV)/.test: requirements-test.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --no-deps -r requirements-test.txt
 	touch $@
+
+# The build draws share-card images with a CJK font (Debian fonts-noto-cjk).
+fonts:
+	@fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || { \
+	  echo "installing fonts-noto-cjk"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends fonts-noto-cjk fontconfig; }
 
 # Install only what is missing, so a prepared machine does no network work.
 system-deps:

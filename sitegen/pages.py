@@ -62,6 +62,8 @@ class Page:
     pagefind: bool = False  # index this page for search
     filters: dict = field(default_factory=dict)  # pagefind filters
     meta: dict = field(default_factory=dict)  # pagefind meta
+    share_image: str = urls.share_image()  # site path of the share-card picture
+    qr: str = ""  # site path of this page's QR code file, if it has one
 
 
 @dataclass(frozen=True)
@@ -323,6 +325,8 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         pagefind=True,
         filters={"region": view.region.full_name, "status": answer},
         meta={"status": answer, "region": view.region.full_name, "kind": STATUS_CLASS[entry.kind]},
+        share_image=urls.share_image(view.region.id),
+        qr=urls.qr(url),
     )
 
 
@@ -385,6 +389,8 @@ def region_page(resolved: Resolved, view: RegionView) -> Page:
         template="region.html",
         breadcrumbs=(Link(href(url, urls.home()), "首页"),),
         body=body,
+        share_image=urls.share_image(view.region.id),
+        qr=urls.qr(url),
     )
 
 

@@ -62,6 +62,16 @@ def index_az(region_id: str) -> str:
     return PATTERNS["index_az"].format(region=region_id)
 
 
+def qr(url: str) -> str:
+    """The QR code file of a page: beside its index.html."""
+    return url.split("?", 1)[0] + "qr.svg"
+
+
+def share_image(region_id: str | None = None) -> str:
+    """The share-card picture of a region (or of the whole site)."""
+    return f"share/{region_id or 'site'}.png"
+
+
 def file_for(url: str) -> str:
     """The file in site/ that serves a URL path."""
     path = url.split("?", 1)[0]

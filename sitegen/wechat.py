@@ -1,0 +1,135 @@
+"""Ready for WeChat official-account menus: QR code files, share-card images
+and the menu "embed" view of each region.
+
+- Every region page and every certificate × region page gets ``qr.svg`` beside
+  its index.html, encoding the page's absolute URL (base_url from
+  content/site.yaml). Pages show it for "scan on another phone"; posters and
+  articles can use the file.
+- Every region gets ``share/<region>.png`` (and the site ``share/site.png``):
+  a small picture with the region and site name. WeChat without its JS-SDK
+  tends to take a page's first large image for the share card, so pages put
+  this picture first (see templates/base.html) and in og:image.
+- ``/<region>/embed/`` leads with search and the 不予出具 list, for a 公众号 menu.
+"""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from . import extras, urls
+from .model import ANSWER, NOT_ISSUED, STATUS_CLASS, Resolved
+from .pages import Link, Page, few_words, hotline_view, href, root_of
+from .qr import absolute, qr_svg
+
+# Debian's fonts-noto-cjk (installed by the Makefile); index 2 of the .ttc is Simplified Chinese.
+FONT_CANDIDATES = (
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+)
+SHARE_SIZE = 300  # WeChat picks images of at least 300×300 px
+
+
+class MissingFont(Exception):
+    pass
+
+
+@lru_cache(maxsize=None)
+def _font(size: int):
+    from PIL import ImageFont
+
+    for path, index in FONT_CANDIDATES:
+        if Path(path).exists():
+            return ImageFont.truetype(path, size, index=index)
+    raise MissingFont("找不到中文字体，请安装 fonts-noto-cjk（make site 会自动安装） (no CJK font: install fonts-noto-cjk)")
+
+
+def _fit(draw, text: str, max_width: int, start: int):
+    size = start
+    while size > 12:
+        font = _font(size)
+        if draw.textlength(text, font=font) <= max_width:
+            return font
+        size -= 2
+    return _font(size)
+
+
+def share_png(title: str, subtitle: str) -> bytes:
+    """A small, deterministic PNG: a blue band, the region name, the site name."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("P", (SHARE_SIZE, SHARE_SIZE), 0)
+    img.putpalette([255, 255, 255, 11, 79, 156, 26, 26, 26, 155, 28, 28] + [0] * (256 - 4) * 3)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, 0, SHARE_SIZE, 92), fill=1)
+    draw.text((20, 24), "社区证明", font=_font(36), fill=0)
+    font = _fit(draw, title, SHARE_SIZE - 40, 44)
+    draw.text((20, 120), title, font=font, fill=2)
+    draw.rectangle((20, 190, 80, 196), fill=3)
+    sub = _fit(draw, subtitle, SHARE_SIZE - 40, 22)
+    draw.text((20, 214), subtitle, font=sub, fill=2)
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def write_files(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
+    base = resolved.content.site["base_url"]
+    site_title = resolved.content.site["title"]
+    written = []
+
+    def put(rel: str, data: bytes) -> None:
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(rel)
+
+    put(urls.share_image(), share_png("查社区证明", site_title))
+    for view in resolved.views:
+        region_url = urls.region(view.region.id)
+        put(urls.share_image(view.region.id), share_png(view.region.name, site_title))
+        put(urls.qr(region_url), qr_svg(absolute(base, region_url), title=view.region.full_name).encode())
+        for entry in view.entries:
+            url = urls.item(view.region.id, entry.certificate.id)
+            put(urls.qr(url), qr_svg(absolute(base, url), title=f"{view.region.name}｜{entry.row.short_name}").encode())
+    return written
+
+
+def embed_pages(resolved: Resolved) -> list[Page]:
+    pages = []
+    for view in resolved.views:
+        url = urls.embed(view.region.id)
+        rows = tuple(
+            Link(href(url, urls.item(view.region.id, e.certificate.id)), e.row.name, note=few_words(e), status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind])
+            for e in view.of_kind(NOT_ISSUED)
+        )
+        body = {
+            "name": view.region.name,
+            "full_name": view.region.full_name,
+            "search_action": href(url, urls.search()),
+            "rows": rows,
+            "hotline": hotline_view(view),
+            "region": Link(href(url, urls.region(view.region.id)), f"{view.region.name}全部清单（含社区依法出具的证明）"),
+            "inherited": rows and view.of_kind(NOT_ISSUED)[0].inherited_from is not None,
+            "inherited_from": view.of_kind(NOT_ISSUED)[0].inherited_from.name if rows and view.of_kind(NOT_ISSUED)[0].inherited_from else "",
+        }
+        pages.append(
+            Page(
+                url=url,
+                root=root_of(url),
+                title=f"{view.region.name}｜社区不再开的证明，去哪里办",
+                description=f"{view.region.full_name}：搜索证明，查看社区不予出具的证明和办理途径。",
+                canonical=resolved.content.site["base_url"] + url,
+                template="embed.html",
+                body=body,
+                share_image=urls.share_image(view.region.id),
+            )
+        )
+    return pages
+
+
+extras.FILE_WRITERS.append(write_files)
+extras.PAGE_SOURCES.append(embed_pages)
+extras.REGION_LINKS.append(lambda view: [(urls.embed(view.region.id), "公众号菜单版（先搜索，再看不予出具清单）", ""), (urls.qr(urls.region(view.region.id)), "本页二维码（SVG，可用于海报和文章）", "")])
+extras.ITEM_LINKS.append(lambda entry: [(urls.qr(urls.item(entry.region.id, entry.certificate.id)), "本页二维码（SVG 文件）", "")])

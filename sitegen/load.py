@@ -45,6 +45,7 @@ class Loaded:
     lists: list[Document]
     problems: list[Problem]
     unreadable: list[str] = field(default_factory=list)  # keys of list files that did not parse
+    history: list[Document] = field(default_factory=list)  # earlier list versions: <region>/history/*.yaml
 
 
 
@@ -145,7 +146,8 @@ def read_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
 
 def load(content_dir: Path, root: Path) -> Loaded:
     """Read content/site.yaml, content/lists/regions.yaml, certificates.yaml and
-    every other content/lists/**/*.yaml as a list file."""
+    every other content/lists/**/*.yaml as a list file (those in a history/
+    folder as earlier versions of a list)."""
     problems: list[Problem] = []
 
     def one(path: Path) -> Document | None:
@@ -161,7 +163,7 @@ def load(content_dir: Path, root: Path) -> Loaded:
     site = one(content_dir / "site.yaml")
     regions = one(lists_dir / "regions.yaml")
     certificates = one(lists_dir / "certificates.yaml")
-    list_docs, unreadable = [], []
+    list_docs, unreadable, history = [], [], []
     for path in sorted(lists_dir.rglob("*.yaml")):
         if path.parent == lists_dir:
             continue  # regions.yaml, certificates.yaml
@@ -171,5 +173,6 @@ def load(content_dir: Path, root: Path) -> Loaded:
             unreadable.append(key)
         else:
             doc.key = key
-            list_docs.append(doc)
-    return Loaded(site, regions, certificates, list_docs, problems, unreadable)
+            # a file in a history/ folder is an earlier version of a list, not a current list
+            (history if "history" in path.relative_to(lists_dir).parts[:-1] else list_docs).append(doc)
+    return Loaded(site, regions, certificates, list_docs, problems, unreadable, history)

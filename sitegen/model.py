@@ -120,6 +120,19 @@ class Row:
 
 
 @dataclass(frozen=True)
+class Superseded:
+    """An earlier document a list replaced, known only from what the list
+    publishes about it (e.g. 重庆's 备注 naming 渝府办发〔2018〕56号 items)."""
+
+    doc_number: str
+    title: str
+    part: str  # 附件2 …
+    date: str  # "" when the sources do not give it (原文未载明日期)
+    note: str  # the list's 说明 about it, verbatim
+    dropped: tuple[str, ...]  # its items the new list does not carry, verbatim from note
+
+
+@dataclass(frozen=True)
 class PublishedList:
     id: str  # file path below content/lists without .yaml: chongqing/buyu-chuju
     region: str
@@ -134,6 +147,12 @@ class PublishedList:
     source: Source
     rows: tuple[Row, ...]
     where: Where
+    supersedes: tuple[Superseded, ...] = ()  # earlier documents this list replaced
+
+    @property
+    def version_date(self) -> str:
+        """The date this version of the list carries: its own, else its source's."""
+        return self.date or self.source.date
 
 
 @dataclass(frozen=True)
@@ -144,6 +163,7 @@ class Content:
     regions: tuple[Region, ...]
     certificates: tuple[Certificate, ...]
     lists: tuple[PublishedList, ...]
+    history: tuple[PublishedList, ...] = ()  # earlier versions (content/lists/<region>/history/)
 
 
 # ---- resolved (the cascade's output) ----

@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 
 from . import urls
+from .history import supersedes_of, version_problems
 from .load import Document, Loaded
 from .model import (
     LEVELS,
@@ -112,6 +113,7 @@ def validate(loaded: Loaded) -> Content:
     problems = list(loaded.problems)
     docs = [(d, n) for d, n in ((loaded.site, "site"), (loaded.regions, "regions"), (loaded.certificates, "certificates")) if d is not None]
     docs += [(d, "list") for d in loaded.lists]
+    docs += [(d, "list") for d in loaded.history]  # earlier versions: same rules as current lists
     schema_ok = {}
     for doc, name in docs:
         found = check_schema(doc, name)
@@ -149,11 +151,13 @@ def validate(loaded: Loaded) -> Content:
             if isinstance(doc.data, dict) and isinstance(doc.data.get("region"), str):
                 incomplete.add(doc.data["region"])
     _cross_list_checks(loaded, lists, problems, incomplete)
+    history = tuple(_list(doc, region_ids, cert_ids, problems) for doc in loaded.history if schema_ok[doc.path])
+    problems.extend(version_problems(loaded, lists, history, incomplete))
     if problems:
         raise ContentError(problems)
     site = dict(loaded.site.data)
     site["national_hotline"] = Hotline(**site["national_hotline"])
-    return Content(site=site, regions=regions, certificates=certificates, lists=tuple(lists))
+    return Content(site=site, regions=regions, certificates=certificates, lists=tuple(lists), history=history)
 
 
 def _regions(doc: Document, problems: list[Problem]) -> tuple[Region, ...]:
@@ -248,7 +252,7 @@ def _list(doc: Document, region_ids: set[str], cert_ids: set[str], problems: lis
     return PublishedList(
         id=doc.key, region=d["region"], kind=d["kind"], title=d["title"], batch=d.get("batch", ""), issuer=d.get("issuer", ""),
         doc_number=d.get("doc_number", ""), date=d.get("date", ""), basis=_t(d["basis"]), columns=dict(d.get("columns", {})),
-        source=source, rows=tuple(rows), where=Where(doc.path, 1, 1),
+        source=source, rows=tuple(rows), where=Where(doc.path, 1, 1), supersedes=supersedes_of(d),
     )
 
 

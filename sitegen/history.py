@@ -1,0 +1,320 @@
+"""List versions, and what changed from one to the next.
+
+How versions live in ``content/lists/``:
+
+- The current list of a region and kind is ``<region>/<name>.yaml``.
+- When a region publishes a new version (第一批 → 第二批, a reworded list), the
+  clerk moves the old file, unchanged, into ``<region>/history/`` and writes the
+  new one in its place. Every file in a ``history/`` folder is an earlier
+  version of the current list with the same region and kind. Each version needs
+  its date (``date``, else ``source.date``): versions are ordered by it and the
+  change feed is dated by it — never by the build time.
+- An earlier *document* that is not in our sources and is known only from what
+  the new list says about it (重庆's 备注 naming the 渝府办发〔2018〕56号 items each
+  row replaces) is a ``supersedes:`` entry of the list that replaced it: its
+  文号, title and part, the list's own 说明 about it (verbatim), and the old
+  items the new list ``dropped`` (verbatim from that 说明). Its date is written
+  only if a source gives it; otherwise pages say 原文未载明日期. Which old names
+  each new row covers stays in the rows (``former_names`` and ``note``), so
+  nothing is restated and no row is invented for the old document.
+
+``versions`` orders all of that per region and kind; ``changes`` compares each
+version with the one before: rows added, removed or reworded (matched by id),
+the list's own details changed, and for a superseded document which old names
+each row covers, which rows carry an old item on, and what was dropped.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from .model import Content, PublishedList, Row, Superseded
+from .problems import Problem, field_name
+from .tables import DEFAULT_LABELS
+
+UNDATED = "原文未载明日期"
+
+# Row fields that are published text (the documents' columns), in display order.
+ROW_FIELDS = ("name", "route", "category", "requested_by", "issued_by", "matters", "purpose", "clauses", "method", "note")
+# List details a new version may change, with their labels.
+LIST_FIELDS = (("title", "清单标题"), ("batch", "批次"), ("issuer", "发布机关"), ("doc_number", "文号"), ("basis", "依据文件"), ("source", "来源文件"))
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a region's list of one kind: a published list, or an
+    earlier document known only by what a later list says of it."""
+
+    list: PublishedList | None
+    superseded: Superseded | None = None
+
+    @property
+    def date(self) -> str:
+        return self.list.version_date if self.list else self.superseded.date
+
+    @property
+    def date_text(self) -> str:
+        return self.date or UNDATED
+
+    @property
+    def title(self) -> str:
+        if self.list:
+            return self.list.title
+        s = self.superseded
+        return f"《{s.title}》（{s.doc_number}）{s.part}" if s.title else f"{s.doc_number}{s.part}"
+
+    @property
+    def anchor(self) -> str:
+        """A stable fragment id for this version on the 变更记录 page."""
+        if self.list:
+            return f"v-{self.date or 'undated'}-{self.list.id.rsplit('/', 1)[-1]}"
+        return "v-" + "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in self.superseded.doc_number + self.superseded.part).strip("-")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    key: str
+    label: str
+    old: str
+    new: str
+
+    @property
+    def segments(self) -> tuple[tuple[str, str], ...]:
+        return diff_segments(self.old, self.new)
+
+
+@dataclass(frozen=True)
+class Reworded:
+    old: Row
+    new: Row
+    fields: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A new row that, by its 备注, covers names of the superseded document."""
+
+    row: Row
+    old_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Change:
+    """From one version of a region's list to the next (old is None: first publication)."""
+
+    region: str
+    kind: str
+    old: Version | None
+    new: Version
+    added: tuple[Row, ...] = ()
+    removed: tuple[Row, ...] = ()
+    reworded: tuple[Reworded, ...] = ()
+    details: tuple[FieldChange, ...] = ()  # the list's own title, 文号, basis …
+    replaced: tuple[Replaced, ...] = ()  # superseded document: old names a row covers
+    carried: tuple[Row, ...] = ()  # superseded document: rows whose 备注 cite an old item
+    unmapped: tuple[Row, ...] = ()  # superseded document: rows whose 备注 say nothing of it
+    dropped: tuple[str, ...] = ()  # superseded document: old items not carried
+
+    @property
+    def date(self) -> str:
+        return self.new.date
+
+    @property
+    def first(self) -> bool:
+        return self.old is None
+
+    @property
+    def from_superseded(self) -> bool:
+        return self.old is not None and self.old.list is None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.first or self.from_superseded or self.added or self.removed or self.reworded or self.details)
+
+    def summary(self) -> str:
+        """A one-line count of what changed, e.g. 新增 1 项，改写 2 项."""
+        rows = len(self.new.list.rows)
+        if self.first:
+            return f"发布，共 {rows} 项"
+        if self.from_superseded:
+            parts = [f"取代{self.old.superseded.doc_number}{self.old.superseded.part}，共 {rows} 项"]
+            if self.replaced:
+                parts.append(f"{len(self.replaced)} 项注明涵盖旧文件中的名称")
+            if self.carried:
+                parts.append(f"{len(self.carried)} 项注明沿用旧文件的项目")
+            if self.dropped:
+                parts.append(f"旧文件中 {len(self.dropped)} 项未列入")
+            return "，".join(parts)
+        parts = [f"{word} {len(items)} 项" for word, items in (("新增", self.added), ("删除", self.removed), ("改写", self.reworded)) if items]
+        if self.details:
+            parts.append("清单信息变更：" + "、".join(f.label for f in self.details))
+        return "，".join(parts) or "内容无变化"
+
+
+# ------------------------------------------------------------------ versions
+
+
+def _norm_doc(text: str) -> str:
+    """渝府办发(2018) 56号 and 渝府办发〔2018）56号 are one 文号."""
+    table = str.maketrans({c: "〔" for c in "（(［[【"} | {c: "〕" for c in "）)］]】"})
+    return "".join(text.translate(table).split())
+
+
+def cites(row: Row, doc_number: str) -> bool:
+    return _norm_doc(doc_number) in _norm_doc(row.note)
+
+
+def versions(content: Content) -> dict[tuple[str, str], tuple[Version, ...]]:
+    """(region id, kind) → that list's versions, oldest first, current last."""
+    earlier: dict[tuple[str, str], list[PublishedList]] = {}
+    for lst in content.history:
+        earlier.setdefault((lst.region, lst.kind), []).append(lst)
+    out = {}
+    for lst in content.lists:
+        chain: list[Version] = []
+        seen: set[str] = set()
+        for published in sorted(earlier.get((lst.region, lst.kind), []), key=lambda x: (x.version_date, x.id)) + [lst]:
+            for s in published.supersedes:
+                key = _norm_doc(s.doc_number + s.part)
+                if key not in seen:  # a later version repeating the block adds nothing
+                    seen.add(key)
+                    chain.append(Version(None, s))
+            chain.append(Version(published))
+        out[(lst.region, lst.kind)] = tuple(chain)
+    return out
+
+
+def _row_fields(old: Row, new: Row, labels: dict[str, str]) -> tuple[FieldChange, ...]:
+    out = []
+    for key in ROW_FIELDS:
+        a, b = getattr(old, key), getattr(new, key)
+        if isinstance(a, tuple):
+            a, b = "\n".join(a), "\n".join(b)
+        if a != b:
+            out.append(FieldChange(key, labels.get(key, key), a, b))
+    return tuple(out)
+
+
+def _detail(lst: PublishedList, key: str) -> str:
+    if key == "basis":
+        return "、".join(lst.basis)
+    if key == "source":
+        s = lst.source
+        return "，".join(p for p in (f"{s.issuer}《{s.title}》", s.doc_number, s.date, s.part) if p)
+    return getattr(lst, key)
+
+
+def compare(region: str, kind: str, old: Version | None, new: Version) -> Change:
+    """What changed from ``old`` to ``new`` (``new`` is always a published list)."""
+    lst = new.list
+    if old is None:
+        return Change(region, kind, None, new)
+    if old.list is None:
+        s = old.superseded
+        replaced, carried, unmapped = [], [], []
+        for row in lst.rows:
+            if not cites(row, s.doc_number):
+                unmapped.append(row)
+            elif row.former_names:
+                replaced.append(Replaced(row, row.former_names))
+            else:
+                carried.append(row)
+        return Change(region, kind, old, new, replaced=tuple(replaced), carried=tuple(carried), unmapped=tuple(unmapped), dropped=s.dropped)
+    labels = DEFAULT_LABELS | lst.columns
+    before = {r.id: r for r in old.list.rows}
+    after = {r.id: r for r in lst.rows}
+    reworded = []
+    for row in lst.rows:
+        if row.id in before:
+            fields = _row_fields(before[row.id], row, labels)
+            if fields:
+                reworded.append(Reworded(before[row.id], row, fields))
+    details = tuple(
+        FieldChange(key, label, _detail(old.list, key), _detail(lst, key))
+        for key, label in LIST_FIELDS
+        if _detail(old.list, key) != _detail(lst, key)
+    )
+    return Change(
+        region, kind, old, new,
+        added=tuple(r for r in lst.rows if r.id not in before),
+        removed=tuple(r for r in old.list.rows if r.id not in after),
+        reworded=tuple(reworded),
+        details=details,
+    )
+
+
+def changes(content: Content) -> dict[tuple[str, str], tuple[Change, ...]]:
+    """(region id, kind) → every change of that list, oldest first. A names-only
+    document has no change of its own: it is only the 'before' of the next."""
+    out = {}
+    for key, chain in versions(content).items():
+        found = []
+        for i, version in enumerate(chain):
+            if version.list is None:
+                continue
+            found.append(compare(key[0], key[1], chain[i - 1] if i else None, version))
+        out[key] = tuple(found)
+    return out
+
+
+def diff_segments(old: str, new: str) -> tuple[tuple[str, str], ...]:
+    """('same'|'del'|'ins', text) pieces turning ``old`` into ``new``, by character."""
+    out = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(("same", old[i1:i2]))
+            continue
+        if i2 > i1:
+            out.append(("del", old[i1:i2]))
+        if j2 > j1:
+            out.append(("ins", new[j1:j2]))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------ validation
+
+
+def supersedes_of(data: dict) -> tuple[Superseded, ...]:
+    """The ``supersedes:`` block of a list file (already schema-checked)."""
+    return tuple(
+        Superseded(s["doc_number"], s.get("title", ""), s.get("part", ""), s.get("date", ""), s.get("note", ""), tuple(s.get("dropped", ())))
+        for s in data.get("supersedes", ())
+    )
+
+
+def version_problems(loaded, lists: list[PublishedList], history: tuple[PublishedList, ...], incomplete: set[str]) -> list[Problem]:
+    """Every earlier version belongs to a current list, is dated, and is older
+    than it; dates do not repeat; a dropped name is quoted from the 说明."""
+    docs = {d.path: d for d in list(loaded.lists) + list(loaded.history)}
+    problems = []
+
+    def problem(lst: PublishedList, path: tuple, message: str) -> None:
+        line, col = docs[lst.where.path].where(path)
+        problems.append(Problem(lst.where.path, line, col, field_name(path), message))
+
+    current = {(lst.region, lst.kind): lst for lst in lists}
+    seen_dates: dict[tuple[str, str, str], str] = {}
+    for old in sorted(history, key=lambda x: x.id):
+        key = (old.region, old.kind)
+        now = current.get(key)
+        if now is None:
+            if old.region not in incomplete:
+                problem(old, ("kind",), f"历史版本没有对应的现行清单：地区 {old.region} 没有“{old.kind}”清单；历史版本只能放在现行清单所在地区的 history/ 文件夹 (earlier version without a current list)")
+            continue
+        if not old.version_date:
+            problem(old, ("date",), "历史版本必须写明日期 date（或来源文件日期 source.date），用来排序和生成变更记录；原文没有日期的旧文件请写在现行清单的 supersedes 中 (an earlier version needs its date)")
+            continue
+        if not now.version_date:
+            problem(now, ("date",), f"这份清单有历史版本（{old.where.path}），必须写明日期 date（或 source.date）(a list with earlier versions needs its date)")
+        elif old.version_date >= now.version_date:
+            problem(old, ("date",), f"历史版本的日期 {old.version_date} 应早于现行清单 {now.where.path} 的日期 {now.version_date} (an earlier version must be older)")
+        other = seen_dates.setdefault(key + (old.version_date,), old.where.path)
+        if other != old.where.path:
+            problem(old, ("date",), f"同一清单有两个日期相同（{old.version_date}）的历史版本：{other} (two versions with one date)")
+    for lst in list(lists) + list(history):
+        for i, s in enumerate(lst.supersedes):
+            for j, name in enumerate(s.dropped):
+                if name not in s.note:
+                    problem(lst, ("supersedes", i, "dropped", j), f"“{name}” 没有逐字出现在 note（本清单原文的说明）中；只能摘录原文 (must be quoted verbatim from note)")
+    return problems

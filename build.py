@@ -4,6 +4,8 @@
     python build.py            build site/ (load → validate → resolve → render → index → publish)
     python build.py check      validate content only; print every problem; exit 1 if any
     python build.py serve      preview on 127.0.0.1, rebuilding when content or templates change
+    python build.py import FILE.xlsx --region ID --kind 不予出具|保留   a list table → content/lists YAML
+    python build.py new-region 湖北省 --id hubei   add a region (it shows its parent's lists until it has its own)
 
 The build reads every file before writing anything, renders into a fresh
 folder, and swaps it in for site/ only when every stage has passed: a failed
@@ -94,7 +96,15 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="validate content/lists/ and report every problem")
     p_serve = sub.add_parser("serve", help="preview on 127.0.0.1 and rebuild on change")
     p_serve.add_argument("--port", type=int, default=8000)
+    from sitegen import importer, scaffold
+
+    importer.add_arguments(sub.add_parser("import", help="表格（xlsx/csv）导入为清单 YAML (import a list table)"))
+    scaffold.add_arguments(sub.add_parser("new-region", help="新增地区：写 regions.yaml 条目和清单模板 (scaffold a region)"))
     args = parser.parse_args(argv)
+    if args.command == "import":
+        return importer.command(args, args.content.resolve(), ROOT)
+    if args.command == "new-region":
+        return scaffold.command(args, args.content.resolve(), ROOT)
     try:
         if args.command == "check":
             resolved = check(args.content.resolve())

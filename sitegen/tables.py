@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from .model import NOT_ISSUED, PublishedList, Row
@@ -44,6 +45,39 @@ NOT_ISSUED_KEYS = ("name", "route", "note")
 RETAINED_KEYS = ("name", "category", "requested_by", "issued_by", "matters", "purpose", "clauses", "method", "note")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+FORMULA_START = _FORMULA_START  # the importer undoes the guard too
+
+# Import: every column label a document or a clerk uses → field key. The
+# regions' own labels (重庆 事项名称, 攀枝花 证明材料/用证单位) and 广西's template
+# (证明材料名称, 涉及办事事项名称, 法律法规依据, 证明索要单位) included.
+LABEL_KEYS = {
+    NUMBER: NUMBER, "编号": NUMBER, ID: ID,
+    **{label: key for key, label in DEFAULT_LABELS.items()},
+    "名称": "name", "证明事项": "name", "证明事项名称": "name", "证明材料": "name", "证明材料名称": "name", "事项名称": "name",
+    "途径": "route", "办理途径": "route",
+    "说明": "note",
+    "类别": "category",
+    "用证单位": "requested_by", "证明索要单位": "requested_by", "索要单位": "requested_by",
+    "出具单位": "issued_by",
+    "办事事项": "matters", "涉及办事事项": "matters",
+    "用途": "purpose",
+    "法律法规依据": "clauses", "法律依据": "clauses", "设定依据": "clauses",
+    "方式": "method",
+}
+
+
+def squeeze(text: str) -> str:
+    """Text without any whitespace (how labels compare: 证明 名称 = 证明名称)."""
+    return re.sub(r"\s+", "", text)
+
+
+def key_for_label(label: str) -> str | None:
+    """The field a column label stands for; a bracketed remark is ignored
+    (广西's "法律法规依据 (需明确到具体条款内容)")."""
+    label = squeeze(label).strip("*＊")
+    if label in LABEL_KEYS:
+        return LABEL_KEYS[label]
+    return LABEL_KEYS.get(re.split(r"[（(]", label, maxsplit=1)[0])
 
 
 def cell(row: Row, key: str) -> str:

@@ -1,0 +1,586 @@
+"""Turn a list table from Word/WPS/Excel into a content/lists YAML file.
+
+    python build.py import FILE.xlsx|FILE.csv --region chongqing --kind 不予出具 [--document 003_….txt]
+
+What a clerk has is the table printed in the document: 序号 / 证明名称 / 办事途径
+[/ 备注], or a retained list's own columns (证明材料, 证明类别, 用证单位 …;
+广西's template says 证明材料名称, 涉及办事事项名称, 法律法规依据, 证明用途,
+证明索要单位). sitegen/tables.py knows every one of those labels.
+
+The import keeps every character of every cell. It only undoes what copying
+a table does to it:
+
+- a line break inside a cell (or a space the PDF put between two Chinese
+  characters) is removed where it touches a Chinese character, and becomes
+  one space between two Latin words;
+- a row without 序号 directly under a numbered row is a piece of that row
+  that the paste split onto a line of its own: its cells are joined onto it;
+- the header repeated on every page, and title lines above the table, are
+  skipped.
+
+Rows it cannot read (序号 not a number, like 广西's 示例 row; no 证明名称; a
+cell outside the header's columns) are reported with file:line:column and not
+imported. Each row needs a certificate id (its URL): it is taken from the
+table's id column, from the list file being updated, from certificates.yaml or
+from another list with the same 证明名称; a row with none gets ``todo-N`` and a
+message saying what to do.
+
+When the region already has a list of this kind, that file is updated: its
+title, source and other header fields are kept, and so is what an editor added
+to a row (offices, documents, covers, exceptions …) as long as the quoted text
+still stands in the row's new wording.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import tables
+from .load import load, shown_path
+from .model import KINDS, NOT_ISSUED, RETAINED
+from .problems import Problem
+from .validate import suggest
+
+SLUG = {NOT_ISSUED: "buyu-chuju", RETAINED: "baoliu"}
+KIND_ALIASES = {
+    "不予出具": NOT_ISSUED, "不予出具清单": NOT_ISSUED, "不应出具": NOT_ISSUED, "buyu-chuju": NOT_ISSUED,
+    "保留": RETAINED, "依法出具": RETAINED, "保留清单": RETAINED, "依法出具清单": RETAINED, "baoliu": RETAINED,
+}
+REQUIRED = {NOT_ISSUED: ("name", "route"), RETAINED: ("name", "purpose")}
+# What an editor adds to a row by quoting the row's own text, and where the quote must stand.
+CURATED = ("covers", "former_names", "offices", "documents", "exceptions", "limits")
+ROW_ORDER = (
+    "id", "name", "covers", "category", "requested_by", "issued_by", "matters", "route", "offices",
+    "documents", "exceptions", "purpose", "clauses", "method", "note", "former_names", "limits",
+)
+HEADER_ORDER = ("region", "kind", "title", "batch", "issuer", "doc_number", "date", "basis", "columns", "source")
+DOCUMENT = re.compile(r"^[0-9]{3}_[0-9a-f]{16}\.txt$")
+
+
+class ImportFailed(Exception):
+    """Nothing could be written; ``problems`` says why."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+@dataclass
+class Line:
+    """One row of the table as read: its line in the file and its cells."""
+
+    number: int
+    cells: list[str]
+
+
+@dataclass
+class Result:
+    data: dict  # the list file's data
+    text: str  # the YAML written
+    path: Path | None
+    rows_read: int
+    problems: list[Problem] = field(default_factory=list)  # rows or cells not imported, ids missing
+    notes: list[str] = field(default_factory=list)  # what was done to the table (joins, skipped headers)
+
+
+# ------------------------------------------------------------------ reading the file
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text of a CSV/TXT file and the encoding it was in (Excel and WPS on
+    Chinese Windows save "CSV" as GBK and "Unicode text" as UTF-16)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "UTF-16"
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("gb18030"), "GBK"
+
+
+def read_lines(path: Path) -> tuple[list[Line], list[str]]:
+    """Every row of the first sheet (xlsx) or of the CSV / tab-separated text."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path), []
+    if suffix in (".xls", ".et", ".doc", ".docx", ".wps"):
+        raise ImportFailed([Problem(str(path), 1, 1, "", f"不能直接读取 {suffix} 文件：请在 Excel/WPS 中“另存为” .xlsx 或 .csv 后再导入 (save as .xlsx or .csv)")])
+    text, encoding = decode(path.read_bytes())
+    notes = [f"文件是 {encoding} 编码，已按 {encoding} 读取"] if encoding != "UTF-8" else []
+    return _read_delimited(text), notes
+
+
+def _read_xlsx(path: Path) -> list[Line]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # a broken or password-protected workbook
+        raise ImportFailed([Problem(str(path), 1, 1, "", f"无法打开这个 Excel 文件，请在 Excel/WPS 中重新另存为 .xlsx (cannot open workbook: {exc})")]) from None
+    sheet = book.worksheets[0]
+    lines = []
+    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+        lines.append(Line(number, [_xlsx_text(v) for v in values]))
+    book.close()
+    return lines
+
+
+def _xlsx_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_delimited(text: str) -> list[Line]:
+    sample = "\n".join(text.splitlines()[:20])
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines, end = [], 0
+    for cells in reader:
+        lines.append(Line(end + 1, cells))
+        end = reader.line_num
+    return lines
+
+
+# ------------------------------------------------------------------ cell text
+
+
+_SPACE = re.compile(r"\s+")
+_LATIN = re.compile(r"[A-Za-z0-9]")
+
+
+def _keeps_space(before: str, after: str) -> bool:
+    """A space is text only between two Latin words ("Windows 10"); next to
+    Chinese, punctuation or between two numbers it is the PDF's layout."""
+    return bool(_LATIN.match(before) and _LATIN.match(after)) and (before.isalpha() or after.isalpha())
+
+
+def join_lines(text: str) -> str:
+    """A cell as the document prints it: line breaks and spaces that the
+    layout put into it go; between two Latin words they become one space.
+    Every other character is kept."""
+    text = text.strip()
+    return _SPACE.sub(lambda m: " " if _keeps_space(text[m.start() - 1], text[m.end()]) else "", text)
+
+
+# a clause starts with its number: "1.", "2、", "３．"; it follows a line break or
+# the end of the previous clause (。；）】)
+_CLAUSE = re.compile(r"(?:\n\s*|(?<=[。；;）)\]】]))(?=[0-9０-９]{1,2}[.．、](?![0-9]))")
+
+
+def split_clauses(text: str) -> list[str]:
+    """依据 as one cell → its numbered clauses ("1.《…》第五条。2.《…》")."""
+    return [c for c in (join_lines(part) for part in _CLAUSE.split(text.strip())) if c]
+
+
+def _unprotect(text: str) -> str:
+    """Undo tables.csv_text's guard against spreadsheet formulas."""
+    return text[1:] if text[:1] == "'" and text[1:2] in tables.FORMULA_START else text
+
+
+def _number(cell: str) -> str:
+    return unicodedata.normalize("NFKC", cell).strip().rstrip(".、")
+
+
+# ------------------------------------------------------------------ the table
+
+
+@dataclass
+class TableRow:
+    line: int
+    number: str
+    cells: dict[str, str]  # field key → raw text (pieces joined with "\n")
+    joined: list[int] = field(default_factory=list)
+
+
+def find_header(lines: list[Line], shown: str, problems: list[Problem]) -> tuple[int, list[str | None]] | None:
+    """Index of the header line and the field key of each column."""
+    for i, line in enumerate(lines):
+        labels = [tables.squeeze(c) for c in line.cells]
+        keys = [tables.key_for_label(label) for label in labels]
+        if "name" in keys and (keys[:1] == [tables.NUMBER] or sum(k is not None for k in keys) >= 2):
+            for col, (label, key) in enumerate(zip(labels, keys), 1):
+                if label and key is None:
+                    problems.append(Problem(shown, line.number, col, label, f"不认识的栏目 “{label}”{suggest(label, tables.LABEL_KEYS)}；能用的栏目：{'、'.join(tables.LABEL_KEYS)} (unknown column)"))
+            return i, keys
+    problems.append(Problem(shown, 1, 1, "", f"找不到表头：表格要有一行栏目名，如 序号、证明名称、办事途径 (no header row with {tables.NUMBER}/证明名称 found)"))
+    return None
+
+
+def table_rows(lines: list[Line], kind: str, shown: str, problems: list[Problem], notes: list[str]) -> tuple[list[TableRow], dict[str, str]]:
+    """The rows of the table (pieces joined) and the label of each column."""
+    found = find_header(lines, shown, problems)
+    if found is None or problems:
+        raise ImportFailed(problems)
+    start, keys = found
+    header = lines[start]
+    labels = {key: tables.squeeze(label) for key, label in zip(keys, header.cells) if key not in (None, tables.NUMBER, tables.ID)}
+    for key in REQUIRED[kind]:
+        if key not in labels:
+            other = RETAINED if kind == NOT_ISSUED else NOT_ISSUED
+            raise ImportFailed([Problem(shown, header.number, 1, "", f"表头里没有“{tables.DEFAULT_LABELS[key]}”栏：{kind}清单必须有这一栏；如果这是{other}清单，请用 --kind {other} (column {key} missing)")])
+    for line in lines[:start]:
+        if any(c.strip() for c in line.cells):
+            notes.append(f"第 {line.number} 行在表头之前，没有导入：{join_lines(' '.join(line.cells))[:40]}")
+    number_col = keys.index(tables.NUMBER) if tables.NUMBER in keys else None
+    header_text = [tables.squeeze(c) for c in header.cells]
+    rows: list[TableRow] = []
+    for line in lines[start + 1 :]:
+        cells = [_unprotect(c) for c in line.cells]
+        if not any(c.strip() for c in cells):
+            continue
+        if [tables.squeeze(c) for c in cells[: len(header_text)]] == header_text:
+            notes.append(f"第 {line.number} 行是重复的表头（换页），已跳过")
+            continue
+        extra = [(col, c) for col, c in enumerate(cells, 1) if col > len(keys) and c.strip()]
+        if extra:
+            col, text = extra[0]
+            problems.append(Problem(shown, line.number, col, "", f"这一格在表头的栏目之外：“{join_lines(text)[:30]}”；这一行没有导入 (cell outside the table's columns; row skipped)"))
+            continue
+        number = _number(cells[number_col]) if number_col is not None and number_col < len(cells) else ""
+        values = {key: cells[i] for i, key in enumerate(keys) if key not in (None, tables.NUMBER) and i < len(cells) and cells[i].strip()}
+        if number_col is not None and not number:
+            if rows and rows[-1].number:
+                last = rows[-1]
+                for key, text in values.items():
+                    last.cells[key] = last.cells[key] + "\n" + text if key in last.cells else text
+                last.joined.append(line.number)
+                notes.append(f"第 {line.number} 行没有序号，已接到第 {last.line} 行（序号 {last.number}）的后面")
+            else:
+                problems.append(Problem(shown, line.number, 1, tables.NUMBER, "这一行没有序号，前面也没有可以接上的行，没有导入 (no 序号; row skipped)"))
+            continue
+        if number_col is not None and not number.isdigit():
+            problems.append(Problem(shown, line.number, number_col + 1, tables.NUMBER, f"序号 “{join_lines(cells[number_col])[:30]}” 不是数字，这一行没有导入（示例行或表格外的说明？）(序号 is not a number; row skipped)"))
+            rows.append(TableRow(line.number, "", {}))  # a stop: pieces below it are not joined onto the row above
+            continue
+        rows.append(TableRow(line.number, number, values))
+    rows = [r for r in rows if r.number or number_col is None]
+    expected = 1
+    for row in rows:
+        if row.number and int(row.number) != expected:
+            notes.append(f"第 {row.line} 行：序号是 {row.number}，按顺序应为 {expected}（网站按表格中的先后顺序编号）")
+        expected = int(row.number) + 1 if row.number else expected + 1
+    return rows, labels
+
+
+def row_data(row: TableRow, kind: str, shown: str, col_of: dict[str, int], problems: list[Problem]) -> dict | None:
+    out: dict = {}
+    for key, raw in row.cells.items():
+        if key == "clauses":
+            out[key] = split_clauses(raw)
+        elif key == tables.ID:
+            out[key] = tables.squeeze(raw)
+        else:
+            out[key] = join_lines(raw)
+    for key in REQUIRED[kind]:
+        if not out.get(key):
+            label = tables.DEFAULT_LABELS[key]
+            problems.append(Problem(shown, row.line, col_of.get(key, 1), label, f"第 {row.number} 项缺少“{label}”，这一行没有导入 ({key} is empty; row skipped)"))
+            return None
+    return out
+
+
+# ------------------------------------------------------------------ ids
+
+
+@dataclass
+class Known:
+    """What content/ already says, for ids and for the file being updated."""
+
+    regions: list[dict]
+    cert_names: dict[str, str]  # certificate name → id
+    also_called: dict[str, set[str]]  # other name → ids
+    row_names: dict[str, set[str]]  # 证明名称 in any list → ids
+    existing: tuple[Path, dict, str] | None  # (path, data, leading comment) of the list being updated
+    sources: dict[str, dict]  # source file name → a source block already in content
+    taken: set[str] = field(default_factory=set)  # ids in the region's other list: one certificate, one status
+
+
+def _docs(content: Path, root: Path):
+    loaded = load(content, root)
+    return loaded
+
+
+def known(content: Path, root: Path, region: str, kind: str) -> Known:
+    loaded = _docs(content, root)
+    regions = loaded.regions.data.get("regions", []) if loaded.regions and isinstance(loaded.regions.data, dict) else []
+    certs = loaded.certificates.data.get("certificates", []) if loaded.certificates and isinstance(loaded.certificates.data, dict) else []
+    cert_names, also = {}, {}
+    for c in certs:
+        if not isinstance(c, dict) or not isinstance(c.get("id"), str):
+            continue
+        cert_names[tables.squeeze(str(c.get("name", "")))] = c["id"]
+        for other in c.get("also_called") or []:
+            also.setdefault(tables.squeeze(str(other)), set()).add(c["id"])
+    row_names: dict[str, set[str]] = {}
+    existing, sources, taken = None, {}, set()
+    for doc in loaded.lists:
+        d = doc.data if isinstance(doc.data, dict) else {}
+        for r in d.get("rows") or []:
+            if isinstance(r, dict) and isinstance(r.get("id"), str) and isinstance(r.get("name"), str):
+                row_names.setdefault(tables.squeeze(r["name"]), set()).add(r["id"])
+        if isinstance(d.get("source"), dict) and isinstance(d["source"].get("file"), str):
+            sources.setdefault(d["source"]["file"], d["source"])
+        if d.get("region") == region and d.get("kind") == kind and existing is None:
+            path = root / doc.path
+            existing = (path, d, _leading_comment(path.read_text(encoding="utf-8")))
+        elif d.get("region") == region:
+            taken.update(r["id"] for r in d.get("rows") or [] if isinstance(r, dict) and isinstance(r.get("id"), str))
+    return Known(regions, cert_names, also, row_names, existing, sources, taken)
+
+
+def _leading_comment(text: str) -> str:
+    out = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        out.append(line)
+    return "\n".join(out)
+
+
+def find_id(name: str, k: Known) -> tuple[str | None, str]:
+    """(id, how it was found) for a row name; (None, why not) when unsure."""
+    key = tables.squeeze(name)
+    if k.existing:
+        for r in k.existing[1].get("rows") or []:
+            if isinstance(r, dict) and tables.squeeze(str(r.get("name", ""))) == key and isinstance(r.get("id"), str):
+                return r["id"], "本清单原有的行"
+    if key in k.cert_names:
+        return k.cert_names[key], "certificates.yaml"
+    ids = k.row_names.get(key, set())
+    if len(ids) == 1:
+        return next(iter(ids)), "其他清单中同名的行"
+    short = re.split(r"[（(]", key, maxsplit=1)[0]
+    if short and short in k.cert_names:
+        return k.cert_names[short], "certificates.yaml"
+    candidates = ids or k.also_called.get(key, set()) or k.also_called.get(short, set())
+    if len(candidates - k.taken) == 1:  # the region's other list has the rest
+        candidates = candidates - k.taken
+    if len(candidates) == 1:
+        return next(iter(candidates)), "certificates.yaml 的 also_called"
+    if candidates:
+        return None, f"可能是 {'、'.join(sorted(candidates))} 中的一个"
+    return None, "certificates.yaml 中没有这个证明"
+
+
+# ------------------------------------------------------------------ merging with the list being updated
+
+
+def _quoted_ok(key: str, value, row: dict) -> bool:
+    name, route, note, purpose = row.get("name", ""), row.get("route", ""), row.get("note", ""), row.get("purpose", "")
+    if key in ("offices", "documents"):
+        return value in route
+    if key == "covers":
+        return value in name + note
+    if key == "former_names":
+        return value in note
+    if key == "exceptions":
+        return isinstance(value, dict) and value.get("text", "") in route
+    if key == "limits":
+        return value in note + purpose
+    return True
+
+
+def keep_curated(new: dict, old: dict, notes: list[str]) -> None:
+    """Carry an editor's additions (quotes from the row) over to the new row
+    when the quoted text still stands in it."""
+    for key in CURATED:
+        if key not in old:
+            continue
+        if isinstance(old[key], list):
+            kept = [v for v in old[key] if _quoted_ok(key, v, new)]
+            gone = [v for v in old[key] if v not in kept]
+            if kept:
+                new[key] = kept
+        else:
+            kept_one = _quoted_ok(key, old[key], new)
+            gone = [] if kept_one else [old[key]]
+            if kept_one:
+                new[key] = old[key]
+        for v in gone:
+            text = v.get("text", v) if isinstance(v, dict) else v
+            notes.append(f"{new['id']}：“{text}” 不再出现在新的原文中，{key} 中的这一项已去掉")
+
+
+# ------------------------------------------------------------------ writing YAML
+
+
+def _dump(data) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
+
+
+def to_yaml(data: dict, comment: str, todo: list[str]) -> str:
+    parts = [comment.rstrip("\n") + "\n"] if comment else []
+    order = [k for k in HEADER_ORDER if k in data] + [k for k in data if k not in HEADER_ORDER and k != "rows"]
+    header = {k: data[k] for k in order}
+    parts.append(_dump(header))
+    if todo:
+        parts.append("\n".join(todo) + "\n")
+    parts.append("rows:\n")
+    for row in data["rows"]:
+        parts.append("\n" + _dump([{k: row[k] for k in ROW_ORDER if k in row}]))
+    return "".join(parts)
+
+
+# What a list file needs besides its rows, commented out: a clerk fills these
+# in from the document (import and new-region --list write them).
+HEADER_TODO = (
+    "# title: 清单标题，按原文照录（必填）",
+    "# batch: 第一批",
+    "# issuer: 发布机关",
+    "# doc_number: 文号，如 攀民政〔2021〕5号",
+    "# date: '2021-01-31'      # 写成 年-月-日",
+    "# basis:                  # 清单所依据的文件文号（必填，至少一个）",
+    "# - 民发〔2020〕20号",
+)
+SOURCE_TODO = (
+    "# source:                 # 清单出自哪个文件（必填）",
+    "#   file: 000_0123456789abcdef.txt   # shared/sources/ 中的文件名",
+    "#   title: 来源文件标题",
+    "#   issuer: 印发机关",
+    "#   date: '2021-01-31'",
+    "#   part: 附件1",
+)
+
+
+def _new_file_comment(region: dict, kind: str, source_name: str) -> tuple[str, list[str]]:
+    comment = "\n".join([
+        "# yaml-language-server: $schema=../../schema/list.schema.json",
+        f"# {region.get('full_name', region.get('id'))}：{kind}清单，从 {source_name} 导入（python build.py import）。",
+        "# 导入只填了表格中的各栏。请按原文件补全下面以 “# ” 开头的必填项（去掉 “# ”），",
+        "# 补全之前 python build.py check 会指出缺什么；原文没有载明的项（文号、日期）就不写。",
+    ])
+    return comment, list(HEADER_TODO)
+
+
+# ------------------------------------------------------------------ the command
+
+
+def resolve_region(value: str, k: Known) -> dict:
+    for r in k.regions:
+        if isinstance(r, dict) and value in (r.get("id"), r.get("name"), r.get("full_name")):
+            return r
+    names = [str(r.get(f)) for r in k.regions if isinstance(r, dict) for f in ("id", "name", "full_name") if r.get(f)]
+    raise ImportFailed([Problem("content/lists/regions.yaml", 1, 1, "region", f"地区 “{value}” 不在 regions.yaml 中{suggest(value, names)}；新地区请先运行 python build.py new-region (unknown region)")])
+
+
+def resolve_kind(value: str) -> str:
+    kind = KIND_ALIASES.get(value.strip())
+    if kind is None:
+        raise ImportFailed([Problem("--kind", 1, 1, "kind", f"清单种类只能是 {' 或 '.join(KINDS)}{suggest(value, KIND_ALIASES)} (kind must be one of {KINDS})")])
+    return kind
+
+
+def import_table(path: Path, region: str, kind: str, content: Path, root: Path, document: str | None = None) -> Result:
+    """Read the table and build the list file's data and text (writes nothing)."""
+    kind = resolve_kind(kind)
+    k0 = known(content, root, region, kind)
+    reg = resolve_region(region, k0)
+    k = known(content, root, reg["id"], kind) if reg["id"] != region else k0
+    shown = shown_path(path.resolve(), root)
+    if not path.is_file():
+        raise ImportFailed([Problem(shown, 1, 1, "", "找不到这个文件 (file not found)")])
+    problems: list[Problem] = []
+    lines, notes = read_lines(path)
+    rows, labels = table_rows(lines, kind, shown, problems, notes)
+    header_line = next(line for line in lines if [tables.key_for_label(tables.squeeze(c)) for c in line.cells].count("name"))
+    keys = [tables.key_for_label(tables.squeeze(c)) for c in header_line.cells]
+    col_of = {key: i + 1 for i, key in enumerate(keys) if key}
+
+    old_rows = {r["id"]: r for r in (k.existing[1].get("rows") or []) if isinstance(r, dict) and "id" in r} if k.existing else {}
+    out_rows, used, todo_n = [], set(), 0
+    for row in rows:
+        data = row_data(row, kind, shown, col_of, problems)
+        if data is None:
+            continue
+        if not data.get(tables.ID):
+            found, how = find_id(data["name"], k)
+            if found is None or found in used:
+                todo_n += 1
+                why = how if found is None else f"“{found}” 已用于本清单另一行"
+                problems.append(Problem(shown, row.line, col_of.get("name", 1), tables.DEFAULT_LABELS["name"], f"“{data['name']}”：找不到它的证明 id（{why}）；已暂写 id: todo-{todo_n}，请改成 certificates.yaml 中的 id，或在 certificates.yaml 中新增这个证明 (no certificate id)"))
+                found = f"todo-{todo_n}"
+            data[tables.ID] = found
+        used.add(data[tables.ID])
+        if data[tables.ID] in old_rows:
+            keep_curated(data, old_rows[data[tables.ID]], notes)
+        out_rows.append(data)
+    if not out_rows:
+        problems.append(Problem(shown, 1, 1, "", "表格中没有读到任何一行清单，没有写文件 (no rows read; nothing written)"))
+        raise ImportFailed(problems)
+
+    columns = {key: label for key, label in labels.items() if key != tables.ID and any(key in r for r in out_rows)}
+    todo: list[str] = []
+    if k.existing:
+        target, old, comment = k.existing
+        data = {key: value for key, value in old.items() if key != "rows"}  # title, source, supersedes …
+        data["columns"] = columns
+    else:
+        target = content / "lists" / reg["id"] / f"{SLUG[kind]}.yaml"
+        comment, todo = _new_file_comment(reg, kind, path.name)
+        data = {"region": reg["id"], "kind": kind, "columns": columns}
+    if document:
+        name = Path(document).name
+        if not DOCUMENT.match(name):
+            problems.append(Problem("--document", 1, 1, "source.file", f"“{name}” 不是 shared/sources/ 中的文件名（形如 003_8c137975a14580ff.txt），没有写入 source (bad document name)"))
+        elif data.get("source", {}).get("file") != name:
+            data["source"] = dict(k.sources.get(name, {"file": name}))
+            if name not in k.sources:
+                notes.append(f"source 只填了 file: {name}；请补全 title、issuer 等（check 会指出缺什么）")
+    if "source" not in data:
+        todo += SOURCE_TODO
+    data["rows"] = out_rows
+    return Result(data, to_yaml(data, comment, todo), target, len(out_rows), problems, notes)
+
+
+def run(path: Path, region: str, kind: str, content: Path, root: Path, document: str | None = None, output: Path | None = None, out=None, err=None) -> int:
+    """The ``import`` command: exit 0 when every row was imported with its id,
+    1 when a row or cell could not be read (the file is still written) or
+    nothing could be written."""
+    import sys
+
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        result = import_table(path, region, kind, content, root, document)
+    except ImportFailed as failed:
+        for p in failed.problems:
+            print(p, file=err)
+        print("没有写任何文件 (nothing written)", file=err)
+        return 1
+    target = output or result.path
+    for note in result.notes:
+        print(f"提示：{note}", file=out)
+    for p in result.problems:
+        print(p, file=err)
+    if str(target) == "-":
+        out.write(result.text)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(result.text, encoding="utf-8")
+        tmp.replace(target)
+        print(f"已写入 {shown_path(target.resolve(), root)}：{result.rows_read} 行 (wrote {result.rows_read} rows)", file=out)
+        print("下一步：python build.py check 检查，make serve 预览", file=out)
+    if result.problems:
+        print(f"共 {len(result.problems)} 个问题，请看上面的说明 ({len(result.problems)} problem(s))", file=err)
+        return 1
+    return 0
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("file", type=Path, help="表格文件：.xlsx、.csv 或制表符分隔的 .txt")
+    parser.add_argument("--region", required=True, help="地区 id 或名称，如 chongqing 或 重庆市")
+    parser.add_argument("--kind", required=True, help="清单种类：不予出具 或 保留")
+    parser.add_argument("--document", help="来源文件名（shared/sources/ 中，如 003_8c137975a14580ff.txt）")
+    parser.add_argument("--output", type=Path, help="写到这个文件（默认 content/lists/<地区>/…yaml；“-” 表示只显示不写）")
+
+
+def command(args, content: Path, root: Path) -> int:
+    return run(args.file, args.region, args.kind, content, root, args.document, args.output)

@@ -1,0 +1,250 @@
+"""Add a region: ``python build.py new-region 湖北省 --id hubei``.
+
+A region needs one entry in content/lists/regions.yaml (id, name, full_name,
+level, parent). With that alone it is on the site at once and shows its
+parent's lists — in the end the national list (民发〔2020〕20号) — with a note
+that it has not published its own. The entry is written with comments that
+say what each field is and what to do next.
+
+``--list 不予出具`` (or 保留) also writes a commented list file
+content/lists/<id>/buyu-chuju.yaml (baoliu.yaml) to fill in by hand. Until its
+title, basis and source are filled in, ``python build.py check`` says what is
+missing (and the site is not rebuilt). For a list that exists as a table,
+``python build.py import`` is quicker.
+
+The regions.yaml entry goes after the parent's last sub-region, so the file
+(and the home page) stay in hierarchy order. The file is re-read and checked
+after writing; if the new entry would make it invalid, the old file is put
+back.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from .importer import HEADER_TODO, SLUG, SOURCE_TODO, resolve_kind
+from .load import load, shown_path
+from .model import LEVELS
+from .problems import ContentError
+from .urls import RESERVED_REGION_IDS
+from .validate import suggest, validate
+
+ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+class ScaffoldError(Exception):
+    pass
+
+
+def _regions(content: Path, root: Path) -> list[dict]:
+    loaded = load(content, root)
+    doc = loaded.regions
+    if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get("regions"), list):
+        problems = "\n".join(str(p) for p in loaded.problems if p.path.endswith("regions.yaml"))
+        raise ScaffoldError(f"regions.yaml 现在无法读取，请先修好它 (regions.yaml is unreadable)\n{problems}")
+    return [r for r in doc.data["regions"] if isinstance(r, dict)]
+
+
+def _find(value: str, regions: list[dict]) -> dict | None:
+    for r in regions:
+        if value in (r.get("id"), r.get("name"), r.get("full_name")):
+            return r
+    return None
+
+
+def plan(name: str, region_id: str | None, parent: str | None, level: str | None, full_name: str | None, regions: list[dict]) -> dict:
+    """The new entry, or a ScaffoldError saying what to change."""
+    name = name.strip()
+    if not name:
+        raise ScaffoldError("请写地区名称，如 湖北省 (name is empty)")
+    if _find(name, regions) is not None:
+        raise ScaffoldError(f"地区 “{name}” 已经在 regions.yaml 中 (region exists)")
+    if not region_id:
+        raise ScaffoldError(f"请用 --id 给 “{name}” 起一个拼音 id（小写字母、数字、连字符，如 hubei、wuhan），它会成为网址的一部分，发布后不要再改 (--id required)")
+    if not ID.match(region_id) or len(region_id) > 60:
+        raise ScaffoldError(f"id “{region_id}” 格式不对：只能用小写字母、数字和连字符，以字母开头，如 hubei (bad id)")
+    if region_id in RESERVED_REGION_IDS:
+        raise ScaffoldError(f"“{region_id}” 是网站保留的网址，不能用作地区 id (reserved)")
+    ids = [str(r.get("id")) for r in regions]
+    if region_id in ids:
+        raise ScaffoldError(f"id “{region_id}” 已被 {_find(region_id, regions).get('name')} 使用 (id exists)")
+    national = next((r for r in regions if r.get("level") == LEVELS[0]), None)
+    if parent:
+        up = _find(parent, regions)
+        if up is None:
+            names = ids + [str(r.get("name")) for r in regions]
+            raise ScaffoldError(f"上级地区 “{parent}” 不在 regions.yaml 中{suggest(parent, names)} (unknown parent)")
+    elif national is not None:
+        up = national
+    else:
+        raise ScaffoldError("regions.yaml 中没有全国（level: 全国），请用 --parent 指定上级地区 (no national region)")
+    up_level = up.get("level")
+    if up_level not in LEVELS or up_level == LEVELS[-1]:
+        raise ScaffoldError(f"{up.get('name')} 是{up_level}，不能再有下级地区 (parent has no lower level)")
+    if level is None:
+        level = LEVELS[LEVELS.index(up_level) + 1]
+    elif level not in LEVELS[1:]:
+        raise ScaffoldError(f"层级只能是 {'、'.join(LEVELS[1:])}{suggest(level, LEVELS[1:])} (bad level)")
+    elif LEVELS.index(level) <= LEVELS.index(up_level):
+        raise ScaffoldError(f"层级不对：{level} 不能是{up_level} {up.get('name')} 的下级 (level must be below the parent's)")
+    if full_name is None:
+        full_name = name if up is national else f"{up.get('full_name', '')}{name}"
+    return {"id": region_id, "name": name, "full_name": full_name, "level": level, "parent": up["id"], "parent_name": up.get("name", up["id"])}
+
+
+def entry_text(new: dict) -> str:
+    """The regions.yaml entry, with comments a clerk can follow."""
+    return "\n".join([
+        "",
+        f"# {new['full_name']}：用 python build.py new-region 添加。没有本地清单时，网站显示{new['parent_name']}的清单并注明。",
+        f"# 有了本地清单的表格后：python build.py import 表格.xlsx --region {new['id']} --kind 不予出具（或 保留）",
+        f"- id: {new['id']}",
+        f"  name: {new['name']}",
+        f"  full_name: {new['full_name']}",
+        f"  level: {new['level']}",
+        f"  parent: {new['parent']}",
+        "  # note: 关于本地区清单的说明，如“本站来源文件中没有本地区的清单”（写了会显示在地区页上）",
+        "  # hotline:          # 只有来源文件公布了举报电话时才写；不写就显示 12345 并注明本地区未公布",
+        "  #   number: '电话号码，只写数字和连字符'",
+        "  #   label: 电话名称，如 某某区民政局举报电话",
+        "  #   note: 出自哪个文件、何时拨打",
+        "",
+    ])
+
+
+def list_skeleton(new: dict, kind: str) -> str:
+    """A commented list file to fill in by hand."""
+    if kind == "不予出具":
+        columns = ["  name: 证明名称", "  route: 办事途径", "  # note: 备注"]
+        example = [
+            "# - id: qinshu-guanxi       # certificates.yaml 中的证明 id（网址的一部分）",
+            "#   name: 亲属关系证明        # 证明名称，按原文逐字照录（括号也照录）",
+            "#   route: 办事途径原文，逐字照录",
+            "#   note: 备注原文（没有就不写）",
+        ]
+    else:
+        columns = ["  name: 证明材料", "  requested_by: 用证单位", "  purpose: 证明用途", "  # clauses: 依据"]
+        example = [
+            "# - id: jianhu              # certificates.yaml 中的证明 id（网址的一部分）",
+            "#   name: 证明名称，按原文逐字照录",
+            "#   requested_by: 用证单位原文",
+            "#   purpose: 证明用途原文（必填）",
+            "#   clauses:               # 依据，逐条照录（原文没有就不写）",
+            "#   - 1.《……》第……条。",
+        ]
+    return "\n".join([
+        "# yaml-language-server: $schema=../../schema/list.schema.json",
+        f"# {new['full_name']}：{kind}清单。按原文件填写；原文没有载明的项（文号、日期）就不写，不要推测。",
+        "# 以 “# ” 开头的是说明或待填项：填好后去掉行首的 “# ”。填好之前 python build.py check 会指出缺什么，网站不会更新。",
+        "# 有表格（Word/WPS/Excel）时，用 python build.py import 导入更快，也不会抄错。",
+        f"region: {new['id']}",
+        f"kind: {kind}",
+        *HEADER_TODO,
+        "columns:                  # 各栏在原文中的栏名",
+        *columns,
+        *SOURCE_TODO,
+        "rows:",
+        *example,
+        "",
+    ])
+
+
+def insert_at(text: str, regions_doc, parent_id: str) -> int:
+    """Character offset where the entry goes: before the first region after
+    the parent's subtree (and before the comments that introduce it)."""
+    items = regions_doc.data["regions"]
+    by_id = {r.get("id"): r for r in items if isinstance(r, dict)}
+
+    def under(r: dict) -> bool:
+        seen = set()
+        while isinstance(r, dict) and r.get("id") not in seen:
+            if r.get("id") == parent_id:
+                return True
+            seen.add(r.get("id"))
+            r = by_id.get(r.get("parent"))
+        return False
+
+    start = next(i for i, r in enumerate(items) if isinstance(r, dict) and r.get("id") == parent_id)
+    after = next((i for i in range(start + 1, len(items)) if not under(items[i])), None)
+    lines = text.splitlines(keepends=True)
+    if after is None:
+        return len(text)
+    line = regions_doc.where(("regions", after))[0] - 1  # 0-based line of "- id:"
+    while line > 0 and (lines[line - 1].startswith("#") or not lines[line - 1].strip()):
+        line -= 1
+    return sum(len(x) for x in lines[:line])
+
+
+def write_region(content: Path, root: Path, new: dict) -> Path:
+    path = content / "lists" / "regions.yaml"
+    old = path.read_text(encoding="utf-8")
+    loaded = load(content, root)
+    at = insert_at(old, loaded.regions, new["parent"])
+    before = old[:at] if old[:at].endswith("\n") or not old[:at] else old[:at] + "\n"
+    after = old[at:].lstrip("\n")
+    text = before.rstrip("\n") + "\n" + entry_text(new) + ("\n" + after if after else "")
+    _atomic(path, text)
+    problems = [p for p in _problems(content, root) if p.path.endswith("regions.yaml")]
+    if problems:
+        _atomic(path, old)
+        raise ScaffoldError("写入后 regions.yaml 不合格，已恢复原文件 (entry rejected; regions.yaml restored):\n" + "\n".join(map(str, problems)))
+    return path
+
+
+def _problems(content: Path, root: Path):
+    try:
+        validate(load(content, root))
+    except ContentError as err:
+        return err.problems
+    return []
+
+
+def _atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def new_region(content: Path, root: Path, name: str, region_id: str | None, parent: str | None = None, level: str | None = None, full_name: str | None = None, lists: tuple[str, ...] = (), out=None) -> list[Path]:
+    out = out or sys.stdout
+    regions = _regions(content, root)
+    new = plan(name, region_id, parent, level, full_name, regions)
+    kinds = [resolve_kind(k) for k in lists]
+    targets = [content / "lists" / new["id"] / f"{SLUG[k]}.yaml" for k in kinds]
+    for t in targets:
+        if t.exists():
+            raise ScaffoldError(f"{shown_path(t, root)} 已经存在，没有覆盖 (file exists)")
+    written = [write_region(content, root, new)]
+    for kind, target in zip(kinds, targets):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _atomic(target, list_skeleton(new, kind))
+        written.append(target)
+    print(f"已添加地区 {new['full_name']}（id: {new['id']}，{new['level']}，上级 {new['parent_name']}）到 {shown_path(written[0], root)}", file=out)
+    print(f"网址：{new['id']}/ ；没有本地清单时显示{new['parent_name']}的清单。", file=out)
+    for t in written[1:]:
+        print(f"已写清单模板 {shown_path(t, root)}：按原文件填好以 “# ” 开头的必填项；填好之前网站不会更新。", file=out)
+    return written
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("name", help="地区名称，如 湖北省、武汉市、江岸区")
+    parser.add_argument("--id", dest="region_id", help="拼音 id（网址的一部分），如 hubei")
+    parser.add_argument("--parent", help="上级地区 id 或名称（默认 全国）")
+    parser.add_argument("--level", help="省级 / 市级 / 县级（默认比上级低一级）")
+    parser.add_argument("--full-name", dest="full_name", help="全称（默认 上级全称 + 名称，如 湖北省武汉市）")
+    parser.add_argument("--list", dest="lists", action="append", default=[], metavar="KIND", help="同时写一份清单模板：不予出具 或 保留（可写两次）")
+
+
+def command(args, content: Path, root: Path) -> int:
+    from .importer import ImportFailed
+
+    try:
+        new_region(content, root, args.name, args.region_id, args.parent, args.level, args.full_name, tuple(args.lists))
+    except ScaffoldError as err:
+        print(f"没有写任何文件：{err}", file=sys.stderr)
+        return 1
+    except ImportFailed as err:  # a bad --list kind
+        print(f"没有写任何文件：{err}", file=sys.stderr)
+        return 1
+    return 0

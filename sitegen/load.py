@@ -101,10 +101,16 @@ def parse(text: str, shown_path: str) -> tuple[Document | None, list[Problem]]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = (exc.problem or "").strip()
         return None, [Problem(shown_path, line, col, "", f"YAML 格式错误：{_yaml_reason(what)} (YAML syntax: {what})")]
-    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+    except yaml.reader.ReaderError as exc:  # a control character pasted from elsewhere
+        # libyaml counts bytes, the Python reader characters: find the character itself
+        at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        line, col = _line_col(text, at if at >= 0 else exc.position)
+        return None, [Problem(shown_path, line, col, "", f"含有不可见的控制字符 U+{exc.character:04X}（多半是从别处复制来的），请删除 (control character not allowed)")]
+    except yaml.YAMLError as exc:
         return None, [Problem(shown_path, 1, 1, "", f"YAML 无法读取 (unreadable YAML: {exc})")]
     if node is None:
-        return Document(shown_path, None, {(): (1, 1)}), []
+        line = text.count("\n") + (not text.endswith("\n")) if text.strip() else 1
+        return None, [Problem(shown_path, max(line, 1), 1, "", "文件是空的（或只有注释），可能没有保存完整 (file is empty)")]
     marks: Marks = {}
     try:
         data = _to_python(node, (), marks)
@@ -122,8 +128,19 @@ def _yaml_reason(problem: str) -> str:
         "expected <block end>, but found": "缩进不一致",
         "found undefined alias": "未定义的别名",
         "did not find expected key": "缩进不一致或缺少“-”",
-        "found unexpected end of stream": "文件意外结束（引号没有配对？）",
+        "found unexpected end of stream": "文件意外结束（引号没有配对？文件没有保存完整？）",
         "did not find expected '-' indicator": "列表项缺少“-”",
+        "found a tab character that violates indentation": "不能用制表符（Tab）缩进，请用空格",
+        "found a tab character where an indentation space is expected": "不能用制表符（Tab）缩进，请用空格",
+        "mapping values are not allowed in this context": "这里不能出现冒号，含冒号的文字请用引号括起来",
+        "expected ',' or ']'": "方括号“[ ]”没有配对",
+        "expected ',' or '}'": "花括号“{ }”没有配对",
+        "found unknown escape character": "双引号里的反斜杠“\\”要写两次，或改用单引号",
+        "expected a single document in the stream": "一个文件只能有一份内容（多了一行“---”？）",
+        "but found another document": "一个文件只能有一份内容（多了一行“---”？）",
+        "found character '%' that cannot start any token": "“%” 不能放在开头，请用引号括起来",
+        "found character '@' that cannot start any token": "“@” 不能放在开头，请用引号括起来",
+        "found character '`' that cannot start any token": "“`” 不能放在开头，请用引号括起来",
     }
     for english, chinese in hints.items():
         if problem.startswith(english):
@@ -137,11 +154,34 @@ def shown_path(path: Path, root: Path) -> str:
 
 def read_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
     shown = shown_path(path, root)
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Problem(shown, 1, 1, "", f"文件不是 UTF-8 编码，请另存为 UTF-8 (not UTF-8: {exc.reason})")]
+        return None, [_not_utf8(data, exc, shown)]
     return parse(text, shown)
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError, shown: str) -> Problem:
+    """Where the first byte that is not UTF-8 stands, and what the file most likely is."""
+    prefix = data[: exc.start].decode("utf-8", errors="replace")
+    line, col = _line_col(prefix, len(prefix))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        why = "文件是 UTF-16（“Unicode”）编码，请另存为 UTF-8"
+    elif exc.end >= len(data) and exc.reason == "unexpected end of data":
+        why = "文件在最后一个字中途结束，可能没有保存完整；请重新保存"
+    else:
+        try:
+            data.decode("gb18030")
+            why = "文件是 GBK 编码（记事本、WPS 常用），请用“另存为”选 UTF-8 编码"
+        except UnicodeDecodeError:
+            why = "文件不是 UTF-8 编码，请另存为 UTF-8"
+    return Problem(shown, line, col, "", f"{why} (not UTF-8: {exc.reason})")
 
 
 def load(content_dir: Path, root: Path) -> Loaded:

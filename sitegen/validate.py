@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jsonschema
 
-from . import urls
+from . import tables, urls
 from .history import supersedes_of, version_problems
 from .load import Document, Loaded
 from .model import (
@@ -63,10 +63,7 @@ def _schema_message(error: jsonschema.ValidationError) -> tuple[tuple, str]:
         missing = error.message.split("'")[1]
         return path + (missing,), f"缺少必填字段 “{missing}” (required field missing)"
     if v == "additionalProperties":
-        allowed = error.schema.get("properties", {}).keys()
-        extra = sorted(set(error.instance) - set(allowed))
-        name = extra[0] if extra else "?"
-        return path + (name, "<key>"), f"未知字段 “{name}”{suggest(name, allowed)} (unknown field)"
+        return _unknown_fields(error)[0]
     if v == "type":
         want = error.validator_value
         want = want if isinstance(want, str) else want[0]
@@ -88,15 +85,29 @@ def _schema_message(error: jsonschema.ValidationError) -> tuple[tuple, str]:
     return path, f"不符合格式要求 (schema: {error.message})"
 
 
+def _unknown_fields(error: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
+    """One message per unknown key, each at its own line; a column label typed
+    as a key (办事途径: …) is told its field name (route)."""
+    path = tuple(error.absolute_path)
+    allowed = error.schema.get("properties", {}).keys()
+    out = []
+    for name in sorted(set(error.instance) - set(allowed)) or ["?"]:
+        key = tables.key_for_label(name)
+        hint = f"；“{name}”是表格的栏目名，这里要写字段名 “{key}” (the field is {key!r})" if key in allowed else suggest(name, allowed)
+        out.append((path + (name, "<key>"), f"未知字段 “{name}”{hint} (unknown field)"))
+    return out
+
+
 def check_schema(doc: Document, name: str) -> list[Problem]:
     problems = []
     for error in schema(name).iter_errors(doc.data):
         if error.validator in ("if", "then", "allOf"):
             continue
-        path, message = _schema_message(error)
-        line, col = doc.where(path)
-        shown = tuple(p for p in path if p != "<key>")
-        problems.append(Problem(doc.path, line, col, field_name(shown), message))
+        found = _unknown_fields(error) if error.validator == "additionalProperties" else [_schema_message(error)]
+        for path, message in found:
+            line, col = doc.where(path)
+            shown = tuple(p for p in path if p != "<key>")
+            problems.append(Problem(doc.path, line, col, field_name(shown), message))
     return problems
 
 

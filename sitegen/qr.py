@@ -5,6 +5,8 @@ URL always gives the same SVG, so builds stay byte-identical.
 """
 from __future__ import annotations
 
+import io
+
 import segno
 
 
@@ -14,10 +16,13 @@ def absolute(base_url: str, path: str) -> str:
 
 
 def qr_svg(url: str, scale: int = 4, title: str = "") -> str:
-    """An SVG document (no XML declaration) for ``url``; error correction M."""
+    """A standalone SVG document (with its namespace, so it works as a file,
+    an <img> and inline HTML) for ``url``; error correction M."""
     qr = segno.make(url, error="m", micro=False)
-    svg = qr.svg_inline(scale=scale, border=4, dark="#000", light="#fff", title=title or None, svgclass="qr", lineclass=None)
-    return svg
+    out = io.BytesIO()
+    qr.save(out, kind="svg", scale=scale, border=4, dark="#000", light="#fff", title=title or None,
+            svgclass="qr", lineclass=None, xmldecl=False, nl=False)
+    return out.getvalue().decode("utf-8")
 
 
 def qr_matrix(url: str) -> list[list[bool]]:

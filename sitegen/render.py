@@ -54,9 +54,17 @@ class DuplicateOutput(Exception):
     pass
 
 
-def render(pages: list[Page], out: Path, site: dict, templates: Path = TEMPLATES, resolved=None) -> list[str]:
+def write_page(env: jinja2.Environment, page: Page, path: Path, site: dict, assets: dict[str, str]) -> None:
+    """Render one page to ``path`` (the parallel render calls this too: same bytes)."""
+    html = env.get_template(page.template).render(page=page, body=page.body, site=site, assets={k: page.root + v for k, v in assets.items()})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+
+
+def render(pages: list[Page], out: Path, site: dict, templates: Path | None = None, resolved=None) -> list[str]:
     """Write every page into ``out``, then every registered extra file;
     return the files written (relative)."""
+    templates = templates or TEMPLATES
     env = environment(templates)
     assets = copy_assets(out, templates / "assets")
     written: dict[str, str] = {}
@@ -65,10 +73,7 @@ def render(pages: list[Page], out: Path, site: dict, templates: Path = TEMPLATES
         if rel in written:
             raise DuplicateOutput(f"两个页面写到同一个文件 {rel}: {written[rel]} / {page.title}")
         written[rel] = page.title
-        html = env.get_template(page.template).render(page=page, body=page.body, site=site, assets={k: page.root + v for k, v in assets.items()})
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(html, encoding="utf-8")
+        write_page(env, page, out / rel, site, assets)
     files = sorted(written) + sorted(assets.values())
     if resolved is not None:
         for writer in extras.FILE_WRITERS:

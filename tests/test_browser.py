@@ -154,3 +154,18 @@ def test_qr_code_on_a_page_decodes_to_its_url(browser, site_url, built_site):
         decoded = subprocess.run(["zbarimg", "--raw", "-q", str(shot)], capture_output=True, text=True)
         assert decoded.returncode == 0, f"zbarimg could not read {shot}: {decoded.stderr}"
         assert decoded.stdout.strip() == base + url
+
+
+def test_item_page_prints_cleanly(browser, site_url):
+    """The print stylesheet drops navigation and sharing, keeps answer, route and hotline."""
+    context, page, _ = open_page(browser, site_url + PAGES["item"], width=800, height=1100)
+    page.emulate_media(media="print")
+    visible = page.evaluate("""() => {
+        const shown = sel => { const el = document.querySelector(sel); return !!el && getComputedStyle(el).display !== 'none'; };
+        return {masthead: shown('.masthead'), crumbs: shown('.crumbs'), share: shown('.share'), footer: shown('.footer'),
+                status: shown('.status'), route: shown('.route'), hotline: shown('.hotline')};
+    }""")
+    pdf = page.pdf(format="A4")
+    context.close()
+    assert visible == {"masthead": False, "crumbs": False, "share": False, "footer": False, "status": True, "route": True, "hotline": True}
+    assert pdf[:5] == b"%PDF-"

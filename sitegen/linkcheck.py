@@ -1,0 +1,209 @@
+"""Check a built site's links: ``python -m sitegen.linkcheck site/``.
+
+- every internal link, stylesheet, script, image and form target points at a
+  file that exists (a URL ending in "/" is served by its index.html), and a
+  ``#fragment`` at an id on the target page;
+- no page loads anything from another host (links *to* other sites are fine;
+  ``javascript:`` links are not);
+- every HTML page can be reached from the home page by following links — a
+  page nobody can click to is a page residents never find (404.html excepted).
+
+Each problem names the page, line and column of the link. The exit status is 1
+when there are problems, so CI fails.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import deque
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+# (tag, attribute) pairs that load something the page needs ...
+ASSET_ATTRS = {("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("video", "src"), ("audio", "src"),
+               ("iframe", "src"), ("embed", "src"), ("object", "data"), ("input", "src"), ("video", "poster")}
+# ... and those a reader follows.
+NAV_ATTRS = {("a", "href"), ("area", "href"), ("form", "action")}
+SKIP_SCHEMES = ("tel", "mailto", "sms", "weixin")
+NOT_PAGES = ("404.html",)  # reached by mistake, not by links
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
+_FAKE = "http://site.invalid/"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    page: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.page}:{self.line}:{self.column}: {self.message}"
+
+
+@dataclass
+class Ref:
+    tag: str
+    attr: str
+    value: str
+    line: int
+    column: int
+    rel: str = ""
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.refs: list[Ref] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        line, col = self.getpos()
+        a = dict(attrs)
+        for key in ("id",):
+            if a.get(key):
+                self.ids.add(a[key])
+        if tag == "a" and a.get("name"):
+            self.ids.add(a["name"])
+        for attr, value in attrs:
+            if value is None:
+                continue
+            if (tag, attr) in ASSET_ATTRS or (tag, attr) in NAV_ATTRS:
+                self.refs.append(Ref(tag, attr, value, line, col + 1, (a.get("rel") or "").lower()))
+            elif attr == "srcset":
+                for part in value.split(","):
+                    if part.strip():
+                        self.refs.append(Ref(tag, "srcset", part.split()[0], line, col + 1))
+            elif tag == "meta" and attr == "content" and (a.get("http-equiv") or "").lower() == "refresh":
+                m = re.search(r"url\s*=\s*(\S+)", value, re.I)
+                if m:
+                    self.refs.append(Ref("a", "href", m.group(1).strip("'\""), line, col + 1))
+
+    handle_startendtag = handle_starttag
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8", errors="replace"))
+    page.close()
+    return page
+
+
+def target_of(site: Path, page_rel: str, value: str, base_url: str = "") -> tuple[str | None, str, str]:
+    """(file below site/ or None for "not ours", fragment, why-not-ours)."""
+    value = value.strip()
+    if base_url and value.startswith(base_url):
+        value = "/" + value[len(base_url):]
+    parts = urlsplit(value)
+    if parts.scheme in SKIP_SCHEMES:
+        return None, "", "skip"
+    if parts.scheme == "javascript":
+        return None, "", "javascript"
+    if parts.scheme == "data":
+        return None, "", "data"
+    if parts.scheme or parts.netloc:
+        return None, "", "external"
+    resolved = urlsplit(urljoin(_FAKE + page_rel, value))
+    path = unquote(resolved.path)[1:]
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return path, unquote(resolved.fragment), ""
+
+
+def check(site: Path, base_url: str = "") -> list[Problem]:
+    site = Path(site)
+    problems: list[Problem] = []
+    pages = {p.relative_to(site).as_posix(): p for p in sorted(site.rglob("*.html")) if "pagefind" not in p.relative_to(site).parts[:1]}
+    parsed = {rel: _parse(path) for rel, path in pages.items()}
+    links: dict[str, set[str]] = {rel: set() for rel in pages}
+    for rel, page in parsed.items():
+        for ref in page.refs:
+            if not ref.value.strip():
+                problems.append(Problem(rel, ref.line, ref.column, f"空链接 (empty {ref.attr})"))
+                continue
+            if ref.rel and ref.tag == "link" and any(r in ref.rel.split() for r in ("canonical", "alternate")) and not ref.value.startswith(base_url or "\0"):
+                continue  # the public address of the page; checked when it starts with base_url
+            path, fragment, why = target_of(site, rel, ref.value, base_url)
+            is_asset = (ref.tag, ref.attr) in ASSET_ATTRS or ref.attr == "srcset"
+            if ref.tag == "link" and not any(r in ref.rel.split() for r in ("stylesheet", "icon", "preload", "modulepreload", "manifest", "apple-touch-icon")):
+                is_asset = False
+            if why == "javascript":
+                problems.append(Problem(rel, ref.line, ref.column, f"不允许 javascript: 链接 (javascript: URL): {ref.value[:80]}"))
+                continue
+            if why == "external":
+                if is_asset:
+                    problems.append(Problem(rel, ref.line, ref.column, f"页面从其他网站加载资源，不允许 (asset from another host): {ref.value[:120]}"))
+                continue
+            if why:
+                continue
+            file = site / path
+            if not file.is_file():
+                hint = "（链接到文件夹要以 / 结尾）" if (site / path).is_dir() else ""
+                problems.append(Problem(rel, ref.line, ref.column, f"链接的文件不存在{hint} (broken link): {ref.value[:120]} → {path}"))
+                continue
+            if fragment and path in parsed and fragment not in parsed[path].ids:
+                problems.append(Problem(rel, ref.line, ref.column, f"目标页面上没有 id=“{fragment}” (missing anchor): {ref.value[:120]}"))
+            if not is_asset and path in links:
+                links[rel].add(path)
+    problems += _css_problems(site)
+    problems += _unreachable(links, parsed)
+    return sorted(set(problems))
+
+
+def _css_problems(site: Path) -> list[Problem]:
+    problems = []
+    for css in sorted(site.rglob("*.css")):
+        rel = css.relative_to(site).as_posix()
+        text = css.read_text(encoding="utf-8", errors="replace")
+        for m in _CSS_URL.finditer(text):
+            value = m.group(2)
+            line = text.count("\n", 0, m.start()) + 1
+            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+            path, _, why = target_of(site, rel, value)
+            if why == "external":
+                problems.append(Problem(rel, line, col, f"样式表从其他网站加载资源，不允许 (asset from another host): {value[:120]}"))
+            elif not why and path and not (site / path).is_file():
+                problems.append(Problem(rel, line, col, f"样式表引用的文件不存在 (broken url()): {value[:120]}"))
+    return problems
+
+
+def _unreachable(links: dict[str, set[str]], parsed: dict) -> list[Problem]:
+    if "index.html" not in links:
+        return [Problem("index.html", 1, 1, "没有首页 (no index.html)")]
+    seen, queue = {"index.html"}, deque(["index.html"])
+    while queue:
+        for nxt in links[queue.popleft()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return [
+        Problem(rel, 1, 1, "从首页点不到这个页面 (not reachable from the home page)")
+        for rel in links
+        if rel not in seen and rel.rsplit("/", 1)[-1] not in NOT_PAGES
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="检查生成的网站：失效链接、缺失资源、从首页点不到的页面")
+    parser.add_argument("site", type=Path, nargs="?", default=Path("site"))
+    parser.add_argument("--base-url", default="", help="网站正式地址（content/site.yaml 的 base_url）：以它开头的链接按站内链接检查")
+    args = parser.parse_args(argv)
+    if not (args.site / "index.html").is_file():
+        print(f"{args.site}: 不是生成好的网站（没有 index.html）(not a built site)", file=sys.stderr)
+        return 1
+    problems = check(args.site, args.base_url)
+    for p in problems:
+        print(p)
+    pages = sum(1 for _ in args.site.rglob("*.html"))
+    if problems:
+        print(f"共 {len(problems)} 个链接问题（检查了 {pages} 个页面）({len(problems)} problem(s))", file=sys.stderr)
+        return 1
+    print(f"链接检查通过：{pages} 个页面，没有失效链接，每个页面都能从首页点到 (links OK)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""Preview while editing: ``make serve`` / ``python build.py serve``.
+
+Serves site/ on 127.0.0.1 only, looks at content/ and templates/ twice a
+second, and rebuilds when a file there changes. When a rebuild fails — a
+typo in a list file, a broken template — the error is printed (file:line:col,
+in Chinese first) and the last good site goes on being served: the build
+only swaps a finished site in for site/, so a failed build leaves it as it was.
+Pages are sent with ``Cache-Control: no-store`` so a reload shows the new build.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import http.server
+import io
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Callable
+
+from .problems import ContentError
+
+HOST = "127.0.0.1"
+# Files editors write beside the one being edited; they are not content.
+IGNORED_SUFFIXES = (".swp", ".swx", ".tmp", "~", ".bak", ".part")
+
+
+def snapshot(dirs: list[Path]) -> dict[str, tuple[int, int]]:
+    """Every watched file's modification time and size."""
+    state = {}
+    for folder in dirs:
+        if not folder.is_dir():
+            continue
+        for path in folder.rglob("*"):
+            name = path.name
+            if name.startswith((".", "#")) or name.endswith(IGNORED_SUFFIXES):
+                continue
+            try:
+                st = path.stat()
+            except FileNotFoundError:  # removed while we looked
+                continue
+            if path.is_file():
+                state[str(path)] = (st.st_mtime_ns, st.st_size)
+    return state
+
+
+def describe_failure(exc: BaseException) -> str:
+    """What to tell the person editing, Chinese first."""
+    if isinstance(exc, ContentError):
+        return exc.report()
+    try:
+        import jinja2
+    except ImportError:  # pragma: no cover - jinja2 is a runtime dependency
+        jinja2 = None
+    if jinja2 is not None and isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}:1: 模板语法错误 (template syntax error): {exc.message}\n网站未更新 (site/ left unchanged)"
+    if jinja2 is not None and isinstance(exc, jinja2.TemplateError):
+        frame = next((f for f in reversed(traceback.extract_tb(exc.__traceback__)) if f.filename.endswith(".html")), None)
+        where = f"{frame.filename}:{frame.lineno}:1: " if frame else ""
+        return f"{where}模板错误 (template error): {exc}\n网站未更新 (site/ left unchanged)"
+    last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f"{last[0].filename}:{last[0].lineno}:1: " if last else ""
+    return f"{where}生成失败 (build failed): {type(exc).__name__}: {exc}\n网站未更新 (site/ left unchanged)"
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Files from site/ as it is at each request (a rebuild swaps the folder)."""
+
+    def __init__(self, *args, preview: "Preview", **kwargs):
+        self.preview = preview
+        super().__init__(*args, directory=str(preview.site_dir), **kwargs)
+
+    def send_head(self):
+        if not self.preview.site_dir.is_dir():
+            body = (
+                "<!doctype html><meta charset=utf-8><title>网站还没有生成</title>"
+                "<h1>网站还没有生成</h1><p>内容有错误，改好后这里会自动更新（刷新本页）：</p>"
+                f"<pre>{html.escape(self.preview.last_error or '')}</pre>"
+            ).encode("utf-8")
+            self.send_response(503)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
+        return super().send_head()
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, *args):  # one line per build, not per request
+        pass
+
+
+class Preview:
+    """The preview server and the watcher; ``poll()`` checks once (tests call
+    it directly, ``serve_and_watch`` calls it in a loop)."""
+
+    def __init__(self, build_fn: Callable[[], object], site_dir: Path, watch_dirs: list[Path], port: int = 8000, out=None):
+        self.build_fn = build_fn
+        self.site_dir = Path(site_dir)
+        self.watch_dirs = [Path(d) for d in watch_dirs]
+        self.port = port
+        self.out = out or sys.stdout
+        self.last_error: str | None = None
+        self.builds = 0
+        self._seen = snapshot(self.watch_dirs)
+        self._server: http.server.ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def rebuild(self) -> bool:
+        self.builds += 1
+        started = time.perf_counter()
+        try:
+            result = self.build_fn()
+        except Exception as exc:  # keep serving the last good site whatever went wrong
+            self.last_error = describe_failure(exc)
+            self.say(f"[{time.strftime('%H:%M:%S')}] 生成失败，仍显示上一次成功生成的网站 (build failed; still serving the last good site):")
+            self.say(self.last_error)
+            return False
+        self.last_error = None
+        pages = getattr(result, "pages", None)
+        count = f"{pages} 个页面，" if pages is not None else ""
+        self.say(f"[{time.strftime('%H:%M:%S')}] 已重新生成：{count}用时 {time.perf_counter() - started:.1f} 秒 (rebuilt)")
+        return True
+
+    def poll(self, settle: float = 0.0) -> bool | None:
+        """Rebuild if a watched file changed since the last look: True/False
+        for the build's outcome, None when nothing changed."""
+        now = snapshot(self.watch_dirs)
+        if now == self._seen:
+            return None
+        if settle:  # an editor may still be writing: wait until the files hold still
+            time.sleep(settle)
+            now = snapshot(self.watch_dirs)
+        changed = sorted(set(now.items()) ^ set(self._seen.items()))
+        self._seen = now
+        names = sorted({Path(p).name for p, _ in changed})
+        self.say(f"[{time.strftime('%H:%M:%S')}] 文件有改动：{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}")
+        return self.rebuild()
+
+    def start(self) -> str:
+        handler = functools.partial(_Handler, preview=self)
+        self._server = http.server.ThreadingHTTPServer((HOST, self.port), handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self.url
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}/"
+
+    @property
+    def address(self) -> tuple[str, int]:
+        assert self._server is not None
+        return self._server.server_address[:2]
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+
+def serve_and_watch(build_fn: Callable[[], object], site_dir: Path, watch_dirs: list[Path], port: int = 8000,
+                    interval: float = 0.5, stop: threading.Event | None = None, out=None) -> None:
+    """Build once, serve site/ on 127.0.0.1:port, rebuild on every change
+    until Ctrl+C (or ``stop`` is set)."""
+    preview = Preview(build_fn, site_dir, watch_dirs, port, out)
+    preview.rebuild()
+    try:
+        url = preview.start()
+    except OSError as exc:
+        preview.say(f"无法在 {HOST}:{port} 上启动预览（端口被占用？请换一个，如 --port {port + 1}）(cannot listen: {exc})")
+        raise SystemExit(1) from None
+    preview.say(f"预览地址 {url} （只在本机可以打开；改动 {'、'.join(d.name + '/' for d in preview.watch_dirs)} 中的文件会自动重新生成；按 Ctrl+C 停止）")
+    stop = stop or threading.Event()
+    try:
+        while not stop.wait(interval):
+            preview.poll(settle=0.2)
+    except KeyboardInterrupt:
+        preview.say("预览已停止 (stopped)")
+    finally:
+        preview.stop()

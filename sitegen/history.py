@@ -47,6 +47,7 @@ class Version:
 
     list: PublishedList | None
     superseded: Superseded | None = None
+    family: str = ""  # the current list's file name (buyu-chuju): anchors stay put when a version moves to history/
 
     @property
     def date(self) -> str:
@@ -67,8 +68,9 @@ class Version:
     def anchor(self) -> str:
         """A stable fragment id for this version on the 变更记录 page."""
         if self.list:
-            return f"v-{self.date or 'undated'}-{self.list.id.rsplit('/', 1)[-1]}"
-        return "v-" + "".join(ch if ch.isascii() and ch.isalnum() else "-" for ch in self.superseded.doc_number + self.superseded.part).strip("-")
+            return f"v-{self.date or 'undated'}-{self.family}"
+        ascii_only = "".join(ch if ch.isascii() and ch.isalnum() else " " for ch in self.superseded.doc_number + " " + self.superseded.part)
+        return "-".join(["v", self.family, *ascii_only.split()])  # 渝府办发〔2018〕56号 附件2 → v-buyu-chuju-2018-56-2
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,7 @@ def versions(content: Content) -> dict[tuple[str, str], tuple[Version, ...]]:
         earlier.setdefault((lst.region, lst.kind), []).append(lst)
     out = {}
     for lst in content.lists:
+        family = lst.id.rsplit("/", 1)[-1]
         chain: list[Version] = []
         seen: set[str] = set()
         for published in sorted(earlier.get((lst.region, lst.kind), []), key=lambda x: (x.version_date, x.id)) + [lst]:
@@ -178,8 +181,8 @@ def versions(content: Content) -> dict[tuple[str, str], tuple[Version, ...]]:
                 key = _norm_doc(s.doc_number + s.part)
                 if key not in seen:  # a later version repeating the block adds nothing
                     seen.add(key)
-                    chain.append(Version(None, s))
-            chain.append(Version(published))
+                    chain.append(Version(None, s, family))
+            chain.append(Version(published, None, family))
         out[(lst.region, lst.kind)] = tuple(chain)
     return out
 

@@ -64,6 +64,7 @@ class Page:
     meta: dict = field(default_factory=dict)  # pagefind meta
     share_image: str = urls.share_image()  # site path of the share-card picture
     qr: str = ""  # site path of this page's QR code file, if it has one
+    jsonld: str = ""  # schema.org JSON-LD, already made safe for a <script> element (sitegen/opendata.py)
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,8 @@ def site_title(resolved: Resolved) -> str:
 
 
 def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
+    from .opendata import item_jsonld  # here, not at the top: opendata imports this module
+
     url = urls.item(view.region.id, entry.certificate.id)
     row = entry.row
     cols = entry.list.columns
@@ -325,6 +328,7 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         pagefind=True,
         filters={"region": view.region.full_name, "status": answer},
         meta={"status": answer, "region": view.region.full_name, "kind": STATUS_CLASS[entry.kind]},
+        jsonld=item_jsonld(resolved, entry, view),
         share_image=urls.share_image(view.region.id),
         qr=urls.qr(url),
     )

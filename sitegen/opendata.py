@@ -467,7 +467,7 @@ def data_page(resolved: Resolved) -> Page:
     rows = sum(len(lst.rows) for lst in resolved.content.lists)
     body = DataBody(
         intro=(
-            "这里的数据就是本站页面所用的数据：各地公布的社区证明事项清单，按原文逐字整理，可以自由下载、转载和用于研究、开发。使用时请注明各清单的原文件（每份清单的 source 字段）。",
+            "这里的数据就是本站页面所用的数据：各地公布的社区证明事项清单，按原文逐字整理，供记者、研究者和其他网站、应用直接使用，不必从网页上抓取。引用时请注明各清单的原文件（每份清单的 source 字段）。",
             "JSON 文件的格式由公开的 JSON Schema 描述，下面也逐项列出了字段含义。格式有版本号：只增加字段时升次版本号，改动字段时升主版本号，旧版本的格式文件继续保留。",
         ),
         version=version,

@@ -133,6 +133,8 @@ def test_reworded_row_shows_on_the_change_page(changed_site):
     assert "改写 1 项" in text and "新增 1 项" in text and "删除 1 项" in text
     reworded = block.select_one(".reworded")
     assert reworded.a.get_text() == "健在证明" and reworded.a["href"] == "../jianzai/"
+    for hidden in reworded.select(".visually-hidden"):  # ［新增：…］ for screen readers
+        hidden.decompose()
     assert "".join(i.get_text() for i in reworded.select("ins")) == "、民政部门"  # what was added to the text
     assert OLD_ROUTE in reworded.get_text() and NEW_ROUTE == "".join(
         x.get_text() if x.name != "del" else "" for x in reworded.select_one("dd.diff").contents

@@ -98,6 +98,8 @@ def parse(text: str, shown_path: str) -> tuple[Document | None, list[Problem]]:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if (exc.problem or "").startswith("found unexpected end of stream") and exc.context_mark:
+            mark = exc.context_mark  # the quote or bracket that was never closed, not the end of the file
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = (exc.problem or "").strip()
         return None, [Problem(shown_path, line, col, "", f"YAML 格式错误：{_yaml_reason(what)} (YAML syntax: {what})")]

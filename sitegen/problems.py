@@ -19,7 +19,17 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        field, message = visible(self.field), visible(self.message)
+        return f"{where}: {field}: {message}" if field else f"{where}: {message}"
+
+
+_INVISIBLE = {c: f"\\x{c:02x}" for c in range(32)} | {0x7F: "\\x7f", 0x2028: "\\u2028", 0x2029: "\\u2029", 0x85: "\\x85"}
+
+
+def visible(text: str) -> str:
+    """Line breaks and control characters typed into a key or value shown as
+    escapes, so each problem stays one line that starts with path:line:col."""
+    return text.translate(_INVISIBLE)
 
 
 class ContentError(Exception):

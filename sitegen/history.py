@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import Content, PublishedList, Row, Superseded
 from .problems import Problem, field_name
@@ -156,6 +157,7 @@ class Change:
 # ------------------------------------------------------------------ versions
 
 
+@lru_cache(maxsize=4096)
 def _norm_doc(text: str) -> str:
     """渝府办发(2018) 56号 and 渝府办发〔2018）56号 are one 文号."""
     table = str.maketrans({c: "〔" for c in "（(［[【"} | {c: "〕" for c in "）)］]】"})
@@ -166,17 +168,31 @@ def cites(row: Row, doc_number: str) -> bool:
     return _norm_doc(doc_number) in _norm_doc(row.note)
 
 
-def versions(content: Content) -> dict[tuple[str, str], tuple[Version, ...]]:
-    """(region id, kind) → that list's versions, oldest first, current last."""
-    earlier: dict[tuple[str, str], list[PublishedList]] = {}
-    for lst in content.history:
-        earlier.setdefault((lst.region, lst.kind), []).append(lst)
+_earlier_index: list = [None, {}]  # [content, region id → its earlier versions]: one build's, rebuilt for the next
+
+
+def earlier_of(content: Content, region_id: str) -> list[PublishedList]:
+    """A region's earlier list versions (indexed once per content)."""
+    if _earlier_index[0] is not content:
+        index: dict[str, list[PublishedList]] = {}
+        for lst in content.history:
+            index.setdefault(lst.region, []).append(lst)
+        _earlier_index[:] = [content, index]
+    return _earlier_index[1].get(region_id, [])
+
+
+def versions(content: Content, regions: set[str] | None = None) -> dict[tuple[str, str], tuple[Version, ...]]:
+    """(region id, kind) → that list's versions, oldest first, current last
+    (only the lists of ``regions``, when given)."""
     out = {}
     for lst in content.lists:
+        if regions is not None and lst.region not in regions:
+            continue
+        earlier = [old for old in earlier_of(content, lst.region) if old.kind == lst.kind]
         family = lst.id.rsplit("/", 1)[-1]
         chain: list[Version] = []
         seen: set[str] = set()
-        for published in sorted(earlier.get((lst.region, lst.kind), []), key=lambda x: (x.version_date, x.id)) + [lst]:
+        for published in sorted(earlier, key=lambda x: (x.version_date, x.id)) + [lst]:
             for s in published.supersedes:
                 key = _norm_doc(s.doc_number + s.part)
                 if key not in seen:  # a later version repeating the block adds nothing
@@ -246,11 +262,11 @@ def compare(region: str, kind: str, old: Version | None, new: Version) -> Change
     )
 
 
-def changes(content: Content) -> dict[tuple[str, str], tuple[Change, ...]]:
+def changes(content: Content, regions: set[str] | None = None) -> dict[tuple[str, str], tuple[Change, ...]]:
     """(region id, kind) → every change of that list, oldest first. A names-only
     document has no change of its own: it is only the 'before' of the next."""
     out = {}
-    for key, chain in versions(content).items():
+    for key, chain in versions(content, regions).items():
         found = []
         for i, version in enumerate(chain):
             if version.list is None:

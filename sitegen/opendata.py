@@ -71,6 +71,7 @@ def _schema_text() -> str:
     return SCHEMA_FILE.read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=None)
 def schema_version() -> str:
     """The data format's version, read from the published schema's ``$id``."""
     found = re.search(r"-(\d+\.\d+\.\d+)\.schema\.json$", json.loads(_schema_text())["$id"])
@@ -176,7 +177,7 @@ def one_region_data(resolved: Resolved, view: RegionView, changes: dict) -> dict
         "region": region_data(view.region, base),
         "hotline": {"number": line.number, "label": line.label, "note": line.note, "is_fallback": view.hotline_is_fallback},
         "lists": [list_data(lst, base) for lst in view.own_lists],
-        "earlier_versions": [list_data(lst, base) for lst in resolved.content.history if lst.region == rid],
+        "earlier_versions": [list_data(lst, base) for lst in history.earlier_of(resolved.content, rid)],
         "entries": [
             {
                 "certificate": e.certificate.id, "name": e.row.name, "kind": e.kind, "answer": ANSWER[e.kind], "list": e.list.id,
@@ -195,8 +196,8 @@ def _by_date(changes) -> list[history.Change]:
 
 
 def _json(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    # compact: the C encoder (indent= would use the pure-Python one, 10× slower at national scale)
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 # ------------------------------------------------------------------ CSV
@@ -456,11 +457,12 @@ def _schema_fields() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
 def data_page(resolved: Resolved) -> Page:
     url = DATA_PAGE
     version = schema_version()
+    names = {r.id: r.name for r in resolved.content.regions}
     regions = []
     for view in resolved.views:
         lists = applicable_lists(view)
         csvs = tuple(
-            Link(href(url, list_csv(lst.id)), f"{LIST_NAME[lst.kind]}（CSV）", note=f"{len(lst.rows)} 项" + ("" if lst.region == view.region.id else f"，沿用{_region_name(resolved, lst.region)}的清单"))
+            Link(href(url, list_csv(lst.id)), f"{LIST_NAME[lst.kind]}（CSV）", note=f"{len(lst.rows)} 项" + ("" if lst.region == view.region.id else f"，沿用{names.get(lst.region, lst.region)}的清单"))
             for lst in lists
         )
         regions.append(RegionData(view.region.full_name, view.region.level, Link(href(url, region_json(view.region.id)), "JSON"), csvs, Link(href(url, changes_url(view.region.id)), "变更记录")))
@@ -502,14 +504,16 @@ def applicable_lists(view: RegionView) -> list[PublishedList]:
     return list({e.list.id: e.list for e in view.entries}.values())
 
 
-def _region_name(resolved: Resolved, region_id: str) -> str:
-    return next((r.name for r in resolved.content.regions if r.id == region_id), region_id)
+def data_pages(resolved: Resolved) -> list[Page]:
+    return [data_page(resolved)]
 
 
-def opendata_pages(resolved: Resolved) -> list[Page]:
-    changes = history.changes(resolved.content)
-    chains = history.versions(resolved.content)
-    return [data_page(resolved)] + [changes_page(resolved, view, changes, chains) for view in resolved.views]
+def changes_pages(resolved: Resolved) -> list[Page]:
+    """The 变更记录 page of each region in ``resolved.views`` (reads only those)."""
+    ids = {v.region.id for v in resolved.views}
+    changes = history.changes(resolved.content, ids)
+    chains = history.versions(resolved.content, ids)
+    return [changes_page(resolved, view, changes, chains) for view in resolved.views]
 
 
 def region_links(view: RegionView) -> list[tuple[str, str, str]]:
@@ -557,16 +561,15 @@ def _entry_html(ch: history.Change) -> str:
     return "".join(str(p) for p in parts)
 
 
-def _entry_title(ch: history.Change, regions: dict[str, Region]) -> str:
-    return f"{regions[ch.region].name}{LIST_NAME[ch.kind]}（{ch.date}）：{ch.summary()}"
+def _entry_title(ch: history.Change, names: dict[str, str]) -> str:
+    return f"{names[ch.region]}{LIST_NAME[ch.kind]}（{ch.date}）：{ch.summary()}"
 
 
-def atom(resolved: Resolved, changes: list[history.Change], self_path: str, title: str, alternate: str) -> str:
+def atom(resolved: Resolved, changes: list[history.Change], self_path: str, title: str, alternate: str, names: dict[str, str]) -> str:
     """An Atom 1.0 document (RFC 4287) of ``changes``, newest first. Every date
     is a list version's own; the feed's ``updated`` is its newest entry's."""
     site = resolved.content.site
     base = site["base_url"]
-    regions = {r.id: r for r in resolved.content.regions}
     dated = [ch for ch in changes if ch.date]
     dated.sort(key=lambda ch: ch.date, reverse=True)  # stable: same-day changes keep content order
     newest = dated[0].date if dated else max((lst.version_date for lst in resolved.content.lists), default="") or "1970-01-01"
@@ -585,7 +588,7 @@ def atom(resolved: Resolved, changes: list[history.Change], self_path: str, titl
         link = base + changes_url(ch.region) + "#" + ch.new.anchor
         out += [
             "<entry>",
-            f"<title>{_x(_entry_title(ch, regions))}</title>",
+            f"<title>{_x(_entry_title(ch, names))}</title>",
             f'<link rel="alternate" type="text/html" href="{_x(link)}"/>',
             f"<id>{_x(link)}</id>",
             f"<updated>{ch.date}{CHINA_TIME}</updated>",
@@ -652,42 +655,74 @@ def robots_txt(base: str) -> str:
 # ------------------------------------------------------------------ writer
 
 
-def write_files(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
+class _Writer:
+    """Writes files into ``out`` and remembers their paths."""
+
+    def __init__(self, out: Path):
+        self.out, self.written, self.folders = out, [], set()
+
+    def _path(self, rel: str) -> Path:
+        self.written.append(rel)
+        path = self.out / rel
+        if path.parent not in self.folders:  # thousands of files share a few folders
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
+        return path
+
+    def text(self, rel: str, text: str) -> None:
+        self._path(rel).write_text(text, encoding="utf-8")
+
+    def json(self, rel: str, data: dict) -> None:
+        _json(self._path(rel), data)
+
+    def csv(self, rel: str, table: tuple[list[str], list[list[str]]]) -> None:
+        tables.write_csv(self._path(rel), *table)
+
+
+def _names(resolved: Resolved) -> dict[str, str]:
+    return {r.id: r.name for r in resolved.content.regions}
+
+
+def write_site_files(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
+    """The whole-site files: schema, all.json/all.csv, feed.xml, robots.txt and
+    (after every page is written) sitemap.xml."""
     content = resolved.content
     base = content.site["base_url"]
     changes = history.changes(content)
-    written = []
-
-    def put(rel: str, text: str) -> None:
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(rel)
-
-    put(schema_path(), _schema_text())
-    _json(out / ALL_JSON, all_data(resolved, changes))
-    written.append(ALL_JSON)
-    tables.write_csv(out / ALL_CSV, *all_rows(resolved))
-    written.append(ALL_CSV)
-    for view in resolved.views:
-        _json(out / region_json(view.region.id), one_region_data(resolved, view, changes))
-        written.append(region_json(view.region.id))
-    for lst in content.lists + content.history:
-        tables.write_csv(out / list_csv(lst.id), *tables.list_to_rows(lst))
-        written.append(list_csv(lst.id))
+    w = _Writer(out)
+    w.text(schema_path(), _schema_text())
+    w.json(ALL_JSON, all_data(resolved, changes))
+    w.csv(ALL_CSV, all_rows(resolved))
     every = [ch for chs in changes.values() for ch in chs]
     latest = sorted((ch for ch in every if ch.date), key=lambda ch: ch.date, reverse=True)[:FEED_LIMIT]
-    put(FEED, atom(resolved, latest, FEED, f"{content.site['title']}：清单变化", DATA_PAGE))
+    w.text(FEED, atom(resolved, latest, FEED, f"{content.site['title']}：清单变化", DATA_PAGE, _names(resolved)))
+    w.text(ROBOTS, robots_txt(base))
+    return w.written + write_sitemap(out, base)
+
+
+def write_region_files(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
+    """Each region in ``resolved.views``: its JSON, its own lists' CSV (every
+    version) and its change feed. Reads only those regions, so the parallel
+    render can give it a share of them at a time."""
+    ids = {v.region.id for v in resolved.views}
+    changes = history.changes(resolved.content, ids)
+    names = _names(resolved)
+    w = _Writer(out)
     for view in resolved.views:
-        own = [ch for kind in KINDS for ch in changes.get((view.region.id, kind), ())]
+        rid = view.region.id
+        w.json(region_json(rid), one_region_data(resolved, view, changes))
+        own = [ch for kind in KINDS for ch in changes.get((rid, kind), ())]
         if own:
-            put(region_feed(view.region.id), atom(resolved, own, region_feed(view.region.id), f"{view.region.name}社区证明事项清单：变化", changes_url(view.region.id)))
-    put(ROBOTS, robots_txt(base))
-    written += write_sitemap(out, base)
-    return written
+            w.text(region_feed(rid), atom(resolved, own, region_feed(rid), f"{view.region.name}社区证明事项清单：变化", changes_url(rid), names))
+    for lst in resolved.content.lists + resolved.content.history:
+        if lst.region in ids:
+            w.csv(list_csv(lst.id), tables.list_to_rows(lst))
+    return w.written
 
 
-extras.PAGE_SOURCES.append(opendata_pages)
-extras.FILE_WRITERS.append(write_files)
+_by_region = getattr(extras, "by_region", lambda f: f)  # sitegen/parallel.py may split these by region
+extras.PAGE_SOURCES.append(data_pages)
+extras.PAGE_SOURCES.append(_by_region(changes_pages))
+extras.FILE_WRITERS.append(_by_region(write_region_files))
+extras.FILE_WRITERS.append(write_site_files)
 extras.REGION_LINKS.append(region_links)
-

@@ -404,3 +404,23 @@ def test_region_feeds_and_links_from_region_pages(built_site):
             assert len(check_atom(feed_file).entries) == len(own)
         else:
             assert not feed_file.exists()
+
+
+def test_region_files_are_the_same_when_written_a_share_of_regions_at_a_time(tmp_path):
+    """The parallel render gives by-region writers a few regions at a time."""
+    from dataclasses import replace
+
+    from build import check
+    from conftest import tree_digest
+
+    resolved = check(CONTENT, ROOT)
+    whole, shares = tmp_path / "whole", tmp_path / "shares"
+    written = opendata.write_region_files(resolved, whole, {})
+    pages = [p.url for p in opendata.changes_pages(resolved)]
+    split, split_pages = [], []
+    for i in range(0, len(resolved.views), 3):
+        part = replace(resolved, views=resolved.views[i : i + 3])
+        split += opendata.write_region_files(part, shares, {})
+        split_pages += [p.url for p in opendata.changes_pages(part)]
+    assert sorted(split) == sorted(written) and split_pages == pages
+    assert tree_digest(shares) == tree_digest(whole)

@@ -197,7 +197,6 @@ class TableRow:
     line: int
     number: str
     cells: dict[str, str]  # field key → raw text (pieces joined with "\n")
-    joined: list[int] = field(default_factory=list)
 
 
 def find_header(lines: list[Line], shown: str, problems: list[Problem]) -> tuple[int, list[str | None]] | None:
@@ -206,16 +205,22 @@ def find_header(lines: list[Line], shown: str, problems: list[Problem]) -> tuple
         labels = [tables.squeeze(c) for c in line.cells]
         keys = [tables.key_for_label(label) for label in labels]
         if "name" in keys and (keys[:1] == [tables.NUMBER] or sum(k is not None for k in keys) >= 2):
+            first: dict[str, str] = {}
             for col, (label, key) in enumerate(zip(labels, keys), 1):
                 if label and key is None:
                     problems.append(Problem(shown, line.number, col, label, f"不认识的栏目 “{label}”{suggest(label, tables.LABEL_KEYS)}；能用的栏目：{'、'.join(tables.LABEL_KEYS)} (unknown column)"))
+                elif key in first:
+                    problems.append(Problem(shown, line.number, col, label, f"栏目 “{label}” 和 “{first[key]}” 是同一栏，只能留一个 (two columns for {key})"))
+                elif key:
+                    first[key] = label
             return i, keys
     problems.append(Problem(shown, 1, 1, "", f"找不到表头：表格要有一行栏目名，如 序号、证明名称、办事途径 (no header row with {tables.NUMBER}/证明名称 found)"))
     return None
 
 
-def table_rows(lines: list[Line], kind: str, shown: str, problems: list[Problem], notes: list[str]) -> tuple[list[TableRow], dict[str, str]]:
-    """The rows of the table (pieces joined) and the label of each column."""
+def table_rows(lines: list[Line], kind: str, shown: str, problems: list[Problem], notes: list[str]) -> tuple[list[TableRow], dict[str, str], dict[str, int]]:
+    """The rows of the table (pieces joined), the label of each field's
+    column and its column number."""
     found = find_header(lines, shown, problems)
     if found is None or problems:
         raise ImportFailed(problems)
@@ -251,10 +256,9 @@ def table_rows(lines: list[Line], kind: str, shown: str, problems: list[Problem]
                 last = rows[-1]
                 for key, text in values.items():
                     last.cells[key] = last.cells[key] + "\n" + text if key in last.cells else text
-                last.joined.append(line.number)
                 notes.append(f"第 {line.number} 行没有序号，已接到第 {last.line} 行（序号 {last.number}）的后面")
             else:
-                problems.append(Problem(shown, line.number, 1, tables.NUMBER, "这一行没有序号，前面也没有可以接上的行，没有导入 (no 序号; row skipped)"))
+                problems.append(Problem(shown, line.number, number_col + 1, tables.NUMBER, "这一行没有序号，前面也没有可以接上的行，没有导入 (no 序号; row skipped)"))
             continue
         if number_col is not None and not number.isdigit():
             problems.append(Problem(shown, line.number, number_col + 1, tables.NUMBER, f"序号 “{join_lines(cells[number_col])[:30]}” 不是数字，这一行没有导入（示例行或表格外的说明？）(序号 is not a number; row skipped)"))
@@ -267,7 +271,7 @@ def table_rows(lines: list[Line], kind: str, shown: str, problems: list[Problem]
         if row.number and int(row.number) != expected:
             notes.append(f"第 {row.line} 行：序号是 {row.number}，按顺序应为 {expected}（网站按表格中的先后顺序编号）")
         expected = int(row.number) + 1 if row.number else expected + 1
-    return rows, labels
+    return rows, labels, {key: i + 1 for i, key in enumerate(keys) if key}
 
 
 def row_data(row: TableRow, kind: str, shown: str, col_of: dict[str, int], problems: list[Problem]) -> dict | None:
@@ -303,13 +307,8 @@ class Known:
     taken: set[str] = field(default_factory=set)  # ids in the region's other list: one certificate, one status
 
 
-def _docs(content: Path, root: Path):
-    loaded = load(content, root)
-    return loaded
-
-
 def known(content: Path, root: Path, region: str, kind: str) -> Known:
-    loaded = _docs(content, root)
+    loaded = load(content, root)
     regions = loaded.regions.data.get("regions", []) if loaded.regions and isinstance(loaded.regions.data, dict) else []
     certs = loaded.certificates.data.get("certificates", []) if loaded.certificates and isinstance(loaded.certificates.data, dict) else []
     cert_names, also = {}, {}
@@ -489,10 +488,7 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path, 
         raise ImportFailed([Problem(shown, 1, 1, "", "找不到这个文件 (file not found)")])
     problems: list[Problem] = []
     lines, notes = read_lines(path)
-    rows, labels = table_rows(lines, kind, shown, problems, notes)
-    header_line = next(line for line in lines if [tables.key_for_label(tables.squeeze(c)) for c in line.cells].count("name"))
-    keys = [tables.key_for_label(tables.squeeze(c)) for c in header_line.cells]
-    col_of = {key: i + 1 for i, key in enumerate(keys) if key}
+    rows, labels, col_of = table_rows(lines, kind, shown, problems, notes)
 
     old_rows = {r["id"]: r for r in (k.existing[1].get("rows") or []) if isinstance(r, dict) and "id" in r} if k.existing else {}
     out_rows, used, todo_n = [], set(), 0

@@ -280,3 +280,9 @@ def xlsx_cells(path: Path) -> list[tuple]:
     import openpyxl
 
     return list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+
+
+def test_two_columns_for_one_field_are_reported(tmp_path):
+    path = write_table(tmp_path / "t.csv", [["序号", "证明名称", "证明材料", "办事途径"], ["1", "亲属关系证明", "亲属证明", "x"]])
+    (message,) = problems_of(path)
+    assert message.startswith(f"{path}:1:3: 证明材料: 栏目 “证明材料” 和 “证明名称” 是同一栏")

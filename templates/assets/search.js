@@ -1,0 +1,391 @@
+/* The search page: what a resident types → the certificate's page.
+ *
+ * 1. Names first. ../search/names.json (built from content/lists/) holds every
+ *    certificate's names: as published, the bracketed and 备注 names of each
+ *    region's row, and the other names and keywords an editor curated. The
+ *    query is compared with them as plain character strings (longest common
+ *    substring, rarer characters count more), so word segmentation can never
+ *    lose an exact name, and filler such as 社区能开…吗 simply matches nothing.
+ * 2. Pagefind adds the full text of every page (offices, documents, purposes)
+ *    for the words the names did not explain. It is loaded only then (most
+ *    queries never need its ~100 KB), gets at most three words with filler
+ *    such as 去哪 or 吗 removed (a word missing from a page excludes it), and if
+ *    the words together find nothing, each word is tried alone.
+ *
+ * Loaded as a module: a browser too old for modules never runs it and keeps the
+ * page's own pointer to the A–Z index. Without WebAssembly or Intl.Segmenter the
+ * names still work and the page says that full-text search is off.
+ */
+const ROOT = new URL("../", import.meta.url); // this file is <root>/assets/search.<hash>.js
+const $ = (id) => document.getElementById(id);
+const form = $("search-form");
+const input = $("q");
+const select = $("region");
+const statusLine = $("search-status");
+const results = $("results");
+
+const MAX_RESULTS = 10;
+const MIN_SCORE = 1.2; // below this a names match is noise (e.g. only 证明)
+const RARE = 2.5; // idf above which one character alone counts (it names at most ~3 certificates)
+const PAGEFIND_WEIGHT = 1; // the top full-text hit: less than one rare character of a name
+const WEIGHT = { row: 1, cert: 1, former: 0.95, also: 0.9, key: 0.8 };
+// Same meaning, one spelling (applied to the query and to every name).
+const SAME = [["遗失", "丢"], ["丢失", "丢"], ["弄丢", "丢"], ["搞丢", "丢"], ["掉了", "丢了"], ["不见了", "丢了"], ["户口簿", "户口本"], ["离异", "离婚"], ["过世", "去世"], ["逝世", "去世"], ["离世", "去世"], ["死了", "去世了"], ["证明书", "证明"], ["村民委员会", "村委会"], ["居民委员会", "居委会"]];
+// Who is asked and how: removed from the query and from every name alike, so
+// 社区能开死亡证明吗 is compared as 开死亡证明 (longest first).
+const ASKING = ["可不可以", "能不能", "在哪里", "去哪里", "到哪里", "怎么办", "居委会", "村委会", "社区", "居委", "村委", "哪里", "在哪", "去哪", "哪儿", "怎么", "如何", "可以", "能否", "找谁", "请问", "什么", "吗", "呢", "吧"];
+// Words that say how, not what: dropped before Pagefind sees the query. A word
+// made only of FILLER_CHARS (我要, 还给, 有没有, 怎么样) is filler too.
+const FILLER = new Set(("社区 居委会 村委会 居委 村委 村里 街道 家里 办理 开具 出具 哪里 哪儿 在哪里 去哪里 如何 什么 啥 请问 一下 一个 这个 那个 证明 手续 材料").split(" "));
+const FILLER_CHARS = new Set("我你他她们要想开给能去到哪的地了吗呢吧啊呀嘛还在办请问找谁怎么样个一下是不可以会帮把让得需该应这那些有没");
+
+const features = {
+  wasm: typeof WebAssembly === "object" && typeof WebAssembly.instantiate === "function",
+  segmenter: typeof Intl === "object" && typeof Intl.Segmenter === "function",
+};
+
+let data = null; // prepared names.json
+const bundles = new Map(); // bundle folder → Promise<Pagefind instance | null>
+let seq = 0;
+let timer = 0;
+
+// ------------------------------------------------------------------ text
+
+function canon(text) {
+  let s = String(text || "").normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, "");
+  for (const [from, to] of SAME) s = s.split(from).join(to);
+  for (const word of ASKING) s = s.split(word).join("");
+  return s;
+}
+
+function coreLength(term) {
+  return term.replace(/(证明材料|证明|材料|意见|证)$/u, "").length || term.length;
+}
+
+/** Longest common substring of a and b over positions not yet used: [length, start in a, start in b]. */
+function common(a, b, usedA, usedB) {
+  let best = 0, atA = 0, atB = 0;
+  let prev = new Array(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    const row = new Array(b.length + 1).fill(0);
+    if (!usedA[i - 1]) {
+      for (let j = 1; j <= b.length; j++) {
+        if (!usedB[j - 1] && a[i - 1] === b[j - 1]) {
+          row[j] = prev[j - 1] + 1;
+          if (row[j] > best) { best = row[j]; atA = i - best; atB = j - best; }
+        }
+      }
+    }
+    prev = row;
+  }
+  return [best, atA, atB];
+}
+
+// ------------------------------------------------------------------ data
+
+function prepare(raw) {
+  const certs = raw.certs.map(([id, name, also, keys]) => ({ id, name, also, keys, terms: [] }));
+  const add = (list, text, weight, kind) => {
+    const c = canon(text);
+    if (c.length < 2) return;
+    const same = list.find((t) => t.c === c);
+    if (same) { if (weight > same.w) { same.w = weight; same.text = text; } return; }
+    list.push({ c, w: weight, text, kind, core: coreLength(c) });
+  };
+  for (const cert of certs) {
+    add(cert.terms, cert.name, WEIGHT.cert, "name");
+    cert.also.forEach((t) => add(cert.terms, t, WEIGHT.also, "also"));
+    cert.keys.forEach((t) => add(cert.terms, t, WEIGHT.key, "key"));
+  }
+  const regions = raw.regions.map((r, order) => ({ ...r, order, words: [...new Set([r.full, r.name, r.stem].map(canon))].filter((w) => w.length >= 2) }));
+  const pages = [];
+  for (const region of regions) {
+    for (const [ci, kind, names, former] of raw.pages[region.id] || []) {
+      const cert = certs[ci];
+      const terms = [];
+      names.forEach((t) => add(terms, t, WEIGHT.row, "name"));
+      former.forEach((t) => add(terms, t, WEIGHT.former, "former"));
+      pages.push({ key: region.id + "/" + cert.id, region, cert, kind: raw.kinds[kind], name: names[0], terms });
+    }
+  }
+  // Rarer characters say more: idf over certificates (all their names, everywhere).
+  const df = new Map();
+  const perCert = new Map();
+  for (const p of pages) {
+    const chars = perCert.get(p.cert.id) || new Set();
+    p.terms.concat(p.cert.terms).forEach((t) => [...t.c].forEach((ch) => chars.add(ch)));
+    perCert.set(p.cert.id, chars);
+  }
+  for (const chars of perCert.values()) chars.forEach((ch) => df.set(ch, (df.get(ch) || 0) + 1));
+  const n = perCert.size;
+  const idf = (ch) => Math.max(0.25, Math.log(n / (df.get(ch) || n)));
+  const placeWords = regions.flatMap((r) => r.words.map((w) => [w, r])).sort((a, b) => b[0].length - a[0].length);
+  return { raw, certs, regions, pages, idf, placeWords, byKey: new Map(pages.map((p) => [p.key, p])) };
+}
+
+function findRegion(value) {
+  if (!value) return null;
+  const v = canon(value);
+  return data.regions.find((r) => r.id === value || canon(r.full) === v) || data.regions.find((r) => canon(r.name) === v || canon(r.stem) === v) || null;
+}
+
+/** The query without place names, and the most specific place it named. */
+function placeIn(q) {
+  let found = null;
+  let rest = q;
+  for (const [word, region] of data.placeWords) {
+    if (!rest.includes(word)) continue;
+    rest = rest.split(word).join("");
+    if (!found || region.depth > found.depth) found = region;
+  }
+  return [found, rest];
+}
+
+// ------------------------------------------------------------------ names score
+
+/** How much of the query one name explains: the pieces they share (longest
+ * first, two characters or one rare one), rarer characters counting more,
+ * scaled by how much of the name was matched. */
+function matchTerm(q, t) {
+  const usedQ = new Array(q.length).fill(false);
+  const usedT = new Array(t.c.length).fill(false);
+  const at = [];
+  let info = 0, matched = 0;
+  for (let round = 0; round < 4; round++) {
+    const [len, i, j] = common(q, t.c, usedQ, usedT);
+    if (len < 1 || (len === 1 && data.idf(q[i]) < RARE)) break;
+    for (let k = 0; k < len; k++) { usedQ[i + k] = usedT[j + k] = true; info += data.idf(q[i + k]); at.push(i + k); }
+    matched += len;
+  }
+  if (!at.length) return null;
+  return { s: t.w * info * Math.min(1, matched / t.core), at, t };
+}
+
+function scorePage(page, q) {
+  const matches = [];
+  for (const t of page.terms.concat(page.cert.terms)) {
+    const m = matchTerm(q, t);
+    if (m) matches.push(m);
+  }
+  matches.sort((a, b) => b.s - a.s);
+  const covered = new Array(q.length).fill(false);
+  let total = 0;
+  for (const m of matches) {
+    let fresh = 0;
+    for (const i of m.at) if (!covered[i]) { covered[i] = true; fresh++; }
+    total += m.s * (fresh / m.at.length);
+  }
+  return { score: total, why: matches.length ? matches[0].t : null, covered };
+}
+
+// ------------------------------------------------------------------ Pagefind
+
+function pagefindFor(bundle) {
+  if (!bundles.has(bundle)) {
+    const url = new URL(bundle, ROOT).href;
+    bundles.set(bundle, import(url + "pagefind.js")
+      .then((pf) => pf.createInstance({ basePath: url, noWorker: true }))
+      .catch(() => null));
+  }
+  return bundles.get(bundle);
+}
+
+/** The words of the query Pagefind should look for: not filler, and not
+ * already explained by the best names match (none if that explains all). */
+function wordsForFullText(q, hits) {
+  if (!features.wasm || !features.segmenter || !q) return [];
+  const covered = hits.length && hits[0].covered ? hits[0].covered : [];
+  const words = [];
+  for (const part of new Intl.Segmenter("zh-CN", { granularity: "word" }).segment(q)) {
+    if (part.isWordLike === false || FILLER.has(part.segment) || [...part.segment].every((ch) => FILLER_CHARS.has(ch))) continue;
+    let known = true;
+    for (let i = part.index; i < part.index + part.segment.length; i++) known = known && covered[i] === true;
+    if (!known) words.push(part.segment);
+  }
+  // One character the names did not explain is too weak to load Pagefind for,
+  // unless the names found nothing at all.
+  const long = words.filter((w) => w.length > 1);
+  const chosen = long.length || covered.length ? long : words;
+  // At most three words: each may fetch one more index chunk (~15 KB).
+  return chosen.sort((a, b) => b.length - a.length).slice(0, 3);
+}
+
+async function fullText(words, region) {
+  // All regions: the bundle holding the top region (today the one bundle), so a
+  // split national index is never downloaded whole for a query without a place.
+  const bundle = region ? region.bundle : data.regions.reduce((a, b) => (b.depth < a.depth ? b : a)).bundle;
+  const pf = await pagefindFor(bundle);
+  if (!pf) return new Map();
+  const options = region ? { filters: { region: region.full } } : {};
+  const hits = new Map(); // result id → {score, result}
+  const add = (found, factor) => found.results.forEach((r) => {
+    const had = hits.get(r.id);
+    hits.set(r.id, { score: (had ? had.score : 0) + r.score * factor, result: r });
+  });
+  add(await pf.search(words.join(" "), options), 1);
+  if (!hits.size && words.length > 1) {
+    for (const word of words) add(await pf.search(word, options), 1 / words.length);
+  }
+  const top = [...hits.values()].sort((a, b) => b.score - a.score).slice(0, 8); // each is one ~1.3 KB fragment
+  const max = top.length ? top[0].score : 1;
+  const out = new Map();
+  await Promise.all(top.map(async ({ score, result }) => {
+    const d = await result.data();
+    const parts = d.url.split("?")[0].split("/").filter(Boolean);
+    const key = parts.slice(-2).join("/");
+    if (data.byKey.has(key)) out.set(key, Math.max(out.get(key) || 0, score / max));
+  }));
+  return out;
+}
+
+// ------------------------------------------------------------------ ranking
+
+function rank(q, region, text) {
+  const pool = region ? data.pages.filter((p) => p.region === region) : data.pages;
+  const scored = [];
+  for (const page of pool) {
+    const { score, why, covered } = q ? scorePage(page, q) : { score: 0, why: null, covered: null };
+    const full = text.get(page.key) || 0;
+    if (score >= MIN_SCORE || full > 0) scored.push({ page, score: score + PAGEFIND_WEIGHT * full, why, covered: score >= MIN_SCORE ? covered : null });
+  }
+  scored.sort((a, b) => b.score - a.score || a.page.region.order - b.page.region.order);
+  if (region) return scored.slice(0, MAX_RESULTS);
+  // All regions: one row per certificate (its best page), with how many regions list it.
+  const seen = new Map();
+  for (const hit of scored) {
+    if (!seen.has(hit.page.cert.id)) seen.set(hit.page.cert.id, { ...hit, regions: 0 });
+  }
+  for (const page of data.pages) if (seen.has(page.cert.id)) seen.get(page.cert.id).regions++;
+  return [...seen.values()].slice(0, MAX_RESULTS);
+}
+
+// ------------------------------------------------------------------ display
+
+function url(pattern, values) {
+  return new URL(pattern.replace(/\{(\w+)\}/g, (_, k) => values[k]), ROOT).href;
+}
+
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text) node.textContent = text;
+  return node;
+}
+
+function render(raw, region, hits) {
+  results.textContent = "";
+  if (!raw.trim()) {
+    say("");
+    return;
+  }
+  if (!hits.length) {
+    const where = region || findRegion(select.value);
+    say("没有找到“" + raw.trim() + "”。试试别的叫法（例如“户口证明”“无房证明”），或按名称查找" + (where ? "：" : "（见下方）。"));
+    if (where) {
+      const a = el("a", "", where.name + "：全部证明及其他叫法");
+      a.href = url(data.raw.urls.index_az, { region: where.id });
+      statusLine.append(a);
+    }
+    return;
+  }
+  say("找到 " + hits.length + " 项" + (region ? "（" + region.full + "）" : "（全部地区，选择地区可看本地规定）") + "。点名称打开。");
+  const ul = el("ul", "rows");
+  for (const hit of hits) {
+    const p = hit.page;
+    const li = el("li", "rowlink rowlink--" + p.kind.class);
+    li.dataset.score = hit.score.toFixed(2);
+    const a = el("a", "rowlink__link");
+    a.href = url(data.raw.urls.item, { region: p.region.id, cert: p.cert.id });
+    a.append(el("span", "rowlink__name", p.name), el("span", "tag tag--" + p.kind.class, p.kind.answer));
+    let note = p.region.full;
+    if (hit.why && canon(hit.why.text) !== canon(p.name) && hit.why.kind !== "key") note += " · 也叫“" + hit.why.text + "”";
+    a.append(el("span", "rowlink__note", note));
+    li.append(a);
+    if (hit.regions > 1) {
+      const more = el("a", "", "另有 " + (hit.regions - 1) + " 个地区：各地对比");
+      more.href = url(data.raw.urls.certificate, { cert: p.cert.id });
+      li.append(more);
+    }
+    ul.append(li);
+  }
+  results.append(ul);
+}
+
+function say(text) {
+  statusLine.textContent = text;
+  statusLine.hidden = !text;
+}
+
+// ------------------------------------------------------------------ flow
+
+async function run() {
+  const mine = ++seq;
+  const raw = input.value;
+  const chosen = findRegion(select.value);
+  const [named, q] = placeIn(canon(raw));
+  const region = named || chosen; // a place typed in the query wins over the menu
+  results.dataset.state = "busy";
+  remember(raw, chosen);
+  const byNames = rank(q, region, new Map());
+  render(raw, region, byNames);
+  const words = wordsForFullText(q, byNames);
+  let text = new Map();
+  try {
+    if (words.length) text = await fullText(words, region);
+  } catch (err) {
+    text = new Map();
+  }
+  if (mine !== seq) return;
+  render(raw, region, rank(q, region, text));
+  results.dataset.query = raw;
+  results.dataset.region = region ? region.full : "";
+  results.dataset.state = "done";
+}
+
+function remember(raw, region) {
+  const params = new URLSearchParams();
+  if (raw.trim()) params.set("q", raw.trim());
+  if (region) params.set("region", region.full);
+  const qs = params.toString();
+  history.replaceState(null, "", qs ? "?" + qs : location.pathname);
+}
+
+function soon(event) {
+  if (event && event.isComposing) return; // wait for the input method to finish
+  clearTimeout(timer);
+  timer = setTimeout(run, 150);
+}
+
+function notice() {
+  if (features.wasm && features.segmenter) return "";
+  return "您的浏览器版本较旧（不支持" + [features.wasm ? "" : "WebAssembly", features.segmenter ? "" : "Intl.Segmenter"].filter(Boolean).join("、") + "），只能按证明名称和常见叫法查找，不能搜索页面全文。找不到时请用下面的“按名称查找”。";
+}
+
+async function start() {
+  try {
+    const response = await fetch(new URL("search/names.json", ROOT), { cache: "no-cache" });
+    data = prepare(await response.json());
+  } catch (err) {
+    say("搜索数据没有加载成功，请用下面的“按名称查找”。");
+    return;
+  }
+  const old = notice();
+  if (old) {
+    const p = el("p", "note", old);
+    p.id = "search-notice";
+    form.after(p);
+  }
+  const params = new URLSearchParams(location.search);
+  const region = findRegion(params.get("region"));
+  if (region) select.value = region.full;
+  input.value = params.get("q") || "";
+  form.addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(timer); run(); });
+  input.addEventListener("input", soon);
+  input.addEventListener("compositionend", soon);
+  select.addEventListener("change", () => { clearTimeout(timer); run(); });
+  say("");
+  if (input.value) await run();
+  else results.dataset.state = "done";
+}
+
+start();

@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the tests drive: the browser, PDF tools, a CJK font, Java for vnu, node for axe/vnu.
-DEB_TOOLS := chromium poppler-utils fonts-noto-cjk default-jre-headless nodejs npm zbar-tools
+# Debian packages the tests drive: the browser, PDF tools, CJK fonts (WenQuanYi Micro Hei is the
+# print font: TrueType, so PDFs embed it by name), Java for vnu, node for axe/vnu.
+DEB_TOOLS := chromium poppler-utils fonts-noto-cjk fonts-wqy-microhei default-jre-headless nodejs npm zbar-tools
 
 .PHONY: site test check serve posters bench clean system-deps node-deps fonts
 
@@ -42,6 +43,7 @@ system-deps:
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei' || missing="$$missing fonts-wqy-microhei"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
@@ -58,6 +60,11 @@ node-deps: node_modules/.installed
 
 test: $(VENV)/.test system-deps node-deps
 	$(PY) -m pytest
+
+# Posters and slips as PDF beside their print pages (site/print/<region>/*.pdf): one headless
+# Chromium driven by Playwright (pinned in requirements-test.txt) prints them all.
+posters: $(VENV)/.test system-deps site
+	$(PY) -m sitegen.pdf --site site
 
 bench: $(VENV)/.test
 	$(PY) bench/national.py --regions 200

@@ -25,7 +25,7 @@ REGION_LINKS: list = []
 ITEM_LINKS: list = []
 
 # Feature modules, imported once so they can register themselves.
-FEATURES: tuple[str, ...] = ("wechat", "opendata")
+FEATURES: tuple[str, ...] = ("wechat", "opendata", "posters")
 
 _loaded = False
 

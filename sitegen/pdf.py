@@ -1,0 +1,196 @@
+"""Print the built print pages (posters and slips) to PDF with headless Chromium.
+
+    python -m sitegen.pdf [--site site] [--out DIR] [--only PATTERN] [--date YYYY-MM-DD] [--jobs N]
+
+``make posters`` runs this after building site/. One browser — Playwright
+driving Debian's /usr/bin/chromium, never a downloaded one — prints every page
+under <site>/print/, a few tabs at once, and writes each PDF beside its page:
+<out>/print/<region>/<name>.pdf (out defaults to the site folder).
+
+Before it prints a page it checks, in the real layout, that every sheet is
+exactly its paper's height (sitegen/posters.py decided the page splits in
+Python; a sheet that grew means the plan was wrong and rows would spill onto
+an extra page). After printing it checks the PDF has the planned number of
+pages. Any failure is reported by file and the run exits with status 1.
+
+The print date: the HTML pages carry a blank 打印日期：____年__月__日 line
+(the site build must stay byte-identical); here each PDF gets the day it was
+made (China Standard Time) beside it, e.g. （PDF 生成于 2025年6月3日）.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import re
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .posters import A3, A4, A6, A6X4, PRINT, Paper
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+PAPERS = {p.key: p for p in (A4, A3, A6, A6X4)}
+PX_PER_MM = 96 / 25.4
+CST = dt.timezone(dt.timedelta(hours=8))  # China has one time zone and no DST
+
+
+class PrintFailed(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Job:
+    html: Path
+    pdf: Path
+    rel: str  # print/<region>/<name>.html
+    paper: Paper
+    pages: int
+
+
+def jobs(site: Path, out: Path, only: str = "") -> list[Job]:
+    """Every print page in the built site (the pages whose <html> names a paper)."""
+    found = []
+    for html in sorted((site / PRINT).rglob("*.html")):
+        rel = html.relative_to(site).as_posix()
+        if only and not re.search(only, rel):
+            continue
+        head = html.read_text(encoding="utf-8")[:400]
+        m = re.search(r'data-paper="([a-z0-9]+)" data-sheets="(\d+)"', head)
+        if not m:
+            continue  # an index page, not a print page
+        found.append(Job(html, out / (rel.removesuffix(".html") + ".pdf"), rel, PAPERS[m.group(1)], int(m.group(2))))
+    return found
+
+
+def made_text(day: dt.date) -> str:
+    return f"（PDF 生成于 {day.year}年{day.month}月{day.day}日）"
+
+
+def pdf_page_count(data: bytes) -> int:
+    """Pages in a PDF Chromium wrote (Skia writes each page object uncompressed)."""
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
+
+
+_CHECK = """async ([limit, stamp]) => {
+  await document.fonts.ready;
+  document.querySelectorAll('[data-made]').forEach(e => { e.textContent = stamp; });
+  const sheets = Array.from(document.querySelectorAll('.sheet'));
+  const heights = sheets.map(s => s.getBoundingClientRect().height);
+  return {count: sheets.length, over: heights.map((h, i) => [i + 1, h]).filter(([i, h]) => h > limit)};
+}"""
+
+
+async def _load(page, job: Job, folder: list[Path]) -> None:
+    """Open the page in the tab. Pages of one folder share their base URL, so
+    after the first one (a real navigation) the next are written into the same
+    document (Playwright's set_content): the same HTML resolved against the
+    same folder, about five times faster than navigating to each file."""
+    if folder and folder[0] == job.html.parent:
+        await page.set_content(job.html.read_text(encoding="utf-8"), wait_until="load")
+    else:
+        await page.goto(job.html.resolve().as_uri(), wait_until="load")
+        folder[:] = [job.html.parent]
+
+
+async def _print_one(page, job: Job, stamp: str, folder: list[Path]) -> list[str]:
+    await _load(page, job, folder)
+    limit = job.paper.height_mm * PX_PER_MM + 1  # one px for rounding
+    found = await page.evaluate(_CHECK, [limit, stamp])
+    problems = []
+    if found["count"] != job.pages:
+        problems.append(f"{job.rel}: {found['count']} 张纸，计划 {job.pages} 张 (sheets in page ≠ plan)")
+    for number, height in found["over"]:
+        problems.append(
+            f"{job.rel}: 第 {number} 张超出 {job.paper.label} 纸：{height / PX_PER_MM:.1f} mm > {job.paper.height_mm} mm "
+            f"(sheet {number} overflows its paper; the page plan in sitegen/posters.py is wrong)"
+        )
+    if problems:
+        return problems
+    job.pdf.parent.mkdir(parents=True, exist_ok=True)
+    data = await page.pdf(prefer_css_page_size=True, print_background=True)
+    pages = pdf_page_count(data)
+    if pages != job.pages:
+        return [f"{job.rel}: PDF 有 {pages} 页，计划 {job.pages} 页 (PDF page count ≠ plan)"]
+    job.pdf.write_bytes(data)
+    return []
+
+
+async def _print_all(todo: list[Job], stamp: str, tabs: int) -> list[str]:
+    from playwright.async_api import async_playwright
+
+    problems: list[str] = []
+    queue: asyncio.Queue[Job] = asyncio.Queue()
+    for job in todo:
+        queue.put_nowait(job)
+    async with async_playwright() as p:
+        # Playwright starts the browser with a fresh temporary profile of its own
+        # (it refuses --user-data-dir here) and removes it afterwards.
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
+        try:
+
+            async def worker() -> None:
+                # A context per tab: contexts get their own renderer process, so
+                # the tabs really print in parallel.
+                page = await (await browser.new_context()).new_page()
+                await page.emulate_media(media="print")
+                folder: list[Path] = []
+                while not queue.empty():
+                    job = queue.get_nowait()
+                    try:
+                        problems.extend(await _print_one(page, job, stamp, folder))
+                    except Exception as err:  # report the file, keep printing the rest
+                        problems.append(f"{job.rel}: {err}")
+
+            await asyncio.gather(*(worker() for _ in range(max(1, tabs))))
+        finally:
+            await browser.close()
+    return problems
+
+
+def print_pdfs(site: Path, out: Path | None = None, only: str = "", day: dt.date | None = None, tabs: int = 2) -> list[Job]:
+    """Print every print page of a built site; return the jobs done. Raises
+    PrintFailed listing every page that could not be printed as planned."""
+    if not Path(CHROMIUM).exists():
+        raise PrintFailed(f"找不到 {CHROMIUM}：请安装 chromium（make test 或 make posters 会安装） (chromium not installed)")
+    todo = jobs(site, out or site, only)
+    if not todo:
+        raise PrintFailed(f"{site / PRINT} 里没有打印页：请先生成网站 (no print pages; build the site first)")
+    problems = asyncio.run(_print_all(todo, made_text(day or dt.datetime.now(CST).date()), tabs))
+    if problems:
+        raise PrintFailed("\n".join(sorted(problems)))
+    return todo
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site/)")
+    parser.add_argument("--out", type=Path, default=None, help="where the PDFs go (default: the site folder)")
+    parser.add_argument("--only", default="", help="only pages whose path matches this regular expression")
+    parser.add_argument("--date", type=dt.date.fromisoformat, default=None, help="the date stamped on the PDFs (default: today, UTC+8)")
+    parser.add_argument("--jobs", type=int, default=2, help="browser tabs printing at once (default: 2)")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    try:
+        done = print_pdfs(args.site, args.out, args.only, args.date, args.jobs)
+    except PrintFailed as err:
+        print(err, file=sys.stderr)
+        print("打印失败 (printing failed)", file=sys.stderr)
+        return 1
+    pages = sum(job.pages for job in done)
+    print(f"已生成 {len(done)} 个 PDF，共 {pages} 页，写入 {(args.out or args.site) / PRINT}/ ({time.perf_counter() - start:.1f}s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

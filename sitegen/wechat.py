@@ -59,6 +59,9 @@ def share_png(title: str, subtitle: str) -> bytes:
     """A small, deterministic PNG: a blue band, the region name, the site name."""
     from PIL import Image, ImageDraw
 
+    # Pillow measures one line only; a name pasted with a line break is drawn on one line.
+    title, subtitle = (" ".join(text.split()) for text in (title, subtitle))
+
     img = Image.new("P", (SHARE_SIZE, SHARE_SIZE), 0)
     img.putpalette([255, 255, 255, 11, 79, 156, 26, 26, 26, 155, 28, 28] + [0] * (256 - 4) * 3)
     draw = ImageDraw.Draw(img)

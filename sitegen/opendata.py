@@ -522,7 +522,8 @@ def region_links(view: RegionView) -> list[tuple[str, str, str]]:
     for lst in applicable_lists(view):
         note = f"{len(lst.rows)} 项，可用 Excel 或 WPS 打开"
         if lst.region != rid:
-            note += "（上级地区的清单）"
+            owner = next((a.name for a in view.ancestors if a.id == lst.region), lst.region)
+            note += f"（{owner}的清单，{view.region.name}沿用）"
         links.append((list_csv(lst.id), f"下载{LIST_NAME[lst.kind]}（CSV 表格）", note))
     links.append((region_json(rid), f"下载{view.region.name}的数据（JSON）", "供开发者和研究者使用"))
     links.append((DATA_PAGE, "数据下载（全部地区）", "数据格式说明"))

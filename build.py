@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen import parallel
 from sitegen.cascade import resolve
 from sitegen.index import IndexFailed, index
 from sitegen.load import load
@@ -55,22 +56,35 @@ def check(content: Path = CONTENT, root: Path = ROOT):
     return resolve(validate(load(content, root)))
 
 
-def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_index: bool = True) -> BuildResult:
+def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_index: bool = True, indexer=None, state=None) -> BuildResult:
+    """``indexer``: the index stage (default ``sitegen.index.index``; see sitegen/bundles.py).
+    ``state``: a ``sitegen.incremental.State`` kept between builds: only what an
+    edit changed is rebuilt when it can be (see that module)."""
     result = BuildResult()
+    if state is not None:
+        if state.update(content, site, root, search_index, indexer, result):
+            return result
+        state.begin(content)
     clock = Stopwatch(result)
     loaded = load(content, root)  # 1. load every file
     clock.lap("load")
     valid = validate(loaded)  # 2. validate all of it (raises ContentError with every problem)
+    core = (loaded.site, loaded.regions, loaded.certificates)
+    del loaded  # the parsed files and their line marks: hundreds of MB at national scale
     clock.lap("validate")
     resolved = resolve(valid)  # 3. resolve national → province → city inheritance
     clock.lap("resolve")
     out = fresh_dir(site)
     try:
-        pages = all_pages(resolved)
-        files = render(pages, out, valid.site, resolved=resolved)  # 4. render into a fresh folder
+        if parallel.worth_it(resolved):  # 4. render into a fresh folder, on every core for a big site
+            rendered = parallel.render_parallel(resolved, out, valid.site)
+            pages, files = range(rendered.pages), rendered.files
+        else:
+            pages = all_pages(resolved)
+            files = render(pages, out, valid.site, resolved=resolved)
         clock.lap("render")
         if search_index:
-            index(out)  # 5. index with Pagefind
+            (indexer or index)(out)  # 5. index with Pagefind
         clock.lap("index")
     except BaseException:
         discard(out)
@@ -78,6 +92,8 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
     publish(out, site)  # 6. swap it in for site/
     clock.lap("publish")
     result.pages, result.files = len(pages), len(files)
+    if state is not None:
+        state.remember(content, site, root, core, valid, resolved, indexer, search_index)
     return result
 
 

@@ -24,6 +24,30 @@ FILE_WRITERS: list = []
 REGION_LINKS: list = []
 ITEM_LINKS: list = []
 
+# PAGE_SOURCES and FILE_WRITERS marked with @by_region read only the regions in
+# the ``resolved.views`` they are given (plus site-wide settings), so the
+# parallel render (sitegen/parallel.py) and incremental builds call them with a
+# share of the regions at a time. Unmarked ones always get the whole site.
+BY_REGION: set = set()
+
+
+def by_region(f):
+    BY_REGION.add(f)
+    return f
+
+
+# FILE_WRITERS marked with @model_only write from ``resolved`` alone and never
+# read other files in ``out`` (a sitemap made by listing out/ does read them).
+# An incremental build (sitegen/incremental.py) re-runs them over the whole
+# site; while any writer is neither @by_region nor @model_only it builds in full.
+MODEL_ONLY: set = set()
+
+
+def model_only(f):
+    MODEL_ONLY.add(f)
+    return f
+
+
 # Feature modules, imported once so they can register themselves.
 FEATURES: tuple[str, ...] = ("wechat", "opendata", "posters")
 

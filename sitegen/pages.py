@@ -9,7 +9,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from . import extras, urls
+from . import extras, scale, urls
 from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, STATUS_CLASS, Entry, Hotline, PublishedList, RegionView, Resolved
 
 
@@ -276,7 +276,7 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
             if value:
                 facts.append((cols.get(key, _DEFAULT_LABEL[key]), value))
     others = []
-    for e in resolved.by_certificate[entry.certificate.id]:
+    for e in scale.other_entries(resolved, view, entry.certificate.id):  # nearby regions only at national scale
         if e.region.id == view.region.id:
             continue
         others.append(Link(href(url, urls.item(e.region.id, e.certificate.id)), e.region.full_name, status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind]))
@@ -535,15 +535,18 @@ def hotline_page(resolved: Resolved, view: RegionView) -> Page:
     )
 
 
+def region_pages(resolved: Resolved, view: RegionView) -> list[Page]:
+    """Every page of one region (sitegen/parallel.py renders regions on several cores)."""
+    pages = [region_page(resolved, view), index_page(resolved, view), hotline_page(resolved, view)]
+    pages.extend(item_page(resolved, view, entry) for entry in view.entries)
+    return pages
+
+
 def all_pages(resolved: Resolved) -> list[Page]:
     extras.load_features()
     pages = [home_page(resolved), search_page(resolved)]
     for view in resolved.views:
-        pages.append(region_page(resolved, view))
-        pages.append(index_page(resolved, view))
-        pages.append(hotline_page(resolved, view))
-        for entry in view.entries:
-            pages.append(item_page(resolved, view, entry))
+        pages.extend(region_pages(resolved, view))
     for cert_id in resolved.by_certificate:
         pages.append(certificate_page(resolved, cert_id))
     for source in extras.PAGE_SOURCES:

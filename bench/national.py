@@ -1,0 +1,481 @@
+#!/usr/bin/env python3
+"""National scale: generate every county's lists, build them, search them.
+
+    .venv/bin/python bench/national.py --regions 2844          # the whole country
+    .venv/bin/python bench/national.py --regions 200 --json    # quick; last line is JSON
+
+Steps, all in one run so the figures compare as ratios on a busy machine:
+
+1. Generate a synthetic national data set (bench/synthetic.py) in the real
+   content/ format: 全国 → 31 provinces → ~333 cities → N counties.
+2. Hugo 0.168 renders the same item pages (bench/hugo_compare.py): the
+   reference for the render stage's pages/s.
+3. The real ``build()`` from build.py builds it — every page, extra and search
+   bundle — with the Pagefind layout chosen by ``--layout``
+   (sitegen/bundles.py). Wall seconds per stage, peak memory of the whole
+   process tree (sampled from /proc every 0.1 s), site and index size.
+4. One county's list is edited and the same builder rebuilds incrementally
+   (sitegen/incremental.py).
+5. Headless Chromium (Playwright, the Debian browser) searches the real
+   Pagefind bundles over HTTP on 127.0.0.1, each search in a fresh browser
+   context (cold cache): in one county, in one province, and across the country.
+
+Everything is written into one temporary folder, removed at the end (unless
+``--keep``). ``--json`` prints the figures as one JSON object on the last line.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:0] = [str(ROOT), str(BENCH)]
+
+import build as build_module  # noqa: E402
+import hugo_compare  # noqa: E402
+import synthetic  # noqa: E402
+from sitegen import bundles, incremental, parallel  # noqa: E402
+from sitegen.cascade import resolve  # noqa: E402
+from sitegen.load import load  # noqa: E402
+from sitegen.validate import validate  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+QUERY = "死亡证明"  # a certificate name; "证明" alone matches every page, so it is a broad query too
+SECOND_QUERY = "无犯罪记录证明"
+MB = 1024 * 1024
+
+
+# ------------------------------------------------------------------ memory
+
+
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for tid in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{tid}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            continue
+    return out
+
+
+def _kb(path: str, key: str) -> int:
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Memory:
+    """Peak memory of this process and everything it starts (workers, Pagefind,
+    Hugo): RSS summed over processes (shared pages counted in each), PSS summed
+    (shared pages split between them: the honest total), and the largest
+    single process."""
+
+    def __init__(self, interval: float = 0.1):
+        self.interval = interval
+        self.rss = self.pss = self.single = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.is_set():
+            rss = pss = single = 0
+            for pid in _descendants(me):
+                r = _kb(f"/proc/{pid}/status", "VmRSS:")
+                rss += r
+                single = max(single, r)
+                pss += _kb(f"/proc/{pid}/smaps_rollup", "Pss:")
+            self.rss, self.pss, self.single = max(self.rss, rss), max(self.pss, pss), max(self.single, single)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "Memory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def mb(self) -> dict[str, float]:
+        return {"rss_mb": round(self.rss / 1024), "pss_mb": round(self.pss / 1024), "largest_process_mb": round(self.single / 1024)}
+
+
+# ------------------------------------------------------------------ sizes
+
+
+def tree_size(folder: Path) -> tuple[int, int]:
+    """(files, bytes) below ``folder``."""
+    files = size = 0
+    for dirpath, _dirs, names in os.walk(folder):
+        for name in names:
+            files += 1
+            size += os.stat(os.path.join(dirpath, name)).st_size
+    return files, size
+
+
+def mean_page_bytes(folder: Path, limit: int = 200) -> int:
+    sizes = [p.stat().st_size for _, p in zip(range(limit), folder.glob("*/index.html"))]
+    return round(statistics.mean(sizes)) if sizes else 0
+
+
+# ------------------------------------------------------------------ search
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+SEARCH_JS = """async ({bundles, query, filters, fragments, second}) => {
+  const t0 = performance.now();
+  const pf = await import(bundles[0] + "pagefind.js");
+  await pf.options({basePath: bundles[0]});
+  for (const b of bundles.slice(1)) await pf.mergeIndex(b);
+  const r = await pf.search(query, filters ? {filters} : {});
+  const data = await Promise.all(r.results.slice(0, fragments).map(x => x.data()));
+  const ms = performance.now() - t0;
+  let second_ms = null;
+  if (second) {
+    const t1 = performance.now();
+    const r2 = await pf.search(second, filters ? {filters} : {});
+    await Promise.all(r2.results.slice(0, fragments).map(x => x.data()));
+    second_ms = performance.now() - t1;
+  }
+  return {ms, results: r.results.length, urls: data.map(d => d.url), second_ms};
+}"""
+
+
+def search_timings(site: Path, scenarios: list[dict], timeout_s: float = 120) -> list[dict]:
+    """Run each scenario in a fresh browser context: (ms, bytes, results)."""
+    from playwright.sync_api import sync_playwright
+
+    (site / "bench-search.html").write_text("<!doctype html><meta charset=utf-8><title>bench</title>\n", encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    results = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                for sc in scenarios:
+                    context = browser.new_context()
+                    sizes: list[int] = []
+                    page = context.new_page()
+                    page.set_default_timeout(timeout_s * 1000)
+                    if "page" not in sc:
+                        page.goto(base + "/bench-search.html")
+                    context.on("requestfinished", lambda req: sizes.append(_transfer(req)))
+                    try:
+                        if "page" in sc:  # the site's own search page, as a resident opens it
+                            page.goto(base + sc["page"])
+                            page.wait_for_selector('#results[data-state="done"]', state="attached")
+                            ms = page.evaluate("performance.now()")
+                            links = page.eval_on_selector_all("#results a", "as => as.map(a => a.getAttribute('href'))")
+                            out = {"ms": ms, "results": len(links), "urls": links, "second_ms": None}
+                        else:
+                            out = page.evaluate(SEARCH_JS, {"bundles": sc["bundles"], "query": sc["query"], "filters": sc.get("filters"), "fragments": 5, "second": sc.get("second")})
+                        page.wait_for_timeout(50)  # let the last requestfinished events arrive
+                        results.append({"name": sc["name"], "bundles": len(sc.get("bundles", [])), "ms": round(out["ms"]), "bytes": sum(sizes), "requests": len(sizes), "results": out["results"], "second_ms": round(out["second_ms"]) if out["second_ms"] is not None else None, "first_url": (out["urls"] or [None])[0]})
+                    except Exception as exc:  # a timeout is a figure too
+                        results.append({"name": sc["name"], "bundles": len(sc.get("bundles", [])), "ms": None, "bytes": sum(sizes), "requests": len(sizes), "results": None, "error": str(exc).splitlines()[0][:200]})
+                    context.close()
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        (site / "bench-search.html").unlink(missing_ok=True)
+    return results
+
+
+def _transfer(request) -> int:
+    try:
+        s = request.sizes()
+        return s["responseBodySize"] + s["responseHeadersSize"]
+    except Exception:
+        return 0
+
+
+def scenarios(layout: dict[str, list[str]], regions, county: str, label: str = "") -> list[dict]:
+    """Searches straight against the Pagefind bundles of ``layout``: in the
+    county's bundle (filtered to the county), in every bundle of its province,
+    in the national region's bundle, and in all bundles merged."""
+    by_id = {r.id: r for r in regions}
+    bundle_of = {r: b for b, rs in layout.items() for r in rs}
+    province = county
+    while by_id[province].level != "省级":
+        province = by_id[province].parent
+    in_province = sorted({b for b, rs in layout.items() for r in rs if r == province or _under(r, province, by_id)})
+    url = lambda b: f"/{b}/"  # noqa: E731
+    out = [
+        {"name": "county", "bundles": [url(bundle_of[county])], "query": QUERY, "filters": {"region": by_id[county].full_name}, "second": SECOND_QUERY},
+        {"name": "province", "bundles": [url(b) for b in in_province], "query": QUERY, "second": SECOND_QUERY},
+        {"name": "national list", "bundles": [url(bundle_of["quanguo"])], "query": SECOND_QUERY, "second": QUERY},
+    ]
+    if len(layout) > 1:
+        out.append({"name": "whole country", "bundles": [url(b) for b in sorted(layout)], "query": SECOND_QUERY})
+    for sc in out:
+        sc["name"] = label + sc["name"]
+    return out
+
+
+def page_scenarios(site: Path, regions, county: str) -> list[dict]:
+    """The site's own search page (search.js, names.json, Pagefind), if the build made one."""
+    if not (site / "search" / "index.html").exists() or not (site / "search" / "names.json").exists():
+        return []
+    full = {r.id: r.full_name for r in regions}[county]
+    return [
+        {"name": "search page: county", "page": f"/search/?q={quote(QUERY)}&region={quote(full)}"},
+        {"name": "search page: all regions", "page": f"/search/?q={quote(SECOND_QUERY)}"},
+    ]
+
+
+def _under(region: str, ancestor: str, by_id) -> bool:
+    parent = by_id[region].parent
+    while parent is not None:
+        if parent == ancestor:
+            return True
+        parent = by_id[parent].parent
+    return False
+
+
+# ------------------------------------------------------------------ run
+
+
+def cpu() -> float:
+    """CPU seconds of this process and its finished children (workers, Pagefind, Hugo)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def loadavg() -> float:
+    return round(os.getloadavg()[0], 1)
+
+
+def run(args) -> dict:
+    work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="national-", dir="/tmp"))
+    work.mkdir(parents=True, exist_ok=True)
+    fig: dict = {"regions_arg": args.regions, "layout": args.layout, "cores": parallel.cores(), "loadavg_start": loadavg()}
+    try:
+        # 1. data
+        t = time.perf_counter()
+        data = synthetic.generate(args.regions, work)
+        fig.update(generate_s=round(time.perf_counter() - t, 2), provinces=data.provinces, cities=data.cities, counties=data.counties, regions=data.regions, list_files=data.lists, rows=data.rows)
+        valid = validate(load(data.content, ROOT))
+        regions = list(valid.regions)
+        layout = bundles.layout(regions, args.layout)
+        indexer = bundles.Indexer(layout, jobs=args.jobs)
+        _use_layout_in_search_data(args.layout)
+
+        # 2. Hugo on the same item pages
+        if not args.no_hugo:
+            resolved = resolve(valid)
+            project = work / "hugo"
+            fig["hugo_pages"] = hugo_compare.write_project(resolved, project)
+            del resolved
+            c = cpu()
+            with Memory() as mem:
+                seconds, done = hugo_compare.run(project, work / "hugo-public")
+            fig["hugo_cpu_s"] = round(cpu() - c, 2)
+            if done.returncode != 0:
+                raise SystemExit(f"hugo failed:\n{done.stdout}\n{done.stderr}")
+            fig.update(hugo_s=round(seconds, 2), hugo_pages_per_s=round(fig["hugo_pages"] / seconds), hugo_rss_mb=mem.mb()["largest_process_mb"], hugo_page_bytes=mean_page_bytes(work / "hugo-public" / synthetic.publishing_counties(data.content, data)[0]))
+            shutil.rmtree(work / "hugo-public")
+        del valid
+
+        # 3. the real build
+        site = work / "site"
+        state = incremental.State()
+        c = cpu()
+        with Memory() as mem:
+            t = time.perf_counter()
+            result = build_module.build(data.content, site, indexer=indexer, state=state)
+            total = time.perf_counter() - t
+        fig["build_cpu_s"] = round(cpu() - c, 2)
+        fig.update(pages=result.pages, files=result.files, total_s=round(total, 2), **{f"{k}_s": v for k, v in result.seconds.items()})
+        fig["render_pages_per_s"] = round(result.pages / result.seconds["render"]) if result.seconds.get("render") else None
+        fig["render_parallel"] = bool(parallel.last) and parallel.last[0].pages == result.pages
+        if parallel.last:
+            fig["render_workers"] = parallel.last[0].workers
+            fig["render_task_seconds"] = parallel.last[0].task_seconds
+            fig["render_cpu_s"] = round(sum(parallel.last[0].task_seconds.values()), 2)
+        m = mem.mb()
+        fig.update(peak_rss_mb=m["rss_mb"], peak_pss_mb=m["pss_mb"], peak_largest_process_mb=m["largest_process_mb"])
+        if fig.get("hugo_pages_per_s") and fig["render_pages_per_s"]:
+            fig["render_vs_hugo"] = round(fig["render_pages_per_s"] / fig["hugo_pages_per_s"], 2)
+        publishing = synthetic.publishing_counties(data.content, data)
+        county = publishing[len(publishing) // 2]
+        fig["item_page_bytes"] = mean_page_bytes(site / county)
+        files, size = tree_size(site)
+        ifiles, isize = tree_size(site / bundles.PREFIX)
+        names = site / "search" / "names.json"
+        fig.update(site_files=files, site_mb=round(size / MB, 1), index_files=ifiles, index_mb=round(isize / MB, 1), bundles=len(layout))
+        fig["names_json_kb"] = round(names.stat().st_size / 1024) if names.exists() else None
+        runs = indexer.last.bundles
+        if runs:
+            fig.update(largest_bundle_pages=max(b.pages for b in runs), median_bundle_pages=round(statistics.median(b.pages for b in runs)), median_bundle_s=round(statistics.median(b.seconds for b in runs), 2), index_pages=indexer.last.pages)
+
+        # 4. one county edits its list
+        if not args.no_incremental:
+            synthetic.edit_county(data.content, county)
+            with Memory() as mem:
+                t = time.perf_counter()
+                again = build_module.build(data.content, site, indexer=indexer, state=state)
+                fig["incremental_s"] = round(time.perf_counter() - t, 2)
+            fig["incremental_stages"] = again.seconds
+            fig["incremental_kind"] = "incremental" if "render" in again.seconds and state.last.get("changed") else f"full build ({state.why_full})"
+            fig["incremental_pages"] = again.pages
+            fig["incremental_bundles"] = state.last.get("bundles", []) if fig["incremental_kind"] == "incremental" else len(layout)
+            fig["incremental_rss_mb"] = mem.mb()["rss_mb"]
+
+        # 5. other layouts over the same pages: index cost, one bundle rebuilt
+        fig["layouts"] = [_layout_row(args.layout, layout, site, indexer.last, fig.get("index_s"), None, None, county)]
+        alternatives = []
+        for depth in args.compare_layouts:
+            if depth == args.layout:
+                continue
+            alt = bundles.layout(regions, depth, prefix=f"pagefind-{depth}")
+            alt_indexer = bundles.Indexer(alt, jobs=args.jobs)
+            c = cpu()
+            with Memory() as mem:
+                alt_indexer(site)
+            fig["layouts"].append(_layout_row(depth, alt, site, alt_indexer.last, alt_indexer.last.seconds, round(cpu() - c, 1), mem.mb()["rss_mb"], county))
+            alternatives.append((depth, alt))
+
+        # 6. search in headless Chromium
+        if not args.no_search:
+            plan = scenarios(layout, regions, county) + page_scenarios(site, regions, county)
+            for depth, alt in alternatives:
+                plan += scenarios(alt, regions, county, label=f"[{depth}] ")
+            found = search_timings(site, plan)
+            fig["search"] = found
+            first = found[0]
+            fig.update(first_search_bytes=first["bytes"], first_search_ms=first["ms"])
+            for sc in found[1:]:
+                key = sc["name"].replace(" ", "_").replace(":", "").replace("[", "").replace("]", "")
+                fig[f"{key}_search_bytes"], fig[f"{key}_search_ms"] = sc["bytes"], sc["ms"]
+        fig["loadavg_end"] = loadavg()
+        return fig
+    finally:
+        if args.keep:
+            print(f"kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _layout_row(depth, layout, site: Path, stats: bundles.IndexStats, seconds, cpu_s, rss_mb, county: str) -> dict:
+    """One layout's figures; rebuilds the county's bundle once (what an edit costs)."""
+    folder = next(iter(layout)).split("/")[0]
+    files, size = tree_size(site / folder)
+    regions_of = next(rs for rs in layout.values() if county in rs)
+    scratch = site.parent / "one-bundle"
+    run = bundles.run_pagefind(site, scratch, regions_of, whole_site=len(layout) == 1)
+    shutil.rmtree(scratch, ignore_errors=True)
+    pages = [b.pages for b in stats.bundles] or [0]
+    return {"layout": depth, "bundles": len(layout), "index_s": seconds, "index_cpu_s": cpu_s, "index_rss_mb": rss_mb, "index_mb": round(size / MB, 1), "index_files": files, "largest_bundle_pages": max(pages), "median_bundle_pages": round(statistics.median(pages)), "one_bundle_s": run.seconds, "one_bundle_pages": run.pages}
+
+
+def _use_layout_in_search_data(depth: str) -> None:
+    """The search stage's names.json says which bundle serves each region
+    (``sitegen.index.bundle_layout``); make it use this run's layout."""
+    from sitegen import index
+
+    if hasattr(index, "bundle_layout"):
+        index.bundle_layout = lambda regions: bundles.layout(list(regions), depth)
+
+
+# ------------------------------------------------------------------ output
+
+
+ROWS = [
+    ("counties / regions", lambda f: f"{f['counties']} / {f['regions']} ({f['provinces']} provinces, {f['cities']} cities)"),
+    ("list files / rows", lambda f: f"{f['list_files']} / {f['rows']}"),
+    ("pages / files", lambda f: f"{f['pages']} / {f['files']}"),
+    ("load / validate / resolve s", lambda f: f"{f['load_s']} / {f['validate_s']} / {f['resolve_s']}"),
+    ("render s (pages/s)", lambda f: f"{f['render_s']} ({f['render_pages_per_s']} pages/s, {'%d workers' % f['render_workers'] if f.get('render_parallel') else 'one process'})"),
+    ("index s", lambda f: f"{f['index_s']} ({f['bundles']} bundles, layout {f['layout']})"),
+    ("publish s", lambda f: f"{f['publish_s']}"),
+    ("total s", lambda f: f"{f['total_s']} wall, {f['build_cpu_s']} CPU"),
+    ("peak memory MB", lambda f: f"PSS {f['peak_pss_mb']} / RSS {f['peak_rss_mb']} (largest process {f['peak_largest_process_mb']})"),
+    ("site", lambda f: f"{f['site_mb']} MB in {f['site_files']} files; item page {f['item_page_bytes']} B"),
+    ("index", lambda f: f"{f['index_mb']} MB in {f['index_files']} files; names.json {f['names_json_kb']} KB"),
+    ("bundles", lambda f: f"median {f.get('median_bundle_pages')} pages, largest {f.get('largest_bundle_pages')}, median {f.get('median_bundle_s')} s each"),
+    ("Hugo 0.168 (same item pages)", lambda f: f"{f['hugo_pages']} pages in {f['hugo_s']} s ({f['hugo_cpu_s']} CPU) = {f['hugo_pages_per_s']} pages/s, {f['hugo_rss_mb']} MB, page {f['hugo_page_bytes']} B" if "hugo_s" in f else "not run"),
+    ("render / Hugo pages/s", lambda f: f"{f.get('render_vs_hugo')}×"),
+    ("one county edited", lambda f: f"{f['incremental_s']} s ({f['incremental_kind']}; {f['incremental_pages']} pages; bundles {f['incremental_bundles']})" if "incremental_s" in f else "not run"),
+    ("load average start / end", lambda f: f"{f['loadavg_start']} / {f['loadavg_end']} on {f['cores']} cores"),
+]
+
+
+def table(fig: dict) -> str:
+    lines = []
+    for label, fmt in ROWS:
+        try:
+            lines.append(f"{label:<30} {fmt(fig)}")
+        except KeyError:
+            continue
+    if fig.get("render_task_seconds"):
+        lines.append(f"{'render time by part (CPU s)':<30} " + ", ".join(f"{k} {v}" for k, v in sorted(fig["render_task_seconds"].items(), key=lambda kv: -kv[1])))
+    for row in fig.get("layouts", []):
+        lines.append(f"{'layout: one bundle per ' + row['layout']:<30} {row['bundles']} bundles, index {row['index_s']} s" + (f" ({row['index_cpu_s']} CPU s, {row['index_rss_mb']} MB)" if row["index_cpu_s"] is not None else "") + f", {row['index_mb']} MB; largest {row['largest_bundle_pages']} pages; the county's bundle ({row['one_bundle_pages']} pages) rebuilt in {row['one_bundle_s']} s")
+    for sc in fig.get("search", []):
+        ms = f"{sc['ms']} ms" if sc["ms"] is not None else f"failed: {sc.get('error')}"
+        lines.append(f"{'search: ' + sc['name']:<30} {ms}, {sc['bytes'] / 1024:.0f} KB in {sc['requests']} requests, {sc['bundles']} bundle(s), {sc['results']} results; next query {sc.get('second_ms')} ms")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--regions", type=int, default=200, help="county-level regions (the country has 2,844)")
+    parser.add_argument("--layout", choices=sorted(bundles.DEPTHS), default="city", help="one Pagefind bundle per … (default: city)")
+    parser.add_argument("--jobs", type=int, default=None, help="Pagefind processes at a time (default: cores)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON on the last line")
+    parser.add_argument("--workdir", help="work here instead of a new folder in /tmp")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--no-search", action="store_true")
+    parser.add_argument("--no-incremental", action="store_true")
+    parser.add_argument("--compare-layouts", default="province", help="comma-separated other layouts to index the same pages with (default: province; '' for none)")
+    parser.add_argument("--core-only", action="store_true", help="diagnostic: leave out every registered extra (QR codes, share images, print pages, open data, names.json)")
+    args = parser.parse_args(argv)
+    args.compare_layouts = [d for d in args.compare_layouts.split(",") if d]
+    if args.core_only:
+        from sitegen import extras
+
+        extras.load_features()
+        for registry in (extras.PAGE_SOURCES, extras.FILE_WRITERS, extras.REGION_LINKS, extras.ITEM_LINKS):
+            registry.clear()
+    fig = run(args)
+    fig["core_only"] = args.core_only
+    print(table(fig))
+    if args.json:
+        print(json.dumps(fig, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

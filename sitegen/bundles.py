@@ -1,0 +1,171 @@
+"""Search-index layout at national scale: which regions share a Pagefind bundle.
+
+One Pagefind index over ~110,000 pages takes minutes and ~11 GB to build and
+makes a phone download most of it for a broad query. Splitting the site into
+bundles (``pagefind --site <site> --output-subdir pagefind/<group> --glob
+"{<region>,…}/**/*.html"``) keeps every bundle small: a search inside a region
+loads only its bundle, a national query a small national one or several merged
+(Pagefind's ``mergeIndex``). bench/national.py measures the layouts; the
+figures and the recommendation are in bench/README.md.
+
+``layout`` groups regions by their ancestor at one level (country, province,
+city or county); ``Indexer`` builds the bundles of a layout, several Pagefind
+processes at a time, and can rebuild only the bundles whose pages changed
+(incremental builds) without touching the published site until all succeeded.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import LEVELS, Region
+from .stable_index import stabilise
+
+PREFIX = "pagefind"  # bundles live in site/pagefind/<group>/
+DEPTHS = {"country": 0, "province": 1, "city": 2, "county": 3}
+
+
+def binary() -> str:
+    """The Pagefind extended binary (it segments Chinese), called directly:
+    going through ``python -m pagefind`` adds an interpreter start per bundle."""
+    import pagefind_bin_extended
+
+    return str(Path(pagefind_bin_extended.__file__).parent / "pagefind_extended")
+
+
+def layout(regions: list[Region], depth: str = "city", prefix: str = PREFIX) -> dict[str, list[str]]:
+    """Bundle folder (relative to the site) → ids of the regions it indexes.
+
+    Each region goes to the bundle of its ancestor at ``depth`` (or of itself if
+    it stands at or above that level); the national region gets a bundle of its
+    own unless ``depth`` is "country"."""
+    want = DEPTHS[depth]
+    by_id = {r.id: r for r in regions}
+    groups: dict[str, list[str]] = {}
+    for r in regions:
+        chain = [r]
+        while chain[-1].parent is not None:
+            chain.append(by_id[chain[-1].parent])
+        chain.reverse()  # 全国 first
+        at = [a for a in chain if LEVELS.index(a.level) <= want]
+        groups.setdefault(f"{prefix}/{at[-1].id}" if want > 0 else prefix, []).append(r.id)
+    return groups
+
+
+def glob_for(region_ids: list[str]) -> str:
+    ids = sorted(region_ids)
+    return ("{" + ",".join(ids) + "}" if len(ids) > 1 else ids[0]) + "/**/*.html"
+
+
+class IndexFailed(Exception):
+    pass
+
+
+@dataclass
+class BundleRun:
+    bundle: str
+    regions: int
+    seconds: float
+    pages: int = 0
+
+
+@dataclass
+class IndexStats:
+    bundles: list[BundleRun] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return sum(b.pages for b in self.bundles)
+
+
+def _page_count(bundle_dir: Path) -> int:
+    import json
+
+    entry = json.loads((bundle_dir / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(lang.get("page_count", 0) for lang in entry["languages"].values())
+
+
+def run_pagefind(site: Path, output: Path, region_ids: list[str], whole_site: bool = False) -> BundleRun:
+    """Index the pages of ``region_ids`` under ``site`` into the folder ``output``."""
+    start = time.perf_counter()
+    if output.exists():
+        shutil.rmtree(output)
+    cmd = [binary(), "--site", str(site), "--output-path", str(output), "--quiet"]
+    if not whole_site:
+        cmd += ["--glob", glob_for(region_ids)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0 or not (output / "pagefind.js").exists():
+        raise IndexFailed(f"pagefind 建立索引失败 (pagefind failed for {output.name}, exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+    stabilise(output)
+    return BundleRun(output.name, len(region_ids), round(time.perf_counter() - start, 3), _page_count(output))
+
+
+class Indexer:
+    """Build the bundles of one layout, ``jobs`` Pagefind processes at a time."""
+
+    def __init__(self, bundles: dict[str, list[str]], jobs: int | None = None):
+        self.bundles = bundles
+        self.bundle_of = {r: b for b, rs in bundles.items() for r in rs}
+        self.jobs = jobs or max(1, min(len(os.sched_getaffinity(0)), 8))
+        self.last = IndexStats()
+
+    def _run_all(self, work: list[tuple[Path, Path, list[str], bool]]) -> IndexStats:
+        start = time.perf_counter()
+        # biggest bundles first, so no long one starts last
+        work = sorted(work, key=lambda w: -len(w[2]))
+        with ThreadPoolExecutor(self.jobs) as pool:
+            runs = list(pool.map(lambda w: run_pagefind(*w), work))
+        self.last = IndexStats(runs, round(time.perf_counter() - start, 3))
+        return self.last
+
+    def __call__(self, out: Path) -> IndexStats:
+        """The index stage of a full build: every bundle, into ``out``."""
+        whole = len(self.bundles) == 1
+        return self._run_all([(out, out / b, rs, whole) for b, rs in self.bundles.items()])
+
+    def reindex(self, site: Path, staged: Path, changed_pages: dict[str, list[str]], scratch: Path) -> list[str]:
+        """Rebuild the bundles holding changed pages, without touching ``site``.
+
+        ``changed_pages`` maps region id → page files (relative) already written
+        under ``staged`` with their new content. For each affected bundle, a
+        scratch tree of hard links (the bundle's pages from ``site``, the changed
+        ones from ``staged``) is indexed into ``staged``/<bundle>. Returns the
+        bundle folders to swap in."""
+        affected: dict[str, set[str]] = {}
+        for region in changed_pages:
+            affected.setdefault(self.bundle_of[region], set())
+        work = []
+        for bundle in sorted(affected):
+            regions = self.bundles[bundle]
+            tree = scratch / bundle.replace("/", "__")
+            for region in regions:
+                _link_tree(site / region, tree / region)
+            for region in regions:
+                for rel in changed_pages.get(region, ()):
+                    if rel.endswith(".html"):
+                        target = tree / rel
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        target.unlink(missing_ok=True)
+                        os.link(staged / rel, target)
+            work.append((tree, staged / bundle, regions, len(self.bundles) == 1))
+        self._run_all(work)
+        return sorted(affected)
+
+
+def _link_tree(src: Path, dest: Path) -> None:
+    """Hard-link every .html file below ``src`` into the same place below ``dest``."""
+    if not src.is_dir():
+        return
+    for dirpath, _dirs, files in os.walk(src):
+        rel = Path(dirpath).relative_to(src)
+        target = dest / rel
+        target.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if name.endswith(".html"):
+                os.link(Path(dirpath) / name, target / name)

@@ -1,0 +1,82 @@
+"""What changes when the site holds the whole country (thousands of regions).
+
+An item page (certificate × region) links to the same certificate in other
+regions. With a handful of regions it lists them all. With 3,209 regions that
+list alone would be ~640 KB on every one of ~110,000 pages (70 GB in all) and
+quadratic to build, and no resident scrolls through it. So above
+``NEARBY_ONLY_ABOVE`` regions an item page lists only the regions near its own
+— its parents, its siblings (same parent) and its children — and its
+"各地对比" link leads to the comparison of every region, as before.
+
+``shown_on`` answers the reverse question for incremental builds: which
+regions' item pages show a given region.
+"""
+from __future__ import annotations
+
+from .model import Entry, RegionView, Resolved
+
+NEARBY_ONLY_ABOVE = 60  # regions; the real content has 8, the country about 3,200
+
+_index: list = [None, None]  # (resolved it was built for, _Index); one build at a time
+
+
+class _Index:
+    def __init__(self, resolved: Resolved):
+        self.position = {v.region.id: i for i, v in enumerate(resolved.views)}
+        self.entries = {v.region.id: {e.certificate.id: e for e in v.entries} for v in resolved.views}
+        self.parent = {v.region.id: v.region.parent for v in resolved.views}
+        self.children: dict[str | None, list[str]] = {}
+        for v in resolved.views:
+            self.children.setdefault(v.region.parent, []).append(v.region.id)
+
+    def nearby(self, region_id: str) -> list[str]:
+        """Parents, siblings and children of a region, in regions.yaml order."""
+        near = set()
+        parent = self.parent[region_id]
+        while parent is not None:
+            near.add(parent)
+            parent = self.parent[parent]
+        near.update(self.children.get(self.parent[region_id], ()))
+        near.update(self.children.get(region_id, ()))
+        near.discard(region_id)
+        return sorted(near, key=self.position.__getitem__)
+
+    def descendants(self, region_id: str) -> set[str]:
+        out, todo = set(), [region_id]
+        while todo:
+            for child in self.children.get(todo.pop(), ()):
+                out.add(child)
+                todo.append(child)
+        return out
+
+
+def index_of(resolved: Resolved) -> _Index:
+    if _index[0] is not resolved:
+        _index[:] = [resolved, _Index(resolved)]
+    return _index[1]
+
+
+def nearby_only(resolved: Resolved) -> bool:
+    return len(resolved.views) > NEARBY_ONLY_ABOVE
+
+
+def other_entries(resolved: Resolved, view: RegionView, cert_id: str) -> tuple[Entry, ...]:
+    """The same certificate in the other regions an item page links to."""
+    if not nearby_only(resolved):
+        return tuple(e for e in resolved.by_certificate[cert_id] if e.region.id != view.region.id)
+    idx = index_of(resolved)
+    found = (idx.entries[r].get(cert_id) for r in idx.nearby(view.region.id))
+    return tuple(e for e in found if e is not None)
+
+
+def shown_on(resolved: Resolved, region_id: str) -> set[str]:
+    """Regions whose item pages link to ``region_id`` (see ``other_entries``)."""
+    if not nearby_only(resolved):
+        return {v.region.id for v in resolved.views} - {region_id}
+    idx = index_of(resolved)
+    parent = idx.parent[region_id]
+    near = idx.descendants(region_id) | set(idx.children.get(parent, ()))
+    if parent is not None:
+        near.add(parent)
+    near.discard(region_id)
+    return near

@@ -1,0 +1,231 @@
+"""National-scale machinery, checked at a small N on synthetic data in the real
+content format (bench/synthetic.py):
+
+- bench/national.py runs end to end and reports figures it really measured
+  (its JSON line; a real search in headless Chromium found the page);
+- the parallel render writes byte for byte what one process writes;
+- an incremental build leaves the same tree a full build leaves, rebuilding
+  only what the edit touched, and refuses to be incremental when a file
+  writer might read other output;
+- bad input during an incremental build leaves site/ untouched.
+
+No timing is asserted here: speed is bench/national.py's job.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, tree_digest
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+import synthetic  # noqa: E402
+
+import build as build_module  # noqa: E402
+from sitegen import bundles, extras, incremental, parallel, scale  # noqa: E402
+from sitegen.cascade import resolve  # noqa: E402
+from sitegen.load import load  # noqa: E402
+from sitegen.problems import ContentError  # noqa: E402
+from sitegen.validate import validate  # noqa: E402
+
+COUNTY = "s01-c01-x01"  # publishes its own lists (seeded data)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> synthetic.Synthetic:
+    """8 counties in 3 cities in 2 provinces: small, but with siblings, cousins and inheritance."""
+    return synthetic.generate(8, tmp_path_factory.mktemp("synthetic"), provinces=2, cities=3)
+
+
+@pytest.fixture
+def content(data, tmp_path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(data.content, target)
+    return target
+
+
+@pytest.fixture
+def national_scale(monkeypatch):
+    """Treat the 14 regions as a big site: item pages list only nearby regions."""
+    monkeypatch.setattr(scale, "NEARBY_ONLY_ABOVE", 5)
+
+
+@pytest.fixture(scope="module")
+def two_renders(data, tmp_path_factory) -> tuple[Path, Path]:
+    """The same content rendered by the parallel path and by one process."""
+    out = tmp_path_factory.mktemp("renders")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(scale, "NEARBY_ONLY_ABOVE", 5)
+        mp.setattr(parallel, "PARALLEL_FROM_PAGES", 0)
+        parallel.last.clear()
+        many = build_module.build(data.content, out / "parallel", search_index=False)
+        assert parallel.last and parallel.last[0].workers >= 2, "the parallel path ran"
+        mp.setattr(parallel, "PARALLEL_FROM_PAGES", 10**9)
+        parallel.last.clear()
+        one = build_module.build(data.content, out / "single", search_index=False)
+        assert not parallel.last, "the single-process path ran"
+    assert many.pages == one.pages and many.files == one.files
+    return out / "parallel", out / "single"
+
+
+def regions_of(content: Path):
+    return list(validate(load(content, ROOT)).regions)
+
+
+# ------------------------------------------------------------------ the benchmark
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_benchmark_runs_and_reports_what_it_measured(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "national.py"), "--regions", "3", "--json", "--workdir", str(tmp_path / "work")],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    fig = json.loads(done.stdout.strip().splitlines()[-1])
+    for key in ("pages", "render_pages_per_s", "total_s", "peak_rss_mb", "incremental_s", "first_search_bytes", "first_search_ms", "hugo_pages_per_s", "index_mb", "site_mb"):
+        assert fig.get(key) is not None, key
+    assert fig["counties"] == 3 and fig["regions"] == 1 + fig["provinces"] + fig["cities"] + 3
+    # every stage the issue names was timed
+    assert {"load_s", "validate_s", "resolve_s", "render_s", "index_s", "publish_s"} <= fig.keys()
+    # the county search ran in Chromium against the real bundle and found that county's page
+    county = fig["search"][0]
+    assert county["name"] == "county" and county["results"] >= 1 and county["bytes"] > 10_000
+    assert county["first_url"].endswith("/siwang/"), county
+    national = next(s for s in fig["search"] if s["name"] == "national list")
+    assert national["first_url"].startswith("/quanguo/"), national
+    # Hugo rendered one page per (region, certificate), as our build did
+    assert fig["hugo_pages"] == fig["index_pages"]
+    assert not (tmp_path / "work").exists(), "the work folder is removed at the end"
+    # the table is printed before the JSON line
+    assert "search: county" in done.stdout and "Hugo 0.168" in done.stdout
+
+
+# ------------------------------------------------------------------ parallel render
+
+
+def test_parallel_render_writes_the_same_bytes_as_one_process(two_renders):
+    many, one = two_renders
+    assert tree_digest(many) == tree_digest(one)
+
+
+def test_item_pages_list_only_nearby_regions_at_national_scale(data, two_renders, national_scale):
+    site = two_renders[0]
+    resolved = resolve(validate(load(data.content, ROOT)))
+    idx = scale.index_of(resolved)
+    view = resolved.view(COUNTY)
+    for entry in view.entries[:5]:
+        cert = entry.certificate.id
+        url = f"https://x/{COUNTY}/{cert}/"
+        soup = BeautifulSoup((site / COUNTY / cert / "index.html").read_text(encoding="utf-8"), "html.parser")
+        section = soup.find(id="more-h").parent
+        linked = {urljoin(url, a["href"]).split("/")[3] for a in section.select("a.rowlink__link")}
+        expected = {r for r in idx.nearby(COUNTY) if cert in idx.entries[r]}
+        assert linked == expected, cert
+        assert "s02" not in {r.split("-")[0] for r in linked} - {"quanguo"}, "no county of another province"
+
+
+def test_shown_on_is_the_inverse_of_nearby(content, national_scale):
+    resolved = resolve(validate(load(content, ROOT)))
+    idx = scale.index_of(resolved)
+    ids = [v.region.id for v in resolved.views]
+    for r in ids:
+        assert scale.shown_on(resolved, r) == {n for n in ids if r in idx.nearby(n)}, r
+
+
+def test_bundle_layout_puts_each_region_in_one_bundle(content):
+    regions = regions_of(content)
+    for depth in bundles.DEPTHS:
+        layout = bundles.layout(regions, depth)
+        placed = [r for rs in layout.values() for r in rs]
+        assert sorted(placed) == sorted(r.id for r in regions), depth
+    city = bundles.layout(regions, "city")
+    assert city["pagefind/s01-c01"] == ["s01-c01", "s01-c01-x01", "s01-c01-x02", "s01-c01-x03", "s01-c01-x04"]
+    assert city["pagefind/quanguo"] == ["quanguo"] and city["pagefind/s01"] == ["s01"]
+    assert list(bundles.layout(regions, "country")) == ["pagefind"]
+
+
+# ------------------------------------------------------------------ incremental builds
+
+
+@pytest.fixture
+def safe_writers(monkeypatch):
+    """Only the file writers an incremental build may re-run (the others are
+    tested below: they force a full build)."""
+    extras.load_features()
+    safe = [w for w in extras.FILE_WRITERS if w in extras.BY_REGION or w in extras.MODEL_ONLY]
+    monkeypatch.setattr(extras, "FILE_WRITERS", safe)
+    monkeypatch.setattr(incremental, "code_hash", lambda root=None: "fixed for the test")  # others edit code while tests run
+
+
+@pytest.mark.slow
+def test_incremental_build_gives_the_tree_a_full_build_gives(content, tmp_path, national_scale, safe_writers):
+    layout = bundles.layout(regions_of(content), "city")
+    indexer = bundles.Indexer(layout, jobs=2)
+    site, state = tmp_path / "site", incremental.State()
+    first = build_module.build(content, site, indexer=indexer, state=state)
+
+    # a county edits one row
+    edited = synthetic.edit_county(content, COUNTY)
+    build_module.build(content, site, indexer=indexer, state=state)
+    assert state.last["changed"] == [edited.relative_to(content).as_posix()], state.why_full
+    assert state.last["regions"] == [COUNTY]
+    assert state.last["bundles"] == ["pagefind/s01-c01"]
+    assert 0 < state.last["pages"] < first.files / 10
+
+    # the province edits a row its cities and some counties inherit
+    synthetic.edit_row(content / "lists" / "s01" / "buyu-chuju.yaml", index=-1)
+    build_module.build(content, site, indexer=indexer, state=state)
+    assert state.last["changed"] == ["lists/s01/buyu-chuju.yaml"], state.why_full
+    assert {"s01", "s01-c01", "s01-c02", "s01-c01-x02"} <= set(state.last["regions"])
+    assert not any(r.startswith("s02") for r in state.last["regions"])
+
+    full = tmp_path / "full"
+    build_module.build(content, full, indexer=bundles.Indexer(layout, jobs=2))
+    assert tree_digest(site) == tree_digest(full)
+    assert not list(tmp_path.glob("site.new-*")), "no staging folder left behind"
+
+
+def test_a_writer_that_may_read_the_output_forces_a_full_build(content, tmp_path, national_scale, safe_writers, monkeypatch):
+    def count_pages(resolved, out, assets):  # reads out/: cannot run on a partial tree
+        (out / "count.txt").write_text(str(sum(1 for _ in out.rglob("index.html"))), encoding="utf-8")
+        return ["count.txt"]
+
+    monkeypatch.setattr(extras, "FILE_WRITERS", extras.FILE_WRITERS + [count_pages])
+    site, state = tmp_path / "site", incremental.State()
+    build_module.build(content, site, search_index=False, state=state)
+    before = (site / "count.txt").read_text()
+    synthetic.edit_county(content, COUNTY)
+    build_module.build(content, site, search_index=False, state=state)
+    assert "count_pages" in state.why_full
+    assert (site / "count.txt").read_text() == before == str(sum(1 for _ in site.rglob("index.html")))
+
+
+def test_bad_input_in_an_incremental_build_leaves_the_site_untouched(content, tmp_path, national_scale, safe_writers):
+    site, state = tmp_path / "site", incremental.State()
+    build_module.build(content, site, search_index=False, state=state)
+    before = tree_digest(site)
+    path = content / "lists" / COUNTY / "buyu-chuju.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("id: hukou-biangeng", "id: hukou-biangen"), encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        build_module.build(content, site, search_index=False, state=state)
+    report = err.value.report()
+    assert f"{COUNTY}/buyu-chuju.yaml:" in report and "hukou-biangen" in report
+    assert tree_digest(site) == before
+    assert not list(tmp_path.glob("site.new-*"))
+    # fixed: the next build is incremental again and brings the edit in
+    path.write_text(good, encoding="utf-8")
+    row = synthetic.edit_row(path)
+    build_module.build(content, site, search_index=False, state=state)
+    assert state.last.get("regions") == [COUNTY], state.why_full
+    assert "合成测试修改" in (site / COUNTY / row / "index.html").read_text(encoding="utf-8")

@@ -112,8 +112,8 @@ async def _print_one(page, job: Job, stamp: str, folder: list[Path]) -> list[str
         problems.append(f"{job.rel}: {found['count']} 张纸，计划 {job.pages} 张 (sheets in page ≠ plan)")
     for number, height in found["over"]:
         problems.append(
-            f"{job.rel}: 第 {number} 张超出 {job.paper.label} 纸：{height / PX_PER_MM:.1f} mm > {job.paper.height_mm} mm "
-            f"(sheet {number} overflows its paper; the page plan in sitegen/posters.py is wrong)"
+            f"{job.rel}: 第 {number} 张超出 {job.paper.label} 纸：{height / PX_PER_MM:.1f} mm > {job.paper.height_mm} mm，"
+            f"文字太长一张放不下，或 sitegen/posters.py 的分页估算有误 (sheet {number} is taller than its paper)"
         )
     if problems:
         return problems
@@ -127,7 +127,10 @@ async def _print_one(page, job: Job, stamp: str, folder: list[Path]) -> list[str
 
 
 async def _print_all(todo: list[Job], stamp: str, tabs: int) -> list[str]:
-    from playwright.async_api import async_playwright
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError:
+        raise PrintFailed("没有安装 Playwright：请用 make posters（会安装 requirements-test.txt） (playwright missing)") from None
 
     problems: list[str] = []
     queue: asyncio.Queue[Job] = asyncio.Queue()
@@ -182,7 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
+        re.compile(args.only)
         done = print_pdfs(args.site, args.out, args.only, args.date, args.jobs)
+    except re.error as err:
+        print(f"--only 不是有效的正则表达式：{err} (bad pattern)", file=sys.stderr)
+        return 2
     except PrintFailed as err:
         print(err, file=sys.stderr)
         print("打印失败 (printing failed)", file=sys.stderr)

@@ -33,7 +33,7 @@ from functools import lru_cache
 from markupsafe import Markup
 
 from . import extras, urls
-from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, STATUS_CLASS, Entry, PublishedList, RegionView, Resolved
+from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, Entry, PublishedList, RegionView, Resolved
 from .pages import _DEFAULT_LABEL, HotlineView, Link, Page, few_words, hotline_view, href, root_of
 from .qr import absolute, qr_svg
 
@@ -193,8 +193,6 @@ class PosterBody:
     paper: Paper
     region_name: str
     region_full_name: str
-    kind: str
-    status: str
     heading: str  # 社区不予出具的证明
     list_name: str
     count: int
@@ -218,10 +216,7 @@ class SlipBody:
     paper: Paper
     copies: int  # 1 (A6) or 4 (four to an A4 sheet)
     scale: int  # percent, print.css .slip--k<scale>
-    region_name: str
     region_full_name: str
-    kind: str
-    status: str
     answer: str  # 本社区不予出具 / 本社区依法出具
     name: str
     go_to: str  # 请到…办理 (offices named by the list), or ""
@@ -260,11 +255,6 @@ def slip_url(region_id: str, cert_id: str, paper: Paper) -> str:
 
 def index_url(region_id: str) -> str:
     return f"{PRINT}/{region_id}/"
-
-
-def pdf_path(url: str) -> str:
-    """Where ``make posters`` writes the PDF of a print page."""
-    return url.removesuffix(".html") + ".pdf"
 
 
 # ------------------------------------------------------------------ texts
@@ -439,8 +429,6 @@ def poster_page(resolved: Resolved, view: RegionView, kind: str, paper: Paper) -
         paper=paper,
         region_name=view.region.name,
         region_full_name=view.region.full_name,
-        kind=kind,
-        status=STATUS_CLASS[kind],
         heading=layout.heading,
         list_name=LIST_NAME[kind],
         count=len(layout.entries),
@@ -545,10 +533,7 @@ def slip_page(resolved: Resolved, view: RegionView, entry: Entry, paper: Paper) 
         paper=paper,
         copies=copies,
         scale=scale,
-        region_name=view.region.name,
         region_full_name=view.region.full_name,
-        kind=entry.kind,
-        status=STATUS_CLASS[entry.kind],
         answer=texts["answer"],
         name=entry.row.name,
         go_to=texts["go_to"],

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 import shutil
 import subprocess
+import sys
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -456,3 +457,14 @@ def test_page_plan_keeps_order_uses_fewest_sheets_and_balances(heights, capacity
     assert tallest <= capacity
     assert len(sheets) == -(-fewest_columns(heights, capacity) // 2)
     assert tallest <= lowest_tallest_column(heights, len(columns)) + 0.5  # as even as the sheets allow
+
+
+def test_make_posters_command(built_site, tmp_path):
+    """What `make posters` runs, on one page: a PDF, a summary line, exit 0."""
+    done = subprocess.run(
+        [sys.executable, "-m", "sitegen.pdf", "--site", str(built_site), "--out", str(tmp_path), "--only", r"yubei/baoliu-a4\.html", "--date", "2025-06-03"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "已生成 1 个 PDF，共 1 页" in done.stdout
+    assert read_pdf(tmp_path / "print/yubei/baoliu-a4.pdf").pages == 1

@@ -27,10 +27,11 @@ const results = $("results");
 const MAX_RESULTS = 10;
 const MIN_SCORE = 1.2; // below this a names match is noise (e.g. only 证明)
 const RARE = 2.5; // idf above which one character alone counts (it names at most ~3 certificates)
-const PAGEFIND_WEIGHT = 1; // the top full-text hit: less than one rare character of a name
+const PAGEFIND_WEIGHT = 1; // the top full-text hit: less than one rare character of a name …
+const TEXT_WEIGHT = 5; // … plus this much more, scaled by the share of the query the names left unexplained
 const WEIGHT = { row: 1, cert: 1, former: 0.95, also: 0.9, key: 0.8 };
 // Same meaning, one spelling (applied to the query and to every name).
-const SAME = [["遗失", "丢"], ["丢失", "丢"], ["弄丢", "丢"], ["搞丢", "丢"], ["掉了", "丢了"], ["不见了", "丢了"], ["户口簿", "户口本"], ["离异", "离婚"], ["过世", "去世"], ["逝世", "去世"], ["离世", "去世"], ["死了", "去世了"], ["证明书", "证明"], ["村民委员会", "村委会"], ["居民委员会", "居委会"]];
+const SAME = [["遗失", "丢"], ["丢失", "丢"], ["弄丢", "丢"], ["搞丢", "丢"], ["掉了", "丢了"], ["不见了", "丢了"], ["户口簿", "户口本"], ["房子", "房产"], ["离异", "离婚"], ["过世", "去世"], ["逝世", "去世"], ["离世", "去世"], ["死了", "去世了"], ["证明书", "证明"], ["村民委员会", "村委会"], ["居民委员会", "居委会"]];
 // Who is asked and how: removed from the query and from every name alike, so
 // 社区能开死亡证明吗 is compared as 开死亡证明 (longest first).
 const ASKING = ["可不可以", "能不能", "在哪里", "去哪里", "到哪里", "怎么办", "居委会", "村委会", "社区", "居委", "村委", "哪里", "在哪", "去哪", "哪儿", "怎么", "如何", "可以", "能否", "找谁", "请问", "什么", "吗", "呢", "吧"];
@@ -58,9 +59,13 @@ function canon(text) {
   return s;
 }
 
+/** The length of what a name is about: 无房证明 → 无房, 狗证 → 狗 (but 公证 stays). */
 function coreLength(term) {
-  return term.replace(/(证明材料|证明|材料|意见|证)$/u, "").length || term.length;
+  let core = term.replace(/(证明材料|证明|材料|意见)$/u, "");
+  if (core.length > 1 && core.endsWith("证") && !WORD_ENDING_IN_ZHENG.test(core.slice(-2))) core = core.slice(0, -1);
+  return core.length || term.length;
 }
+const WORD_ENDING_IN_ZHENG = /^[认公验保论查考凭签见佐实]证$/u;
 
 /** Longest common substring of a and b over positions not yet used: [length, start in a, start in b]. */
 function common(a, b, usedA, usedB) {
@@ -119,8 +124,9 @@ function prepare(raw) {
   for (const chars of perCert.values()) chars.forEach((ch) => df.set(ch, (df.get(ch) || 0) + 1));
   const n = perCert.size;
   const idf = (ch) => Math.max(0.25, Math.log(n / (df.get(ch) || n)));
+  const weigh = (ch) => (df.has(ch) ? idf(ch) : Math.log(n)); // a character no name has says the most
   const placeWords = regions.flatMap((r) => r.words.map((w) => [w, r])).sort((a, b) => b[0].length - a[0].length);
-  return { raw, certs, regions, pages, idf, placeWords, byKey: new Map(pages.map((p) => [p.key, p])) };
+  return { raw, certs, regions, pages, idf, weigh, placeWords, byKey: new Map(pages.map((p) => [p.key, p])) };
 }
 
 function findRegion(value) {
@@ -184,30 +190,54 @@ function pagefindFor(bundle) {
   if (!bundles.has(bundle)) {
     const url = new URL(bundle, ROOT).href;
     bundles.set(bundle, import(url + "pagefind.js")
-      .then((pf) => pf.createInstance({ basePath: url, noWorker: true }))
+      .then(async (pf) => {
+        if (pf.createInstance) return pf.createInstance({ basePath: url, noWorker: true });
+        await pf.options({ basePath: url }); // Pagefind before 1.5: the module is the instance
+        return pf;
+      })
       .catch(() => null));
   }
   return bundles.get(bundle);
 }
 
-/** The words of the query Pagefind should look for: not filler, and not
- * already explained by the best names match (none if that explains all). */
-function wordsForFullText(q, hits) {
-  if (!features.wasm || !features.segmenter || !q) return [];
+/** What Pagefind should look for, and how much the names left unexplained.
+ * Skipped (no words) when the best names match covers every word of two or
+ * more characters; otherwise every word that is not filler, longest first. */
+function planFullText(q, hits) {
+  const plan = { words: [], unexplained: 1 };
+  if (!features.wasm || !features.segmenter || !q) return plan;
   const covered = hits.length && hits[0].covered ? hits[0].covered : [];
   const words = [];
+  let total = 0, known = 0, open = false;
   for (const part of new Intl.Segmenter("zh-CN", { granularity: "word" }).segment(q)) {
     if (part.isWordLike === false || FILLER.has(part.segment) || [...part.segment].every((ch) => FILLER_CHARS.has(ch))) continue;
-    let known = true;
-    for (let i = part.index; i < part.index + part.segment.length; i++) known = known && covered[i] === true;
-    if (!known) words.push(part.segment);
+    words.push(part.segment);
+    let all = true;
+    for (let i = part.index; i < part.index + part.segment.length; i++) {
+      const weight = data.weigh(q[i]);
+      total += weight;
+      if (covered[i]) known += weight;
+      else all = false;
+    }
+    // One character the names did not explain is too weak to load Pagefind
+    // for, unless the names found nothing at all.
+    if (!all && (part.segment.length > 1 || !covered.length)) open = true;
   }
-  // One character the names did not explain is too weak to load Pagefind for,
-  // unless the names found nothing at all.
-  const long = words.filter((w) => w.length > 1);
-  const chosen = long.length || covered.length ? long : words;
-  // At most three words: each may fetch one more index chunk (~15 KB).
-  return chosen.sort((a, b) => b.length - a.length).slice(0, 3);
+  if (!open) return plan;
+  plan.unexplained = total ? 1 - known / total : 1;
+  plan.words = words.sort((a, b) => b.length - a.length).slice(0, 3);
+  return plan;
+}
+
+/** 劳动关系 → 劳动 关系: Pagefind matches a query word only as the start of an
+ * indexed word, and its indexer may have cut the page's text finer than the
+ * browser cut the query. */
+function pieces(word) {
+  const out = [];
+  let i = 0;
+  for (; word.length - i > 3; i += 2) out.push(word.slice(i, i + 2));
+  out.push(word.slice(i));
+  return out;
 }
 
 async function fullText(words, region) {
@@ -222,9 +252,19 @@ async function fullText(words, region) {
     const had = hits.get(r.id);
     hits.set(r.id, { score: (had ? had.score : 0) + r.score * factor, result: r });
   });
-  add(await pf.search(words.join(" "), options), 1);
-  if (!hits.size && words.length > 1) {
-    for (const word of words) add(await pf.search(word, options), 1 / words.length);
+  // Every word on the page; then with long words in pieces; then any one word
+  // (a page with only some of the words counts half).
+  // At most four different words in all: each may fetch one index chunk (~15 KB).
+  let split = words.flatMap(pieces);
+  if (new Set(words.concat(split)).size > 4) split = words;
+  let strength = 1;
+  for (const variant of split.length > words.length ? [words, split] : [words]) {
+    add(await pf.search(variant.join(" "), options), 1);
+    if (hits.size) break;
+  }
+  if (!hits.size && split.length > 1) {
+    strength = 0.5;
+    for (const word of split) add(await pf.search(word, options), 1);
   }
   const top = [...hits.values()].sort((a, b) => b.score - a.score).slice(0, 8); // each is one ~1.3 KB fragment
   const max = top.length ? top[0].score : 1;
@@ -233,20 +273,20 @@ async function fullText(words, region) {
     const d = await result.data();
     const parts = d.url.split("?")[0].split("/").filter(Boolean);
     const key = parts.slice(-2).join("/");
-    if (data.byKey.has(key)) out.set(key, Math.max(out.get(key) || 0, score / max));
+    if (data.byKey.has(key)) out.set(key, Math.max(out.get(key) || 0, strength * score / max));
   }));
   return out;
 }
 
 // ------------------------------------------------------------------ ranking
 
-function rank(q, region, text) {
+function rank(q, region, text, textWeight = PAGEFIND_WEIGHT) {
   const pool = region ? data.pages.filter((p) => p.region === region) : data.pages;
   const scored = [];
   for (const page of pool) {
     const { score, why, covered } = q ? scorePage(page, q) : { score: 0, why: null, covered: null };
     const full = text.get(page.key) || 0;
-    if (score >= MIN_SCORE || full > 0) scored.push({ page, score: score + PAGEFIND_WEIGHT * full, why, covered: score >= MIN_SCORE ? covered : null });
+    if (score >= MIN_SCORE || full > 0) scored.push({ page, score: score + textWeight * full, why, covered: score >= MIN_SCORE ? covered : null });
   }
   scored.sort((a, b) => b.score - a.score || a.page.region.order - b.page.region.order);
   if (region) return scored.slice(0, MAX_RESULTS);
@@ -302,8 +342,10 @@ function render(raw, region, hits) {
     a.append(el("span", "rowlink__note", note));
     li.append(a);
     if (hit.regions > 1) {
-      const more = el("a", "", "另有 " + (hit.regions - 1) + " 个地区：各地对比");
-      more.href = url(data.raw.urls.certificate, { cert: p.cert.id });
+      const more = el("p", "actions");
+      const compare = el("a", "", "另有 " + (hit.regions - 1) + " 个地区：各地对比");
+      compare.href = url(data.raw.urls.certificate, { cert: p.cert.id });
+      more.append(compare);
       li.append(more);
     }
     ul.append(li);
@@ -328,15 +370,16 @@ async function run() {
   remember(raw, chosen);
   const byNames = rank(q, region, new Map());
   render(raw, region, byNames);
-  const words = wordsForFullText(q, byNames);
+  const plan = planFullText(q, byNames);
   let text = new Map();
   try {
-    if (words.length) text = await fullText(words, region);
+    if (plan.words.length) text = await fullText(plan.words, region);
   } catch (err) {
     text = new Map();
   }
   if (mine !== seq) return;
-  render(raw, region, rank(q, region, text));
+  // The less of the query the names explained, the more the full text decides.
+  render(raw, region, rank(q, region, text, PAGEFIND_WEIGHT + TEXT_WEIGHT * plan.unexplained));
   results.dataset.query = raw;
   results.dataset.region = region ? region.full : "";
   results.dataset.state = "done";

@@ -93,6 +93,7 @@ def search_data(resolved: Resolved) -> dict:
     }
 
 
+@extras.model_only  # reads only the model: incremental builds may re-run it alone
 def write_names(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
     path = out / NAMES_FILE
     path.parent.mkdir(parents=True, exist_ok=True)

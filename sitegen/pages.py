@@ -493,9 +493,9 @@ def index_page(resolved: Resolved, view: RegionView) -> Page:
     for e in view.entries:
         target = href(url, urls.item(view.region.id, e.certificate.id))
         names.append((e.row.name, Link(target, e.row.name, status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind])))
-        for other in other_names(e) + e.row.former_names:
+        for other in dict.fromkeys(other_names(e) + e.row.former_names):
             names.append((other, Link(target, other, note=f"见 {e.row.short_name}", status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind])))
-    names.sort(key=lambda pair: (_group_key(pair[0]), pair[0]))
+    names.sort(key=lambda pair: (_group_key(pair[0]) == "#", _group_key(pair[0]), pair[0].encode("gb2312", "replace"), pair[0]))
     groups: dict[str, list[Link]] = {}
     for name, link in names:
         groups.setdefault(_group_key(name), []).append(link)
@@ -503,7 +503,7 @@ def index_page(resolved: Resolved, view: RegionView) -> Page:
         url=url,
         root=root_of(url),
         title=f"{view.region.name}｜按名称查找证明",
-        description=f"{view.region.full_name}全部证明及其他叫法，按名称首字排列。",
+        description=f"{view.region.full_name}全部证明及其他叫法，按名称拼音首字母排列。",
         canonical=resolved.content.site["base_url"] + url,
         template="index_az.html",
         breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(view.region.id)), view.region.name)),
@@ -511,10 +511,23 @@ def index_page(resolved: Resolved, view: RegionView) -> Page:
     )
 
 
+# Where each pinyin initial starts in GB2312's first level, whose 3,755 common
+# characters are in pinyin order: an A–Z for Chinese names without a dictionary.
+_GB2312_INITIALS = ((0xB0A1, "A"), (0xB0C5, "B"), (0xB2C1, "C"), (0xB4EE, "D"), (0xB6EA, "E"), (0xB7A2, "F"), (0xB8C1, "G"), (0xB9FE, "H"), (0xBBF7, "J"), (0xBFA6, "K"), (0xC0AC, "L"), (0xC2E8, "M"), (0xC4C3, "N"), (0xC5B6, "O"), (0xC5BE, "P"), (0xC6DA, "Q"), (0xC8BB, "R"), (0xC8F6, "S"), (0xCBFA, "T"), (0xCDDA, "W"), (0xCEF4, "X"), (0xD1B9, "Y"), (0xD4D1, "Z"))
+
+
 def _group_key(name: str) -> str:
-    """Group names by their first character (a plain, dependency-free order)."""
-    first = name.lstrip("《(（")[:1]
-    return first or "#"
+    """The pinyin initial of a name's first character (A–Z; "#" for anything else)."""
+    first = name.lstrip("《(（“")[:1]
+    if first.isascii() and first.isalpha():
+        return first.upper()
+    try:
+        code = int.from_bytes(first.encode("gb2312"), "big")
+    except UnicodeEncodeError:
+        return "#"
+    if not 0xB0A1 <= code <= 0xD7F9:  # GB2312 level 2 is in radical order
+        return "#"
+    return [letter for start, letter in _GB2312_INITIALS if code >= start][-1]
 
 
 def hotline_page(resolved: Resolved, view: RegionView) -> Page:

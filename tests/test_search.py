@@ -92,6 +92,21 @@ def test_filter_and_meta_values_are_not_indexed_as_page_words(built_site):
     assert "not-issued" not in record["content"] and "retained" not in record["content"]
 
 
+def test_az_index_groups_every_name_by_pinyin_initial(built_site):
+    soup = BeautifulSoup((built_site / "panzhihua" / "suoyin" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    letters = [a.get_text() for a in soup.select("nav.az a")]
+    assert letters == sorted(letters) and set(letters) <= set("ABCDEFGHJKLMNOPQRSTWXYZ")
+    group = {}
+    for h2 in soup.select("main h2"):
+        for name in h2.find_next("ul").select(".rowlink__name"):
+            group[name.get_text()] = h2.get_text()
+    expected = {"户口证明": "H", "无房证明": "W", "门牌号变更证明": "M", "单身证明": "D", "经济困难证明": "J", "亲属关系证明": "Q", "暂住证明": None}
+    for name, letter in expected.items():
+        assert group.get(name) == letter, name  # 暂住证明 is 重庆's name, not 攀枝花's
+    b = [n.get_text() for n in soup.find("h2", string="B").find_next("ul").select(".rowlink__name")]
+    assert b.index("本人身份证明") < b.index("表现证明") < b.index("病情证明") < b.index("补办证明")  # běn biǎo bìng bǔ
+
+
 def test_region_stems_are_what_people_type():
     assert [region_stem(n) for n in ("攀枝花市", "广西壮族自治区", "渝北区", "重庆市", "全国", "陕西省")] == ["攀枝花", "广西", "渝北", "重庆", "全国", "陕西"]
 

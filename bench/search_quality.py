@@ -730,6 +730,9 @@ def run(site: Path, queries: list[tuple[str, str, str]], raw: bool = False, name
     queries = region_menu_values(site, queries)
     with Served(site) as served:
         total, by_kind = first_query_bytes(browser, served, queries[0][0], queries[0][1]) if not raw else (0, {})
+        # and one that needs Pagefind (most queries never load it)
+        text_query, text_region, _ = region_menu_values(site, read_queries(FULL_TEXT_QUERIES, "FULL_TEXT_QUERIES", " | ")[:1])[0]
+        text_total, text_by_kind = first_query_bytes(browser, served, text_query, text_region) if not raw else (0, {})
         context = browser.new_context()
         page = context.new_page()
         if names_only:
@@ -750,6 +753,9 @@ def run(site: Path, queries: list[tuple[str, str, str]], raw: bool = False, name
         "empty": sum(1 for r in rows if not r[5]),
         "first_query_bytes": total,
         "first_query_by_kind": by_kind,
+        "full_text_query": text_query,
+        "full_text_query_bytes": text_total,
+        "full_text_query_by_kind": text_by_kind,
     }
 
 
@@ -808,8 +814,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {'top-3' if rank and rank <= 3 else 'MISS '} {query!r} [{region or '全部地区'}] expected {expected}, rank {rank or '-'}; got {got}")
     print(f"top-1 {result['top1']:.1%}  top-3 {result['top3']:.1%}  in results at all {result['found']:.1%}  queries with no result {result['empty']}")
     if not args.raw:
-        kinds = ", ".join(f"{k} {v / 1024:.1f} KB" for k, v in sorted(result["first_query_by_kind"].items()))
-        print(f"first query {queries[0][0]!r}: {result['first_query_bytes'] / 1024:.1f} KB sent ({kinds})")
+        for label, query, key in (("first query", queries[0][0], "first_query"), ("first query needing Pagefind", result["full_text_query"], "full_text_query")):
+            kinds = ", ".join(f"{k} {v / 1024:.1f} KB" for k, v in sorted(result[key + "_by_kind"].items()))
+            print(f"{label} {query!r}: {result[key + '_bytes'] / 1024:.1f} KB sent ({kinds})")
     if "bytes_all" in result:
         sizes = [n for n, _ in result["bytes_all"]]
         worst = ", ".join(f"{q!r} {n / 1024:.1f} KB" for n, q in result["bytes_all"][:3])

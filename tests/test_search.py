@@ -293,6 +293,7 @@ def test_benchmark_meets_the_targets(built_site, browser):
     assert result["top1"] >= 0.90, misses
     assert result["top3"] >= 0.97, misses
     assert result["first_query_bytes"] <= 200 * 1024
+    assert result["full_text_query_bytes"] <= 200 * 1024 and result["full_text_query_by_kind"]["pagefind"] > 50 * 1024
 
 
 def test_search_url_encodes_region_full_names():

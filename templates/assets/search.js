@@ -290,13 +290,23 @@ function rank(q, region, text, textWeight = PAGEFIND_WEIGHT) {
   }
   scored.sort((a, b) => b.score - a.score || a.page.region.order - b.page.region.order);
   if (region) return scored.slice(0, MAX_RESULTS);
-  // All regions: one row per certificate (its best page), with how many regions list it.
+  // All regions: one row per certificate, ranked by its best page but showing
+  // the page of the widest region that lists it (全国 when it does), with how
+  // many regions list it.
   const seen = new Map();
   for (const hit of scored) {
     if (!seen.has(hit.page.cert.id)) seen.set(hit.page.cert.id, { ...hit, regions: 0 });
   }
-  for (const page of data.pages) if (seen.has(page.cert.id)) seen.get(page.cert.id).regions++;
-  return [...seen.values()].slice(0, MAX_RESULTS);
+  for (const page of data.pages) {
+    const hit = seen.get(page.cert.id);
+    if (!hit) continue;
+    hit.regions++;
+    const shown = hit.page.region;
+    if (page.region.depth < shown.depth || (page.region.depth === shown.depth && page.region.order < shown.order)) hit.page = page;
+  }
+  const out = [...seen.values()].slice(0, MAX_RESULTS);
+  for (const hit of out) hit.why = q ? scorePage(hit.page, q).why : null; // the name as that region has it
+  return out;
 }
 
 // ------------------------------------------------------------------ display

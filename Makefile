@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # print font: TrueType, so PDFs embed it by name), Java for vnu, node for axe/vnu.
 DEB_TOOLS := chromium poppler-utils fonts-noto-cjk fonts-wqy-microhei default-jre-headless nodejs npm zbar-tools
 
-.PHONY: site test check serve posters bench clean system-deps node-deps fonts
+.PHONY: site test check serve posters bench search-bench clean system-deps node-deps fonts
 
 site: $(VENV)/.runtime fonts
 	$(PY) build.py
@@ -68,6 +68,10 @@ posters: $(VENV)/.test system-deps site
 
 bench: $(VENV)/.test
 	$(PY) bench/national.py --regions 200
+
+# resident queries through the real search page (docs/search.md)
+search-bench: $(VENV)/.test
+	$(PY) bench/search_quality.py
 
 clean:
 	rm -rf site site.new-* site.old-* .pytest_cache

@@ -42,15 +42,38 @@ from urllib.parse import quote
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-sys.path[:0] = [str(ROOT), str(BENCH)]
+sys.path.insert(0, str(BENCH))
 
-import build as build_module  # noqa: E402
-import hugo_compare  # noqa: E402
 import synthetic  # noqa: E402
-from sitegen import bundles, incremental, parallel  # noqa: E402
-from sitegen.cascade import resolve  # noqa: E402
-from sitegen.load import load  # noqa: E402
-from sitegen.validate import validate  # noqa: E402
+
+# Imported by use_code() from a copy of the code taken when the run starts.
+build_module = hugo_compare = bundles = incremental = parallel = resolve = load = validate = None
+
+
+def snapshot_code(dest: Path, root: Path = ROOT) -> Path:
+    """A copy of build.py, sitegen/, templates/ and the schemas as they are now.
+    Other engineers edit this tree while a long run goes on: the build must not
+    pick up half an edit, and an incremental build must not take an edit to a
+    template for a reason to rebuild everything."""
+    code = dest / "code"
+    skip = shutil.ignore_patterns("__pycache__")
+    for name in ("sitegen", "templates"):
+        shutil.copytree(root / name, code / name, ignore=skip)
+    shutil.copytree(root / "content" / "schema", code / "content" / "schema", ignore=skip)
+    shutil.copy2(root / "build.py", code / "build.py")
+    return code
+
+
+def use_code(code: Path) -> None:
+    global build_module, hugo_compare, bundles, incremental, parallel, resolve, load, validate
+    sys.path.insert(0, str(code))
+    import build as build_module
+    import hugo_compare
+    from sitegen import bundles, incremental, parallel
+    from sitegen.cascade import resolve
+    from sitegen.load import load
+    from sitegen.validate import validate
+
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -279,6 +302,13 @@ def loadavg() -> float:
 def run(args) -> dict:
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="national-", dir="/tmp"))
     work.mkdir(parents=True, exist_ok=True)
+    use_code(snapshot_code(work))
+    if args.core_only:
+        from sitegen import extras
+
+        extras.load_features()
+        for registry in (extras.PAGE_SOURCES, extras.FILE_WRITERS, extras.REGION_LINKS, extras.ITEM_LINKS):
+            registry.clear()
     fig: dict = {"regions_arg": args.regions, "layout": args.layout, "cores": parallel.cores(), "loadavg_start": loadavg()}
     try:
         # 1. data
@@ -304,7 +334,9 @@ def run(args) -> dict:
             if done.returncode != 0:
                 raise SystemExit(f"hugo failed:\n{done.stdout}\n{done.stderr}")
             fig.update(hugo_s=round(seconds, 2), hugo_pages_per_s=round(fig["hugo_pages"] / seconds), hugo_rss_mb=mem.mb()["largest_process_mb"], hugo_page_bytes=mean_page_bytes(work / "hugo-public" / synthetic.publishing_counties(data.content, data)[0]))
-            shutil.rmtree(work / "hugo-public")
+            t = time.perf_counter()
+            shutil.rmtree(work / "hugo-public")  # what publish() does to the old site/ after a swap
+            fig["delete_tree_s"] = round(time.perf_counter() - t, 2)
         del valid
 
         # 3. the real build
@@ -316,6 +348,7 @@ def run(args) -> dict:
             result = build_module.build(data.content, site, indexer=indexer, state=state)
             total = time.perf_counter() - t
         fig["build_cpu_s"] = round(cpu() - c, 2)
+        full_index = indexer.last  # the incremental build below replaces indexer.last
         fig.update(pages=result.pages, files=result.files, total_s=round(total, 2), **{f"{k}_s": v for k, v in result.seconds.items()})
         fig["render_pages_per_s"] = round(result.pages / result.seconds["render"]) if result.seconds.get("render") else None
         fig["render_parallel"] = bool(parallel.last) and parallel.last[0].pages == result.pages
@@ -335,9 +368,22 @@ def run(args) -> dict:
         names = site / "search" / "names.json"
         fig.update(site_files=files, site_mb=round(size / MB, 1), index_files=ifiles, index_mb=round(isize / MB, 1), bundles=len(layout))
         fig["names_json_kb"] = round(names.stat().st_size / 1024) if names.exists() else None
-        runs = indexer.last.bundles
+        runs = full_index.bundles
         if runs:
-            fig.update(largest_bundle_pages=max(b.pages for b in runs), median_bundle_pages=round(statistics.median(b.pages for b in runs)), median_bundle_s=round(statistics.median(b.seconds for b in runs), 2), index_pages=indexer.last.pages)
+            fig.update(largest_bundle_pages=max(b.pages for b in runs), median_bundle_pages=round(statistics.median(b.pages for b in runs)), median_bundle_s=round(statistics.median(b.seconds for b in runs), 2), index_pages=full_index.pages, index_cpu_s=full_index.cpu_seconds)
+
+        # the same pages rendered by one process, for the parallel speed-up
+        if args.single_render:
+            from sitegen.pages import all_pages
+            from sitegen.render import render
+
+            t, c = time.perf_counter(), cpu()
+            pages = all_pages(state.resolved)
+            render(pages, work / "single-render", state.resolved.content.site, resolved=state.resolved)
+            seconds = time.perf_counter() - t
+            fig.update(single_render_s=round(seconds, 2), single_render_cpu_s=round(cpu() - c, 2), single_render_pages_per_s=round(len(pages) / seconds))
+            fig["parallel_speedup"] = round(seconds / result.seconds["render"], 2)
+            del pages
 
         # 4. one county edits its list
         if not args.no_incremental:
@@ -353,17 +399,16 @@ def run(args) -> dict:
             fig["incremental_rss_mb"] = mem.mb()["rss_mb"]
 
         # 5. other layouts over the same pages: index cost, one bundle rebuilt
-        fig["layouts"] = [_layout_row(args.layout, layout, site, indexer.last, fig.get("index_s"), None, None, county)]
+        fig["layouts"] = [_layout_row(args.layout, layout, site, full_index, fig.get("index_s"), full_index.cpu_seconds, None, county)]
         alternatives = []
         for depth in args.compare_layouts:
             if depth == args.layout:
                 continue
             alt = bundles.layout(regions, depth, prefix=f"pagefind-{depth}")
             alt_indexer = bundles.Indexer(alt, jobs=args.jobs)
-            c = cpu()
             with Memory() as mem:
                 alt_indexer(site)
-            fig["layouts"].append(_layout_row(depth, alt, site, alt_indexer.last, alt_indexer.last.seconds, round(cpu() - c, 1), mem.mb()["rss_mb"], county))
+            fig["layouts"].append(_layout_row(depth, alt, site, alt_indexer.last, alt_indexer.last.seconds, alt_indexer.last.cpu_seconds, mem.mb()["rss_mb"], county))
             alternatives.append((depth, alt))
 
         # 6. search in headless Chromium
@@ -418,7 +463,7 @@ ROWS = [
     ("load / validate / resolve s", lambda f: f"{f['load_s']} / {f['validate_s']} / {f['resolve_s']}"),
     ("render s (pages/s)", lambda f: f"{f['render_s']} ({f['render_pages_per_s']} pages/s, {'%d workers' % f['render_workers'] if f.get('render_parallel') else 'one process'})"),
     ("index s", lambda f: f"{f['index_s']} ({f['bundles']} bundles, layout {f['layout']})"),
-    ("publish s", lambda f: f"{f['publish_s']}"),
+    ("publish s", lambda f: f"{f['publish_s']} (deleting a tree of {f['hugo_pages']} pages, as publish does with the old site/: {f.get('delete_tree_s')} s)"),
     ("total s", lambda f: f"{f['total_s']} wall, {f['build_cpu_s']} CPU"),
     ("peak memory MB", lambda f: f"PSS {f['peak_pss_mb']} / RSS {f['peak_rss_mb']} (largest process {f['peak_largest_process_mb']})"),
     ("site", lambda f: f"{f['site_mb']} MB in {f['site_files']} files; item page {f['item_page_bytes']} B"),
@@ -426,6 +471,7 @@ ROWS = [
     ("bundles", lambda f: f"median {f.get('median_bundle_pages')} pages, largest {f.get('largest_bundle_pages')}, median {f.get('median_bundle_s')} s each"),
     ("Hugo 0.168 (same item pages)", lambda f: f"{f['hugo_pages']} pages in {f['hugo_s']} s ({f['hugo_cpu_s']} CPU) = {f['hugo_pages_per_s']} pages/s, {f['hugo_rss_mb']} MB, page {f['hugo_page_bytes']} B" if "hugo_s" in f else "not run"),
     ("render / Hugo pages/s", lambda f: f"{f.get('render_vs_hugo')}×"),
+    ("same pages in one process", lambda f: f"{f['single_render_s']} s ({f['single_render_pages_per_s']} pages/s); parallel is {f['parallel_speedup']}× faster"),
     ("one county edited", lambda f: f"{f['incremental_s']} s ({f['incremental_kind']}; {f['incremental_pages']} pages; bundles {f['incremental_bundles']})" if "incremental_s" in f else "not run"),
     ("load average start / end", lambda f: f"{f['loadavg_start']} / {f['loadavg_end']} on {f['cores']} cores"),
 ]
@@ -441,7 +487,7 @@ def table(fig: dict) -> str:
     if fig.get("render_task_seconds"):
         lines.append(f"{'render time by part (CPU s)':<30} " + ", ".join(f"{k} {v}" for k, v in sorted(fig["render_task_seconds"].items(), key=lambda kv: -kv[1])))
     for row in fig.get("layouts", []):
-        lines.append(f"{'layout: one bundle per ' + row['layout']:<30} {row['bundles']} bundles, index {row['index_s']} s" + (f" ({row['index_cpu_s']} CPU s, {row['index_rss_mb']} MB)" if row["index_cpu_s"] is not None else "") + f", {row['index_mb']} MB; largest {row['largest_bundle_pages']} pages; the county's bundle ({row['one_bundle_pages']} pages) rebuilt in {row['one_bundle_s']} s")
+        lines.append(f"{'layout: one bundle per ' + row['layout']:<30} {row['bundles']} bundles, index {row['index_s']} s" + f" ({row['index_cpu_s']} CPU s" + (f", {row['index_rss_mb']} MB)" if row["index_rss_mb"] else ")") + f", {row['index_mb']} MB; largest {row['largest_bundle_pages']} pages; the county's bundle ({row['one_bundle_pages']} pages) rebuilt in {row['one_bundle_s']} s")
     for sc in fig.get("search", []):
         ms = f"{sc['ms']} ms" if sc["ms"] is not None else f"failed: {sc.get('error')}"
         lines.append(f"{'search: ' + sc['name']:<30} {ms}, {sc['bytes'] / 1024:.0f} KB in {sc['requests']} requests, {sc['bundles']} bundle(s), {sc['results']} results; next query {sc.get('second_ms')} ms")
@@ -451,7 +497,7 @@ def table(fig: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--regions", type=int, default=200, help="county-level regions (the country has 2,844)")
-    parser.add_argument("--layout", choices=sorted(bundles.DEPTHS), default="city", help="one Pagefind bundle per … (default: city)")
+    parser.add_argument("--layout", choices=["country", "province", "city", "county"], default="city", help="one Pagefind bundle per … (default: city)")
     parser.add_argument("--jobs", type=int, default=None, help="Pagefind processes at a time (default: cores)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON on the last line")
     parser.add_argument("--workdir", help="work here instead of a new folder in /tmp")
@@ -460,15 +506,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-search", action="store_true")
     parser.add_argument("--no-incremental", action="store_true")
     parser.add_argument("--compare-layouts", default="province", help="comma-separated other layouts to index the same pages with (default: province; '' for none)")
+    parser.add_argument("--single-render", action="store_true", help="also render the same pages in one process, for the parallel speed-up")
     parser.add_argument("--core-only", action="store_true", help="diagnostic: leave out every registered extra (QR codes, share images, print pages, open data, names.json)")
     args = parser.parse_args(argv)
     args.compare_layouts = [d for d in args.compare_layouts.split(",") if d]
-    if args.core_only:
-        from sitegen import extras
-
-        extras.load_features()
-        for registry in (extras.PAGE_SOURCES, extras.FILE_WRITERS, extras.REGION_LINKS, extras.ITEM_LINKS):
-            registry.clear()
     fig = run(args)
     fig["core_only"] = args.core_only
     print(table(fig))

@@ -16,6 +16,7 @@ processes at a time, and can rebuild only the bundles whose pages changed
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import time
@@ -78,6 +79,7 @@ class BundleRun:
 class IndexStats:
     bundles: list[BundleRun] = field(default_factory=list)
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # of the Pagefind processes
 
     @property
     def pages(self) -> int:
@@ -116,18 +118,42 @@ class Indexer:
         self.last = IndexStats()
 
     def _run_all(self, work: list[tuple[Path, Path, list[str], bool]]) -> IndexStats:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu()
         # biggest bundles first, so no long one starts last
         work = sorted(work, key=lambda w: -len(w[2]))
         with ThreadPoolExecutor(self.jobs) as pool:
             runs = list(pool.map(lambda w: run_pagefind(*w), work))
-        self.last = IndexStats(runs, round(time.perf_counter() - start, 3))
+        self.last = IndexStats(runs, round(time.perf_counter() - start, 3), round(_children_cpu() - cpu, 2))
         return self.last
 
     def __call__(self, out: Path) -> IndexStats:
-        """The index stage of a full build: every bundle, into ``out``."""
-        whole = len(self.bundles) == 1
-        return self._run_all([(out, out / b, rs, whole) for b, rs in self.bundles.items()])
+        """The index stage of a full build: every bundle, into ``out``.
+
+        Pagefind walks the whole ``--site`` folder even with a ``--glob``: with
+        ~240,000 files and hundreds of bundles that walk, not indexing, was most
+        of the time. So each bundle's region folders are first moved (renamed:
+        one metadata operation each) into a folder of their own, Pagefind is
+        pointed at that folder (page URLs stay the same: they are relative to
+        it), and the folders are moved back, whatever happens."""
+        if len(self.bundles) == 1:
+            return self._run_all([(out, out / b, rs, True) for b, rs in self.bundles.items()])
+        groups = out / ".bundles"
+        moved: list[tuple[Path, Path]] = []
+        try:
+            work = []
+            for bundle, regions in self.bundles.items():
+                group = groups / bundle.replace("/", "__")
+                group.mkdir(parents=True)
+                for region in regions:
+                    if (out / region).is_dir():
+                        os.rename(out / region, group / region)
+                        moved.append((group / region, out / region))
+                work.append((group, out / bundle, regions, True))
+            return self._run_all(work)
+        finally:
+            for there, home in moved:
+                os.rename(there, home)
+            shutil.rmtree(groups, ignore_errors=True)
 
     def reindex(self, site: Path, staged: Path, changed_pages: dict[str, list[str]], scratch: Path) -> list[str]:
         """Rebuild the bundles holding changed pages, without touching ``site``.
@@ -156,6 +182,11 @@ class Indexer:
             work.append((tree, staged / bundle, regions, len(self.bundles) == 1))
         self._run_all(work)
         return sorted(affected)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _link_tree(src: Path, dest: Path) -> None:

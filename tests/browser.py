@@ -11,17 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.pdf import CHROMIUM_FLAGS
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+# The same headless flags the PDF printer uses, plus no QUIC on this closed network.
+FLAGS = [*CHROMIUM_FLAGS, "--disable-quic"]
 OUT = Path(__file__).resolve().parent.parent / "out"
 
 # WeChat's built-in browsers (from WeChat's own user-agent strings)

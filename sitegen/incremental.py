@@ -47,7 +47,7 @@ from .load import Document, Loaded, read_file
 from .model import Content, Resolved
 from .pages import certificate_page, home_page, item_page, region_pages
 from .publish import discard, fresh_dir, publish
-from .render import TEMPLATES, environment, hashed_name, write_page
+from .render import TEMPLATES, environment, forget_folders, hashed_name, write_page
 from .validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,8 +217,8 @@ class State:
         for region in affected:
             before = {e.certificate.id: _shown(e) for e in old_views[region].entries}
             after = {e.certificate.id: _shown(e) for e in fresh[region].entries}
-            if before.keys() - after.keys():  # a page would disappear: a full build leaves no stale file
-                return self._full(f"{region} no longer lists {', '.join(sorted(before.keys() - after.keys()))}")
+            if before.keys() != after.keys():  # a page would disappear or appear: a full build leaves no stale file and remakes sitemap.xml
+                return self._full(f"{region} lists other certificates: {', '.join(sorted(before.keys() ^ after.keys()))}")
             changed_in[region] = {c for c in after if before.get(c) != after[c]}
         clock.lap("resolve")
 
@@ -266,6 +266,7 @@ class State:
         """Write every page and file that may differ; return their paths."""
         extras.load_features()
         env = environment(self.templates)
+        forget_folders()
         assets_dir = self.templates / "assets"
         assets = {p.name: f"assets/{hashed_name(p)}" for p in sorted(assets_dir.iterdir()) if p.is_file()}
         site = new.content.site

@@ -22,18 +22,17 @@ Nothing depends on the build time, so two builds are byte-identical.
 """
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape as _xml_escape
 
 from markupsafe import Markup
 from markupsafe import escape as html_escape
 
 from . import extras, history, tables, urls
+from .sitemap import SITEMAP, xml_text
 from .model import ANSWER, KINDS, LIST_NAME, NOT_ISSUED, STATUS_CLASS, Entry, PublishedList, Region, RegionView, Resolved, Row
 from .pages import Link, Page, hotline_view, href, other_names, root_of
 
@@ -43,9 +42,7 @@ DATA_PAGE = "data/"
 ALL_JSON = "data/all.json"
 ALL_CSV = "data/all.csv"
 FEED = "feed.xml"
-SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
-SITEMAP_LIMIT = 50_000  # URLs per sitemap file (sitemaps.org protocol)
 FEED_LIMIT = 100  # entries in the site-wide feed; each region's feed has all of its own
 CHINA_TIME = "T00:00:00+08:00"  # a list's date is a day in China; Atom wants a time
 
@@ -532,12 +529,7 @@ def region_links(view: RegionView) -> list[tuple[str, str, str]]:
 
 # ------------------------------------------------------------------ Atom
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _x(text: str) -> str:
-    """Text for XML content or a double-quoted attribute."""
-    return _xml_escape(_XML_ILLEGAL.sub("", text), {'"': "&quot;"})
+_x = xml_text  # text for XML content or a double-quoted attribute
 
 
 def _entry_html(ch: history.Change) -> str:
@@ -602,51 +594,7 @@ def atom(resolved: Resolved, changes: list[history.Change], self_path: str, titl
     return "\n".join(out) + "\n"
 
 
-# ------------------------------------------------------------------ sitemap, robots
-
-_CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)"')
-_NOINDEX = re.compile(r'<meta name="robots" content="[^"]*noindex', re.I)
-
-
-def sitemap_urls(out: Path, base: str) -> list[str]:
-    """Every page written into ``out`` that is its own canonical page and does
-    not ask not to be indexed, as an absolute URL, sorted."""
-    found = []
-    for path in out.rglob("*.html"):
-        rel = path.relative_to(out).as_posix()
-        if rel.startswith(("assets/", "pagefind")):
-            continue
-        url = base + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
-        with open(path, encoding="utf-8", errors="replace") as f:
-            head = f.read(4096).split("</head>", 1)[0]
-        canonical = _CANONICAL.search(head)
-        if _NOINDEX.search(head) or (canonical and html.unescape(canonical.group(1)) != url):
-            continue
-        found.append(url)
-    return sorted(found)
-
-
-def _urlset(locs: list[str]) -> str:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    lines += [f"<url><loc>{_x(loc)}</loc></url>" for loc in locs]
-    return "\n".join(lines + ["</urlset>"]) + "\n"
-
-
-def write_sitemap(out: Path, base: str, limit: int = SITEMAP_LIMIT) -> list[str]:
-    """sitemap.xml; above ``limit`` pages, a sitemap index over sitemap-N.xml."""
-    locs = sitemap_urls(out, base)
-    if len(locs) <= limit:
-        (out / SITEMAP).write_text(_urlset(locs), encoding="utf-8")
-        return [SITEMAP]
-    written = []
-    for n, start in enumerate(range(0, len(locs), limit), 1):
-        name = f"sitemap-{n}.xml"
-        (out / name).write_text(_urlset(locs[start : start + limit]), encoding="utf-8")
-        written.append(name)
-    index = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    index += [f"<sitemap><loc>{_x(base + name)}</loc></sitemap>" for name in written]
-    (out / SITEMAP).write_text("\n".join(index + ["</sitemapindex>"]) + "\n", encoding="utf-8")
-    return [SITEMAP] + written
+# ------------------------------------------------------------------ robots
 
 
 def robots_txt(base: str) -> str:
@@ -684,9 +632,10 @@ def _names(resolved: Resolved) -> dict[str, str]:
     return {r.id: r.name for r in resolved.content.regions}
 
 
+@extras.model_only
 def write_site_files(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
-    """The whole-site files: schema, all.json/all.csv, feed.xml, robots.txt and
-    (after every page is written) sitemap.xml."""
+    """The whole-site files: schema, all.json/all.csv, feed.xml and robots.txt
+    (sitemap.xml is written by the render stage: sitegen/sitemap.py)."""
     content = resolved.content
     base = content.site["base_url"]
     changes = history.changes(content)
@@ -698,7 +647,7 @@ def write_site_files(resolved: Resolved, out: Path, assets: dict[str, str]) -> l
     latest = sorted((ch for ch in every if ch.date), key=lambda ch: ch.date, reverse=True)[:FEED_LIMIT]
     w.text(FEED, atom(resolved, latest, FEED, f"{content.site['title']}：清单变化", DATA_PAGE, _names(resolved)))
     w.text(ROBOTS, robots_txt(base))
-    return w.written + write_sitemap(out, base)
+    return w.written
 
 
 def write_region_files(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:

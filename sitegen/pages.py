@@ -65,6 +65,7 @@ class Page:
     share_image: str = urls.share_image()  # site path of the share-card picture
     qr: str = ""  # site path of this page's QR code file, if it has one
     jsonld: str = ""  # schema.org JSON-LD, already made safe for a <script> element (sitegen/opendata.py)
+    noindex: bool = False  # ask search engines not to index it (print pages); left out of sitemap.xml
 
 
 @dataclass(frozen=True)
@@ -188,11 +189,24 @@ def root_of(url: str) -> str:
     return "../" * url.split("?", 1)[0].count("/")
 
 
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for the site's own clean relative paths ("" is the
+    root), without its abspath calls: a page makes dozens of links."""
+    to = path.split("/") if path else []
+    here = start.split("/") if start else []
+    same = 0
+    for a, b in zip(to, here):
+        if a != b:
+            break
+        same += 1
+    return "/".join([".."] * (len(here) - same) + to[same:]) or "."
+
+
 def href(from_url: str, to_url: str) -> str:
     """The shortest relative link from one page's URL to another's."""
     path, _, query = to_url.partition("?")
-    here = from_url.split("?", 1)[0].rstrip("/") or "."
-    rel = posixpath.relpath(path.rstrip("/") or ".", here)
+    here = from_url.split("?", 1)[0].rstrip("/")
+    rel = _relpath(path.rstrip("/"), here)
     if path.endswith("/") or path == "":
         rel = "./" if rel == "." else rel + "/"
     return rel + ("?" + query if query else "")

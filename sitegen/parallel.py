@@ -27,10 +27,10 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import extras, scale, urls
+from . import extras, scale, sitemap, urls
 from .model import Resolved
 from .pages import certificate_page, home_page, region_pages, search_page
-from .render import TEMPLATES, DuplicateOutput, copy_assets, environment, write_page
+from .render import TEMPLATES, DuplicateOutput, copy_assets, environment, forget_folders, write_page
 
 PARALLEL_FROM_PAGES = 2000  # below this a single process is faster (see bench/README.md)
 REGIONS_PER_TASK = 40
@@ -86,21 +86,21 @@ def _tasks(resolved: Resolved) -> tuple[list[tuple], list[tuple]]:
     return pages, writers
 
 
-def _write(pages) -> list[tuple[str, str]]:
+def _write(pages) -> list[tuple[str, str, str]]:
     env, out, site, assets = _job["env"], _job["out"], _job["site"], _job["assets"]
     done = []
     for page in pages:
         rel = urls.file_for(page.url)
         write_page(env, page, out / rel, site, assets)
-        done.append((rel, page.title))
+        done.append((rel, page.title, sitemap.loc(page, site["base_url"])))
     return done
 
 
-def _run(number: int) -> tuple[int, list[tuple[str, str]], dict[int, list[str]], dict[str, float]]:
+def _run(number: int) -> tuple[int, list[tuple[str, str, str]], dict[int, list[str]], dict[str, float]]:
     """One task in a worker: (task number, pages written, files per writer, CPU seconds per part)."""
     resolved: Resolved = _job["resolved"]
     task = _job["tasks"][number]
-    pages: list[tuple[str, str]] = []
+    pages: list[tuple[str, str, str]] = []
     files: dict[int, list[str]] = {}
     seconds: dict[str, float] = {}
     start = time.process_time()
@@ -148,6 +148,7 @@ def render_parallel(resolved: Resolved, out: Path, site: dict, templates: Path |
     templates = templates or TEMPLATES
     extras.load_features()
     env = environment(templates)
+    forget_folders()
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
         env.get_template(name)  # compile once, before forking
     assets = copy_assets(out, templates / "assets")
@@ -171,18 +172,21 @@ def render_parallel(resolved: Resolved, out: Path, site: dict, templates: Path |
         gc.unfreeze()
         _job.clear()
     written: dict[str, str] = {}
+    locs = []
     per_writer: dict[int, list[str]] = {}
     for pages, files in results:  # task order, so duplicates are reported the same way every time
-        for rel, title in pages:
+        for rel, title, loc in pages:
             if rel in written:
                 raise DuplicateOutput(f"两个页面写到同一个文件 {rel}: {written[rel]} / {title}")
             written[rel] = title
+            locs.append(loc)
         for i, names in files.items():
             per_writer.setdefault(i, []).extend(names)
     stats.pages = len(written)
     stats.files = sorted(written) + sorted(assets.values())
     for i in range(len(extras.FILE_WRITERS)):
         stats.files.extend(dict.fromkeys(per_writer.get(i, [])))
+    stats.files += sitemap.write(out, site["base_url"], locs)
     last.clear()
     last.append(stats)
     return stats

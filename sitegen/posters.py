@@ -108,6 +108,7 @@ SLIP_FOOT_GAP_K = 0.8  # between the hotline text and the QR code
 # ------------------------------------------------------------------ estimating
 
 
+@lru_cache(maxsize=None)
 def _em(ch: str) -> float:
     """Advance of a character in em: CJK and full-width 1, anything else at
     most 0.6 (ambiguous-width characters count as wide)."""
@@ -138,6 +139,8 @@ def line_count(segments: tuple[tuple[str, float], ...], width_pt: float) -> int:
     1% margin covers rounding)."""
     chars = [(ch, _em(ch) * size) for text, size in segments for ch in text]
     width = width_pt * 0.99
+    if sum(w for _, w in chars) <= width:
+        return 1
     lines, start, used = 1, 0, 0.0
     for i, (ch, w) in enumerate(chars):
         if used + w > width and i > start:
@@ -153,6 +156,7 @@ def line_count(segments: tuple[tuple[str, float], ...], width_pt: float) -> int:
     return lines
 
 
+@lru_cache(maxsize=65536)  # slips of many regions share texts, and each slip tries several scales
 def block_pt(text: str, size_pt: float, line: float, width_pt: float) -> float:
     if not text:
         return 0.0
@@ -557,7 +561,7 @@ def slip_page(resolved: Resolved, view: RegionView, entry: Entry, paper: Paper) 
 
 def print_page(resolved: Resolved, url: str, title: str, description: str, template: str, body, breadcrumbs: tuple[Link, ...] = ()) -> Page:
     canonical = resolved.content.site["base_url"] + url
-    return Page(url=url, root=root_of(url), title=title, description=description, canonical=canonical, template=template, body=body, breadcrumbs=breadcrumbs)
+    return Page(url=url, root=root_of(url), title=title, description=description, canonical=canonical, template=template, body=body, breadcrumbs=breadcrumbs, noindex=True)
 
 
 # ------------------------------------------------------------------ index and links

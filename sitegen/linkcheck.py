@@ -92,6 +92,15 @@ def _parse(path: Path) -> _Page:
     return page
 
 
+def _climb(path: str) -> int:
+    """How many folders a relative path climbs above its start, at most."""
+    depth = most = 0
+    for part in path.split("/")[:-1]:
+        depth += -1 if part == ".." else 0 if part in ("", ".") else 1
+        most = max(most, -depth)
+    return most
+
+
 def target_of(site: Path, page_rel: str, value: str, base_url: str = "") -> tuple[str | None, str, str]:
     """(file below site/ or None for "not ours", fragment, why-not-ours)."""
     value = value.strip()
@@ -106,6 +115,8 @@ def target_of(site: Path, page_rel: str, value: str, base_url: str = "") -> tupl
         return None, "", "data"
     if parts.scheme or parts.netloc:
         return None, "", "external"
+    if not parts.path.startswith("/") and _climb(parts.path) > page_rel.count("/"):
+        return None, "", "above-root"  # a web server forgives it at its root, but not below a path or from a file
     resolved = urlsplit(urljoin(_FAKE + page_rel, value))
     path = unquote(resolved.path)[1:]
     if path == "" or path.endswith("/"):
@@ -132,6 +143,9 @@ def check(site: Path, base_url: str = "") -> list[Problem]:
                 is_asset = False
             if why == "javascript":
                 problems.append(Problem(rel, ref.line, ref.column, f"不允许 javascript: 链接 (javascript: URL): {ref.value[:80]}"))
+                continue
+            if why == "above-root":
+                problems.append(Problem(rel, ref.line, ref.column, f"链接跳出了网站根目录 (relative link climbs above the site root): {ref.value[:120]}"))
                 continue
             if why == "external":
                 if is_asset:

@@ -6,6 +6,8 @@ under any base path and from file://), texts and CSS modifier classes.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import posixpath
 from dataclasses import dataclass, field
 
@@ -205,7 +207,8 @@ def _relpath(path: str, start: str) -> str:
 def href(from_url: str, to_url: str) -> str:
     """The shortest relative link from one page's URL to another's."""
     path, _, query = to_url.partition("?")
-    here = from_url.split("?", 1)[0].rstrip("/")
+    here = from_url.split("?", 1)[0]
+    here = here[: here.rfind("/")] if "/" in here else ""  # a page's folder: "a/b/" → "a/b", "print/x/y.html" → "print/x"
     rel = _relpath(path.rstrip("/"), here)
     if path.endswith("/") or path == "":
         rel = "./" if rel == "." else rel + "/"
@@ -530,6 +533,7 @@ def index_page(resolved: Resolved, view: RegionView) -> Page:
 _GB2312_INITIALS = ((0xB0A1, "A"), (0xB0C5, "B"), (0xB2C1, "C"), (0xB4EE, "D"), (0xB6EA, "E"), (0xB7A2, "F"), (0xB8C1, "G"), (0xB9FE, "H"), (0xBBF7, "J"), (0xBFA6, "K"), (0xC0AC, "L"), (0xC2E8, "M"), (0xC4C3, "N"), (0xC5B6, "O"), (0xC5BE, "P"), (0xC6DA, "Q"), (0xC8BB, "R"), (0xC8F6, "S"), (0xCBFA, "T"), (0xCDDA, "W"), (0xCEF4, "X"), (0xD1B9, "Y"), (0xD4D1, "Z"))
 
 
+@lru_cache(maxsize=65536)  # every region's index sorts mostly the same names
 def _group_key(name: str) -> str:
     """The pinyin initial of a name's first character (A–Z; "#" for anything else)."""
     first = name.lstrip("《(（“")[:1]

@@ -17,6 +17,11 @@ checks in the real browser that no sheet grew past its paper before it writes
 a PDF, so a wrong estimate stops the print run instead of leaving a stray
 half row on a second page.
 
+QR codes are the SVG files sitegen/wechat.py writes for each region and item
+page (a poster points at the region page, a slip at its item page), linked as
+images: encoding each URL once and sharing the file keeps national-scale
+builds fast and the print pages small.
+
 Everything printed comes from the data model; nothing here invents an office,
 a document or a date: where a list gives no date or 文号 the poster says
 原文未载明. The site build stays byte-identical: the pages carry a blank
@@ -30,12 +35,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from markupsafe import Markup
 
 from . import extras, urls
 from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, Entry, PublishedList, RegionView, Resolved
 from .pages import _DEFAULT_LABEL, HotlineView, Link, Page, few_words, hotline_view, href, root_of
-from .qr import absolute, qr_svg
+from .qr import absolute
 
 PRINT = "print"
 # File names of the two lists, as in content/lists/<region>/.
@@ -203,7 +207,7 @@ class PosterBody:
     inherited_note: str
     citations: tuple[PrintCitation, ...]
     hotline: HotlineView
-    qr: Markup
+    qr: str  # link to the region page's QR code file (sitegen/wechat.py writes it)
     qr_url: str
     qr_caption: str
     disclaimer: str
@@ -232,7 +236,7 @@ class SlipBody:
     basis: str  # 依据：…
     hotline_lead: str
     hotline: HotlineView
-    qr: Markup
+    qr: str  # link to the item page's QR code file (sitegen/wechat.py writes it)
     qr_url: str
     back: Link
     pages: int = 1  # one sheet: an A6 page, or one A4 page with four copies
@@ -439,7 +443,7 @@ def poster_page(resolved: Resolved, view: RegionView, kind: str, paper: Paper) -
         inherited_note=layout.note,
         citations=layout.citations,
         hotline=layout.hotline,
-        qr=scalable_qr(qr_target),
+        qr=href(url, urls.qr(urls.region(view.region.id))),
         qr_url=qr_target,
         qr_caption=QR_CAPTION,
         disclaimer=DISCLAIMER,
@@ -549,7 +553,7 @@ def slip_page(resolved: Resolved, view: RegionView, entry: Entry, paper: Paper) 
         basis=texts["basis"],
         hotline_lead=texts["hotline_lead"],
         hotline=hotline,
-        qr=scalable_qr(qr_target),
+        qr=href(url, urls.qr(urls.item(view.region.id, entry.certificate.id))),
         qr_url=qr_target,
         back=Link(href(url, urls.item(view.region.id, entry.certificate.id)), f"返回“{short}”页面"),
     )
@@ -626,20 +630,6 @@ def item_links(entry: Entry) -> list[tuple[str, str, str]]:
         (slip_url(entry.region.id, entry.certificate.id, A6), "打印告知单（A6 一张）", f"递给居民：{what}"),
         (slip_url(entry.region.id, entry.certificate.id, A6X4), "打印告知单（A4 一张印 4 份）", "沿虚线剪开"),
     ]
-
-
-@lru_cache(maxsize=4096)
-def scalable_qr(url: str) -> Markup:
-    """The shared QR SVG, its fixed width and height swapped for a viewBox so
-    print.css can size it in millimetres."""
-    svg = qr_svg(url)
-    tag = re.match(r"<svg\b[^>]*>", svg)
-    width = re.search(r'\swidth="(\d+)"', tag.group(0)) if tag else None
-    height = re.search(r'\sheight="(\d+)"', tag.group(0)) if tag else None
-    if not (width and height):
-        raise ValueError("sitegen.qr gave an SVG without width and height")
-    opening = tag.group(0).replace(width.group(0), f' viewBox="0 0 {width.group(1)} {height.group(1)}"').replace(height.group(0), "")
-    return Markup(opening + svg[tag.end():])
 
 
 # print_pages reads only the regions it is given (and site settings): the

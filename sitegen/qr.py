@@ -57,12 +57,13 @@ def _path(url: str) -> tuple[int, str]:
 
 def qr_svg(url: str, scale: int = 4, title: str = "") -> str:
     """A standalone SVG document (with its namespace, so it works as a file,
-    an <img> and inline HTML) for ``url``."""
+    an <img> and inline HTML) for ``url``; its viewBox lets an <img> of any
+    size (print.css sizes them in millimetres) scale it."""
     side, path = _path(url)
     size = side * scale
     title_tag = f"<title>{escape(title, quote=False)}</title>" if title else ""
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" class="qr">{title_tag}'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}" class="qr">{title_tag}'
         f'<g transform="scale({scale})"><path fill="#fff" d="M0 0h{side}v{side}h-{side}z"/>'
         f'<path stroke="#000" d="{path}"/></g></svg>'
     )

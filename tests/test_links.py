@@ -57,7 +57,7 @@ def faulty(tmp_path) -> Path:
         '<a href="a">少了斜杠</a> <link rel="stylesheet" href="assets/gone.css">',
         '<form action="search/"><input name="q"></form>',
     ]))
-    write(site, "a/index.html", '<h1 id="top">A</h1><a href="../">首页</a><link rel="canonical" href="https://zhengming.example.org/zzz/">')
+    write(site, "a/index.html", '<h1 id="top">A</h1><a href="../">首页</a><link rel="canonical" href="https://zhengming.example.org/zzz/">\n<a href="../../a/">多退了一层</a>')
     write(site, "search/index.html", "<p>搜索</p>")
     write(site, "c/index.html", "<p>没人链接到这里</p>")
     write(site, "404.html", "<p>找不到</p>")
@@ -82,6 +82,7 @@ FAULTS = [
     ("index.html", '<a href="a"', "链接的文件不存在（链接到文件夹要以 / 结尾） (broken link): a → a"),
     ("index.html", '<link rel="stylesheet" href="assets/gone', "链接的文件不存在 (broken link): assets/gone.css → assets/gone.css"),
     ("a/index.html", '<link rel="canonical', "链接的文件不存在 (broken link): https://zhengming.example.org/zzz/ → zzz/index.html"),
+    ("a/index.html", '<a href="../../a/"', "链接跳出了网站根目录 (relative link climbs above the site root): ../../a/"),
     ("assets/style.css", "url(bg", "样式表引用的文件不存在 (broken url()): bg.png"),
     ("assets/style.css", "url('https", "样式表从其他网站加载资源，不允许 (asset from another host): https://fonts.example.com/f.woff"),
 ]
@@ -98,4 +99,4 @@ def test_command_exits_non_zero_on_faults(faulty):
     done = subprocess.run([sys.executable, "-m", "sitegen.linkcheck", str(faulty)], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 1
     assert at(faulty, "index.html", '<a href="b/"') + ": 链接的文件不存在" in done.stdout
-    assert "共 9 个链接问题" in done.stderr  # without --base-url the canonical link is not ours to check
+    assert f"共 {len(FAULTS)} 个链接问题" in done.stderr  # without --base-url the canonical link is not ours to check

@@ -14,7 +14,9 @@ byte (tests/test_bench.py compares the two trees):
   certificate comparison pages; the home and search pages; every unmarked
   page source as one task, since it needs the whole site (these go first, so a
   long one does not finish last alone). Then, as in ``render``, once every
-  page is written, every unmarked file writer as one task.
+  page is written, every unmarked file writer as one task, and the
+  ``@extras.model_only`` writers in the parent itself, so that what they
+  remember between builds stays in the process that builds incrementally.
 - A small site renders in one process (``worth_it``): forking and starting the
   workers costs more than it saves for a few hundred pages.
 """
@@ -82,7 +84,7 @@ def _tasks(resolved: Resolved) -> tuple[list[tuple], list[tuple]]:
     pages += [("certificates", i, i + CERTIFICATES_PER_TASK) for i in range(0, len(certs), CERTIFICATES_PER_TASK)]
     pages += [("regions", i, i + REGIONS_PER_TASK) for i in range(0, len(resolved.views), REGIONS_PER_TASK)]
     pages.append(("site",))
-    writers = [("writer", i) for i, w in enumerate(extras.FILE_WRITERS) if w not in extras.BY_REGION]
+    writers = [("writer", i) for i, w in enumerate(extras.FILE_WRITERS) if w not in extras.BY_REGION and w not in extras.MODEL_ONLY]
     return pages, writers
 
 
@@ -168,6 +170,13 @@ def render_parallel(resolved: Resolved, out: Path, site: dict, templates: Path |
                     results[number] = (pages, files)
                     for name, s in seconds.items():
                         stats.task_seconds[name] = round(stats.task_seconds.get(name, 0.0) + s, 3)
+        # @model_only writers run here, in the parent: what they remember
+        # (sitegen/opendata.py's pieces) is then at hand for incremental builds
+        for i, writer in enumerate(extras.FILE_WRITERS):
+            if writer in extras.MODEL_ONLY and writer not in extras.BY_REGION:
+                start = time.process_time()
+                results.append(([], {i: list(writer(resolved, out, assets))}))
+                stats.task_seconds[name_of(writer)] = round(time.process_time() - start, 3)
     finally:
         gc.unfreeze()
         _job.clear()

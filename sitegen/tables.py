@@ -126,10 +126,14 @@ def _unprotect(text: str) -> str:
 
 def csv_text(header: list[str], rows: list[list[str]]) -> str:
     """The CSV document (without the BOM): CRLF line ends, quoted where needed."""
+    return csv_rows_text([header], protect=False) + csv_rows_text(rows)
+
+
+def csv_rows_text(rows: list[list[str]], protect: bool = True) -> str:
+    """CSV lines for ``rows``, cells guarded against spreadsheet formulas."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([_protect(c) for c in row] for row in rows)
+    writer.writerows([_protect(c) for c in row] if protect else row for row in rows)
     return buf.getvalue()
 
 

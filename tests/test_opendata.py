@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 
 from build import build
 from conftest import CONTENT, ROOT, copy_content
-from sitegen import opendata, sitemap, tables
+from sitegen import history, opendata, sitemap, tables
 
 LISTS = CONTENT / "lists"
 SITE_YAML = yaml.safe_load((CONTENT / "site.yaml").read_text(encoding="utf-8"))
@@ -423,3 +423,29 @@ def test_region_files_are_the_same_when_written_a_share_of_regions_at_a_time(tmp
         split_pages += [p.url for p in opendata.changes_pages(part)]
     assert sorted(split) == sorted(written) and split_pages == pages
     assert tree_digest(shares) == tree_digest(whole)
+
+
+def test_whole_site_files_joined_from_pieces_equal_one_serialisation(tmp_path):
+    """all.json and all.csv are joined from remembered pieces (fast incremental
+    builds); they must be exactly what serialising the whole model gives, also
+    after a list is replaced, as an incremental build replaces an edited one."""
+    from dataclasses import replace
+
+    from sitegen.cascade import resolve
+    from sitegen.load import load
+    from sitegen.validate import validate
+
+    resolved = resolve(validate(load(CONTENT, ROOT)))
+    changes = history.changes(resolved.content)
+
+    def whole(r):
+        return json.dumps(opendata.all_data(r, changes), ensure_ascii=False, separators=(",", ":")), tables.csv_text(*opendata.all_rows(r))
+
+    assert (opendata.all_json(resolved, changes), opendata.all_csv(resolved)) == whole(resolved)
+    lists = list(resolved.content.lists)
+    first = lists[0]
+    lists[0] = replace(first, rows=(replace(first.rows[0], name=first.rows[0].name + "（改）"),) + first.rows[1:])
+    edited = replace(resolved, content=replace(resolved.content, lists=tuple(lists)))
+    joined = (opendata.all_json(edited, changes), opendata.all_csv(edited))
+    assert joined == whole(edited)
+    assert first.rows[0].name + "（改）" in joined[0] and first.rows[0].name + "（改）" in joined[1]

@@ -7,7 +7,7 @@
     .venv/bin/python bench/search_quality.py --full-text     words only in the pages' text (Pagefind's part)
     .venv/bin/python bench/search_quality.py --queries FILE  another query set (TSV: query, region or empty, expected)
     .venv/bin/python bench/search_quality.py --raw           plain Pagefind (no query handling, no names), for comparison
-    .venv/bin/python bench/search_quality.py --names-only    a browser without WebAssembly (names.json only)
+    .venv/bin/python bench/search_quality.py --names-only    a browser without WebAssembly (the names only)
     .venv/bin/python bench/search_quality.py --bytes-all     also every query as a first query on an empty cache
     .venv/bin/python bench/search_quality.py --pagefind-python /tmp/pf14/bin/python
                                                             re-index with another Pagefind install before running
@@ -670,7 +670,7 @@ def first_query_bytes(browser, served: Served, query: str, region: str) -> tuple
     time.sleep(0.2)
     by_kind: dict[str, int] = {}
     for path, n in served.counter.sent:
-        kind = "pagefind" if "/pagefind/" in path else ("names.json" if path.endswith("names.json") else "page, css, search.js")
+        kind = "pagefind" if "/pagefind/" in path else ("names" if "/search/names" in path else "page, css, search.js")
         by_kind[kind] = by_kind.get(kind, 0) + n
     context.close()
     return served.counter.total(), by_kind
@@ -691,7 +691,10 @@ def read_queries(text: str, where: str = "queries", sep: str = "\t") -> list[tup
 
 def region_menu_values(site: Path, queries: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """The region column as the menu's value (the full name), whatever form it was written in."""
-    regions = json.loads((site / "search" / "names.json").read_text(encoding="utf-8"))["regions"]
+    sys.path.insert(0, str(ROOT))
+    from sitegen.index import NAMES_FILE, expand_directory
+
+    regions = expand_directory(json.loads((site / NAMES_FILE).read_text(encoding="utf-8"))["regions"])
     full = {key: r["full"] for r in regions for key in (r["id"], r["name"], r["full"], r["stem"])}
     out = []
     for query, region, expected in queries:
@@ -766,7 +769,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--more", action="store_true", help="the five further query sets (MORE_QUERIES) instead of QUERIES")
     parser.add_argument("--full-text", action="store_true", help="words only the pages' text has (FULL_TEXT_QUERIES)")
     parser.add_argument("--raw", action="store_true", help="plain Pagefind on the raw query instead of the search page")
-    parser.add_argument("--names-only", action="store_true", help="browser without WebAssembly: names.json only, no Pagefind")
+    parser.add_argument("--names-only", action="store_true", help="browser without WebAssembly: the names only, no Pagefind")
     parser.add_argument("--pagefind-python", help="python of another venv with pagefind installed: re-index with it")
     parser.add_argument("--bytes-all", action="store_true", help="also measure every query as a first query (slow)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")

@@ -2,40 +2,53 @@
 
 Two things, both written before anything is published:
 
-- ``search/names.json`` (written in the render stage through
-  ``extras.FILE_WRITERS``): every certificate's names — as published, the
-  bracketed and 备注 names of each region's row, and the ``also_called`` and
-  ``keywords`` an editor curated — plus which certificates each region lists
-  and with what answer. ``templates/assets/search.js`` matches what a resident
-  typed against these names directly (no word segmentation involved), which
-  is what makes 暂住证明 or 社区能开死亡证明吗 find their page.
+- The names (written in the render stage through ``extras.FILE_WRITERS``):
+  every certificate's names — as published, the bracketed and 备注 names of
+  each region's row, and the ``also_called`` and ``keywords`` an editor
+  curated — and which certificates each region lists with what answer.
+  ``templates/assets/search.js`` matches what a resident typed against these
+  names directly (no word segmentation involved), which is what makes 暂住证明
+  or 社区能开死亡证明吗 find their page. Split so that what a query downloads
+  grows with the region asked about, not with the country (docs/search.md):
+
+  ``search/names.json`` (the core, ``write_names``, whole site): the
+  certificates; a compact directory of every region (id, name, how much of
+  the name is suffix, parent, level) from which search.js resolves a chosen or
+  typed place; and, for a query without a region, every distinct set of names
+  a row has anywhere (deduplicated: its size follows the wording, not the
+  number of regions) with each certificate's widest region page.
+
+  ``search/names/<region id>.json`` (a shard per region, ``write_shards``,
+  by region): that region's rows and its Pagefind bundle. A search in a
+  region loads the core and that one file.
 - Pagefind bundles (this stage): the full text of every item page, with the
   filters ``region`` (the region's full name) and ``status``, for words the
-  names do not cover. Run with the extended binary, which segments Chinese.
+  names do not cover. Built by ``sitegen.bundles.Indexer`` (the extended
+  binary, which segments Chinese), from only the item pages.
 
 Which regions go into which Pagefind bundle is decided by ``bundle_layout``
-alone. Today one bundle holds every region; at national scale (issue 9) a
-different layout returns one bundle per group of regions, the names file tells
-search.js which bundle serves a region, and ``index`` builds each bundle.
+alone: one bundle (``pagefind/``) for a small site, one per city at national
+scale. Each shard records its region's bundle, search.js reads it, and
+``index`` builds the layout the shards record.
 """
 from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from . import extras, urls
+from . import bundles, extras, urls
+from .bundles import IndexFailed  # noqa: F401  (build.py catches it from here)
 from .model import ANSWER, KINDS, LEVELS, STATUS_CLASS, Region, Resolved
-from .stable_index import stabilise
 
 NAMES_FILE = "search/names.json"
-DEFAULT_BUNDLE = "pagefind"
+SHARD_PATTERN = "search/names/{region}.json"
+DEFAULT_BUNDLE = bundles.PREFIX  # "pagefind": the one bundle of a small site
+SPLIT_FROM_REGIONS = 100  # from this many regions on, one bundle per city (docs/search.md)
 
 
-class IndexFailed(Exception):
-    pass
+def shard_file(region_id: str) -> str:
+    return SHARD_PATTERN.format(region=region_id)
 
 
 # ------------------------------------------------------------------ layout
@@ -44,14 +57,24 @@ class IndexFailed(Exception):
 def bundle_layout(regions: list[Region]) -> dict[str, list[str]]:
     """Bundle folder (relative to the site root) → ids of the regions it indexes.
 
-    Replace this function to split the index (e.g. one bundle per city, as
-    ``sitegen.bundles.layout`` does, same signature); names.json records the
-    layout, search.js reads it, and ``index`` builds it.
-    """
-    return {DEFAULT_BUNDLE: [r.id for r in regions]}
+    The one place the layout is chosen: one bundle for a small site (a search
+    in a region filters it), one per city at national scale (a search in a
+    county loads only its city's bundle; see ``sitegen.bundles.layout``). The
+    shards record it, search.js reads it, ``index`` builds it."""
+    regions = list(regions)
+    if len(regions) < SPLIT_FROM_REGIONS:
+        return {DEFAULT_BUNDLE: [r.id for r in regions]}
+    return bundles.layout(regions, "city")
 
 
-# ------------------------------------------------------------------ names.json
+def _bundle_of(resolved: Resolved) -> dict[str, str]:
+    # every region of the site (``content.regions``), so a share of the views
+    # (an @extras.by_region call) gets the same layout as the whole site
+    layout = bundle_layout(list(resolved.content.regions))
+    return {r: b + "/" for b, rs in layout.items() for r in rs}
+
+
+# ------------------------------------------------------------------ names
 
 _REGION_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "自治州", "省", "市", "区", "县", "州", "盟", "旗")
 
@@ -68,68 +91,192 @@ def _bracketless(name: str) -> str:
     return re.split(r"[（(]", name, maxsplit=1)[0] if not name.startswith(("（", "(")) else name
 
 
+def _row(entry) -> tuple[list[str], list[str]]:
+    """A row's names (as published, short, without brackets, bracketed) and former names."""
+    row = entry.row
+    names = [n for n in dict.fromkeys((row.name, row.short_name, _bracketless(row.name)) + row.covers) if n]
+    return names, list(row.former_names)
+
+
+def _derived_full(name: str, parent: Region | None) -> str:
+    """A region's full name as search.js rebuilds it: the name itself for a
+    top region and the regions right below it (陕西省), else the parent's full
+    name + the name (四川省 + 攀枝花市)."""
+    return name if parent is None or parent.parent is None else parent.full_name + name
+
+
+def directory(regions: list[Region]) -> dict:
+    """Every region, column by column, small enough for the core file.
+
+    ``id``: the id, or "-rest" when it is the parent's id + "-rest" (ids never
+    start with "-"); ``name``; ``cut``: one digit per region, how many characters
+    of the name are a suffix (攀枝花市 → 1: people type 攀枝花); ``up``: the
+    parent's position (-1 for none); ``depth``: one digit per region, its level
+    (全国 0 … 县级 3); ``full``: the full names search.js cannot rebuild as the
+    parent's full name + the name (position → full name)."""
+    at = {r.id: i for i, r in enumerate(regions)}
+    by_id = {r.id: r for r in regions}
+    out: dict = {"id": [], "name": [], "cut": "", "up": [], "depth": "", "full": {}}
+    for i, r in enumerate(regions):
+        parent = by_id.get(r.parent) if r.parent else None
+        prefix = parent.id + "-" if parent else None
+        out["id"].append(r.id[len(prefix) - 1 :] if prefix and r.id.startswith(prefix) else r.id)
+        out["name"].append(r.name)
+        cut = len(r.name) - len(region_stem(r.name))
+        if not 0 <= cut <= 9:
+            raise ValueError(f"region suffix longer than 9 characters: {r.name}")
+        out["cut"] += str(cut)
+        out["up"].append(at[parent.id] if parent else -1)
+        out["depth"] += str(LEVELS.index(r.level))
+        if r.full_name != _derived_full(r.name, parent):
+            out["full"][str(i)] = r.full_name
+    return out
+
+
+def expand_directory(d: dict) -> list[dict]:
+    """The directory as search.js reads it: one dict per region (tests, benchmarks)."""
+    ids: dict[int, str] = {}
+    fulls: dict[int, str] = {}
+
+    def id_of(i: int) -> str:
+        if i not in ids:
+            raw = d["id"][i]
+            ids[i] = id_of(d["up"][i]) + raw if raw.startswith("-") else raw
+        return ids[i]
+
+    def full_of(i: int) -> str:
+        if i not in fulls:
+            up = d["up"][i]
+            derived = d["name"][i] if up < 0 or d["up"][up] < 0 else full_of(up) + d["name"][i]
+            fulls[i] = d["full"].get(str(i), derived)
+        return fulls[i]
+
+    out = []
+    for i, name in enumerate(d["name"]):
+        cut = int(d["cut"][i])
+        out.append({"id": id_of(i), "name": name, "full": full_of(i), "stem": name[: len(name) - cut] if cut else name, "depth": int(d["depth"][i])})
+    return out
+
+
 def search_data(resolved: Resolved) -> dict:
-    """Everything search.js needs besides Pagefind, small enough to load at once."""
+    """The core file: what search.js needs before it knows the region."""
     certs = resolved.content.certificates
     cert_index = {c.id: i for i, c in enumerate(certs)}
-    layout = bundle_layout([v.region for v in resolved.views])
-    bundle_of = {r: b for b, rs in layout.items() for r in rs}
-    regions, pages = [], {}
+    regions = list(resolved.content.regions)
+    at = {r.id: i for i, r in enumerate(regions)}
+    depth = {r.id: LEVELS.index(r.level) for r in regions}
+    rows: dict[str, int] = {}  # [cert, names, former] as JSON → position, in order of first appearance
+    widest: list = [None] * len(certs)
     for view in resolved.views:
         r = view.region
-        regions.append({"id": r.id, "name": r.name, "full": r.full_name, "stem": region_stem(r.name), "depth": LEVELS.index(r.level), "bundle": bundle_of[r.id] + "/"})
-        rows = []
         for e in view.entries:
-            row = e.row
-            names = [n for n in dict.fromkeys((row.name, row.short_name, _bracketless(row.name)) + row.covers) if n]
-            rows.append([cert_index[e.certificate.id], KINDS.index(e.kind), names, list(row.former_names)])
-        pages[r.id] = rows
+            names, former = _row(e)
+            c = cert_index[e.certificate.id]
+            key = json.dumps([c, names, former], ensure_ascii=False)
+            row = rows.setdefault(key, len(rows))
+            best = widest[c]
+            if best is None:
+                widest[c] = [at[r.id], KINDS.index(e.kind), row, 1]
+            else:
+                best[3] += 1
+                if depth[r.id] < depth[regions[best[0]].id]:
+                    best[:3] = [at[r.id], KINDS.index(e.kind), row]
+    top = min(regions, key=lambda r: depth[r.id])  # the first of the widest regions
     return {
-        "urls": {k: urls.PATTERNS[k] for k in ("item", "certificate", "index_az", "region")},
+        "urls": {k: urls.PATTERNS[k] for k in ("item", "certificate", "index_az", "region")} | {"names": SHARD_PATTERN},
         "kinds": [{"class": STATUS_CLASS[k], "answer": ANSWER[k]} for k in KINDS],
-        "regions": regions,
         "certs": [[c.id, c.name, list(c.also_called), list(c.keywords)] for c in certs],
-        "pages": pages,
+        "regions": directory(regions),
+        "bundle": _bundle_of(resolved)[top.id],
+        "rows": [json.loads(key) for key in rows],
+        "widest": widest,
     }
+
+
+def region_shard(view, cert_index: dict[str, int], bundle: str) -> dict:
+    """One region's rows, in the order its pages list them."""
+    rows = []
+    for e in view.entries:
+        names, former = _row(e)
+        rows.append([cert_index[e.certificate.id], KINDS.index(e.kind), names, former])
+    return {"id": view.region.id, "bundle": bundle, "rows": rows}
+
+
+def _dump(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 @extras.model_only  # reads only the model: incremental builds may re-run it alone
 def write_names(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
     path = out / NAMES_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(search_data(resolved), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    path.write_text(_dump(search_data(resolved)), encoding="utf-8")
     return [NAMES_FILE]
 
 
-extras.FILE_WRITERS.append(write_names)
+@extras.by_region  # writes the shards of the regions in ``resolved.views`` only
+@extras.model_only
+def write_shards(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
+    cert_index = {c.id: i for i, c in enumerate(resolved.content.certificates)}
+    bundle_of = _bundle_of(resolved)
+    (out / SHARD_PATTERN).parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for view in resolved.views:
+        rel = shard_file(view.region.id)
+        (out / rel).write_text(_dump(region_shard(view, cert_index, bundle_of[view.region.id])), encoding="utf-8")
+        written.append(rel)
+    return written
+
+
+extras.FILE_WRITERS.extend([write_names, write_shards])
+
+
+def _read(site: Path, region_ids: list[str] | None = None) -> tuple[dict, list[dict], dict[str, dict]] | None:
+    """(core, directory expanded, region id → shard) of a built site, for
+    ``region_ids`` or every region; None if it has no search data."""
+    if not (site / NAMES_FILE).exists():
+        return None
+    core = json.loads((site / NAMES_FILE).read_text(encoding="utf-8"))
+    regions = expand_directory(core["regions"])
+    ids = [r["id"] for r in regions] if region_ids is None else region_ids
+    return core, regions, {r: json.loads((site / shard_file(r)).read_text(encoding="utf-8")) for r in ids}
+
+
+def read_search_data(site: Path) -> dict:
+    """The core and every shard of a built site, put back together (tests, benchmarks):
+    ``regions`` (dicts with id, name, full, stem, depth, bundle), ``certs`` (ids),
+    ``pages`` (region id → rows as in its shard) and the ``core`` itself."""
+    core, regions, shards = _read(site)
+    for region in regions:
+        region["bundle"] = shards[region["id"]]["bundle"]
+    return {"core": core, "regions": regions, "certs": [c[0] for c in core["certs"]], "pages": {r: s["rows"] for r, s in shards.items()}}
 
 
 # ------------------------------------------------------------------ Pagefind
 
 
-def _layout_in(out: Path) -> dict[str, list[str]]:
-    names = out / NAMES_FILE
-    if not names.exists():
-        return {DEFAULT_BUNDLE: []}
+def _item_pages(core: dict, shards: dict[str, dict]) -> dict[str, list[str]]:
+    certs = [c[0] for c in core["certs"]]
+    return {r: [urls.file_for(urls.item(r, certs[row[0]])) for row in shard["rows"]] for r, shard in shards.items()}
+
+
+def item_pages(site: Path, region_ids: list[str]) -> dict[str, list[str]] | None:
+    """Region id → its item pages (the pages with data-pagefind-body), as the
+    shards list them; None if ``site`` has no search data."""
+    found = _read(site, region_ids)
+    return _item_pages(found[0], found[2]) if found else None
+
+
+def index(out: Path) -> bundles.IndexStats:
+    """The index stage: every Pagefind bundle of the layout the shards record,
+    each from its item pages, into ``out``. (A site without search data gets
+    one bundle of all its pages.)"""
+    found = _read(out)
+    if found is None:
+        return bundles.Indexer({DEFAULT_BUNDLE: []}, pages=lambda site, ids: None)(out)
+    core, _, shards = found
     layout: dict[str, list[str]] = {}
-    for region in json.loads(names.read_text(encoding="utf-8"))["regions"]:
-        layout.setdefault(region["bundle"].rstrip("/"), []).append(region["id"])
-    return layout
-
-
-def _pagefind(out: Path, bundle: str, region_ids: list[str], whole_site: bool) -> str:
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(out), "--output-subdir", bundle, "--quiet"]
-    if not whole_site:
-        cmd += ["--glob", "{" + ",".join(region_ids) + "}/**/*.html" if len(region_ids) > 1 else f"{region_ids[0]}/**/*.html"]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0 or not (out / bundle / "pagefind.js").exists():
-        raise IndexFailed(f"pagefind 建立索引失败 (pagefind failed for {bundle}/, exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
-    stabilise(out / bundle)
-    return done.stdout
-
-
-def index(out: Path) -> str:
-    """Build every Pagefind bundle in ``out`` in place; return Pagefind's output."""
-    layout = _layout_in(out)
-    whole = len(layout) == 1
-    return "".join(_pagefind(out, bundle, regions, whole) for bundle, regions in layout.items())
+    for region, shard in shards.items():
+        layout.setdefault(shard["bundle"].rstrip("/"), []).append(region)
+    pages = _item_pages(core, shards)
+    return bundles.Indexer(layout, pages=lambda site, ids: pages)(out)

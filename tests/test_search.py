@@ -1,5 +1,6 @@
-"""Search: names.json and the Pagefind index as built, and the real search page
-driven in Debian's Chromium (served below a sub-path, text gzip'd)."""
+"""Search: the names (search/names.json and its shards) and the Pagefind index
+as built, and the real search page driven in Debian's Chromium (served below a
+sub-path, text gzip'd). tests/test_search_scale.py: the same at national scale."""
 from __future__ import annotations
 
 import json
@@ -15,14 +16,15 @@ from bench.search_quality import QUERIES, Served, run, search_url
 from browser import RequestLog, chromium
 from build import build
 from conftest import copy_content
-from sitegen.index import NAMES_FILE, index, region_stem
+from sitegen.index import NAMES_FILE, index, read_search_data, region_stem, shard_file
 from sitegen.stable_index import _read
 
 PZH, CQ, YB = "四川省攀枝花市", "重庆市", "重庆市渝北区"
 
 
 def names(site: Path) -> dict:
-    return json.loads((site / NAMES_FILE).read_text(encoding="utf-8"))
+    """The core and every shard put back together: regions (with their bundle), certs (ids), pages."""
+    return read_search_data(site)
 
 
 def item_pages(site: Path) -> dict[str, set[str]]:
@@ -60,7 +62,7 @@ def browser():
 def test_names_file_describes_every_item_page(built_site):
     data = names(built_site)
     pages = item_pages(built_site)
-    certs = [c[0] for c in data["certs"]]
+    certs = data["certs"]
     assert {r["id"] for r in data["regions"]} == set(pages)
     for region in data["regions"]:
         listed = {certs[row[0]] for row in data["pages"][region["id"]]}
@@ -111,16 +113,28 @@ def test_region_stems_are_what_people_type():
     assert [region_stem(n) for n in ("攀枝花市", "广西壮族自治区", "渝北区", "重庆市", "全国", "陕西省")] == ["攀枝花", "广西", "渝北", "重庆", "全国", "陕西"]
 
 
+def test_small_site_keeps_one_bundle_and_small_names(built_site):
+    data = names(built_site)
+    assert {r["bundle"] for r in data["regions"]} == {"pagefind/"} and data["core"]["bundle"] == "pagefind/"
+    assert [p.name for p in built_site.glob("pagefind*")] == ["pagefind"]
+    assert sorted(p.name for p in (built_site / "search" / "names").iterdir()) == sorted(f"{r['id']}.json" for r in data["regions"])
+    assert (built_site / NAMES_FILE).stat().st_size < 24 * 1024  # 31.9 KB when it held every region's rows
+
+
 def test_bundles_can_be_split_by_region(built_site, browser, tmp_path):
-    """The national layout: one Pagefind bundle per group of regions, chosen in names.json."""
+    """The national layout: one Pagefind bundle per group of regions, as the shards record it."""
     site = tmp_path / "site"
     shutil.copytree(built_site, site)
     shutil.rmtree(site / "pagefind")
     data = names(site)
     south = {"chongqing", "yubei"}
     for region in data["regions"]:
-        region["bundle"] = "pagefind-south/" if region["id"] in south else "pagefind-rest/"
-    (site / NAMES_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        path = site / shard_file(region["id"])
+        shard = json.loads(path.read_text(encoding="utf-8"))
+        shard["bundle"] = "pagefind-south/" if region["id"] in south else "pagefind-rest/"
+        path.write_text(json.dumps(shard, ensure_ascii=False), encoding="utf-8")
+    core = data["core"] | {"bundle": "pagefind-rest/"}
+    (site / NAMES_FILE).write_text(json.dumps(core, ensure_ascii=False), encoding="utf-8")
     index(site)
     pages = item_pages(site)
     full = {r["id"]: r["full"] for r in data["regions"]}
@@ -239,7 +253,7 @@ def test_old_browser_is_told_and_still_finds_by_name(served, browser):
 @pytest.mark.browser
 def test_without_javascript_every_certificate_is_two_taps_from_search(built_site, served, browser):
     data = names(built_site)
-    certs = [c[0] for c in data["certs"]]
+    certs = data["certs"]
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(served.url + "search/")

@@ -1,11 +1,15 @@
 /* The search page: what a resident types → the certificate's page.
  *
- * 1. Names first. ../search/names.json (built from content/lists/) holds every
- *    certificate's names: as published, the bracketed and 备注 names of each
- *    region's row, and the other names and keywords an editor curated. The
- *    query is compared with them as plain character strings (longest common
- *    substring, rarer characters count more), so word segmentation can never
- *    lose an exact name, and filler such as 社区能开…吗 simply matches nothing.
+ * 1. Names first. The names are built from content/lists/: as published, the
+ *    bracketed and 备注 names of each region's row, and the other names and
+ *    keywords an editor curated. The query is compared with them as plain
+ *    character strings (longest common substring, rarer characters count
+ *    more), so word segmentation can never lose an exact name, and filler such
+ *    as 社区能开…吗 simply matches nothing. ../search/names.json (the core) has
+ *    the certificates, a directory of every region and, for a query without a
+ *    region, every distinct row of names with each certificate's widest
+ *    region; ../search/names/<region>.json has one region's rows and is loaded
+ *    only when that region is chosen or named (docs/search.md: the split).
  * 2. Pagefind adds the full text of every page (offices, documents, purposes)
  *    for the words the names did not explain. It is loaded only then (most
  *    queries never need its ~100 KB), gets at most three words with filler
@@ -45,14 +49,21 @@ const features = {
   segmenter: typeof Intl === "object" && typeof Intl.Segmenter === "function",
 };
 
-let data = null; // prepared names.json
+let data = null; // the prepared core (search/names.json); regions load their rows on demand
 const bundles = new Map(); // bundle folder → Promise<Pagefind instance | null>
 let seq = 0;
 let timer = 0;
 
 // ------------------------------------------------------------------ text
 
+// A string of common Chinese characters only, none of them part of a word that
+// SAME or ASKING replace, is its own canonical form (most place names: ~3,200
+// of them at national scale, so this is worth knowing without the work).
+const PLAIN = /^[\u4e00-\u9fff]*$/u;
+const REPLACED = new RegExp(SAME.map(([from]) => from).concat(ASKING).join("|"), "u");
+
 function canon(text) {
+  if (PLAIN.test(text) && !REPLACED.test(text)) return text;
   let s = String(text || "").normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, "");
   for (const [from, to] of SAME) s = s.split(from).join(to);
   for (const word of ASKING) s = s.split(word).join("");
@@ -88,35 +99,57 @@ function common(a, b, usedA, usedB) {
 
 // ------------------------------------------------------------------ data
 
+function addTerm(list, text, weight, kind) {
+  const c = canon(text);
+  if (c.length < 2) return;
+  const same = list.find((t) => t.c === c);
+  if (same) { if (weight > same.w) { same.w = weight; same.text = text; } return; }
+  list.push({ c, w: weight, text, kind, core: coreLength(c) });
+}
+
+/** A row's names (as published first) and former names, as scored terms. */
+function rowTerms(names, former) {
+  const terms = [];
+  names.forEach((t) => addTerm(terms, t, WEIGHT.row, "name"));
+  former.forEach((t) => addTerm(terms, t, WEIGHT.former, "former"));
+  return terms;
+}
+
+/** The core's region directory (columns; see sitegen/index.py: directory) as objects. */
+function directory(d) {
+  const ids = [], fulls = [];
+  const idOf = (i) => ids[i] || (ids[i] = d.id[i].startsWith("-") ? idOf(d.up[i]) + d.id[i] : d.id[i]);
+  const fullOf = (i) => {
+    if (!fulls[i]) {
+      const up = d.up[i];
+      fulls[i] = d.full[i] || (up < 0 || d.up[up] < 0 ? d.name[i] : fullOf(up) + d.name[i]);
+    }
+    return fulls[i];
+  };
+  return d.name.map((name, order) => {
+    const chars = [...name];
+    const cut = Number(d.cut[order]);
+    const region = { id: idOf(order), name, full: fullOf(order), stem: cut ? chars.slice(0, chars.length - cut).join("") : name, depth: Number(d.depth[order]), order, pages: null, loading: null };
+    region.canon = [region.full, region.name, region.stem].map(canon); // full, name, stem
+    region.words = [...new Set(region.canon)].filter((w) => w.length >= 2);
+    return region;
+  });
+}
+
 function prepare(raw) {
   const certs = raw.certs.map(([id, name, also, keys]) => ({ id, name, also, keys, terms: [] }));
-  const add = (list, text, weight, kind) => {
-    const c = canon(text);
-    if (c.length < 2) return;
-    const same = list.find((t) => t.c === c);
-    if (same) { if (weight > same.w) { same.w = weight; same.text = text; } return; }
-    list.push({ c, w: weight, text, kind, core: coreLength(c) });
-  };
   for (const cert of certs) {
-    add(cert.terms, cert.name, WEIGHT.cert, "name");
-    cert.also.forEach((t) => add(cert.terms, t, WEIGHT.also, "also"));
-    cert.keys.forEach((t) => add(cert.terms, t, WEIGHT.key, "key"));
+    addTerm(cert.terms, cert.name, WEIGHT.cert, "name");
+    cert.also.forEach((t) => addTerm(cert.terms, t, WEIGHT.also, "also"));
+    cert.keys.forEach((t) => addTerm(cert.terms, t, WEIGHT.key, "key"));
   }
-  const regions = raw.regions.map((r, order) => ({ ...r, order, words: [...new Set([r.full, r.name, r.stem].map(canon))].filter((w) => w.length >= 2) }));
-  const pages = [];
-  for (const region of regions) {
-    for (const [ci, kind, names, former] of raw.pages[region.id] || []) {
-      const cert = certs[ci];
-      const terms = [];
-      names.forEach((t) => add(terms, t, WEIGHT.row, "name"));
-      former.forEach((t) => add(terms, t, WEIGHT.former, "former"));
-      pages.push({ key: region.id + "/" + cert.id, region, cert, kind: raw.kinds[kind], name: names[0], terms });
-    }
-  }
+  const regions = directory(raw.regions);
+  // Without a region: every distinct row of names anywhere, scored as a page is.
+  const rows = raw.rows.map(([ci, names, former], order) => ({ cert: certs[ci], order, terms: rowTerms(names, former) }));
   // Rarer characters say more: idf over certificates (all their names, everywhere).
   const df = new Map();
   const perCert = new Map();
-  for (const p of pages) {
+  for (const p of rows) {
     const chars = perCert.get(p.cert.id) || new Set();
     p.terms.concat(p.cert.terms).forEach((t) => [...t.c].forEach((ch) => chars.add(ch)));
     perCert.set(p.cert.id, chars);
@@ -125,14 +158,55 @@ function prepare(raw) {
   const n = perCert.size;
   const idf = (ch) => Math.max(0.25, Math.log(n / (df.get(ch) || n)));
   const weigh = (ch) => (df.has(ch) ? idf(ch) : Math.log(n)); // a character no name has says the most
+  // Each certificate's page in the widest region that lists it (全国's when it does).
+  const widest = new Map();
+  raw.widest.forEach((w, ci) => {
+    if (!w) return;
+    const [ri, kind, row, count] = w;
+    const cert = certs[ci];
+    const page = { key: regions[ri].id + "/" + cert.id, region: regions[ri], cert, kind: raw.kinds[kind], name: raw.rows[row][1][0], terms: rows[row].terms };
+    widest.set(cert.id, { page, regions: count });
+  });
   const placeWords = regions.flatMap((r) => r.words.map((w) => [w, r])).sort((a, b) => b[0].length - a[0].length);
-  return { raw, certs, regions, pages, idf, weigh, placeWords, byKey: new Map(pages.map((p) => [p.key, p])) };
+  const byId = new Map(), byFull = new Map(), byName = new Map();
+  for (const r of regions) {
+    const [full, name, stem] = r.canon;
+    if (!byId.has(r.id)) byId.set(r.id, r);
+    if (!byFull.has(full)) byFull.set(full, r);
+    for (const w of [name, stem]) if (!byName.has(w)) byName.set(w, r);
+  }
+  return { raw, certs, regions, rows, widest, idf, weigh, placeWords, byId, byFull, byName, certIds: new Set(certs.map((c) => c.id)) };
+}
+
+/** A region's rows (search/names/<id>.json), fetched once, when it is first needed. */
+function regionData(region) {
+  if (!region.loading) {
+    region.loading = fetch(url(data.raw.urls.names, { region: region.id }), { cache: "no-cache" })
+      .then((response) => {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then((shard) => {
+        region.bundle = shard.bundle;
+        region.pages = shard.rows.map(([ci, kind, names, former], order) => {
+          const cert = data.certs[ci];
+          return { key: region.id + "/" + cert.id, region, cert, kind: data.raw.kinds[kind], name: names[0], terms: rowTerms(names, former), order };
+        });
+        region.keys = new Set(region.pages.map((p) => p.key));
+        return region;
+      })
+      .catch((err) => {
+        region.loading = null; // try again next time
+        throw err;
+      });
+  }
+  return region.loading;
 }
 
 function findRegion(value) {
   if (!value) return null;
   const v = canon(value);
-  return data.regions.find((r) => r.id === value || canon(r.full) === v) || data.regions.find((r) => canon(r.name) === v || canon(r.stem) === v) || null;
+  return data.byId.get(value) || data.byFull.get(v) || data.byName.get(v) || null;
 }
 
 /** The query without place names, and the most specific place it named. */
@@ -241,9 +315,10 @@ function pieces(word) {
 }
 
 async function fullText(words, region) {
-  // All regions: the bundle holding the top region (today the one bundle), so a
-  // split national index is never downloaded whole for a query without a place.
-  const bundle = region ? region.bundle : data.regions.reduce((a, b) => (b.depth < a.depth ? b : a)).bundle;
+  // All regions: the bundle holding the top region (on a small site the one
+  // bundle), so a split national index is never downloaded whole for a query
+  // without a place.
+  const bundle = region ? region.bundle : data.raw.bundle;
   const pf = await pagefindFor(bundle);
   if (!pf) return new Map();
   const options = region ? { filters: { region: region.full } } : {};
@@ -273,7 +348,7 @@ async function fullText(words, region) {
     const d = await result.data();
     const parts = d.url.split("?")[0].split("/").filter(Boolean);
     const key = parts.slice(-2).join("/");
-    if (data.byKey.has(key)) out.set(key, Math.max(out.get(key) || 0, strength * score / max));
+    if (region ? region.keys.has(key) : data.certIds.has(parts[parts.length - 1])) out.set(key, Math.max(out.get(key) || 0, strength * score / max));
   }));
   return out;
 }
@@ -281,32 +356,36 @@ async function fullText(words, region) {
 // ------------------------------------------------------------------ ranking
 
 function rank(q, region, text, textWeight = PAGEFIND_WEIGHT) {
-  const pool = region ? data.pages.filter((p) => p.region === region) : data.pages;
+  // In a region: its pages. Without: every distinct row of names, with the
+  // full text's best page of each certificate.
+  const byCert = new Map();
+  if (!region) {
+    text.forEach((value, key) => {
+      const cert = key.split("/").pop();
+      byCert.set(cert, Math.max(byCert.get(cert) || 0, value));
+    });
+  }
+  const pool = region ? region.pages : data.rows;
+  const textOf = region ? (page) => text.get(page.key) || 0 : (row) => byCert.get(row.cert.id) || 0;
   const scored = [];
   for (const page of pool) {
     const { score, why, covered } = q ? scorePage(page, q) : { score: 0, why: null, covered: null };
-    const full = text.get(page.key) || 0;
+    const full = textOf(page);
     if (score >= MIN_SCORE || full > 0) scored.push({ page, score: score + textWeight * full, why, covered: score >= MIN_SCORE ? covered : null });
   }
-  scored.sort((a, b) => b.score - a.score || a.page.region.order - b.page.region.order);
+  scored.sort((a, b) => b.score - a.score || a.page.order - b.page.order);
   if (region) return scored.slice(0, MAX_RESULTS);
-  // All regions: one row per certificate, ranked by its best page but showing
-  // the page of the widest region that lists it (全国 when it does), with how
-  // many regions list it.
+  // All regions: one row per certificate, ranked by its best row of names but
+  // showing the page of the widest region that lists it (全国 when it does),
+  // with how many regions list it.
   const seen = new Map();
   for (const hit of scored) {
-    if (!seen.has(hit.page.cert.id)) seen.set(hit.page.cert.id, { ...hit, regions: 0 });
+    if (!seen.has(hit.page.cert.id)) seen.set(hit.page.cert.id, hit);
   }
-  for (const page of data.pages) {
-    const hit = seen.get(page.cert.id);
-    if (!hit) continue;
-    hit.regions++;
-    const shown = hit.page.region;
-    if (page.region.depth < shown.depth || (page.region.depth === shown.depth && page.region.order < shown.order)) hit.page = page;
-  }
-  const out = [...seen.values()].slice(0, MAX_RESULTS);
-  for (const hit of out) hit.why = q ? scorePage(hit.page, q).why : null; // the name as that region has it
-  return out;
+  return [...seen.values()].slice(0, MAX_RESULTS).map((hit) => {
+    const widest = data.widest.get(hit.page.cert.id);
+    return { ...hit, page: widest.page, regions: widest.regions, why: q ? scorePage(widest.page, q).why : null }; // the name as that region has it
+  });
 }
 
 // ------------------------------------------------------------------ display
@@ -378,6 +457,18 @@ async function run() {
   const region = named || chosen; // a place typed in the query wins over the menu
   results.dataset.state = "busy";
   remember(raw, chosen);
+  if (region && !region.pages) {
+    try {
+      await regionData(region);
+    } catch (err) {
+      if (mine !== seq) return;
+      results.textContent = "";
+      say("没有加载到" + region.full + "的搜索数据，请稍后再试，或用下面的“按名称查找”。");
+      finish(raw, region);
+      return;
+    }
+    if (mine !== seq) return;
+  }
   const byNames = rank(q, region, new Map());
   render(raw, region, byNames);
   const plan = planFullText(q, byNames);
@@ -390,6 +481,10 @@ async function run() {
   if (mine !== seq) return;
   // The less of the query the names explained, the more the full text decides.
   render(raw, region, rank(q, region, text, PAGEFIND_WEIGHT + TEXT_WEIGHT * plan.unexplained));
+  finish(raw, region);
+}
+
+function finish(raw, region) {
   results.dataset.query = raw;
   results.dataset.region = region ? region.full : "";
   results.dataset.state = "done";
@@ -430,7 +525,11 @@ async function start() {
   }
   const params = new URLSearchParams(location.search);
   const region = findRegion(params.get("region"));
-  if (region) select.value = region.full;
+  if (region) {
+    // The menu may not list every region (a national site's is too long to): add the one asked for.
+    if (![...select.options].some((o) => o.value === region.full)) select.add(new Option(region.full, region.full));
+    select.value = region.full;
+  }
   input.value = params.get("q") || "";
   form.addEventListener("submit", (e) => { e.preventDefault(); clearTimeout(timer); run(); });
   input.addEventListener("input", soon);

@@ -1,0 +1,256 @@
+"""Search at national scale (issue 9), checked on synthetic data in the real
+content format (bench/synthetic.py: 60 counties in 3 provinces), built by the
+real build() with a split Pagefind layout (one bundle per city):
+
+- the core file (search/names.json) and the per-region shards describe every
+  region and every item page exactly once, and the parallel render writes
+  them byte for byte as one process does;
+- the index stage builds the layout the shards record, from item pages only;
+- in headless Chromium a search downloads the core, the shard of the region
+  it is about and that region's bundle, nothing else, and finds the page.
+
+No timing is asserted here: speed is bench/national.py's job.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from bench.search_quality import Served, search_url
+from browser import RequestLog, chromium
+from build import build
+from conftest import ROOT
+from sitegen import bundles, index
+from sitegen.cascade import resolve
+from sitegen.load import load
+from sitegen.model import KINDS, LEVELS
+from sitegen.validate import validate
+from test_search import filters, open_search, shown, wait_results
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+import synthetic  # noqa: E402
+
+
+def city_layout(regions):
+    return bundles.layout(list(regions), "city")
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory):
+    """(resolved model, built site): 60 counties, 3 provinces, one Pagefind bundle per city."""
+    work = tmp_path_factory.mktemp("national-search")
+    data = synthetic.generate(60, work, provinces=3)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(index, "bundle_layout", city_layout)  # below SPLIT_FROM_REGIONS the site would keep one bundle
+        site = work / "site"
+        build(data.content, site)  # the default index stage (index.index)
+    return resolve(validate(load(data.content, ROOT))), site
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+def body_pages(site: Path, region: str) -> set[str]:
+    return {p.parent.name for p in (site / region).glob("*/index.html") if "data-pagefind-body" in p.read_text(encoding="utf-8")}
+
+
+# ------------------------------------------------------------------ built files
+
+
+def test_core_and_shards_describe_every_region_and_item_page_once(national):
+    resolved, site = national
+    data = index.read_search_data(site)
+    core = data["core"]
+    regions = list(resolved.content.regions)
+    assert len({r.id.split("-")[0] for r in regions if r.parent}) == 3, "three provinces"
+    # the directory: every region, in order, as search.js rebuilds it
+    assert data["regions"] == [
+        {"id": r.id, "name": r.name, "full": r.full_name, "stem": index.region_stem(r.name), "depth": LEVELS.index(r.level), "bundle": city_layout_of(regions)[r.id] + "/"}
+        for r in regions
+    ]
+    assert core["regions"]["full"] == {}, "every synthetic full name is its parent's + its name"
+    assert any(i.startswith("-") for i in core["regions"]["id"]), "ids below their parent's id are stored shortened"
+    # one shard per region, nothing else
+    assert sorted(p.name for p in (site / "search" / "names").iterdir()) == sorted(f"{r.id}.json" for r in regions)
+    certs = data["certs"]
+    distinct = [json.dumps(row, ensure_ascii=False) for row in core["rows"]]
+    assert len(distinct) == len(set(distinct)), "each distinct row of names once"
+    used = set()
+    for view in resolved.views:
+        rows = data["pages"][view.region.id]
+        listed = [certs[row[0]] for row in rows]
+        assert listed == [e.certificate.id for e in view.entries]  # every row once, in the page's order
+        assert [KINDS[row[1]] for row in rows] == [e.kind for e in view.entries]
+        assert set(listed) == body_pages(site, view.region.id)
+        for row in rows:
+            key = json.dumps([row[0], row[2], row[3]], ensure_ascii=False)
+            assert key in distinct, (view.region.id, row)
+            used.add(key)
+    assert used == set(distinct), "no row of names that no region has"
+    # a query without a region shows each certificate's widest region page, and how many list it
+    depth = {r.id: LEVELS.index(r.level) for r in regions}
+    for c, widest in enumerate(core["widest"]):
+        having = [v for v in resolved.views if any(e.certificate.id == certs[c] for e in v.entries)]
+        if not having:
+            assert widest is None
+            continue
+        top = min(having, key=lambda v: depth[v.region.id])  # min keeps the first of equals
+        region, kind, row, count = widest
+        assert (regions[region].id, count) == (top.region.id, len(having))
+        entry = next(e for e in top.entries if e.certificate.id == certs[c])
+        assert KINDS[kind] == entry.kind and core["rows"][row][1][0] == entry.row.name
+    assert core["bundle"] == "pagefind/quanguo/"
+
+
+def city_layout_of(regions) -> dict[str, str]:
+    return {r: b for b, rs in city_layout(regions).items() for r in rs}
+
+
+def test_parallel_render_writes_the_search_data_one_process_writes(national, tmp_path):
+    """write_shards runs in the render workers on shares of the regions (@extras.by_region)."""
+    resolved, site = national
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(index, "bundle_layout", city_layout)
+        written = index.write_names(resolved, tmp_path, {}) + index.write_shards(resolved, tmp_path, {})
+    assert len(written) == 1 + len(resolved.views)
+    for rel in written:
+        assert (tmp_path / rel).read_bytes() == (site / rel).read_bytes(), rel
+
+
+def test_each_city_bundle_indexes_its_item_pages_only(national):
+    resolved, site = national
+    data = index.read_search_data(site)
+    layout = city_layout(resolved.content.regions)
+    assert len(layout) > 3 and not (site / "pagefind" / "pagefind.js").exists()
+    full = {r["id"]: r["full"] for r in data["regions"]}
+    for bundle, regions in layout.items():
+        entry = json.loads((site / bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert entry["languages"]["zh-cn"]["page_count"] == sum(len(data["pages"][r]) for r in regions), bundle
+        assert set(filters(site / bundle)["region"]) == {full[r] for r in regions}, bundle
+        for fragment in (site / bundle / "fragment").glob("*.pf_fragment"):
+            url = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])["url"]
+            region, cert = url.strip("/").split("/")
+            assert region in regions and cert in data["certs"], url
+    assert not (site / ".bundles").exists(), "the scratch tree of links is removed"
+
+
+def test_default_layout_is_one_bundle_below_the_split_size(tmp_path):
+    data = synthetic.generate(index.SPLIT_FROM_REGIONS, tmp_path, provinces=3)
+    regions = list(validate(load(data.content, ROOT)).regions)
+    assert len(regions) > index.SPLIT_FROM_REGIONS
+    small = regions[: index.SPLIT_FROM_REGIONS - 1]
+    assert index.bundle_layout(small) == {"pagefind": [r.id for r in small]}
+    assert index.bundle_layout(regions) == bundles.layout(regions, "city")
+
+
+# ------------------------------------------------------------------ the page in Chromium
+
+
+def search_requests(log: RequestLog) -> list[str]:
+    """The search data and Pagefind files a page asked for, relative to the site."""
+    out = []
+    for url in log.urls:
+        path = url.split("/any/base/", 1)[-1].split("?")[0]
+        if path.startswith(("search/names", "pagefind/")):
+            out.append(path)
+    return out
+
+
+def searched(browser, served: Served, query: str, region: str = ""):
+    """A new page that searched ``query`` (in ``region``): (page, its request log, results)."""
+    page = browser.new_page()
+    log = RequestLog(page)
+    return page, log, open_search(page, served.url, query, region)
+
+
+def a_county(resolved, cert: str = "siwang"):
+    """A county with a name no other region has, that lists ``cert`` (from its own list)."""
+    names = [r.name for r in resolved.content.regions]
+    for view in resolved.views:
+        r = view.region
+        if r.level == "县级" and names.count(r.name) == 1 and index.region_stem(r.name) == r.name[:-1] and sum(n.startswith(r.name[:-1]) for n in names) == 1:
+            if any(e.certificate.id == cert and e.inherited_from is None for e in view.entries):
+                return r
+    raise AssertionError("no such county in the synthetic data")
+
+
+@pytest.mark.browser
+def test_a_search_in_a_county_loads_the_core_and_its_shard_only(national, browser):
+    resolved, site = national
+    county = a_county(resolved)
+    with Served(site) as served:
+        page, log, found = searched(browser, served, "死亡证明", county.full_name)
+        assert found[0] == (county.id, "siwang")
+        assert search_requests(log) == ["search/names.json", f"search/names/{county.id}.json"]  # names answer it: no Pagefind
+        assert page.input_value("#region") == county.full_name
+        page.close()
+
+
+@pytest.mark.browser
+def test_full_text_in_a_county_loads_only_its_city_bundle(national, browser):
+    resolved, site = national
+    county = a_county(resolved)
+    bundle = city_layout_of(resolved.content.regions)[county.id]
+    with Served(site) as served:
+        page, log, found = searched(browser, served, "劳动关系", county.full_name)  # in the page text (a route), in no name
+        assert found and {r for r, _ in found} == {county.id}
+        asked = search_requests(log)
+        assert asked[:2] == ["search/names.json", f"search/names/{county.id}.json"]
+        assert asked[2:] and {"/".join(p.split("/")[:2]) for p in asked[2:]} == {bundle}, asked
+        page.close()
+
+
+@pytest.mark.browser
+def test_a_search_without_a_region_loads_the_core_only(national, browser):
+    resolved, site = national
+    with Served(site) as served:
+        page, log, found = searched(browser, served, "无犯罪记录证明")
+        assert found[0] == ("quanguo", "wu-fanzui")  # the widest region that lists it
+        assert search_requests(log) == ["search/names.json"]
+        count = page.locator("#results li").first.locator(".actions a").inner_text()
+        listing = sum(1 for v in resolved.views if any(e.certificate.id == "wu-fanzui" for e in v.entries))
+        assert f"另有 {listing - 1} 个地区" in count
+        page.close()
+
+
+@pytest.mark.browser
+def test_a_place_typed_anywhere_in_the_country_loads_its_shard(national, browser):
+    resolved, site = national
+    county = a_county(resolved)
+    query = index.region_stem(county.name) + "死亡证明"
+    with Served(site) as served:
+        page, log, found = searched(browser, served, query)
+        assert found[0] == (county.id, "siwang")
+        assert search_requests(log) == ["search/names.json", f"search/names/{county.id}.json"]
+        soup = BeautifulSoup(page.content(), "html.parser")
+        assert county.full_name in soup.select_one("#search-status").get_text()
+        page.close()
+
+
+@pytest.mark.browser
+def test_a_shard_that_does_not_load_is_said_and_points_to_the_az_index(national, browser):
+    resolved, site = national
+    county = a_county(resolved)
+    with Served(site) as served:
+        page = browser.new_page()
+        page.route(f"**/search/names/{county.id}.json", lambda route: route.fulfill(status=503, body="busy"))
+        page.goto(search_url(served.url, "死亡证明", county.full_name))
+        wait_results(page, "死亡证明")
+        assert shown(page) == []
+        status = page.locator("#search-status")
+        assert county.full_name in status.inner_text() and "按名称查找" in status.inner_text()
+        page.unroute(f"**/search/names/{county.id}.json")
+        page.select_option("#region", value="")  # another search, then the county again: loaded this time
+        page.select_option("#region", value=county.full_name)
+        wait_results(page, "死亡证明")
+        assert shown(page)[0] == (county.id, "siwang")
+        page.close()

@@ -56,6 +56,18 @@ def check(content: Path = CONTENT, root: Path = ROOT):
     return resolve(validate(load(content, root)))
 
 
+def read(content: Path, root: Path = ROOT):
+    """Stages 1 and 2: (validated content, the site/regions/certificates files
+    as read, seconds per stage)."""
+    result = BuildResult()
+    clock = Stopwatch(result)
+    loaded = load(content, root)  # 1. load every file
+    clock.lap("load")
+    valid = validate(loaded)  # 2. validate all of it (raises ContentError with every problem)
+    clock.lap("validate")
+    return valid, (loaded.site, loaded.regions, loaded.certificates), result.seconds
+
+
 def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_index: bool = True, indexer=None, state=None) -> BuildResult:
     """``indexer``: the index stage (default ``sitegen.index.index``; see sitegen/bundles.py).
     ``state``: a ``sitegen.incremental.State`` kept between builds: only what an
@@ -66,12 +78,12 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
             return result
         state.begin(content)
     clock = Stopwatch(result)
-    loaded = load(content, root)  # 1. load every file
-    clock.lap("load")
-    valid = validate(loaded)  # 2. validate all of it (raises ContentError with every problem)
-    core = (loaded.site, loaded.regions, loaded.certificates)
-    del loaded  # the parsed files and their line marks: hundreds of MB at national scale
-    clock.lap("validate")
+    if parallel.big_content(content):  # stages 1–2 in a child process: its parse leaves no heap behind
+        valid, core, seconds = parallel.in_child(read, content, root)
+    else:
+        valid, core, seconds = read(content, root)
+    result.seconds.update(seconds)
+    clock.last = time.perf_counter()
     resolved = resolve(valid)  # 3. resolve national → province → city inheritance
     clock.lap("resolve")
     out = fresh_dir(site)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -143,6 +144,49 @@ def _run(number: int) -> tuple[int, list[tuple[str, str, str]], dict[int, list[s
                 files[i] = list(writer(part, _job["out"], _job["assets"]))
                 lap(name_of(writer))
     return number, pages, files, seconds
+
+
+BIG_CONTENT_FILES = 200  # list files from which build.py reads content in a child process
+
+
+def big_content(content: Path) -> bool:
+    lists = content / "lists"
+    return cores() > 0 and lists.is_dir() and sum(1 for _ in lists.glob("*/*.yaml")) >= BIG_CONTENT_FILES
+
+
+def in_child(fn, *args):
+    """``fn(*args)`` in a forked child process; its result, or the exception it
+    raised, comes back pickled. The load stage parses hundreds of MB of YAML at
+    national scale and leaves Python's heap fragmented: hundreds of MB the
+    parent would keep, and every render worker forked from it would share and
+    slowly copy. Done in a child, that memory goes away with it."""
+    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
+        return fn(*args)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        status = 1
+        try:
+            os.close(read_end)
+            try:
+                payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:  # noqa: BLE001 - handed to the parent
+                payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        payload = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if not payload:
+        raise RuntimeError(f"{name_of(fn)} 在子进程中异常退出 (died in a child process, status {status})")
+    ok, value = pickle.loads(payload)
+    if not ok:
+        raise value
+    return value
 
 
 def render_parallel(resolved: Resolved, out: Path, site: dict, templates: Path | None = None, workers: int | None = None) -> RenderStats:

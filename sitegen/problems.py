@@ -39,6 +39,9 @@ class ContentError(Exception):
         self.problems = sorted(set(problems))
         super().__init__(self.report())
 
+    def __reduce__(self):  # crosses from a child process whole (sitegen/parallel.py in_child)
+        return ContentError, (self.problems,)
+
     def report(self) -> str:
         lines = [str(p) for p in self.problems]
         lines.append(f"共 {len(self.problems)} 个问题，网站未更新 ({len(self.problems)} problem(s); site/ left unchanged)")

@@ -229,3 +229,22 @@ def test_bad_input_in_an_incremental_build_leaves_the_site_untouched(content, tm
     build_module.build(content, site, search_index=False, state=state)
     assert state.last.get("regions") == [COUNTY], state.why_full
     assert "合成测试修改" in (site / COUNTY / row / "index.html").read_text(encoding="utf-8")
+
+
+def test_content_read_in_a_child_process_builds_the_same_site_and_reports_errors(content, tmp_path, monkeypatch):
+    """Big content is loaded and validated in a child process (parallel.in_child):
+    the same site comes out, and a problem still arrives whole, with its place."""
+    one = build_module.build(content, tmp_path / "in-process", search_index=False)
+    monkeypatch.setattr(parallel, "BIG_CONTENT_FILES", 0)
+    assert parallel.big_content(content)
+    two = build_module.build(content, tmp_path / "child", search_index=False)
+    assert set(two.seconds) >= {"load", "validate"} and one.pages == two.pages
+    assert tree_digest(tmp_path / "in-process") == tree_digest(tmp_path / "child")
+
+    before = tree_digest(tmp_path / "child")
+    path = content / "lists" / COUNTY / "buyu-chuju.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("id: hukou-biangeng", "id: hukou-biangen"), encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        build_module.build(content, tmp_path / "child", search_index=False)
+    assert f"{COUNTY}/buyu-chuju.yaml:" in err.value.report() and "hukou-biangen" in err.value.report()
+    assert tree_digest(tmp_path / "child") == before

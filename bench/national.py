@@ -396,6 +396,7 @@ def run(args) -> dict:
                 again = build_module.build(data.content, site, indexer=indexer, state=state)
                 fig["incremental_s"] = round(time.perf_counter() - t, 2)
             fig["incremental_stages"] = again.seconds
+            fig["incremental_render_parts"] = state.last.get("render_parts", {})
             fig["incremental_kind"] = "incremental" if "render" in again.seconds and state.last.get("changed") else f"full build ({state.why_full})"
             fig["incremental_pages"] = again.pages
             fig["incremental_bundles"] = state.last.get("bundles", []) if fig["incremental_kind"] == "incremental" else len(layout)
@@ -493,6 +494,8 @@ def table(fig: dict) -> str:
             continue
     if fig.get("render_task_seconds"):
         lines.append(f"{'render time by part (CPU s)':<30} " + ", ".join(f"{k} {v}" for k, v in sorted(fig["render_task_seconds"].items(), key=lambda kv: -kv[1])))
+    if fig.get("incremental_render_parts"):
+        lines.append(f"{'one county edited: render s':<30} " + ", ".join(f"{k} {v}" for k, v in sorted(fig["incremental_render_parts"].items(), key=lambda kv: -kv[1]) if v >= 0.01))
     for row in fig.get("layouts", []):
         lines.append(f"{'layout: one bundle per ' + row['layout']:<30} {row['bundles']} bundles, index {row['index_s']} s" + f" ({row['index_cpu_s']} CPU s" + (f", {row['index_rss_mb']} MB)" if row["index_rss_mb"] else ")") + f", {row['index_mb']} MB; largest {row['largest_bundle_pages']} pages; the county's bundle ({row['one_bundle_pages']} pages) rebuilt in {row['one_bundle_s']} s")
     for sc in fig.get("search", []):

@@ -226,10 +226,12 @@ class State:
         staged = fresh_dir(site)
         try:
             written = self._render(new, staged, affected, changed_in)
-            clock.lap("render")
-            same = [rel for rel in written if (site / rel).is_file() and (site / rel).read_bytes() == (staged / rel).read_bytes()]
+            compared = time.perf_counter()
+            same = [rel for rel in written if _same_file(site / rel, staged / rel)]
             for rel in same:
                 written.discard(rel)
+            self.parts["unchanged files left out"] = round(time.perf_counter() - compared, 3)
+            clock.lap("render")
             changed_pages: dict[str, list[str]] = {}
             for rel in sorted(written):
                 region = rel.split("/", 1)[0]
@@ -254,7 +256,7 @@ class State:
         clock.lap("publish")
 
         self.files, self.valid, self.resolved = files, valid, new
-        self.last = {"changed": sorted(changed), "regions": sorted(affected), "pages": len(written), "bundles": bundles}
+        self.last = {"changed": sorted(changed), "regions": sorted(affected), "pages": len(written), "bundles": bundles, "render_parts": self.parts}
         result.pages, result.files = len([r for r in written if r.endswith(".html")]), len(written)
         return True
 
@@ -271,6 +273,14 @@ class State:
         assets = {p.name: f"assets/{hashed_name(p)}" for p in sorted(assets_dir.iterdir()) if p.is_file()}
         site = new.content.site
         written: set[str] = set()
+        self.parts: dict[str, float] = {}  # seconds per part of this render (the benchmark prints them)
+        start = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal start
+            now = time.perf_counter()
+            self.parts[name] = round(self.parts.get(name, 0.0) + now - start, 3)
+            start = now
 
         def write(pages) -> None:
             for page in pages:
@@ -281,6 +291,7 @@ class State:
         views = [v for v in new.views if v.region.id in affected]
         for view in views:
             write(region_pages(new, view))
+        lap("region and item pages")
         neighbours: dict[str, set[str]] = {}  # item pages of other regions that link to a changed entry
         for region, changed in changed_in.items():
             if changed:
@@ -290,15 +301,28 @@ class State:
         for view in new.views:
             if view.region.id in neighbours:
                 write(item_page(new, view, e) for e in view.entries if e.certificate.id in neighbours[view.region.id])
+        lap("other regions' item pages")
         write(certificate_page(new, c) for c in new.by_certificate if c in certs)
+        lap("certificate pages")
         if new.views[0].region.id in affected:
             write([home_page(new)])
+            lap("home page")
         part = parallel.subset(new, views)
         for source in extras.PAGE_SOURCES:
             write(source(part if source in extras.BY_REGION else new))
+            lap(parallel.name_of(source))
         for writer in extras.FILE_WRITERS:
             written.update(writer(part if writer in extras.BY_REGION else new, out, assets))
+            lap(parallel.name_of(writer))
         return written
+
+
+def _same_file(old: Path, new: Path) -> bool:
+    """Same bytes? Sizes first: all.json and the like are tens of MB at national scale."""
+    try:
+        return old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes()
+    except FileNotFoundError:
+        return False
 
 
 def _shown(entry) -> tuple:

@@ -12,7 +12,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from . import extras, scale, urls
-from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, STATUS_CLASS, Entry, Hotline, PublishedList, RegionView, Resolved
+from .model import ANSWER, LEVELS, LIST_NAME, NOT_ISSUED, RETAINED, STATUS_CLASS, Entry, Hotline, PublishedList, RegionView, Resolved
 
 
 @dataclass(frozen=True)
@@ -163,8 +163,9 @@ class HomeBody:
 
 @dataclass(frozen=True)
 class SearchBody:
-    regions: tuple[Link, ...]  # region full names → A–Z index, for the no-JS fallback
+    regions: tuple[Link, ...]  # region full names → A–Z index (region page on a big site), for the no-JS fallback
     region_filters: tuple[tuple[str, str], ...]  # (id, full_name)
+    fallback_note: str
 
 
 @dataclass(frozen=True)
@@ -497,10 +498,26 @@ def search_page(resolved: Resolved) -> Page:
         canonical=resolved.content.site["base_url"] + url,
         template="search.html",
         breadcrumbs=(Link(href(url, urls.home()), "首页"),),
-        body=SearchBody(
+        body=search_body(resolved, url),
+    )
+
+
+def search_body(resolved: Resolved, url: str) -> SearchBody:
+    """Every region in the menu and the no-JS list, on a small site. At national
+    scale (thousands of regions: a 650 KB page) only the country and the
+    provinces; a county is chosen by typing it, by ?region= (search.js adds it
+    to the menu from the search data), or without JS through its province's page."""
+    if not scale.nearby_only(resolved):
+        return SearchBody(
             regions=tuple(Link(href(url, urls.index_az(v.region.id)), v.region.full_name) for v in resolved.views),
             region_filters=tuple((v.region.id, v.region.full_name) for v in resolved.views),
-        ),
+            fallback_note="不用搜索也能找到：选择地区，按名称的拼音首字母找到证明（也列出常见的其他叫法）。",
+        )
+    top = [v for v in resolved.views if LEVELS.index(v.region.level) <= 1]
+    return SearchBody(
+        regions=tuple(Link(href(url, urls.region(v.region.id)), v.region.full_name) for v in top),
+        region_filters=tuple((v.region.id, v.region.full_name) for v in top),
+        fallback_note="不用搜索也能找到：选择省（区、市），再选市、县，在地区页面按名称的拼音首字母找到证明。也可以在搜索框里输入地名，例如“渝北 无房证明”。",
     )
 
 

@@ -197,11 +197,17 @@ class Indexer:
         for bundle in sorted(affected):
             regions = self.bundles[bundle]
             tree = scratch / bundle.replace("/", "__")
+            listing = self.pages(site, regions)  # item pages only, as in a full build (an edit adds or removes none)
             for region in regions:
-                _link_tree(site / region, tree / region)
+                if listing is None:
+                    _link_tree(site / region, tree / region)
+                    continue
+                for rel in listing.get(region, ()):
+                    (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+                    os.link(site / rel, tree / rel)
             for region in regions:
                 for rel in changed_pages.get(region, ()):
-                    if rel.endswith(".html"):
+                    if rel.endswith(".html") and (listing is None or (tree / rel).exists()):
                         target = tree / rel
                         target.parent.mkdir(parents=True, exist_ok=True)
                         target.unlink(missing_ok=True)

@@ -31,9 +31,9 @@ from pathlib import Path
 from markupsafe import Markup
 from markupsafe import escape as html_escape
 
-from . import extras, history, tables, urls
+from . import extras, history, scale, tables, urls
 from .sitemap import SITEMAP, xml_text
-from .model import ANSWER, KINDS, LIST_NAME, NOT_ISSUED, STATUS_CLASS, Entry, PublishedList, Region, RegionView, Resolved, Row
+from .model import ANSWER, KINDS, LEVELS, LIST_NAME, NOT_ISSUED, STATUS_CLASS, Entry, PublishedList, Region, RegionView, Resolved, Row
 from .pages import Link, Page, hotline_view, href, other_names, root_of
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "content" / "schema" / "data.schema.json"
@@ -397,6 +397,7 @@ class DataBody:
     whole: tuple[Link, ...]
     schema: Link
     regions: tuple[RegionData, ...]
+    regions_note: str  # at national scale the table holds the country and the provinces only
     fields: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (group, ((field, description), …))
     csv_notes: tuple[str, ...]
     feeds: tuple[Link, ...]
@@ -503,7 +504,9 @@ def data_page(resolved: Resolved) -> Page:
     version = schema_version()
     names = {r.id: r.name for r in resolved.content.regions}
     regions = []
-    for view in resolved.views:
+    # thousands of regions would make a page of megabytes (and remade on every edit): country and provinces only
+    big = scale.nearby_only(resolved)
+    for view in (v for v in resolved.views if not big or LEVELS.index(v.region.level) <= 1):
         lists = applicable_lists(view)
         csvs = tuple(
             Link(href(url, list_csv(lst.id)), f"{LIST_NAME[lst.kind]}（CSV）", note=f"{len(lst.rows)} 项" + ("" if lst.region == view.region.id else f"，沿用{names.get(lst.region, lst.region)}的清单"))
@@ -523,6 +526,7 @@ def data_page(resolved: Resolved) -> Page:
         ),
         schema=Link(href(url, schema_path()), f"数据格式（JSON Schema，版本 {version}）"),
         regions=tuple(regions),
+        regions_note="这里列出全国和各省（区、市）的数据；市、县的数据在各自地区页面的“打印、分享和下载”里，也都在上面的全部数据中。" if big else "",
         fields=_schema_fields(),
         csv_notes=(
             "CSV 文件是 UTF-8 编码（带 BOM），可以直接用 Excel 或 WPS 打开；每份清单的表格使用该清单原文的栏名，最后一栏 id 是本站的证明编号。",

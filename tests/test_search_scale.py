@@ -274,3 +274,15 @@ def test_search_page_lists_the_country_and_provinces_only(national):
     county = next(v.region for v in resolved.views if v.region.level == "县级")
     province_page = (site / county.id.split("-")[0] / "index.html").read_text(encoding="utf-8")
     assert f'href="../{county.id.rsplit("-", 1)[0]}/"' in province_page, "the province page leads on to the county's city"
+
+
+def test_data_page_lists_the_country_and_provinces_only(national):
+    """The 数据下载 page at national scale: the whole-set downloads, and a row for
+    the country and each province (a county's downloads are on its own page)."""
+    resolved, site = national
+    soup = BeautifulSoup((site / "data" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    top = [v.region.full_name for v in resolved.views if LEVELS.index(v.region.level) <= 1]
+    assert [row.find(["th", "td"]).get_text(strip=True) for row in soup.select("#regions-h ~ div tbody tr")] == top
+    assert "市、县的数据在各自地区页面" in soup.get_text()
+    county = next(v.region for v in resolved.views if v.region.level == "县级")
+    assert "data/regions/" + county.id + ".json" in (site / county.id / "index.html").read_text(encoding="utf-8")

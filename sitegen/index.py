@@ -40,6 +40,7 @@ from pathlib import Path
 from . import bundles, extras, urls
 from .bundles import IndexFailed  # noqa: F401  (build.py catches it from here)
 from .model import ANSWER, KINDS, LEVELS, STATUS_CLASS, Region, Resolved
+from .pieces import remembered
 
 NAMES_FILE = "search/names.json"
 SHARD_PATTERN = "search/names/{region}.json"
@@ -158,6 +159,11 @@ def expand_directory(d: dict) -> list[dict]:
     return out
 
 
+def _certs_key(certs) -> str:
+    """Certificate positions a piece depends on: pieces are not reused if they move."""
+    return ",".join(c.id for c in certs)
+
+
 def search_data(resolved: Resolved) -> dict:
     """The core file: what search.js needs before it knows the region."""
     certs = resolved.content.certificates
@@ -166,21 +172,28 @@ def search_data(resolved: Resolved) -> dict:
     at = {r.id: i for i, r in enumerate(regions)}
     depth = {r.id: LEVELS.index(r.level) for r in regions}
     rows: dict[str, int] = {}  # [cert, names, former] as JSON → position, in order of first appearance
-    widest: list = [None] * len(certs)
-    for view in resolved.views:
-        r = view.region
+
+    def entry_keys(view) -> list[tuple[int, int, str]]:  # (certificate, kind, row as JSON) of each entry
+        out = []
         for e in view.entries:
             names, former = _row(e)
             c = cert_index[e.certificate.id]
-            key = json.dumps([c, names, former], ensure_ascii=False)
+            out.append((c, KINDS.index(e.kind), json.dumps([c, names, former], ensure_ascii=False)))
+        return out
+
+    widest: list = [None] * len(certs)
+    # a view's keys are remembered (sitegen/pieces.py): an incremental build recomputes the edited regions' only
+    for view, keys in zip(resolved.views, remembered(f"search rows {_certs_key(certs)}", resolved.views, entry_keys)):
+        r = view.region
+        for c, kind, key in keys:
             row = rows.setdefault(key, len(rows))
             best = widest[c]
             if best is None:
-                widest[c] = [at[r.id], KINDS.index(e.kind), row, 1]
+                widest[c] = [at[r.id], kind, row, 1]
             else:
                 best[3] += 1
                 if depth[r.id] < depth[regions[best[0]].id]:
-                    best[:3] = [at[r.id], KINDS.index(e.kind), row]
+                    best[:3] = [at[r.id], kind, row]
     top = min(regions, key=lambda r: depth[r.id])  # the first of the widest regions
     return {
         "urls": {k: urls.PATTERNS[k] for k in ("item", "certificate", "index_az", "region")} | {"names": SHARD_PATTERN},

@@ -32,6 +32,7 @@ from markupsafe import Markup
 from markupsafe import escape as html_escape
 
 from . import extras, history, scale, tables, urls
+from .pieces import remembered
 from .sitemap import SITEMAP, xml_text
 from .model import ANSWER, KINDS, LEVELS, LIST_NAME, NOT_ISSUED, STATUS_CLASS, Entry, PublishedList, Region, RegionView, Resolved, Row
 from .pages import Link, Page, hotline_view, href, other_names, root_of
@@ -217,48 +218,50 @@ def _all_rows_of(lst: PublishedList, region_name: str) -> list[list[str]]:
 
 # ------------------------------------------------------------------ all.json and all.csv, remade in pieces
 
-# Serialised pieces of the whole-site files, remembered with the object they
-# were made from. An incremental build (sitegen/incremental.py) keeps every
-# region and list it did not reload as the same object, so after one county's
-# edit all.json and all.csv are joined from these and only that county's
-# lists are serialised again (at national scale, ~0.1 s instead of seconds).
-_pieces: dict[str, dict[int, tuple[object, str]]] = {}
-
-
-def _joined(kind: str, objects, make) -> list[str]:
-    before, now = _pieces.get(kind, {}), {}
-    out = []
-    for obj in objects:
-        hit = before.get(id(obj))
-        text = hit[1] if hit is not None and hit[0] is obj else make(obj)
-        now[id(obj)] = (obj, text)  # holding the object keeps its id from being reused
-        out.append(text)
-    _pieces[kind] = now
-    return out
-
-
 def _dumps(data) -> str:
     # compact: the C encoder (indent= would use the pure-Python one, 10× slower at national scale)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def all_json(resolved: Resolved, changes: dict) -> str:
-    """``_dumps(all_data(resolved, changes))``, byte for byte, from remembered pieces."""
+def _change_owners(ch: history.Change) -> tuple:
+    """What a change's JSON is made of: its two versions' lists or superseded documents."""
+    return tuple(getattr(v, part) for v in (ch.old, ch.new) if v is not None for part in ("list", "superseded"))
+
+
+def _array(pieces: list[bytes]) -> list[bytes]:
+    out = [b"["]
+    for i, piece in enumerate(pieces):
+        out += (b",", piece) if i else (piece,)
+    return out + [b"]"]
+
+
+def all_json_parts(resolved: Resolved, changes: dict) -> list[bytes]:
+    """``_dumps(all_data(resolved, changes))`` encoded, in parts to write one
+    after the other (tens of MB at national scale: never joined in memory),
+    from remembered pieces."""
     c, base = resolved.content, resolved.content.site["base_url"]
-    parts = {k: _dumps(v) for k, v in _header(resolved, "all").items()}
-    parts["regions"] = "[" + ",".join(_joined(f"region {base}", c.regions, lambda r: _dumps(region_data(r, base)))) + "]"
-    parts["certificates"] = _dumps([{"id": x.id, "name": x.name, "also_called": list(x.also_called), "keywords": list(x.keywords)} for x in c.certificates])
-    parts["lists"] = "[" + ",".join(_joined(f"list {base}", c.lists, lambda lst: _dumps(list_data(lst, base)))) + "]"
-    parts["earlier_versions"] = "[" + ",".join(_joined(f"history {base}", c.history, lambda lst: _dumps(list_data(lst, base)))) + "]"
-    parts["changes"] = _dumps([change_data(ch, base) for ch in _by_date(x for chs in changes.values() for x in chs)])
-    return "{" + ",".join(f"{_dumps(k)}:{v}" for k, v in parts.items()) + "}"
+
+    def enc(data) -> bytes:
+        return _dumps(data).encode("utf-8")
+
+    values = {k: [enc(v)] for k, v in _header(resolved, "all").items()}
+    values["regions"] = _array(remembered(f"region {base}", c.regions, lambda r: enc(region_data(r, base))))
+    values["certificates"] = [enc([{"id": x.id, "name": x.name, "also_called": list(x.also_called), "keywords": list(x.keywords)} for x in c.certificates])]
+    values["lists"] = _array(remembered(f"list {base}", c.lists, lambda lst: enc(list_data(lst, base))))
+    values["earlier_versions"] = _array(remembered(f"history {base}", c.history, lambda lst: enc(list_data(lst, base))))
+    every = _by_date(x for chs in changes.values() for x in chs)
+    values["changes"] = _array(remembered(f"change {base}", every, lambda ch: enc(change_data(ch, base)), key=_change_owners))
+    out = [b"{"]
+    for i, (key, parts) in enumerate(values.items()):
+        out += [b"," if i else b"", enc(key), b":", *parts]
+    return out + [b"}"]
 
 
-def all_csv(resolved: Resolved) -> str:
-    """``tables.csv_text(*all_rows(resolved))`` from remembered pieces."""
+def all_csv_parts(resolved: Resolved) -> list[bytes]:
+    """``tables.csv_text(*all_rows(resolved))`` encoded, in parts, from remembered pieces."""
     names = {r.id: r.full_name for r in resolved.content.regions}
-    rows = _joined("csv", resolved.content.lists, lambda lst: tables.csv_rows_text(_all_rows_of(lst, names.get(lst.region, ""))))
-    return tables.csv_text(ALL_HEADER, []) + "".join(rows)
+    rows = remembered("csv", resolved.content.lists, lambda lst: tables.csv_rows_text(_all_rows_of(lst, names.get(lst.region, ""))).encode("utf-8"))
+    return [tables.csv_text(ALL_HEADER, []).encode("utf-8"), *rows]
 
 
 # ------------------------------------------------------------------ JSON-LD
@@ -672,6 +675,10 @@ class _Writer:
     def text(self, rel: str, text: str) -> None:
         self._path(rel).write_bytes(text.encode("utf-8"))  # as is: CSV keeps its CRLF
 
+    def parts(self, rel: str, parts: list[bytes]) -> None:
+        with open(self._path(rel), "wb") as f:
+            f.writelines(parts)
+
     def json(self, rel: str, data: dict) -> None:
         _json(self._path(rel), data)
 
@@ -692,8 +699,8 @@ def write_site_files(resolved: Resolved, out: Path, assets: dict[str, str]) -> l
     changes = history.changes(content)
     w = _Writer(out)
     w.text(schema_path(), _schema_text())
-    w.text(ALL_JSON, all_json(resolved, changes) + "\n")
-    w.text(ALL_CSV, "\ufeff" + all_csv(resolved))
+    w.parts(ALL_JSON, all_json_parts(resolved, changes) + [b"\n"])
+    w.parts(ALL_CSV, ["\ufeff".encode("utf-8"), *all_csv_parts(resolved)])
     every = [ch for chs in changes.values() for ch in chs]
     latest = sorted((ch for ch in every if ch.date), key=lambda ch: ch.date, reverse=True)[:FEED_LIMIT]
     w.text(FEED, atom(resolved, latest, FEED, f"{content.site['title']}：清单变化", DATA_PAGE, _names(resolved)))

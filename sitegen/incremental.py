@@ -24,9 +24,7 @@ watcher, the benchmark). ``build(…, state=state)`` then asks it first:
    the others over the whole site. A file writer that may read other files in
    out/ (neither ``@by_region`` nor ``@model_only``) would see only the
    changed ones, so while one is registered every build is a full one.
-5. Re-index only the bundles holding changed pages (``bundles.Indexer.reindex``),
-   in Pagefind's own process, while this one writes the whole-site files
-   (the ``@model_only`` writers: all.json, all.csv, the search core …).
+5. Re-index only the bundles holding changed pages (``bundles.Indexer.reindex``).
 6. Publish: files whose bytes changed replace their old versions one by one
    (each an atomic rename), then each rebuilt bundle folder is swapped in.
    Unlike a full build this is atomic per file, not for the whole site.
@@ -40,7 +38,6 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -229,22 +226,21 @@ class State:
         staged = fresh_dir(site)
         try:
             written = self._render(new, staged, affected, changed_in)
-            self._leave_out_unchanged(written, site, staged)
+            compared = time.perf_counter()
+            same = [rel for rel in written if _same_file(site / rel, staged / rel)]
+            for rel in same:
+                written.discard(rel)
+            self.parts["unchanged files left out"] = round(time.perf_counter() - compared, 3)
             clock.lap("render")
             changed_pages: dict[str, list[str]] = {}
             for rel in sorted(written):
                 region = rel.split("/", 1)[0]
                 if region in by_id and rel.endswith(".html"):
                     changed_pages.setdefault(region, []).append(rel)
-            # Pagefind re-indexes in its own process while this one writes the
-            # whole-site files (all.json …), which no page or bundle needs.
-            with ThreadPoolExecutor(1) as pool:
-                reindexed = pool.submit(indexer.reindex, site, staged, changed_pages, staged / ".scratch") if search_index and changed_pages else None
-                whole = self._write_whole_site(new, staged)
-                bundles = reindexed.result() if reindexed else []
-            self._leave_out_unchanged(whole, site, staged)
-            written |= whole
-            clock.lap("index")  # and, meanwhile, the whole-site files
+            bundles = []
+            if search_index and changed_pages:
+                bundles = indexer.reindex(site, staged, changed_pages, staged / ".scratch")
+            clock.lap("index")
         except BaseException:
             discard(staged)
             raise
@@ -316,27 +312,9 @@ class State:
             write(source(part if source in extras.BY_REGION else new))
             lap(parallel.name_of(source))
         for writer in extras.FILE_WRITERS:
-            if writer in extras.BY_REGION:
-                written.update(writer(part, out, assets))
-                lap(parallel.name_of(writer))
-        self._assets = assets
+            written.update(writer(part if writer in extras.BY_REGION else new, out, assets))
+            lap(parallel.name_of(writer))
         return written
-
-    def _write_whole_site(self, new: Resolved, out: Path) -> set[str]:
-        """The @model_only file writers (not @by_region), over the whole site."""
-        written: set[str] = set()
-        for writer in extras.FILE_WRITERS:
-            if writer not in extras.BY_REGION:
-                start = time.perf_counter()
-                written.update(writer(new, out, self._assets))
-                self.parts[parallel.name_of(writer)] = round(time.perf_counter() - start, 3)
-        return written
-
-    def _leave_out_unchanged(self, written: set[str], site: Path, staged: Path) -> None:
-        start = time.perf_counter()
-        for rel in [rel for rel in written if _same_file(site / rel, staged / rel)]:
-            written.discard(rel)
-        self.parts["unchanged files left out"] = round(self.parts.get("unchanged files left out", 0.0) + time.perf_counter() - start, 3)
 
 
 def _same_file(old: Path, new: Path) -> bool:

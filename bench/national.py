@@ -256,7 +256,7 @@ def scenarios(layout: dict[str, list[str]], regions, county: str, label: str = "
     url = lambda b: f"/{b}/"  # noqa: E731
     out = [
         {"name": "county", "bundles": [url(bundle_of[county])], "query": QUERY, "filters": {"region": by_id[county].full_name}, "second": SECOND_QUERY},
-        {"name": "province", "bundles": [url(b) for b in in_province], "query": QUERY, "second": SECOND_QUERY},
+        {"name": "province, its bundles merged", "bundles": [url(b) for b in in_province], "query": QUERY, "second": SECOND_QUERY},
         {"name": "national list", "bundles": [url(bundle_of["quanguo"])], "query": SECOND_QUERY, "second": QUERY},
     ]
     if len(layout) > 1:
@@ -270,9 +270,13 @@ def page_scenarios(site: Path, regions, county: str) -> list[dict]:
     """The site's own search page (search.js, names.json, Pagefind), if the build made one."""
     if not (site / "search" / "index.html").exists() or not (site / "search" / "names.json").exists():
         return []
-    full = {r.id: r.full_name for r in regions}[county]
+    by_id = {r.id: r for r in regions}
+    province = county
+    while by_id[province].level != "省级":
+        province = by_id[province].parent
     return [
-        {"name": "search page: county", "page": f"/search/?q={quote(QUERY)}&region={quote(full)}"},
+        {"name": "search page: county", "page": f"/search/?q={quote(QUERY)}&region={quote(by_id[county].full_name)}"},
+        {"name": "search page: province", "page": f"/search/?q={quote(QUERY)}&region={quote(by_id[province].full_name)}"},
         {"name": "search page: all regions", "page": f"/search/?q={quote(SECOND_QUERY)}"},
     ]
 

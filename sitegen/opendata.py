@@ -157,6 +157,9 @@ def _header(resolved: Resolved, scope: str) -> dict:
 
 
 def all_data(resolved: Resolved, changes: dict) -> dict:
+    """all.json as one dict: the plain statement of its format. The build
+    writes the same bytes from remembered pieces (``all_json_parts``); the
+    tests compare the two."""
     c, base = resolved.content, resolved.content.site["base_url"]
     return _header(resolved, "all") | {
         "regions": [region_data(r, base) for r in c.regions],
@@ -205,6 +208,7 @@ ALL_FIELDS = ("name", "route", "note", "category", "requested_by", "issued_by", 
 
 
 def all_rows(resolved: Resolved) -> tuple[list[str], list[list[str]]]:
+    """all.csv as one table (the build writes it in pieces: ``all_csv_parts``)."""
     names = {r.id: r.full_name for r in resolved.content.regions}
     return ALL_HEADER, [row for lst in resolved.content.lists for row in _all_rows_of(lst, names.get(lst.region, ""))]
 

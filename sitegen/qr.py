@@ -25,7 +25,6 @@ def absolute(base_url: str, path: str) -> str:
     return base_url + path
 
 
-@lru_cache(maxsize=8192)  # a page's QR file and its printable slip encode the same URL
 def modules(url: str) -> tuple[bytes, ...]:
     """The QR code of ``url`` (error correction M), one bytes row per module
     row: 0 for dark, 255 for light."""
@@ -39,7 +38,7 @@ def modules(url: str) -> tuple[bytes, ...]:
 _DARK_RUN = re.compile(rb"\x00+")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)  # a region page's QR file and its posters encode the same URL
 def _path(url: str) -> tuple[int, str]:
     """(side with quiet zone, SVG path data of the dark runs): each run is a
     1-module-wide horizontal stroke, moves relative to the previous run's end."""

@@ -12,7 +12,6 @@ here, one stroked path of horizontal runs, so the markup is ours to keep small.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from html import escape
 
 import zxingcpp
@@ -38,7 +37,6 @@ def modules(url: str) -> tuple[bytes, ...]:
 _DARK_RUN = re.compile(rb"\x00+")
 
 
-@lru_cache(maxsize=8192)  # a region page's QR file and its posters encode the same URL
 def _path(url: str) -> tuple[int, str]:
     """(side with quiet zone, SVG path data of the dark runs): each run is a
     1-module-wide horizontal stroke, moves relative to the previous run's end."""

@@ -13,6 +13,7 @@ import functools
 import html
 import http.server
 import io
+import signal
 import sys
 import threading
 import time
@@ -173,6 +174,10 @@ def serve_and_watch(build_fn: Callable[[], object], site_dir: Path, watch_dirs: 
                     interval: float = 0.5, stop: threading.Event | None = None, out=None) -> None:
     """Build once, serve site/ on 127.0.0.1:port, rebuild on every change
     until Ctrl+C (or ``stop`` is set)."""
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl+C (SIGINT) stops the preview even when it was started from a
+        # shell that ignores SIGINT for background jobs (Python then leaves it ignored)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     preview = Preview(build_fn, site_dir, watch_dirs, port, out)
     preview.rebuild()
     try:

@@ -33,6 +33,7 @@ from markupsafe import escape as html_escape
 
 from . import extras, history, scale, tables, urls
 from .pieces import remembered
+from .render import ensure_folder
 from .sitemap import SITEMAP, xml_text
 from .model import ANSWER, KINDS, LEVELS, LIST_NAME, NOT_ISSUED, STATUS_CLASS, Entry, PublishedList, Region, RegionView, Resolved, Row
 from .pages import Link, Page, hotline_view, href, other_names, root_of
@@ -666,14 +667,12 @@ class _Writer:
     """Writes files into ``out`` and remembers their paths."""
 
     def __init__(self, out: Path):
-        self.out, self.written, self.folders = out, [], set()
+        self.out, self.written = out, []
 
     def _path(self, rel: str) -> Path:
         self.written.append(rel)
         path = self.out / rel
-        if path.parent not in self.folders:  # thousands of files share a few folders
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(path.parent)
+        ensure_folder(path.parent)  # thousands of files share a few folders
         return path
 
     def text(self, rel: str, text: str) -> None:

@@ -6,10 +6,8 @@ under any base path and from file://), texts and CSS modifier classes.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
-import posixpath
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import extras, scale, urls
 from .model import ANSWER, LEVELS, LIST_NAME, NOT_ISSUED, RETAINED, STATUS_CLASS, Entry, Hotline, PublishedList, RegionView, Resolved

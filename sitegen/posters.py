@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 
@@ -520,10 +520,13 @@ def slip_height_pt(texts: dict, scale: int) -> float:
     return body + gap + foot + tail + SAFETY_K * u
 
 
-def slip_page(resolved: Resolved, view: RegionView, entry: Entry, paper: Paper) -> Page:
-    url = slip_url(view.region.id, entry.certificate.id, paper)
+def slip_pages(resolved: Resolved, view: RegionView, entry: Entry) -> list[Page]:
+    """The item's slip on each paper (A6, and four to an A4 sheet): the same
+    slip, its texts and type size worked out once."""
+    first = slip_url(view.region.id, entry.certificate.id, SLIP_PAPERS[0])
     base = resolved.content.site["base_url"]
-    qr_target = absolute(base, urls.item(view.region.id, entry.certificate.id))
+    item = urls.item(view.region.id, entry.certificate.id)
+    qr_target = absolute(base, item)
     hotline = hotline_view(view)
     texts = slip_texts(view, entry)
     texts.update(
@@ -536,10 +539,9 @@ def slip_page(resolved: Resolved, view: RegionView, entry: Entry, paper: Paper) 
     # anyway, never cut: the sheet outgrows A6 and `make posters` names it.
     scale = next((k for k in SLIP_SCALES if slip_height_pt(texts, k) <= A6.inner_height_pt), SLIP_SCALES[-1])
     short = entry.row.short_name
-    copies = 4 if paper is A6X4 else 1
     body = SlipBody(
-        paper=paper,
-        copies=copies,
+        paper=SLIP_PAPERS[0],
+        copies=1,
         scale=scale,
         region_full_name=view.region.full_name,
         answer=texts["answer"],
@@ -553,14 +555,19 @@ def slip_page(resolved: Resolved, view: RegionView, entry: Entry, paper: Paper) 
         basis=texts["basis"],
         hotline_lead=texts["hotline_lead"],
         hotline=hotline,
-        qr=href(url, urls.qr(urls.item(view.region.id, entry.certificate.id))),
+        qr=href(first, urls.qr(item)),  # every slip of a region is in one folder:
         qr_url=qr_target,
-        back=Link(href(url, urls.item(view.region.id, entry.certificate.id)), f"返回“{short}”页面"),
+        back=Link(href(first, item), f"返回“{short}”页面"),  # the same links from each
     )
-    what = "A6 一张" if copies == 1 else "A4 一张印 4 份"
-    title = f"{view.region.name}｜{short}｜告知单（{what}）"
     description = f"{view.region.full_name}：{ANSWER[entry.kind]}{short}。打印后递给居民。"
-    return print_page(resolved, url, title, description, "print/slip.html", body)
+    pages = []
+    for paper in SLIP_PAPERS:
+        copies = 4 if paper is A6X4 else 1
+        what = "A6 一张" if copies == 1 else "A4 一张印 4 份"
+        title = f"{view.region.name}｜{short}｜告知单（{what}）"
+        url = slip_url(view.region.id, entry.certificate.id, paper)
+        pages.append(print_page(resolved, url, title, description, "print/slip.html", replace(body, paper=paper, copies=copies)))
+    return pages
 
 
 def print_page(resolved: Resolved, url: str, title: str, description: str, template: str, body, breadcrumbs: tuple[Link, ...] = ()) -> Page:
@@ -613,7 +620,7 @@ def print_pages(resolved: Resolved) -> list[Page]:
             if view.of_kind(kind):
                 pages.extend(poster_page(resolved, view, kind, paper) for paper in POSTER_PAPERS)
         for entry in view.entries:
-            pages.extend(slip_page(resolved, view, entry, paper) for paper in SLIP_PAPERS)
+            pages.extend(slip_pages(resolved, view, entry))
         pages.append(index_page(resolved, view))
     return pages
 

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from . import extras, sitemap, urls
 from .pages import Page
@@ -29,8 +30,31 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build reads each template once (no stat per page)
     )
+    env.globals["rowlinks"] = _rowlinks(env)
     return env
+
+
+def _rowlinks(env: jinja2.Environment):
+    """``rowlinks(links)``: the rowlink component of each link, joined. An item
+    page lists the certificate in its sibling regions, so at national scale the
+    same link (same relative href) is shown on thousands of pages: each one is
+    rendered by the component once per build and then reused."""
+    made: dict = {}
+
+    def rowlinks(links) -> Markup:
+        out = []
+        for link in links:
+            html = made.get(link)
+            if html is None:
+                if len(made) >= 200_000:  # a bound on memory at national scale
+                    made.clear()
+                html = made[link] = str(env.get_template("components/rowlink.html").module.rowlink(link))
+            out.append(html)
+        return Markup("".join(out))
+
+    return rowlinks
 
 
 def hashed_name(path: Path) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sitegen.pages import Link
 from sitegen.render import TEMPLATES, environment
 
 COMPONENTS = sorted(p.stem for p in (TEMPLATES / "components").glob("*.yaml"))
@@ -45,5 +46,19 @@ def test_component_example(name, spec, example):
 
 def test_components_are_used_by_pages():
     pages = "".join(p.read_text(encoding="utf-8") for p in Path(TEMPLATES).glob("*.html"))
+    # rowlink is shown through ``rowlinks(links)`` (sitegen/render.py), which
+    # renders the component once per distinct link and reuses it
+    used = pages.replace("rowlinks(", 'components/rowlink.html rowlinks(')
     for name in COMPONENTS:
-        assert f'components/{name}.html' in pages, f"{name} is not used by any page template"
+        assert f'components/{name}.html' in used, f"{name} is not used by any page template"
+
+
+def test_rowlinks_is_the_rowlink_component():
+    """``rowlinks`` gives exactly what the component gives, link after link."""
+    env = environment()
+    links = [Link("a/", "出生证明", note="卫生健康部门", status="not-issued", status_text="社区不予出具"), Link("<b>/", "<i>x</i>")]
+    macro = env.get_template("components/rowlink.html").module.rowlink
+    expected = "".join(str(macro(link)) for link in links)
+    assert str(env.globals["rowlinks"](links)) == expected
+    assert str(env.globals["rowlinks"](links + links)) == expected * 2  # the second time from memory
+    assert "<i>" not in expected and "&lt;i&gt;" in expected

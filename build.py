@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import parallel
+from sitegen import forks, parallel
 from sitegen.cascade import resolve
 from sitegen.index import IndexFailed, index
 from sitegen.load import load
@@ -79,7 +79,7 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
         state.begin(content)
     clock = Stopwatch(result)
     if parallel.big_content(content):  # stages 1–2 in a child process: its parse leaves no heap behind
-        valid, core, seconds = parallel.in_child(read, content, root)
+        valid, core, seconds = forks.in_child(read, content, root)
     else:
         valid, core, seconds = read(content, root)
     result.seconds.update(seconds)

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .forks import fork_map
 from .problems import Problem
 
 try:  # the C parser is several times faster; same nodes and marks
@@ -186,6 +187,9 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError, shown: str) -> Problem:
     return Problem(shown, line, col, "", f"{why} (not UTF-8: {exc.reason})")
 
 
+FORKED_FROM_FILES = 200  # list files; bench/README.md has the figures
+
+
 def load(content_dir: Path, root: Path) -> Loaded:
     """Read content/site.yaml, content/lists/regions.yaml, certificates.yaml and
     every other content/lists/**/*.yaml as a list file (those in a history/
@@ -206,11 +210,12 @@ def load(content_dir: Path, root: Path) -> Loaded:
     regions = one(lists_dir / "regions.yaml")
     certificates = one(lists_dir / "certificates.yaml")
     list_docs, unreadable, history = [], [], []
-    for path in sorted(lists_dir.rglob("*.yaml")):
-        if path.parent == lists_dir:
-            continue  # regions.yaml, certificates.yaml
+    paths = [p for p in sorted(lists_dir.rglob("*.yaml")) if p.parent != lists_dir]  # not regions.yaml, certificates.yaml
+    # parsed on every core for a national data set (thousands of files), in one process for a few
+    parsed = fork_map(lambda path: read_file(path, root), paths) if len(paths) >= FORKED_FROM_FILES else [read_file(p, root) for p in paths]
+    for path, (doc, found) in zip(paths, parsed):
+        problems.extend(found)
         key = path.relative_to(lists_dir).with_suffix("").as_posix()
-        doc = one(path)
         if doc is None:
             unreadable.append(key)
         else:

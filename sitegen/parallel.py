@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
-import pickle
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import extras, scale, sitemap, urls
+from .forks import cores, name_of
 from .model import Resolved
 from .pages import certificate_page, home_page, region_pages, search_page
 from .render import TEMPLATES, DuplicateOutput, copy_assets, environment, forget_folders, write_page
@@ -48,13 +47,6 @@ class RenderStats:
     task_seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds per part (page kinds, each extra), summed over workers
 
 
-def cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
 def page_estimate(resolved: Resolved) -> int:
     """Pages the core page functions make (extras' pages not counted)."""
     return 2 + len(resolved.by_certificate) + sum(3 + len(v.entries) for v in resolved.views)
@@ -67,10 +59,6 @@ def worth_it(resolved: Resolved) -> bool:
 def subset(resolved: Resolved, views) -> Resolved:
     """The model with only some regions in ``views`` (for @extras.by_region functions)."""
     return replace(resolved, views=tuple(views))
-
-
-def name_of(f) -> str:
-    return f"{getattr(f, '__module__', '?')}.{getattr(f, '__qualname__', repr(f))}"
 
 
 # Set in the parent just before forking; workers read it (inherited, never pickled).
@@ -152,41 +140,6 @@ BIG_CONTENT_FILES = 200  # list files from which build.py reads content in a chi
 def big_content(content: Path) -> bool:
     lists = content / "lists"
     return lists.is_dir() and sum(1 for _ in lists.glob("*/*.yaml")) >= BIG_CONTENT_FILES
-
-
-def in_child(fn, *args):
-    """``fn(*args)`` in a forked child process; its result, or the exception it
-    raised, comes back pickled. The load stage parses hundreds of MB of YAML at
-    national scale and leaves Python's heap fragmented: hundreds of MB the
-    parent would keep, and every render worker forked from it would share and
-    slowly copy. Done in a child, that memory goes away with it."""
-    if "fork" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not Linux
-        return fn(*args)
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        status = 1
-        try:
-            os.close(read_end)
-            try:
-                payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException as exc:  # noqa: BLE001 - handed to the parent
-                payload = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        payload = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if not payload:
-        raise RuntimeError(f"{name_of(fn)} 在子进程中异常退出 (died in a child process, status {status})")
-    ok, value = pickle.loads(payload)
-    if not ok:
-        raise value
-    return value
 
 
 def render_parallel(resolved: Resolved, out: Path, site: dict, templates: Path | None = None, workers: int | None = None) -> RenderStats:

@@ -28,6 +28,7 @@ from .model import (
     Source,
     Where,
 )
+from .forks import fork_map
 from .problems import ContentError, Problem, field_name
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "content" / "schema"
@@ -111,6 +112,13 @@ def check_schema(doc: Document, name: str) -> list[Problem]:
     return problems
 
 
+SCHEMA_CHECKS_FORKED_FROM = 200  # files; bench/README.md has the figures
+
+
+def _check(doc_and_schema: tuple[Document, str]) -> list[Problem]:
+    return check_schema(*doc_and_schema)
+
+
 def _problem(doc: Document, path: tuple, message: str) -> Problem:
     line, col = doc.where(path)
     return Problem(doc.path, line, col, field_name(path), message)
@@ -126,8 +134,10 @@ def validate(loaded: Loaded) -> Content:
     docs += [(d, "list") for d in loaded.lists]
     docs += [(d, "list") for d in loaded.history]  # earlier versions: same rules as current lists
     schema_ok = {}
-    for doc, name in docs:
-        found = check_schema(doc, name)
+    # each file against its schema: on every core for a national data set (the
+    # longest part of this stage there), in one process for a few files
+    checked = fork_map(_check, docs) if len(docs) >= SCHEMA_CHECKS_FORKED_FROM else [_check(d) for d in docs]
+    for (doc, _name), found in zip(docs, checked):
         problems.extend(found)
         schema_ok[doc.path] = not found
     core = (loaded.site, loaded.regions, loaded.certificates)

@@ -31,6 +31,8 @@ import synthetic  # noqa: E402
 
 import build as build_module  # noqa: E402
 from sitegen import bundles, extras, incremental, parallel, scale  # noqa: E402
+from sitegen import load as load_module  # noqa: E402
+from sitegen import validate as validate_module  # noqa: E402
 from sitegen.cascade import resolve  # noqa: E402
 from sitegen.load import load  # noqa: E402
 from sitegen.problems import ContentError  # noqa: E402
@@ -189,6 +191,7 @@ def test_incremental_build_gives_the_tree_a_full_build_gives(content, tmp_path, 
     assert {"s01", "s01-c01", "s01-c02", "s01-c01-x02"} <= set(state.last["regions"])
     assert not any(r.startswith("s02") for r in state.last["regions"])
 
+    indexer.close()
     full = tmp_path / "full"
     build_module.build(content, full, indexer=bundles.Indexer(layout, jobs=2))
     assert tree_digest(site) == tree_digest(full)
@@ -232,10 +235,14 @@ def test_bad_input_in_an_incremental_build_leaves_the_site_untouched(content, tm
 
 
 def test_content_read_in_a_child_process_builds_the_same_site_and_reports_errors(content, tmp_path, monkeypatch):
-    """Big content is loaded and validated in a child process (parallel.in_child):
-    the same site comes out, and a problem still arrives whole, with its place."""
+    """Big content is loaded and validated in a child process (forks.in_child),
+    its files parsed and checked against the schema on every core
+    (forks.fork_map): the same site comes out, and problems still arrive
+    whole, with their places, in the order of the files."""
     one = build_module.build(content, tmp_path / "in-process", search_index=False)
     monkeypatch.setattr(parallel, "BIG_CONTENT_FILES", 0)
+    monkeypatch.setattr(load_module, "FORKED_FROM_FILES", 0)
+    monkeypatch.setattr(validate_module, "SCHEMA_CHECKS_FORKED_FROM", 0)
     assert parallel.big_content(content)
     two = build_module.build(content, tmp_path / "child", search_index=False)
     assert set(two.seconds) >= {"load", "validate"} and one.pages == two.pages
@@ -244,7 +251,11 @@ def test_content_read_in_a_child_process_builds_the_same_site_and_reports_errors
     before = tree_digest(tmp_path / "child")
     path = content / "lists" / COUNTY / "buyu-chuju.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("id: hukou-biangeng", "id: hukou-biangen"), encoding="utf-8")
+    last = [p for p in sorted((content / "lists").glob("*/*.yaml")) if p.parent.name != COUNTY][-1]  # in the last share: a child's
+    last.write_text(last.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
     with pytest.raises(ContentError) as err:
         build_module.build(content, tmp_path / "child", search_index=False)
-    assert f"{COUNTY}/buyu-chuju.yaml:" in err.value.report() and "hukou-biangen" in err.value.report()
+    report = err.value.report()
+    assert f"{COUNTY}/buyu-chuju.yaml:" in report and "hukou-biangen" in report
+    assert f"{last.parent.name}/{last.name}:" in report and "titel" in report
     assert tree_digest(tmp_path / "child") == before

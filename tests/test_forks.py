@@ -1,0 +1,44 @@
+"""sitegen/forks.py: work shared out over forked children comes back whole and in order."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from sitegen import forks
+
+
+def _children() -> set[str]:
+    """This process's child processes, zombies included (Linux)."""
+    return set(open(f"/proc/self/task/{os.getpid()}/children").read().split())
+
+
+def test_fork_map_gives_what_the_loop_gives_in_order_from_other_processes():
+    items = list(range(23))
+    out = forks.fork_map(lambda i: (i * i, os.getpid()), items, workers=3)
+    assert [square for square, _ in out] == [i * i for i in items]
+    pids = {pid for _, pid in out}
+    assert os.getpid() in pids and len(pids) == 3  # this process took the first share, two children the rest
+
+
+def test_fork_map_raises_a_childs_exception_and_leaves_no_child_behind():
+    def boom(i):
+        if i == 9:
+            raise ValueError(f"item {i}")
+        return i
+
+    before = _children()
+    with pytest.raises(ValueError, match="item 9"):
+        forks.fork_map(boom, list(range(10)), workers=2)  # 9 is in the child's share
+    assert _children() == before  # the child was reaped (no zombie left)
+
+
+def test_fork_map_in_one_process_when_there_is_one_item_or_one_worker():
+    assert forks.fork_map(lambda i: os.getpid(), [1]) == [os.getpid()]
+    assert forks.fork_map(lambda i: os.getpid(), [1, 2, 3], workers=1) == [os.getpid()] * 3
+
+
+def test_in_child_returns_the_value_or_raises_the_exception():
+    assert forks.in_child(lambda: os.getpid()) != os.getpid()
+    with pytest.raises(KeyError):
+        forks.in_child(lambda: {}["missing"])

@@ -405,6 +405,7 @@ def run(args) -> dict:
             fig["incremental_pages"] = again.pages
             fig["incremental_bundles"] = state.last.get("bundles", []) if fig["incremental_kind"] == "incremental" else len(layout)
             fig["incremental_rss_mb"] = mem.mb()["rss_mb"]
+        indexer.close()  # the Pagefind process a builder keeps for edits (Indexer.warm)
 
         # 5. other layouts over the same pages: index cost, one bundle rebuilt
         fig["layouts"] = [_layout_row(args.layout, layout, site, full_index, fig.get("index_s"), full_index.cpu_seconds, None, county)]

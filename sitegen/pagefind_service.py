@@ -1,0 +1,101 @@
+"""Pagefind's service mode (``pagefind_extended --service``), spoken directly.
+
+Each start of the Pagefind binary costs ~0.18 s of CPU before it reads a page
+(the extended binary prepares its Chinese segmenter): at national scale, one
+process per bundle spent ~66 of the index stage's ~190 CPU seconds on that
+alone (bench/README.md). One service process builds any number of indexes,
+one after another, with the same code as the command line and the same
+files (``sitegen.stable_index`` then orders them the same way).
+
+The protocol is Pagefind's own (its Python package speaks it too): each
+message is a base64-encoded JSON object followed by a comma, on stdin; each
+answer the same, on stdout, carrying the message's id. Pagefind's Python API
+polls for answers every 0.1 s, which caps it at ~10 calls a second; this
+client waits on the pipe, one call at a time.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+class ServiceFailed(Exception):
+    pass
+
+
+class PagefindService:
+    def __init__(self, binary: str):
+        self._stderr = tempfile.TemporaryFile()  # Pagefind's notes; read back when something fails
+        self._proc = subprocess.Popen([binary, "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr)
+        self._last_id = 0
+
+    def call(self, payload: dict) -> dict:
+        """Send one request and return its answer's payload."""
+        self._last_id += 1
+        message = {"message_id": self._last_id, "payload": payload}
+        try:
+            self._proc.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+            self._proc.stdin.flush()
+        except BrokenPipeError:
+            raise ServiceFailed(self._failure("the service stopped")) from None
+        answer = self._read_answer()
+        if answer.get("message_id") != self._last_id:
+            raise ServiceFailed(self._failure(f"an answer to message {answer.get('message_id')}, not {self._last_id}"))
+        body = answer["payload"]
+        if body.get("type") == "Error":
+            raise ServiceFailed(self._failure(body.get("message", "")))
+        return body
+
+    def _read_answer(self) -> dict:
+        data = bytearray()
+        read = self._proc.stdout.read1
+        while not data.endswith(b","):
+            chunk = read(65536)
+            if not chunk:
+                raise ServiceFailed(self._failure("the service stopped"))
+            data += chunk
+        # one request is in flight at a time, so one answer comes back
+        return json.loads(base64.b64decode(bytes(data[:-1])))
+
+    def index_folder(self, folder: Path, output: Path, glob: str = "**/*.html") -> int:
+        """Index the pages of ``folder`` matching ``glob`` into the folder
+        ``output`` (what ``pagefind --site folder --glob … --output-path
+        output`` writes); return the number of pages indexed."""
+        index_id = self.call({"type": "NewIndex", "config": None})["index_id"]
+        try:
+            pages = self.call({"type": "AddDir", "index_id": index_id, "path": str(folder), "glob": glob})["page_count"]
+            self.call({"type": "WriteFiles", "index_id": index_id, "output_path": str(output)})
+        finally:
+            if self._proc.poll() is None:
+                self.call({"type": "DeleteIndex", "index_id": index_id})  # its memory, before the next bundle
+        return pages
+
+    def alive(self) -> bool:
+        return self._proc.poll() is None
+
+    def cpu_seconds(self) -> float:
+        """CPU time the process has used so far (Linux /proc; 0.0 elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self._proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+    def _failure(self, what: str) -> str:
+        self._stderr.seek(0)
+        notes = self._stderr.read().decode("utf-8", "replace").strip()
+        return f"{what}\n{notes}" if notes else what
+
+    def close(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.stdin.close()
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        self._stderr.close()

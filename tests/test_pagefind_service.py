@@ -1,0 +1,67 @@
+"""sitegen/pagefind_service.py: the real Pagefind binary, in service mode."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import tree_digest
+from sitegen import bundles
+from sitegen.pagefind_service import PagefindService, ServiceFailed
+from sitegen.stable_index import stabilise
+
+
+def _pages(folder: Path, names: list[str]) -> Path:
+    for i, name in enumerate(names):
+        page = folder / f"p{i}" / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{name}</title></head>'
+                        f'<body><main data-pagefind-body><h1>{name}</h1><p>请到{name}的办理部门办理。</p></main></body></html>', encoding="utf-8")
+    return folder
+
+
+def test_the_service_writes_what_the_command_line_writes(tmp_path):
+    site = _pages(tmp_path / "site", ["死亡证明", "出生证明", "无犯罪记录证明"])
+    service = PagefindService(bundles.binary())
+    try:
+        assert service.index_folder(site, tmp_path / "a") == 3
+        assert service.index_folder(site, tmp_path / "b") == 3  # the same process, a second index
+    finally:
+        service.close()
+    subprocess.run([bundles.binary(), "--site", str(site), "--output-path", str(tmp_path / "cli"), "--quiet"], check=True, capture_output=True)
+    for out in ("a", "b", "cli"):
+        stabilise(tmp_path / out)
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "cli") == tree_digest(tmp_path / "b")
+
+
+def test_a_failing_request_is_an_error_and_a_dead_service_says_so(tmp_path):
+    service = PagefindService(bundles.binary())
+    try:
+        with pytest.raises(ServiceFailed):
+            service.call({"type": "AddDir", "index_id": 999, "path": str(tmp_path), "glob": "**/*.html"})  # no such index
+        assert service.alive()
+        service._proc.kill()
+        service._proc.wait()
+        with pytest.raises(ServiceFailed, match="stopped"):
+            service.index_folder(tmp_path, tmp_path / "out")
+    finally:
+        service.close()
+
+
+def test_a_warm_indexer_keeps_one_ready_process_between_calls(tmp_path):
+    site = tmp_path / "site"
+    for region in ("r1", "r2"):
+        _pages(site / region, [f"{region}死亡证明", f"{region}出生证明"])
+    indexer = bundles.Indexer({"pagefind/r1": ["r1"], "pagefind/r2": ["r2"]}, jobs=1, pages=lambda site, ids: None)
+    indexer.warm()
+    try:
+        indexer._warming.join()
+        (kept,) = indexer._kept
+        assert kept.alive()
+        stats = indexer(site)
+        assert [b.pages for b in stats.bundles] == [2, 2] and stats.cpu_seconds > 0
+        assert indexer._kept == [kept] and kept.alive()  # used for both bundles, and kept
+    finally:
+        indexer.close()
+    assert not kept.alive()

@@ -5,7 +5,7 @@ Each start of the Pagefind binary costs ~0.18 s of CPU before it reads a page
 process per bundle spent ~66 of the index stage's ~190 CPU seconds on that
 alone (bench/README.md). One service process builds any number of indexes,
 one after another, with the same code as the command line and the same
-files (``sitegen.stable_index`` then orders them the same way).
+files (``sitegen.stable_index`` then orders them the same way; tested).
 
 The protocol is Pagefind's own (its Python package speaks it too): each
 message is a base64-encoded JSON object followed by a comma, on stdin; each
@@ -63,15 +63,26 @@ class PagefindService:
 
     def index_folder(self, folder: Path, output: Path, glob: str = "**/*.html") -> int:
         """Index the pages of ``folder`` matching ``glob`` into the folder
-        ``output`` (what ``pagefind --site folder --glob … --output-path
-        output`` writes); return the number of pages indexed."""
+        ``output`` (the files ``pagefind --site folder --glob … --output-path
+        output`` writes); return the number of pages indexed.
+
+        The files come back in the answer and are written here: Pagefind
+        1.5.2's own ``WriteFiles`` answers before its writes have finished
+        (Pagefind issue #1271), and a file read right after could be short."""
         index_id = self.call({"type": "NewIndex", "config": None})["index_id"]
         try:
             pages = self.call({"type": "AddDir", "index_id": index_id, "path": str(folder), "glob": glob})["page_count"]
-            self.call({"type": "WriteFiles", "index_id": index_id, "output_path": str(output)})
+            files = self.call({"type": "GetFiles", "index_id": index_id})["files"]
         finally:
-            if self._proc.poll() is None:
+            if self.alive():
                 self.call({"type": "DeleteIndex", "index_id": index_id})  # its memory, before the next bundle
+        made = set()
+        for file in files:
+            path = output / file["path"]
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            path.write_bytes(base64.b64decode(file["content"]))
         return pages
 
     def alive(self) -> bool:

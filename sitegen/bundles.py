@@ -181,66 +181,40 @@ class Indexer:
 
     def _run_all(self, work: list[tuple], job=None) -> IndexStats:
         """``job(service, *w)`` (default ``run_pagefind``) for each ``w`` in
-        ``work``, ``jobs`` at a time: one Pagefind service process per thread,
-        each building bundle after bundle (a process per bundle spent ~0.2 s of
-        CPU before its first page, about a third of a city's whole bundle:
-        sitegen/pagefind_service.py)."""
-        start, ended_cpu = time.perf_counter(), _children_cpu()
-        # biggest bundles first, so no long one starts last
-        work = sorted(work, key=lambda w: -len(w[2]))
-        ready = _take_all(self._idle)  # processes kept by ``warm`` and ready, used first
-        idle: queue.SimpleQueue[PagefindService] = queue.SimpleQueue()
-        for service in ready:
-            idle.put(service)
-        used: dict[PagefindService, float] = {}  # process → its CPU time when this call took it
-
-        def one(w: tuple) -> BundleRun:
-            try:
-                service = idle.get_nowait()
-            except queue.Empty:
-                service = PagefindService(binary())
-            used.setdefault(service, service.cpu_seconds())
-            try:
-                return job(service, *w) if job else run_pagefind(*w, service=service)
-            finally:
-                idle.put(service)
-
+        ``work``, ``jobs`` at a time (``_Jobs``)."""
+        jobs = _Jobs(self)
         try:
-            with ThreadPoolExecutor(self.jobs) as pool:
-                runs = list(pool.map(one, work))
+            for w in sorted(work, key=lambda w: -len(w[2])):  # biggest bundles first, so no long one starts last
+                jobs.submit(job, w)
+            return jobs.finish()
         finally:
-            cpu = sum(service.cpu_seconds() - before for service, before in used.items())
-            for service in set(ready) | set(used):
-                if service in self._kept and service.alive():
-                    self._idle.put(service)
-                else:
-                    service.close()
-                    if service in self._kept:
-                        self._kept.remove(service)
-        cpu = cpu or _children_cpu() - ended_cpu  # no /proc: the processes ended above
-        self.last = IndexStats(runs, round(time.perf_counter() - start, 3), round(cpu, 2))
-        return self.last
+            jobs.close()
+
+    def start(self, out: Path, while_rendering: int = 1) -> IndexRun:
+        """The index stage of a full build, started before the render stage
+        ends: ``IndexRun.regions_done`` (called as regions are written) starts
+        each bundle once all its regions' pages are there, ``while_rendering``
+        at a time; ``IndexRun.finish`` builds the rest, ``jobs`` at a time."""
+        return IndexRun(self, out, while_rendering)
 
     def __call__(self, out: Path) -> IndexStats:
         """The index stage of a full build: every bundle, into ``out``.
 
         Pagefind walks and parses every HTML file below ``--site``, also with a
         ``--glob`` and also pages without data-pagefind-body, which it then
-        leaves out. So each bundle is indexed from a scratch folder of hard
-        links to only its item pages (page URLs stay the same: they are
-        relative to that folder), made and removed by the thread that runs
+        leaves out. So each bundle is indexed from a scratch folder of only its
+        item pages (page URLs stay the same: they are relative to that
+        folder; ``_scratch``), made and removed by the thread that runs
         Pagefind on it (the same bundles, byte for byte, about a quarter
         faster: docs/search.md). Without a page list (a site without search
         data), each bundle's region folders are moved into a folder of their
         own instead and moved back, whatever happens."""
-        listing = self.pages(out, list(self.bundle_of))
-        if listing is not None:
-            scratch = out / ".bundles"
+        if self.pages(out, []) is not None:  # the site lists its pages
+            run = self.start(out)
             try:
-                work = [(scratch / bundle.replace("/", "__"), out / bundle, regions, [p for r in regions for p in listing.get(r, ())]) for bundle, regions in self.bundles.items()]
-                return self._run_all(work, lambda service, *w: _index_pages(out, *w, service=service))
+                return run.finish()
             finally:
-                shutil.rmtree(scratch, ignore_errors=True)
+                run.close()
         if len(self.bundles) == 1:
             return self._run_all([(out, out / b, rs, True) for b, rs in self.bundles.items()])
         groups = out / ".bundles"
@@ -265,39 +239,59 @@ class Indexer:
         """Rebuild the bundles holding changed pages, without touching ``site``.
 
         ``changed_pages`` maps region id → page files (relative) already written
-        under ``staged`` with their new content. For each affected bundle, a
-        scratch tree of hard links (the bundle's pages from ``site``, the changed
-        ones from ``staged``) is indexed into ``staged``/<bundle>. Returns the
-        bundle folders to swap in."""
-        affected: dict[str, set[str]] = {}
-        for region in changed_pages:
-            affected.setdefault(self.bundle_of[region], set())
-        work = []
-        for bundle in sorted(affected):
-            regions = self.bundles[bundle]
-            tree = scratch / bundle.replace("/", "__")
-            listing = self.pages(site, regions)  # item pages only, as in a full build (an edit adds or removes none)
-            for region in regions:
-                if listing is None:
+        under ``staged`` with their new content. Each affected bundle is indexed
+        into ``staged``/<bundle> from a scratch tree made as in a full build
+        (the bundle's pages from ``site``, the changed ones from ``staged``), so
+        it comes out byte for byte as a full build makes it (tested). Returns
+        the bundle folders to swap in."""
+        affected = sorted({self.bundle_of[region] for region in changed_pages})
+        listing = self.pages(site, [r for b in affected for r in self.bundles[b]])  # item pages only, as in a full build (an edit adds or removes none)
+        if listing is None:  # a site without search data: its regions' folders, hard-linked
+            work = []
+            for bundle in affected:
+                tree = scratch / bundle.replace("/", "__")
+                for region in self.bundles[bundle]:
                     _link_tree(site / region, tree / region)
-                    continue
-                for rel in listing.get(region, ()):
-                    (tree / rel).parent.mkdir(parents=True, exist_ok=True)
-                    os.link(site / rel, tree / rel)
-            for region in regions:
-                for rel in changed_pages.get(region, ()):
-                    if rel.endswith(".html") and (listing is None or (tree / rel).exists()):
-                        target = tree / rel
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        target.unlink(missing_ok=True)
-                        os.link(staged / rel, target)
-            work.append((tree, staged / bundle, regions, len(self.bundles) == 1))
-        self._run_all(work)
-        return sorted(affected)
+                    for rel in changed_pages.get(region, ()):
+                        if rel.endswith(".html"):
+                            (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+                            (tree / rel).unlink(missing_ok=True)
+                            os.link(staged / rel, tree / rel)
+                work.append((tree, staged / bundle, self.bundles[bundle], len(self.bundles) == 1))
+            self._run_all(work)
+            return affected
+        changed = {rel for rels in changed_pages.values() for rel in rels}
+        root, copy = _scratch(staged)
+        try:
+            work = []
+            for bundle in affected:
+                regions = self.bundles[bundle]
+                pages = [p for r in regions for p in listing.get(r, ())]
+                sources = {rel: staged / rel for rel in pages if rel in changed}
+                work.append((root / bundle.replace("/", "__"), staged / bundle, regions, pages, copy, sources))
+            self._run_all(work, lambda service, *w: _index_pages(site, *w, service=service))
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+        return affected
 
 
-def _index_pages(site: Path, tree: Path, output: Path, region_ids: list[str], pages: list[str], service: PagefindService | None = None) -> BundleRun:
-    """Hard-link ``pages`` (relative to ``site``) into ``tree``, index it into ``output``, remove ``tree``."""
+def _scratch(out: Path) -> tuple[Path, bool]:
+    """(a new folder for bundles' scratch trees, whether pages are copied there
+    rather than hard-linked). In memory (/dev/shm) where there is one: on this
+    machine a hard link and its removal cost ~0.2 ms a page on disk, against
+    ~0.1 ms to copy it into memory and remove it (bench/README.md)."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return Path(tempfile.mkdtemp(prefix="zhengming-index-", dir=shm)), True
+    scratch = out / ".bundles"
+    scratch.mkdir(exist_ok=True)
+    return scratch, False
+
+
+def _index_pages(site: Path, tree: Path, output: Path, region_ids: list[str], pages: list[str], copy: bool = False, sources: dict[str, Path] | None = None, service: PagefindService | None = None) -> BundleRun:
+    """Put ``pages`` (relative to ``site``; ``sources`` names another file for
+    some) into ``tree`` (hard links, or copies if ``copy``), index it into
+    ``output``, remove ``tree``."""
     try:
         tree.mkdir(parents=True)
         made: set[Path] = set()
@@ -306,10 +300,128 @@ def _index_pages(site: Path, tree: Path, output: Path, region_ids: list[str], pa
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            os.link(site / rel, target)
+            source = sources.get(rel, site / rel) if sources else site / rel
+            if copy:
+                shutil.copyfile(source, target)
+            else:
+                os.link(source, target)
         return run_pagefind(tree, output, region_ids, whole_site=True, service=service)
     finally:
         shutil.rmtree(tree, ignore_errors=True)
+
+
+class _Jobs:
+    """Bundles being built on a thread pool, ``indexer.jobs`` at a time (or
+    fewer: ``limit``), each by a Pagefind service process taken from an idle
+    queue and put back after, so each process builds bundle after bundle (a
+    process per bundle spent ~0.2 s of CPU before its first page, about a
+    third of a city's whole bundle: sitegen/pagefind_service.py). Processes
+    kept by ``Indexer.warm`` are used first and kept; the others end in
+    ``close``, and their CPU time is counted."""
+
+    def __init__(self, indexer: Indexer, limit: int | None = None):
+        self.indexer = indexer
+        self.started, self.ended_cpu = time.perf_counter(), _children_cpu()
+        self.ready = _take_all(indexer._idle)
+        self.idle: queue.SimpleQueue[PagefindService] = queue.SimpleQueue()
+        for service in self.ready:
+            self.idle.put(service)
+        self.used: dict[PagefindService, float] = {}  # process → its CPU time when first taken
+        self.pool = ThreadPoolExecutor(indexer.jobs)
+        self.gate = threading.Semaphore(min(limit or indexer.jobs, indexer.jobs))
+        self.closed_gate = indexer.jobs - min(limit or indexer.jobs, indexer.jobs)
+        self.futures: list = []
+        self.stats: IndexStats | None = None
+
+    def submit(self, job, w: tuple) -> None:
+        self.futures.append(self.pool.submit(self._one, job, w))
+
+    def open_up(self) -> None:
+        """From now on, ``indexer.jobs`` at a time."""
+        for _ in range(self.closed_gate):
+            self.gate.release()
+        self.closed_gate = 0
+
+    def _one(self, job, w: tuple) -> BundleRun:
+        with self.gate:
+            try:
+                service = self.idle.get_nowait()
+            except queue.Empty:
+                service = PagefindService(binary())
+            self.used.setdefault(service, service.cpu_seconds())
+            try:
+                return job(service, *w) if job else run_pagefind(*w, service=service)
+            finally:
+                self.idle.put(service)
+
+    def finish(self) -> IndexStats:
+        """Wait for every bundle (the first failure is raised), then ``close``."""
+        self.open_up()
+        runs = [f.result() for f in self.futures]
+        self.close()
+        self.stats = IndexStats(runs, round(time.perf_counter() - self.started, 3), self.cpu)
+        self.indexer.last = self.stats
+        return self.stats
+
+    def close(self) -> None:
+        if self.pool is None:
+            return
+        self.open_up()
+        for f in self.futures:
+            f.cancel()
+        self.pool.shutdown(wait=True)
+        self.pool = None
+        cpu = sum(service.cpu_seconds() - before for service, before in self.used.items())
+        kept = self.indexer._kept
+        for service in set(self.ready) | set(self.used):
+            if service in kept and service.alive():
+                self.indexer._idle.put(service)
+            else:
+                service.close()
+                if service in kept:
+                    kept.remove(service)
+        self.cpu = round(cpu or _children_cpu() - self.ended_cpu, 2)  # no /proc: the processes ended above
+
+
+class IndexRun:
+    """A full build's index stage under way (``Indexer.start``)."""
+
+    def __init__(self, indexer: Indexer, out: Path, while_rendering: int):
+        self.indexer, self.out = indexer, out
+        self.waiting = {bundle: set(regions) for bundle, regions in indexer.bundles.items()}
+        self.scratch, self.copy = _scratch(out)
+        self.jobs = _Jobs(indexer, limit=while_rendering)
+
+    def regions_done(self, region_ids) -> None:
+        """These regions' pages are all written: start the bundles now complete."""
+        for region in region_ids:
+            bundle = self.indexer.bundle_of.get(region)
+            if bundle in self.waiting:
+                self.waiting[bundle].discard(region)
+                if not self.waiting[bundle]:
+                    self._submit([bundle])
+
+    def _submit(self, bundles: list[str]) -> None:
+        for bundle in bundles:
+            del self.waiting[bundle]
+        listing = self.indexer.pages(self.out, [r for b in bundles for r in self.indexer.bundles[b]]) or {}
+        for bundle in bundles:
+            regions = self.indexer.bundles[bundle]
+            pages = [p for r in regions for p in listing.get(r, ())]
+            w = (self.scratch / bundle.replace("/", "__"), self.out / bundle, regions, pages, self.copy)
+            self.jobs.submit(lambda service, *w: _index_pages(self.out, *w, service=service), w)
+
+    def finish(self) -> IndexStats:
+        """Build the bundles not started yet (biggest first), wait for all."""
+        rest = sorted(self.waiting, key=lambda b: -len(self.indexer.bundles[b]))
+        if rest:
+            self._submit(rest)
+        return self.jobs.finish()
+
+    def close(self) -> None:
+        """End it, finished or not (a failed build): no process or scratch folder left."""
+        self.jobs.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _take_all(q: queue.SimpleQueue) -> list:

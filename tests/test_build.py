@@ -35,9 +35,8 @@ def test_failure_in_index_stage_leaves_site_untouched(built_site, tmp_path, monk
         (out / "partial.txt").write_text("half", encoding="utf-8")
         raise IndexFailed("pagefind crashed")
 
-    monkeypatch.setattr(build_module, "index", broken_index)
     with pytest.raises(IndexFailed):
-        build_module.build(CONTENT, site)
+        build_module.build(CONTENT, site, indexer=broken_index)
     assert tree_digest(site) == before
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sitegen import forks, parallel
 from sitegen.cascade import resolve
-from sitegen.index import IndexFailed, indexer_for
+from sitegen.index import IndexFailed, index
 from sitegen.load import load
 from sitegen.pages import all_pages
 from sitegen.problems import ContentError
@@ -69,8 +69,7 @@ def read(content: Path, root: Path = ROOT):
 
 
 def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_index: bool = True, indexer=None, state=None) -> BuildResult:
-    """``indexer``: the index stage (default ``sitegen.index.indexer_for(resolved)``,
-    a ``sitegen.bundles.Indexer``; any ``f(out)`` will do).
+    """``indexer``: the index stage (default ``sitegen.index.index``; see sitegen/bundles.py).
     ``state``: a ``sitegen.incremental.State`` kept between builds: only what an
     edit changed is rebuilt when it can be (see that module)."""
     result = BuildResult()
@@ -88,29 +87,20 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
     resolved = resolve(valid)  # 3. resolve national → province → city inheritance
     clock.lap("resolve")
     out = fresh_dir(site)
-    index_stage = indexer or indexer_for(resolved)
-    # 5. index with Pagefind: each bundle starts as soon as its regions' pages are written
-    indexing = index_stage.start(out) if search_index and hasattr(index_stage, "start") else None
     try:
         if parallel.worth_it(resolved):  # 4. render into a fresh folder, on every core for a big site
-            rendered = parallel.render_parallel(resolved, out, valid.site, regions_done=indexing and indexing.regions_done)
+            rendered = parallel.render_parallel(resolved, out, valid.site)
             pages, files = range(rendered.pages), rendered.files
         else:
             pages = all_pages(resolved)
             files = render(pages, out, valid.site, resolved=resolved)
         clock.lap("render")
-        if indexing:
-            indexing.finish()  # 5. the bundles not built yet
-        elif search_index:
-            index_stage(out)
+        if search_index:
+            (indexer or index)(out)  # 5. index with Pagefind
         clock.lap("index")
     except BaseException:
-        if indexing:
-            indexing.close()  # its Pagefind processes have stopped writing into out/
         discard(out)
         raise
-    if indexing:
-        indexing.close()
     publish(out, site)  # 6. swap it in for site/
     clock.lap("publish")
     result.pages, result.files = len(pages), len(files)

@@ -190,13 +190,6 @@ class Indexer:
         finally:
             jobs.close()
 
-    def start(self, out: Path, while_rendering: int = 1) -> IndexRun:
-        """The index stage of a full build, started before the render stage
-        ends: ``IndexRun.regions_done`` (called as regions are written) starts
-        each bundle once all its regions' pages are there, ``while_rendering``
-        at a time; ``IndexRun.finish`` builds the rest, ``jobs`` at a time."""
-        return IndexRun(self, out, while_rendering)
-
     def __call__(self, out: Path) -> IndexStats:
         """The index stage of a full build: every bundle, into ``out``.
 
@@ -209,12 +202,14 @@ class Indexer:
         faster: docs/search.md). Without a page list (a site without search
         data), each bundle's region folders are moved into a folder of their
         own instead and moved back, whatever happens."""
-        if self.pages(out, []) is not None:  # the site lists its pages
-            run = self.start(out)
+        listing = self.pages(out, list(self.bundle_of))
+        if listing is not None:
+            scratch, copy = _scratch(out)
             try:
-                return run.finish()
+                work = [(scratch / bundle.replace("/", "__"), out / bundle, regions, [p for r in regions for p in listing.get(r, ())], copy) for bundle, regions in self.bundles.items()]
+                return self._run_all(work, lambda service, *w: _index_pages(out, *w, service=service))
             finally:
-                run.close()
+                shutil.rmtree(scratch, ignore_errors=True)
         if len(self.bundles) == 1:
             return self._run_all([(out, out / b, rs, True) for b, rs in self.bundles.items()])
         groups = out / ".bundles"
@@ -311,15 +306,15 @@ def _index_pages(site: Path, tree: Path, output: Path, region_ids: list[str], pa
 
 
 class _Jobs:
-    """Bundles being built on a thread pool, ``indexer.jobs`` at a time (or
-    fewer: ``limit``), each by a Pagefind service process taken from an idle
+    """Bundles being built on a thread pool, ``indexer.jobs`` at a time, each
+    by a Pagefind service process taken from an idle
     queue and put back after, so each process builds bundle after bundle (a
     process per bundle spent ~0.2 s of CPU before its first page, about a
     third of a city's whole bundle: sitegen/pagefind_service.py). Processes
     kept by ``Indexer.warm`` are used first and kept; the others end in
     ``close``, and their CPU time is counted."""
 
-    def __init__(self, indexer: Indexer, limit: int | None = None):
+    def __init__(self, indexer: Indexer):
         self.indexer = indexer
         self.started, self.ended_cpu = time.perf_counter(), _children_cpu()
         self.ready = _take_all(indexer._idle)
@@ -328,35 +323,25 @@ class _Jobs:
             self.idle.put(service)
         self.used: dict[PagefindService, float] = {}  # process → its CPU time when first taken
         self.pool = ThreadPoolExecutor(indexer.jobs)
-        self.gate = threading.Semaphore(min(limit or indexer.jobs, indexer.jobs))
-        self.closed_gate = indexer.jobs - min(limit or indexer.jobs, indexer.jobs)
         self.futures: list = []
         self.stats: IndexStats | None = None
 
     def submit(self, job, w: tuple) -> None:
         self.futures.append(self.pool.submit(self._one, job, w))
 
-    def open_up(self) -> None:
-        """From now on, ``indexer.jobs`` at a time."""
-        for _ in range(self.closed_gate):
-            self.gate.release()
-        self.closed_gate = 0
-
     def _one(self, job, w: tuple) -> BundleRun:
-        with self.gate:
-            try:
-                service = self.idle.get_nowait()
-            except queue.Empty:
-                service = PagefindService(binary())
-            self.used.setdefault(service, service.cpu_seconds())
-            try:
-                return job(service, *w) if job else run_pagefind(*w, service=service)
-            finally:
-                self.idle.put(service)
+        try:
+            service = self.idle.get_nowait()
+        except queue.Empty:
+            service = PagefindService(binary())
+        self.used.setdefault(service, service.cpu_seconds())
+        try:
+            return job(service, *w) if job else run_pagefind(*w, service=service)
+        finally:
+            self.idle.put(service)
 
     def finish(self) -> IndexStats:
         """Wait for every bundle (the first failure is raised), then ``close``."""
-        self.open_up()
         runs = [f.result() for f in self.futures]
         self.close()
         self.stats = IndexStats(runs, round(time.perf_counter() - self.started, 3), self.cpu)
@@ -366,7 +351,6 @@ class _Jobs:
     def close(self) -> None:
         if self.pool is None:
             return
-        self.open_up()
         for f in self.futures:
             f.cancel()
         self.pool.shutdown(wait=True)
@@ -381,47 +365,6 @@ class _Jobs:
                 if service in kept:
                     kept.remove(service)
         self.cpu = round(cpu or _children_cpu() - self.ended_cpu, 2)  # no /proc: the processes ended above
-
-
-class IndexRun:
-    """A full build's index stage under way (``Indexer.start``)."""
-
-    def __init__(self, indexer: Indexer, out: Path, while_rendering: int):
-        self.indexer, self.out = indexer, out
-        self.waiting = {bundle: set(regions) for bundle, regions in indexer.bundles.items()}
-        self.scratch, self.copy = _scratch(out)
-        self.jobs = _Jobs(indexer, limit=while_rendering)
-
-    def regions_done(self, region_ids) -> None:
-        """These regions' pages are all written: start the bundles now complete."""
-        for region in region_ids:
-            bundle = self.indexer.bundle_of.get(region)
-            if bundle in self.waiting:
-                self.waiting[bundle].discard(region)
-                if not self.waiting[bundle]:
-                    self._submit([bundle])
-
-    def _submit(self, bundles: list[str]) -> None:
-        for bundle in bundles:
-            del self.waiting[bundle]
-        listing = self.indexer.pages(self.out, [r for b in bundles for r in self.indexer.bundles[b]]) or {}
-        for bundle in bundles:
-            regions = self.indexer.bundles[bundle]
-            pages = [p for r in regions for p in listing.get(r, ())]
-            w = (self.scratch / bundle.replace("/", "__"), self.out / bundle, regions, pages, self.copy)
-            self.jobs.submit(lambda service, *w: _index_pages(self.out, *w, service=service), w)
-
-    def finish(self) -> IndexStats:
-        """Build the bundles not started yet (biggest first), wait for all."""
-        rest = sorted(self.waiting, key=lambda b: -len(self.indexer.bundles[b]))
-        if rest:
-            self._submit(rest)
-        return self.jobs.finish()
-
-    def close(self) -> None:
-        """End it, finished or not (a failed build): no process or scratch folder left."""
-        self.jobs.close()
-        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def _take_all(q: queue.SimpleQueue) -> list:

@@ -280,32 +280,6 @@ def item_pages(site: Path, region_ids: list[str]) -> dict[str, list[str]] | None
     return _item_pages(found[0], found[2]) if found else None
 
 
-def page_lister():
-    """``item_pages`` for an ``Indexer``: the core file is read once per
-    version of it, not once per bundle (365 bundles at national scale)."""
-    cores: dict[tuple, dict] = {}
-
-    def pages(site: Path, region_ids: list[str]) -> dict[str, list[str]] | None:
-        names = site / NAMES_FILE
-        if not names.exists():
-            return None
-        key = (names, names.stat().st_mtime_ns)
-        if key not in cores:
-            cores.clear()
-            cores[key] = json.loads(names.read_text(encoding="utf-8"))
-        shards = {r: json.loads((site / shard_file(r)).read_text(encoding="utf-8")) for r in region_ids}
-        return _item_pages(cores[key], shards)
-
-    return pages
-
-
-def indexer_for(resolved: Resolved) -> bundles.Indexer:
-    """The index stage of a build of ``resolved``: the layout ``bundle_layout``
-    gives (the one the shards record), known before a page is written, so
-    ``build.py`` can start each bundle as soon as its pages are."""
-    return bundles.Indexer(bundle_layout(list(resolved.content.regions)), pages=page_lister())
-
-
 def index(out: Path) -> bundles.IndexStats:
     """The index stage: every Pagefind bundle of the layout the shards record,
     each from its item pages, into ``out``. (A site without search data gets

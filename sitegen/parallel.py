@@ -142,10 +142,8 @@ def big_content(content: Path) -> bool:
     return lists.is_dir() and sum(1 for _ in lists.glob("*/*.yaml")) >= BIG_CONTENT_FILES
 
 
-def render_parallel(resolved: Resolved, out: Path, site: dict, templates: Path | None = None, workers: int | None = None, regions_done=None) -> RenderStats:
-    """Render the whole site into ``out`` with ``workers`` forked processes.
-    ``regions_done(region_ids)``, if given, is called here as each group of
-    regions has every page and file written (the index stage starts on them)."""
+def render_parallel(resolved: Resolved, out: Path, site: dict, templates: Path | None = None, workers: int | None = None) -> RenderStats:
+    """Render the whole site into ``out`` with ``workers`` forked processes."""
     templates = templates or TEMPLATES
     extras.load_features()
     env = environment(templates)
@@ -177,8 +175,6 @@ def render_parallel(resolved: Resolved, out: Path, site: dict, templates: Path |
                             stats.task_seconds[name_of(writer)] = round(time.process_time() - start, 3)
                 for number, pages, files, seconds in running:
                     results[number] = (pages, files)
-                    if regions_done and tasks[number][0] == "regions":
-                        regions_done([v.region.id for v in resolved.views[tasks[number][1] : tasks[number][2]]])
                     for name, s in seconds.items():
                         stats.task_seconds[name] = round(stats.task_seconds.get(name, 0.0) + s, 3)
     finally:

@@ -18,7 +18,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -273,54 +272,15 @@ def _children() -> set[str]:
 
 
 @pytest.fixture
-def bundles_per_city_and_small_render_tasks(monkeypatch):
-    """The 14 regions as a national site: a bundle per city, the render split
-    into one task per region, so bundles can start while others render."""
+def bundles_per_city(monkeypatch):
+    """The 14 regions as a national site: a bundle per city."""
     from sitegen import index as index_module
 
     monkeypatch.setattr(index_module, "SPLIT_FROM_REGIONS", 0)
-    monkeypatch.setattr(parallel, "PARALLEL_FROM_PAGES", 0)
-    monkeypatch.setattr(parallel, "REGIONS_PER_TASK", 1)
 
 
 @pytest.mark.slow
-def test_bundles_are_indexed_while_the_render_goes_on_and_give_the_same_site(content, tmp_path, national_scale, bundles_per_city_and_small_render_tasks, monkeypatch):
-    from sitegen import index as index_module
-
-    after = tmp_path / "after"  # index after the render, as a plain f(out) index stage does
-    build_module.build(content, after, indexer=index_module.index)
-
-    log: list[str] = []
-    started = threading.Event()
-    real_index_pages, real_render = bundles._index_pages, parallel.render_parallel
-
-    def index_pages(site, tree, output, *rest, **kw):
-        log.append(f"index {output.name}")
-        started.set()
-        return real_index_pages(site, tree, output, *rest, **kw)
-
-    def render(*args, regions_done=None, **kw):
-        def done(ids):
-            log.append(f"rendered {','.join(ids)}")
-            regions_done(ids)
-            if len([e for e in log if e.startswith("rendered")]) == 3:
-                assert started.wait(30), "no bundle started while the render went on"
-        return real_render(*args, regions_done=done, **kw)
-
-    monkeypatch.setattr(bundles, "_index_pages", index_pages)
-    monkeypatch.setattr(build_module.parallel, "render_parallel", render)
-    during = tmp_path / "during"
-    shm_before = _shm_scratch()
-    build_module.build(content, during)
-    first_index = next(i for i, e in enumerate(log) if e.startswith("index"))
-    last_render = max(i for i, e in enumerate(log) if e.startswith("rendered"))
-    assert first_index < last_render, log
-    assert tree_digest(during) == tree_digest(after)
-    assert _shm_scratch() == shm_before, "scratch trees left in /dev/shm"
-
-
-@pytest.mark.slow
-def test_a_bundle_failing_while_the_render_goes_on_leaves_the_site_and_no_process_behind(content, tmp_path, national_scale, bundles_per_city_and_small_render_tasks, monkeypatch):
+def test_a_failing_bundle_leaves_the_site_and_no_process_or_scratch_behind(content, tmp_path, national_scale, bundles_per_city, monkeypatch):
     site = tmp_path / "site"
     build_module.build(content, site)
     before, shm_before, children_before = tree_digest(site), _shm_scratch(), _children()

@@ -395,8 +395,26 @@ class PosterLayout:
     overhead: dict  # heights besides the rows (poster_overhead), for checking the estimate
 
 
+_recent_layouts: dict[tuple, tuple[RegionView, PosterLayout]] = {}
+
+
 def poster_layout(view: RegionView, kind: str, paper: Paper, base_url: str) -> PosterLayout:
-    """What a poster prints and how its rows split into sheets and columns."""
+    """What a poster prints and how its rows split into sheets and columns.
+    Worked out once for a region's poster page and its print index (which
+    gives the number of sheets): the few last ones are remembered, by the
+    very view object they were made from."""
+    key = (id(view), kind, paper.key, base_url)
+    hit = _recent_layouts.get(key)
+    if hit is not None and hit[0] is view:
+        return hit[1]
+    if len(_recent_layouts) >= 16:
+        _recent_layouts.clear()
+    layout = _poster_layout(view, kind, paper, base_url)
+    _recent_layouts[key] = (view, layout)
+    return layout
+
+
+def _poster_layout(view: RegionView, kind: str, paper: Paper, base_url: str) -> PosterLayout:
     entries = view.of_kind(kind)
     lists = {e.list.id: e.list for e in entries}  # in order of first use
     citations = tuple(print_citation(lst) for lst in lists.values())

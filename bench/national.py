@@ -77,6 +77,7 @@ def use_code(code: Path) -> None:
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+INCREMENTAL_EDITS = 3
 QUERY = "死亡证明"  # a certificate name; "证明" alone matches every page, so it is a broad query too
 SECOND_QUERY = "无犯罪记录证明"
 MB = 1024 * 1024
@@ -394,11 +395,15 @@ def run(args) -> dict:
 
         # 4. one county edits its list
         if not args.no_incremental:
-            synthetic.edit_county(data.content, county)
+            runs = []  # the same county edits three times (a row grows each time): the median is reported
             with Memory() as mem:
-                t = time.perf_counter()
-                again = build_module.build(data.content, site, indexer=indexer, state=state)
-                fig["incremental_s"] = round(time.perf_counter() - t, 2)
+                for _ in range(INCREMENTAL_EDITS):
+                    synthetic.edit_county(data.content, county)
+                    t = time.perf_counter()
+                    again = build_module.build(data.content, site, indexer=indexer, state=state)
+                    runs.append(round(time.perf_counter() - t, 2))
+            fig["incremental_runs_s"] = runs
+            fig["incremental_s"] = statistics.median(runs)
             fig["incremental_stages"] = again.seconds
             fig["incremental_render_parts"] = state.last.get("render_parts", {})
             fig["incremental_kind"] = "incremental" if "render" in again.seconds and state.last.get("changed") else f"full build ({state.why_full})"
@@ -485,7 +490,7 @@ ROWS = [
     ("Hugo 0.168 (same item pages)", lambda f: f"{f['hugo_pages']} pages in {f['hugo_s']} s ({f['hugo_cpu_s']} CPU) = {f['hugo_pages_per_s']} pages/s, {f['hugo_rss_mb']} MB, page {f['hugo_page_bytes']} B" if "hugo_s" in f else "not run"),
     ("render / Hugo pages/s", lambda f: f"{f.get('render_vs_hugo')}× counting every page the stage writes; {f.get('render_item_pages_vs_hugo')}× counting only the {f['hugo_pages']} item pages Hugo also makes ({f.get('render_item_pages_per_s')} item pages/s)"),
     ("same pages in one process", lambda f: f"{f['single_render_s']} s ({f['single_render_pages_per_s']} pages/s); parallel is {f['parallel_speedup']}× faster"),
-    ("one county edited", lambda f: f"{f['incremental_s']} s ({f['incremental_kind']}; {f['incremental_pages']} pages; bundles {f['incremental_bundles']})" if "incremental_s" in f else "not run"),
+    ("one county edited", lambda f: f"{f['incremental_s']} s, median of {f['incremental_runs_s']} ({f['incremental_kind']}; {f['incremental_pages']} pages; bundles {f['incremental_bundles']})" if "incremental_s" in f else "not run"),
     ("load average start / end", lambda f: f"{f['loadavg_start']} / {f['loadavg_end']} on {f['cores']} cores"),
 ]
 

@@ -115,9 +115,8 @@ function rowTerms(names, former) {
   return terms;
 }
 
-/** Each region's id and full name from the directory's columns (ids starting
- * with "-" and most full names are built from the parent's). */
-function columns(d) {
+/** The core's region directory (columns; see sitegen/index.py: directory) as objects. */
+function directory(d) {
   const ids = [], fulls = [];
   const idOf = (i) => ids[i] || (ids[i] = d.id[i].startsWith("-") ? idOf(d.up[i]) + d.id[i] : d.id[i]);
   const fullOf = (i) => {
@@ -127,12 +126,6 @@ function columns(d) {
     }
     return fulls[i];
   };
-  return { idOf, fullOf };
-}
-
-/** The core's region directory (columns; see sitegen/index.py: directory) as objects. */
-function directory(d) {
-  const { idOf, fullOf } = columns(d);
   return d.name.map((name, order) => {
     const chars = [...name];
     const cut = Number(d.cut[order]);
@@ -185,35 +178,14 @@ function prepare(raw) {
   return { raw, certs, regions, rows, widest, idf, weigh, placeWords, byId, byFull, byName, certIds: new Set(certs.map((c) => c.id)) };
 }
 
-/** A region's shard (search/names/<id>.json), requested. */
-function fetchShard(raw, id) {
-  return fetch(url(raw.urls.names, { region: id }), { cache: "no-cache" }).then((response) => {
-    if (!response.ok) throw new Error("HTTP " + response.status);
-    return response.json();
-  });
-}
-
-const early = new Map(); // region id → its shard, requested before the core was prepared
-
-/** The id of the region ``value`` names exactly (its id or its full name, as
- * links and menus give it), read straight from the core's columns: enough to
- * request that region's shard while the core is being prepared. Anything
- * looser (a short name, other spellings) waits for findRegion. */
-function exactRegionId(d, value) {
-  if (!value) return null;
-  const { idOf, fullOf } = columns(d);
-  for (let i = 0; i < d.name.length; i++) {
-    if (idOf(i) === value || (value.endsWith(d.name[i]) && fullOf(i) === value)) return idOf(i);
-  }
-  return null;
-}
-
 /** A region's rows (search/names/<id>.json), fetched once, when it is first needed. */
 function regionData(region) {
   if (!region.loading) {
-    const requested = early.get(region.id);
-    early.delete(region.id);
-    region.loading = (requested ? requested.then((shard) => shard || fetchShard(data.raw, region.id)) : fetchShard(data.raw, region.id))
+    region.loading = fetch(url(data.raw.urls.names, { region: region.id }), { cache: "no-cache" })
+      .then((response) => {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
       .then((shard) => {
         region.bundle = shard.bundle;
         region.pages = shard.rows.map(([ci, kind, names, former], order) => {
@@ -309,6 +281,11 @@ function planFullText(q, hits) {
   const plan = { words: [], unexplained: 1 };
   if (!features.wasm || !features.segmenter || !q) return plan;
   const covered = hits.length && hits[0].covered ? hits[0].covered : [];
+  // Every character explained by the names: no word can be left open, and the
+  // word segmenter (~25 ms to start in a cold page) is not needed.
+  let explained = covered.length > 0;
+  for (let i = 0; explained && i < q.length; i++) explained = Boolean(covered[i]);
+  if (explained) return plan;
   const words = [];
   let total = 0, known = 0, open = false;
   for (const part of new Intl.Segmenter("zh-CN", { granularity: "word" }).segment(q)) {
@@ -540,11 +517,7 @@ function notice() {
 async function start() {
   try {
     const response = await fetch(new URL("search/names.json", ROOT), { cache: "no-cache" });
-    const raw = await response.json();
-    // the region the address asks for: its shard is on its way while the core is prepared
-    const asked = exactRegionId(raw.regions, new URLSearchParams(location.search).get("region"));
-    if (asked) early.set(asked, fetchShard(raw, asked).catch(() => null));
-    data = prepare(raw);
+    data = prepare(await response.json());
   } catch (err) {
     say("搜索数据没有加载成功，请用下面的“按名称查找”。");
     return;

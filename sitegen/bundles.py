@@ -324,7 +324,6 @@ class _Jobs:
         self.used: dict[PagefindService, float] = {}  # process → its CPU time when first taken
         self.pool = ThreadPoolExecutor(indexer.jobs)
         self.futures: list = []
-        self.stats: IndexStats | None = None
 
     def submit(self, job, w: tuple) -> None:
         self.futures.append(self.pool.submit(self._one, job, w))
@@ -344,9 +343,8 @@ class _Jobs:
         """Wait for every bundle (the first failure is raised), then ``close``."""
         runs = [f.result() for f in self.futures]
         self.close()
-        self.stats = IndexStats(runs, round(time.perf_counter() - self.started, 3), self.cpu)
-        self.indexer.last = self.stats
-        return self.stats
+        self.indexer.last = IndexStats(runs, round(time.perf_counter() - self.started, 3), self.cpu)
+        return self.indexer.last
 
     def close(self) -> None:
         if self.pool is None:

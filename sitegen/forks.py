@@ -68,13 +68,17 @@ def in_child(fn, *args):
     return _finish_child(fn, *_start_child(fn, *args))
 
 
-def fork_map(fn, items: list, workers: int | None = None) -> list:
-    """``[fn(item) for item in items]``, the items shared out over every core:
+FORK_FROM_ITEMS = 200  # fewer items are done in this process: forking costs more than it saves (bench/README.md)
+
+
+def fork_map(fn, items: list, workers: int | None = None, from_items: int | None = None) -> list:
+    """``[fn(item) for item in items]``, the items shared out over every core
+    once there are ``from_items`` of them (default ``FORK_FROM_ITEMS``):
     forked children inherit the items (nothing is pickled on the way in) and
     pickle back only the results, in order; this process takes the first
     share itself. An exception in any share is raised here, as from the loop."""
     workers = min(workers or cores(), len(items))
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or len(items) < (FORK_FROM_ITEMS if from_items is None else from_items) or "fork" not in multiprocessing.get_all_start_methods():
         return [fn(item) for item in items]
     size = -(-len(items) // workers)
     shares = [items[i : i + size] for i in range(0, len(items), size)]
@@ -83,15 +87,19 @@ def fork_map(fn, items: list, workers: int | None = None) -> list:
         return [fn(item) for item in share]
 
     children = [_start_child(run, share) for share in shares[1:]]
-    outcomes = []  # (results, None) or (None, exception), first share first
-    for share in [shares[0], *children]:
-        try:  # every child is reaped, whatever failed before it
-            outcomes.append((run(share) if isinstance(share, list) else _finish_child(fn, *share), None))
-        except BaseException as exc:  # noqa: BLE001 - raised below, in order
-            outcomes.append((None, exc))
+    # every child is reaped, whatever failed before it; then the first failure is raised
+    outcomes = [_outcome(run, shares[0])] + [_outcome(_finish_child, fn, *child) for child in children]
     out: list = []
     for results, exc in outcomes:
         if exc is not None:
             raise exc
         out.extend(results)
     return out
+
+
+def _outcome(f, *args) -> tuple:
+    """(``f(*args)``, None), or (None, the exception it raised)."""
+    try:
+        return f(*args), None
+    except BaseException as exc:  # noqa: BLE001 - raised by the caller, in order
+        return None, exc

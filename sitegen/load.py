@@ -187,9 +187,6 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError, shown: str) -> Problem:
     return Problem(shown, line, col, "", f"{why} (not UTF-8: {exc.reason})")
 
 
-FORKED_FROM_FILES = 200  # list files; bench/README.md has the figures
-
-
 def load(content_dir: Path, root: Path) -> Loaded:
     """Read content/site.yaml, content/lists/regions.yaml, certificates.yaml and
     every other content/lists/**/*.yaml as a list file (those in a history/
@@ -211,8 +208,7 @@ def load(content_dir: Path, root: Path) -> Loaded:
     certificates = one(lists_dir / "certificates.yaml")
     list_docs, unreadable, history = [], [], []
     paths = [p for p in sorted(lists_dir.rglob("*.yaml")) if p.parent != lists_dir]  # not regions.yaml, certificates.yaml
-    # parsed on every core for a national data set (thousands of files), in one process for a few
-    parsed = fork_map(lambda path: read_file(path, root), paths) if len(paths) >= FORKED_FROM_FILES else [read_file(p, root) for p in paths]
+    parsed = fork_map(lambda path: read_file(path, root), paths)  # on every core for a national data set
     for path, (doc, found) in zip(paths, parsed):
         problems.extend(found)
         key = path.relative_to(lists_dir).with_suffix("").as_posix()

@@ -162,21 +162,24 @@ def render_parallel(resolved: Resolved, out: Path, site: dict, templates: Path |
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(stats.workers) as pool:
-            for numbers in (range(len(first)), range(len(first), len(tasks))):
-                running = pool.imap_unordered(_run, numbers)  # the workers start on these now
-                if numbers.start == 0:
-                    # meanwhile the @model_only writers run here, in the parent:
-                    # they read only the model, and what they remember
-                    # (sitegen/pieces.py) is then at hand for incremental builds
-                    for i, writer in enumerate(extras.FILE_WRITERS):
-                        if writer in extras.MODEL_ONLY and writer not in extras.BY_REGION:
-                            start = time.process_time()
-                            results.append(([], {i: list(writer(resolved, out, assets))}))
-                            stats.task_seconds[name_of(writer)] = round(time.process_time() - start, 3)
+
+            def collect(running) -> None:
                 for number, pages, files, seconds in running:
                     results[number] = (pages, files)
                     for name, s in seconds.items():
                         stats.task_seconds[name] = round(stats.task_seconds.get(name, 0.0) + s, 3)
+
+            running = pool.imap_unordered(_run, range(len(first)))  # the workers start on the pages now
+            # meanwhile the @model_only writers run here, in the parent: they
+            # read only the model, and what they remember (sitegen/pieces.py)
+            # is then at hand for incremental builds
+            for i, writer in enumerate(extras.FILE_WRITERS):
+                if writer in extras.MODEL_ONLY and writer not in extras.BY_REGION:
+                    start = time.process_time()
+                    results.append(([], {i: list(writer(resolved, out, assets))}))
+                    stats.task_seconds[name_of(writer)] = round(time.process_time() - start, 3)
+            collect(running)
+            collect(pool.imap_unordered(_run, range(len(first), len(tasks))))  # the writers that may read the pages
     finally:
         gc.unfreeze()
         _job.clear()

@@ -35,7 +35,6 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-
 from . import extras, urls
 from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, Entry, PublishedList, RegionView, Resolved
 from .pages import _DEFAULT_LABEL, HotlineView, Link, Page, few_words, hotline_view, href, root_of

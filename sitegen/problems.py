@@ -39,7 +39,7 @@ class ContentError(Exception):
         self.problems = sorted(set(problems))
         super().__init__(self.report())
 
-    def __reduce__(self):  # crosses from a child process whole (sitegen/parallel.py in_child)
+    def __reduce__(self):  # crosses from a child process whole (sitegen/forks.py)
         return ContentError, (self.problems,)
 
     def report(self) -> str:

@@ -112,9 +112,6 @@ def check_schema(doc: Document, name: str) -> list[Problem]:
     return problems
 
 
-SCHEMA_CHECKS_FORKED_FROM = 200  # files; bench/README.md has the figures
-
-
 def _check(doc_and_schema: tuple[Document, str]) -> list[Problem]:
     return check_schema(*doc_and_schema)
 
@@ -135,8 +132,8 @@ def validate(loaded: Loaded) -> Content:
     docs += [(d, "list") for d in loaded.history]  # earlier versions: same rules as current lists
     schema_ok = {}
     # each file against its schema: on every core for a national data set (the
-    # longest part of this stage there), in one process for a few files
-    checked = fork_map(_check, docs) if len(docs) >= SCHEMA_CHECKS_FORKED_FROM else [_check(d) for d in docs]
+    # longest part of this stage there)
+    checked = fork_map(_check, docs)
     for (doc, _name), found in zip(docs, checked):
         problems.extend(found)
         schema_ok[doc.path] = not found

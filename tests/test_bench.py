@@ -31,9 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import synthetic  # noqa: E402
 
 import build as build_module  # noqa: E402
-from sitegen import bundles, extras, incremental, parallel, scale  # noqa: E402
-from sitegen import load as load_module  # noqa: E402
-from sitegen import validate as validate_module  # noqa: E402
+from sitegen import bundles, extras, forks, incremental, parallel, scale  # noqa: E402
 from sitegen.cascade import resolve  # noqa: E402
 from sitegen.load import load  # noqa: E402
 from sitegen.problems import ContentError  # noqa: E402
@@ -245,8 +243,7 @@ def test_content_read_in_a_child_process_builds_the_same_site_and_reports_errors
     whole, with their places, in the order of the files."""
     one = build_module.build(content, tmp_path / "in-process", search_index=False)
     monkeypatch.setattr(parallel, "BIG_CONTENT_FILES", 0)
-    monkeypatch.setattr(load_module, "FORKED_FROM_FILES", 0)
-    monkeypatch.setattr(validate_module, "SCHEMA_CHECKS_FORKED_FROM", 0)
+    monkeypatch.setattr(forks, "FORK_FROM_ITEMS", 0)
     assert parallel.big_content(content)
     two = build_module.build(content, tmp_path / "child", search_index=False)
     assert set(two.seconds) >= {"load", "validate"} and one.pages == two.pages

@@ -15,7 +15,7 @@ def _children() -> set[str]:
 
 def test_fork_map_gives_what_the_loop_gives_in_order_from_other_processes():
     items = list(range(23))
-    out = forks.fork_map(lambda i: (i * i, os.getpid()), items, workers=3)
+    out = forks.fork_map(lambda i: (i * i, os.getpid()), items, workers=3, from_items=2)
     assert [square for square, _ in out] == [i * i for i in items]
     pids = {pid for _, pid in out}
     assert os.getpid() in pids and len(pids) == 3  # this process took the first share, two children the rest
@@ -29,13 +29,15 @@ def test_fork_map_raises_a_childs_exception_and_leaves_no_child_behind():
 
     before = _children()
     with pytest.raises(ValueError, match="item 9"):
-        forks.fork_map(boom, list(range(10)), workers=2)  # 9 is in the child's share
+        forks.fork_map(boom, list(range(10)), workers=2, from_items=2)  # 9 is in the child's share
     assert _children() == before  # the child was reaped (no zombie left)
 
 
-def test_fork_map_in_one_process_when_there_is_one_item_or_one_worker():
-    assert forks.fork_map(lambda i: os.getpid(), [1]) == [os.getpid()]
-    assert forks.fork_map(lambda i: os.getpid(), [1, 2, 3], workers=1) == [os.getpid()] * 3
+def test_fork_map_in_one_process_for_one_item_one_worker_or_few_items():
+    assert forks.fork_map(lambda i: os.getpid(), [1], from_items=0) == [os.getpid()]
+    assert forks.fork_map(lambda i: os.getpid(), [1, 2, 3], workers=1, from_items=0) == [os.getpid()] * 3
+    few = list(range(forks.FORK_FROM_ITEMS - 1))
+    assert forks.fork_map(lambda i: os.getpid(), few, workers=2) == [os.getpid()] * len(few)
 
 
 def test_in_child_returns_the_value_or_raises_the_exception():

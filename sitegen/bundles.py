@@ -297,12 +297,31 @@ def _index_pages(site: Path, tree: Path, output: Path, region_ids: list[str], pa
                 made.add(target.parent)
             source = sources.get(rel, site / rel) if sources else site / rel
             if copy:
-                shutil.copyfile(source, target)
+                _copy(source, target)
             else:
                 os.link(source, target)
         return run_pagefind(tree, output, region_ids, whole_site=True, service=service)
     finally:
         shutil.rmtree(tree, ignore_errors=True)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """``shutil.copyfile`` without its checks and file objects: half its CPU
+    time a page (~22 against ~43 µs into /dev/shm), for ~110,000 pages."""
+    src = os.open(source, os.O_RDONLY)
+    try:
+        dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            size, done = os.fstat(src).st_size, 0
+            while done < size:
+                sent = os.sendfile(dst, src, done, size - done)
+                if sent == 0:
+                    break  # the file shrank while being copied
+                done += sent
+        finally:
+            os.close(dst)
+    finally:
+        os.close(src)
 
 
 class _Jobs:

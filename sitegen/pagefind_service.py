@@ -22,6 +22,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from .render import write_bytes
+
 
 class ServiceFailed(Exception):
     pass
@@ -82,7 +84,7 @@ class PagefindService:
             if path.parent not in made:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 made.add(path.parent)
-            path.write_bytes(base64.b64decode(file["content"]))
+            write_bytes(path, base64.b64decode(file["content"]))
         return pages
 
     def alive(self) -> bool:

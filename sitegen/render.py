@@ -97,11 +97,18 @@ def write_page(env: jinja2.Environment, page: Page, path: Path, site: dict, asse
     """Render one page to ``path`` (the parallel render calls this too: same bytes)."""
     html = env.get_template(page.template).render(page=page, body=page.body, site=site, assets={k: page.root + v for k, v in assets.items()})
     ensure_folder(path.parent)
-    data = memoryview(html.encode("utf-8"))  # the bytes write_text would write, for ~15% less CPU per page
+    write_bytes(path, html.encode("utf-8"))  # the bytes write_text would write
+
+
+def write_bytes(path: Path | str, data: bytes) -> None:
+    """``Path.write_bytes`` without its file object: ~15 % less CPU a file,
+    which counts where a build writes hundreds of thousands (pages, QR codes,
+    search-index fragments)."""
+    view = memoryview(data)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
-        while data:
-            data = data[os.write(fd, data) :]
+        while view:
+            view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
 

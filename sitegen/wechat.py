@@ -21,7 +21,7 @@ from . import extras, urls
 from .model import ANSWER, NOT_ISSUED, STATUS_CLASS, Resolved
 from .pages import Link, Page, few_words, hotline_view, href, root_of
 from .qr import absolute, qr_svg
-from .render import ensure_folder
+from .render import ensure_folder, write_bytes
 
 # Debian's fonts-noto-cjk (installed by the Makefile); index 2 of the .ttc is Simplified Chinese.
 FONT_CANDIDATES = (
@@ -81,7 +81,7 @@ def share_png(title: str, subtitle: str) -> bytes:
 def _put(out: Path, written: list[str], rel: str, data: bytes) -> None:
     path = out / rel
     ensure_folder(path.parent)
-    path.write_bytes(data)
+    write_bytes(path, data)
     written.append(rel)
 
 

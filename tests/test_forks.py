@@ -44,3 +44,15 @@ def test_in_child_returns_the_value_or_raises_the_exception():
     assert forks.in_child(lambda: os.getpid()) != os.getpid()
     with pytest.raises(KeyError):
         forks.in_child(lambda: {}["missing"])
+
+
+def test_children_run_without_the_cycle_collector_and_the_parent_keeps_its_own():
+    import gc
+
+    assert gc.isenabled()
+    in_child = forks.in_child(lambda: (os.getpid(), gc.isenabled()))
+    assert in_child[0] != os.getpid() and in_child[1] is False
+    shares = forks.fork_map(lambda i: (os.getpid(), gc.isenabled()), list(range(4)), workers=2, from_items=2)
+    assert {enabled for pid, enabled in shares if pid != os.getpid()} == {False}
+    assert {enabled for pid, enabled in shares if pid == os.getpid()} == {True}  # this process's own share
+    assert gc.isenabled()

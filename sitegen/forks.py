@@ -57,7 +57,7 @@ def _finish_child(fn, pid: int, read_end: int):
     _, status = os.waitpid(pid, 0)
     if not payload:
         raise RuntimeError(f"{name_of(fn)} 在子进程中异常退出 (died in a child process, status {status})")
-    with _collector_paused():  # the objects made here are all alive
+    with collector_paused():  # the objects made here are all alive
         ok, value = pickle.loads(payload)
     if not ok:
         raise value
@@ -65,7 +65,11 @@ def _finish_child(fn, pid: int, read_end: int):
 
 
 @contextmanager
-def _collector_paused():
+def collector_paused():
+    """Python's cyclic garbage collector off for the block, then as it was:
+    for work that makes or keeps millions of live objects (a child's result
+    unpickled here; an incremental build beside the national model), where a
+    collection would only walk them."""
     was = gc.isenabled()
     gc.disable()
     try:

@@ -35,7 +35,6 @@ checks that an incremental build gives byte for byte the tree a full build gives
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import time
@@ -44,6 +43,7 @@ from pathlib import Path
 
 from . import extras, parallel, scale, urls
 from .cascade import ancestors, resolve
+from .forks import collector_paused
 from .load import Document, Loaded, read_file
 from .model import Content, Resolved
 from .pages import certificate_page, home_page, item_page, region_pages
@@ -129,13 +129,8 @@ class State:
         Python's cyclic garbage collector is off meanwhile: at national scale
         the model kept here is millions of objects, and one full collection
         that happens to fall inside an update scans them all (~0.3 s)."""
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             return self._update(content, site, root, search_index, indexer, result)
-        finally:
-            if collecting:
-                gc.enable()
 
     def _update(self, content: Path, site: Path, root: Path, search_index: bool, indexer, result) -> bool:
         if not self.ready or (content, site, root, search_index) != (self.content, self.site, self.root, self.search_index):

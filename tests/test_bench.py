@@ -114,6 +114,25 @@ def test_benchmark_runs_and_reports_what_it_measured(tmp_path):
     assert "search: county" in done.stdout and "Hugo 0.168" in done.stdout
 
 
+def test_memory_sampler_reads_rss_often_and_pss_seldom(monkeypatch):
+    """smaps_rollup walks a process's page tables (~5 ms for a 600 MB worker):
+    read ten times a second it took CPU from the build it measures."""
+    import time
+
+    import national
+
+    reads: list[str] = []
+    real_kb = national._kb
+    monkeypatch.setattr(national, "_kb", lambda path, key: reads.append(path.rsplit("/", 1)[1]) or real_kb(path, key))
+    with national.Memory(interval=0.01, pss_interval=60) as mem:
+        time.sleep(0.3)
+    # every process's RSS in each of ≥ 10 samples, its PSS only in the first
+    # (the test's process, and any children it has)
+    assert reads.count("status") >= 10 * reads.count("smaps_rollup") >= 10
+    assert mem.pss > 0 and mem.rss >= mem.single > 0
+    assert mem.cpu_s > 0 and mem.mb()["pss_mb"] == round(mem.pss / 1024)
+
+
 # ------------------------------------------------------------------ parallel render
 
 

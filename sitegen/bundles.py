@@ -19,6 +19,7 @@ It is the build's index stage (``sitegen.index.index``).
 """
 from __future__ import annotations
 
+import json
 import os
 import queue
 import resource
@@ -31,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import LEVELS, Region
-from .pagefind_service import PagefindService, ServiceFailed
-from .stable_index import stabilise
+from .pagefind_service import PagefindService, ServiceFailed, write_files
+from .stable_index import stabilise_files
 
 PREFIX = "pagefind"  # bundles live in site/pagefind/<group>/
 DEPTHS = {"country": 0, "province": 1, "city": 2, "county": 3}
@@ -93,10 +94,9 @@ class IndexStats:
         return sum(b.pages for b in self.bundles)
 
 
-def _page_count(bundle_dir: Path) -> int:
-    import json
-
-    entry = json.loads((bundle_dir / "pagefind-entry.json").read_text(encoding="utf-8"))
+def _page_count(entry_json: bytes) -> int:
+    """Pages in a bundle, as its pagefind-entry.json counts them."""
+    entry = json.loads(entry_json.decode("utf-8"))
     return sum(lang.get("page_count", 0) for lang in entry["languages"].values())
 
 
@@ -109,16 +109,17 @@ def run_pagefind(site: Path, output: Path, region_ids: list[str], whole_site: bo
     own = service is None
     service = service or PagefindService(binary())
     try:
-        pages = service.index_folder(site, output, "**/*.html" if whole_site else glob_for(region_ids))
+        pages, files = service.index_files(site, "**/*.html" if whole_site else glob_for(region_ids))
     except ServiceFailed as err:
         raise IndexFailed(f"pagefind 建立索引失败 (pagefind failed for {output.name}): {err}") from None
     finally:
         if own:
             service.close()
-    if not pages or not (output / "pagefind.js").exists():  # as the command line, which exits 1 on no pages
+    if not pages or "pagefind.js" not in files:  # as the command line, which exits 1 on no pages
         raise IndexFailed(f"pagefind 建立索引失败：没有找到可索引的页面 (pagefind found no pages for {output.name})")
-    stabilise(output)
-    return BundleRun(output.name, len(region_ids), round(time.perf_counter() - start, 3), _page_count(output))
+    files = stabilise_files(files)
+    write_files(output, files)
+    return BundleRun(output.name, len(region_ids), round(time.perf_counter() - start, 3), _page_count(files["pagefind-entry.json"]))
 
 
 def listed_pages(site: Path, region_ids: list[str]) -> dict[str, list[str]] | None:

@@ -66,11 +66,19 @@ class PagefindService:
     def index_folder(self, folder: Path, output: Path, glob: str = "**/*.html") -> int:
         """Index the pages of ``folder`` matching ``glob`` into the folder
         ``output`` (the files ``pagefind --site folder --glob … --output-path
-        output`` writes); return the number of pages indexed.
+        output`` writes); return the number of pages indexed."""
+        pages, files = self.index_files(folder, glob)
+        write_files(output, files)
+        return pages
 
-        The files come back in the answer and are written here: Pagefind
-        1.5.2's own ``WriteFiles`` answers before its writes have finished
-        (Pagefind issue #1271), and a file read right after could be short."""
+    def index_files(self, folder: Path, glob: str = "**/*.html") -> tuple[int, dict[str, bytes]]:
+        """(pages indexed, the index's files: path relative to the output
+        folder → bytes) for the pages of ``folder`` matching ``glob``.
+
+        The files come back in the answer and are written by the caller:
+        Pagefind 1.5.2's own ``WriteFiles`` answers before its writes have
+        finished (Pagefind issue #1271), and a file read right after could be
+        short."""
         index_id = self.call({"type": "NewIndex", "config": None})["index_id"]
         try:
             pages = self.call({"type": "AddDir", "index_id": index_id, "path": str(folder), "glob": glob})["page_count"]
@@ -78,14 +86,7 @@ class PagefindService:
         finally:
             if self.alive():
                 self.call({"type": "DeleteIndex", "index_id": index_id})  # its memory, before the next bundle
-        made = set()
-        for file in files:
-            path = output / file["path"]
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            write_bytes(path, base64.b64decode(file["content"]))
-        return pages
+        return pages, {file["path"]: base64.b64decode(file["content"]) for file in files}
 
     def alive(self) -> bool:
         return self._proc.poll() is None
@@ -112,3 +113,14 @@ class PagefindService:
                 self._proc.kill()
                 self._proc.wait()
         self._stderr.close()
+
+
+def write_files(output: Path, files: dict[str, bytes]) -> None:
+    """Write an index's files (relative path → bytes) below ``output``."""
+    made = set()
+    for name, data in files.items():
+        path = output / name
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        write_bytes(path, data)

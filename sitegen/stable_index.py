@@ -81,16 +81,20 @@ def decode(data: bytes, i: int = 0):
 
 
 def _read(path: Path):
-    raw = gzip.decompress(path.read_bytes())
+    return _decode_file(path.read_bytes(), str(path))
+
+
+def _decode_file(data: bytes, name: str):
+    raw = gzip.decompress(data)
     if not raw.startswith(SIGNATURE):
-        raise ValueError(f"{path} is not a Pagefind data file")
+        raise ValueError(f"{name} is not a Pagefind data file")
     value, end = decode(raw, len(SIGNATURE))
-    assert end == len(raw), f"trailing bytes in {path}"
+    assert end == len(raw), f"trailing bytes in {name}"
     return value
 
 
-def _write(path: Path, payload: bytes) -> None:
-    path.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
+def _gzip(payload: bytes) -> bytes:
+    return gzip.compress(payload, compresslevel=9, mtime=0)
 
 
 def _sorted_meta(raw: bytes) -> bytes:
@@ -103,25 +107,39 @@ def _sorted_meta(raw: bytes) -> bytes:
     return SIGNATURE + encode([version, pages, chunks, sorted(filters), sorted(sorts), fields])
 
 
-def stabilise(bundle: Path) -> None:
-    """Rewrite one Pagefind bundle folder (site/pagefind) deterministically."""
-    entry_path = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+def stabilise_files(files: dict[str, bytes]) -> dict[str, bytes]:
+    """One bundle's files (path relative to the bundle folder → bytes, as
+    Pagefind's service returns them), made deterministic: the filter and meta
+    files are replaced by sorted ones under their new names. Done before the
+    files are written, so none is written twice or deleted."""
+    out = dict(files)
+    entry = json.loads(out["pagefind-entry.json"].decode("utf-8"))
     for lang, info in entry["languages"].items():
-        old_meta = bundle / f"pagefind.{info['hash']}.pf_meta"
-        meta_raw = gzip.decompress(old_meta.read_bytes())
-        for filter_file in sorted((bundle / "filter").glob(f"{lang}_*.pf_filter")):
-            name, values = _read(filter_file)
+        meta_raw = gzip.decompress(out.pop(f"pagefind.{info['hash']}.pf_meta"))
+        for path in sorted(p for p in files if p.startswith(f"filter/{lang}_") and p.endswith(".pf_filter")):
+            name, values = _decode_file(out.pop(path), path)
             values = sorted(values, key=lambda pair: pair[0])
             payload = SIGNATURE + encode([name, values])
-            old_hash = filter_file.stem
+            old_hash = path[len("filter/") : -len(".pf_filter")]
             new_hash = f"{lang}_" + hashlib.sha256(payload).hexdigest()[: len(old_hash) - len(lang) - 1]
-            filter_file.unlink()
-            _write(bundle / "filter" / f"{new_hash}.pf_filter", payload)
+            out[f"filter/{new_hash}.pf_filter"] = _gzip(payload)
             meta_raw = meta_raw.replace(old_hash.encode(), new_hash.encode())
         meta_raw = _sorted_meta(meta_raw)
         new_meta_hash = f"{lang}_" + hashlib.sha256(meta_raw).hexdigest()[: len(info["hash"]) - len(lang) - 1]
-        old_meta.unlink()
-        _write(bundle / f"pagefind.{new_meta_hash}.pf_meta", meta_raw)
+        out[f"pagefind.{new_meta_hash}.pf_meta"] = _gzip(meta_raw)
         info["hash"] = new_meta_hash
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    out["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return out
+
+
+def stabilise(bundle: Path) -> None:
+    """Rewrite one Pagefind bundle folder (site/pagefind) deterministically
+    (``stabilise_files`` on the files it changes)."""
+    names = ["pagefind-entry.json"] + [p.name for p in bundle.glob("pagefind.*.pf_meta")] + [f"filter/{p.name}" for p in bundle.glob("filter/*.pf_filter")]
+    before = {name: (bundle / name).read_bytes() for name in names}
+    after = stabilise_files(before)
+    for name in before.keys() - after.keys():
+        (bundle / name).unlink()
+    for name, data in after.items():
+        if before.get(name) != data:
+            (bundle / name).write_bytes(data)

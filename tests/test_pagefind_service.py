@@ -8,8 +8,8 @@ import pytest
 
 from conftest import tree_digest
 from sitegen import bundles
-from sitegen.pagefind_service import PagefindService, ServiceFailed
-from sitegen.stable_index import stabilise
+from sitegen.pagefind_service import PagefindService, ServiceFailed, write_files
+from sitegen.stable_index import stabilise, stabilise_files
 
 
 def _pages(folder: Path, names: list[str]) -> Path:
@@ -33,6 +33,24 @@ def test_the_service_writes_what_the_command_line_writes(tmp_path):
     for out in ("a", "b", "cli"):
         stabilise(tmp_path / out)
     assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "cli") == tree_digest(tmp_path / "b")
+
+
+def test_stabilising_in_memory_gives_the_folder_stabilise_gives(tmp_path):
+    """The build stabilises a bundle's files before writing them
+    (``stabilise_files``); the result is the tree ``stabilise`` makes of a
+    written folder, with no filter or meta file left from Pagefind's order."""
+    site = _pages(tmp_path / "site", ["死亡证明", "出生证明", "无犯罪记录证明", "亲属关系证明"])
+    service = PagefindService(bundles.binary())
+    try:
+        pages, files = service.index_files(site)
+        assert service.index_folder(site, tmp_path / "folder") == pages == 4
+    finally:
+        service.close()
+    stabilise(tmp_path / "folder")
+    write_files(tmp_path / "memory", stabilise_files(files))
+    assert tree_digest(tmp_path / "memory") == tree_digest(tmp_path / "folder")
+    assert sorted(p.name for p in (tmp_path / "memory").rglob("*.pf_meta")) == sorted(p.name for p in (tmp_path / "folder").rglob("*.pf_meta"))
+    assert len(list((tmp_path / "memory").rglob("*.pf_meta"))) == 1
 
 
 def test_a_failing_request_is_an_error_and_a_dead_service_says_so(tmp_path):

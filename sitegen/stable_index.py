@@ -131,15 +131,3 @@ def stabilise_files(files: dict[str, bytes]) -> dict[str, bytes]:
     out["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return out
 
-
-def stabilise(bundle: Path) -> None:
-    """Rewrite one Pagefind bundle folder (site/pagefind) deterministically
-    (``stabilise_files`` on the files it changes)."""
-    names = ["pagefind-entry.json"] + [p.name for p in bundle.glob("pagefind.*.pf_meta")] + [f"filter/{p.name}" for p in bundle.glob("filter/*.pf_filter")]
-    before = {name: (bundle / name).read_bytes() for name in names}
-    after = stabilise_files(before)
-    for name in before.keys() - after.keys():
-        (bundle / name).unlink()
-    for name, data in after.items():
-        if before.get(name) != data:
-            (bundle / name).write_bytes(data)

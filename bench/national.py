@@ -81,6 +81,7 @@ INCREMENTAL_EDITS = 3
 QUERY = "死亡证明"  # a certificate name; "证明" alone matches every page, so it is a broad query too
 SECOND_QUERY = "无犯罪记录证明"
 MB = 1024 * 1024
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 # ------------------------------------------------------------------ memory
@@ -122,12 +123,17 @@ class Memory:
     tables, ~5 ms of CPU for a 600 MB worker, and read ten times a second
     from each process it took ~7 % of the machine's CPU during the render
     stage at national scale (perf), time the build then lacked. The
-    sampler's own CPU time is kept (``cpu_s``) and left out of the build's."""
+    sampler's own CPU time is kept (``cpu_s``) and left out of the build's.
+
+    With each RSS reading it also notes the machine's idle CPU time
+    (/proc/stat), so ``idle_between`` can say how many core-seconds went
+    unused in each stage of the build."""
 
     def __init__(self, interval: float = 0.1, pss_interval: float = 1.0):
         self.interval, self.pss_interval = interval, pss_interval
         self.rss = self.pss = self.single = 0
         self.cpu_s = 0.0
+        self.idle: list[tuple[float, float]] = []  # (time.perf_counter(), idle CPU seconds of the whole machine so far)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -148,6 +154,7 @@ class Memory:
                 next_pss = time.monotonic() + self.pss_interval
                 self.pss = max(self.pss, pss)
             self.rss, self.single = max(self.rss, rss), max(self.single, single)
+            self.idle.append((time.perf_counter(), _idle_seconds()))
             self.cpu_s = time.thread_time() - start
             self._stop.wait(self.interval)
 
@@ -161,6 +168,30 @@ class Memory:
 
     def mb(self) -> dict[str, float]:
         return {"rss_mb": round(self.rss / 1024), "pss_mb": round(self.pss / 1024), "largest_process_mb": round(self.single / 1024)}
+
+    def idle_between(self, start: float, end: float) -> float:
+        """Idle core-seconds of the machine between two ``time.perf_counter()``
+        readings, from the samples nearest to them (0.1 s apart)."""
+        if not self.idle:
+            return 0.0
+        nearest = lambda t: min(self.idle, key=lambda sample: abs(sample[0] - t))[1]  # noqa: E731
+        return round(max(0.0, nearest(end) - nearest(start)), 1)
+
+    def idle_by_stage(self, start: float, seconds: dict[str, float]) -> dict[str, float]:
+        """Idle core-seconds in each stage of a build that began at ``start``
+        (stages follow each other in the order of ``seconds``)."""
+        out = {}
+        for stage, length in seconds.items():
+            out[stage] = self.idle_between(start, start + length)
+            start += length
+        return out
+
+
+def _idle_seconds() -> float:
+    """Idle and I/O-wait time of all CPUs since boot, in seconds (/proc/stat)."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()
+    return (int(fields[4]) + int(fields[5])) / CLOCK_TICKS
 
 
 # ------------------------------------------------------------------ sizes
@@ -388,6 +419,7 @@ def run(args) -> dict:
             total = time.perf_counter() - t
         fig["build_cpu_s"] = round(cpu() - c - mem.cpu_s, 2)  # the memory sampler's thread left out
         fig["memory_sampling_cpu_s"] = round(mem.cpu_s, 2)
+        fig["idle_core_s"] = mem.idle_by_stage(t, result.seconds)  # cores × seconds the machine left unused, per stage
         full_index = indexer.last  # the incremental build below replaces indexer.last
         fig.update(pages=result.pages, files=result.files, total_s=round(total, 2), **{f"{k}_s": v for k, v in result.seconds.items()})
         fig["render_pages_per_s"] = round(result.pages / result.seconds["render"]) if result.seconds.get("render") else None
@@ -521,6 +553,7 @@ ROWS = [
     ("index s", lambda f: f"{f['index_s']} ({f['bundles']} bundles, layout {f['layout']})"),
     ("publish s", lambda f: f"{f['publish_s']} (deleting a tree of {f['hugo_pages']} pages, as publish does with the old site/: {f.get('delete_tree_s')} s)"),
     ("total s", lambda f: f"{f['total_s']} wall, {f['build_cpu_s']} CPU"),
+    ("idle core-s by stage", lambda f: ", ".join(f"{k} {v}" for k, v in f["idle_core_s"].items()) + f" (of {f['cores']} cores × each stage's seconds)"),
     ("peak memory MB", lambda f: f"PSS {f['peak_pss_mb']} / RSS {f['peak_rss_mb']} (largest process {f['peak_largest_process_mb']}; sampling them cost {f['memory_sampling_cpu_s']} CPU s)"),
     ("site", lambda f: f"{f['site_mb']} MB in {f['site_files']} files; item page {f['item_page_bytes']} B"),
     ("index", lambda f: f"{f['index_mb']} MB in {f['index_files']} files; names.json {f['names_json_kb']} KB"),

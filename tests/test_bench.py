@@ -101,6 +101,9 @@ def test_benchmark_runs_and_reports_what_it_measured(tmp_path):
     assert fig["incremental_s"] == sorted(fig["incremental_runs_s"])[1]
     # every stage the issue names was timed
     assert {"load_s", "validate_s", "resolve_s", "render_s", "index_s", "publish_s"} <= fig.keys()
+    # and the machine's unused core-seconds in each of them
+    assert list(fig["idle_core_s"]) == ["load", "validate", "resolve", "render", "index", "publish"]
+    assert all(0 <= fig["idle_core_s"][s] <= fig["cores"] * fig[f"{s}_s"] + 0.5 for s in fig["idle_core_s"])
     # the county search ran in Chromium against the real bundle and found that county's page
     county = fig["search"][0]
     assert county["name"] == "county" and county["results"] >= 1 and county["bytes"] > 10_000
@@ -131,6 +134,17 @@ def test_memory_sampler_reads_rss_often_and_pss_seldom(monkeypatch):
     assert reads.count("status") >= 10 * reads.count("smaps_rollup") >= 10
     assert mem.pss > 0 and mem.rss >= mem.single > 0
     assert mem.cpu_s > 0 and mem.mb()["pss_mb"] == round(mem.pss / 1024)
+    assert len(mem.idle) >= 10 and all(a[1] <= b[1] for a, b in zip(mem.idle, mem.idle[1:]))
+
+
+def test_idle_core_seconds_are_split_by_stage():
+    import national
+
+    mem = national.Memory()
+    mem.idle = [(10.0, 100.0), (11.0, 101.5), (12.0, 102.0), (13.04, 103.9)]  # (clock, idle seconds so far)
+    # stages follow each other from the build's start: load 1 s, render 2 s
+    assert mem.idle_by_stage(10.0, {"load": 1.0, "render": 2.0}) == {"load": 1.5, "render": 2.4}
+    assert mem.idle_between(10.02, 11.96) == 2.0  # the nearest samples
 
 
 # ------------------------------------------------------------------ parallel render

@@ -9,9 +9,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # print font: TrueType, so PDFs embed it by name), Java for vnu, node for axe/vnu.
 DEB_TOOLS := chromium poppler-utils fonts-noto-cjk fonts-wqy-microhei default-jre-headless nodejs npm zbar-tools
 
-.PHONY: site test check serve posters bench search-bench clean system-deps node-deps fonts
+.PHONY: site test check serve posters bench search-bench clean system-deps node-deps build-deps
 
-site: $(VENV)/.runtime fonts
+site: $(VENV)/.runtime build-deps
 	$(PY) build.py
 
 check: $(VENV)/.runtime
@@ -31,11 +31,16 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --no-deps -r requirements-test.txt
 	touch $@
 
-# The build draws share-card images with a CJK font (Debian fonts-noto-cjk).
-fonts:
-	@fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || { \
-	  echo "installing fonts-noto-cjk"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends fonts-noto-cjk fontconfig; }
+# The build draws share-card images with a CJK font (Debian fonts-noto-cjk) and encodes QR
+# codes with libqrencode (Debian libqrencode4, called through ctypes by sitegen/qr.py).
+build-deps:
+	@missing=""; \
+	fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing="$$missing fonts-noto-cjk fontconfig"; \
+	/sbin/ldconfig -p 2>/dev/null | grep -q 'libqrencode\.so\.4' || missing="$$missing libqrencode4"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 # Install only what is missing, so a prepared machine does no network work.
 system-deps:
@@ -58,7 +63,7 @@ node_modules/.installed: package.json package-lock.json
 
 node-deps: node_modules/.installed
 
-test: $(VENV)/.test system-deps node-deps
+test: $(VENV)/.test build-deps system-deps node-deps
 	$(PY) -m pytest
 
 # Posters and slips as PDF beside their print pages (site/print/<region>/*.pdf): one headless

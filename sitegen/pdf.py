@@ -5,7 +5,9 @@
 ``make posters`` runs this after building site/. One browser — Playwright
 driving Debian's /usr/bin/chromium, never a downloaded one — prints every page
 under <site>/print/, a few tabs at once, and writes each PDF beside its page:
-<out>/print/<region>/<name>.pdf (out defaults to the site folder).
+<out>/print/<region>/<name>.pdf (out defaults to the site folder). A slip
+page is printed twice: one A6 slip (<name>-a6.pdf) and, with #a6x4 made its
+target, four on an A4 sheet (<name>-a6x4.pdf).
 
 Before it prints a page it checks, in the real layout, that every sheet is
 exactly its paper's height (sitegen/posters.py decided the page splits in
@@ -53,23 +55,32 @@ class PrintFailed(Exception):
 class Job:
     html: Path
     pdf: Path
-    rel: str  # print/<region>/<name>.html
+    rel: str  # print/<region>/<name>.html, with #fragment for a page's other way to print
     paper: Paper
     pages: int
+    fragment: str = ""  # the page's element made :target before printing ("a6x4": a slip four to a sheet)
+    slips: int = 0  # slips that must show (1 on A6, 4 four to a sheet); 0: a poster
 
 
 def jobs(site: Path, out: Path, only: str = "") -> list[Job]:
-    """Every print page in the built site (the pages whose <html> names a paper)."""
+    """Every print page in the built site (the pages whose <html> names a paper),
+    and a slip page a second time, four to a sheet (``data-fourup``): its own
+    PDF, <name>-a6x4.pdf beside <name>-a6.pdf."""
     found = []
     for html in sorted((site / PRINT).rglob("*.html")):
         rel = html.relative_to(site).as_posix()
         if only and not re.search(only, rel):
             continue
         head = html.read_text(encoding="utf-8")[:400]
-        m = re.search(r'data-paper="([a-z0-9]+)" data-sheets="(\d+)"', head)
+        m = re.search(r'data-paper="([a-z0-9]+)" data-sheets="(\d+)"(?: data-fourup="([a-z0-9]+)")?', head)
         if not m:
             continue  # an index page, not a print page
-        found.append(Job(html, out / (rel.removesuffix(".html") + ".pdf"), rel, PAPERS[m.group(1)], int(m.group(2))))
+        paper, sheets, fourup = PAPERS[m.group(1)], int(m.group(2)), m.group(3)
+        stem = rel.removesuffix(".html")
+        found.append(Job(html, out / (stem + ".pdf"), rel, paper, sheets, slips=1 if fourup else 0))
+        if fourup:
+            name = stem.removesuffix(f"-{paper.key}") + f"-{fourup}"
+            found.append(Job(html, out / (name + ".pdf"), f"{rel}#{fourup}", PAPERS[fourup], sheets, fragment=fourup, slips=4))
     return found
 
 
@@ -82,12 +93,16 @@ def pdf_page_count(data: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
 
 
-_CHECK = """async ([limit, stamp]) => {
+_CHECK = """async ([limit, stamp, fragment]) => {
+  // the way to print: a fragment makes its element :target (print.css); none clears it
+  location.hash = '';
+  if (fragment) location.hash = fragment;
   await document.fonts.ready;
   document.querySelectorAll('[data-made]').forEach(e => { e.textContent = stamp; });
   const sheets = Array.from(document.querySelectorAll('.sheet'));
   const heights = sheets.map(s => s.getBoundingClientRect().height);
-  return {count: sheets.length, over: heights.map((h, i) => [i + 1, h]).filter(([i, h]) => h > limit)};
+  const slips = Array.from(document.querySelectorAll('.slip')).filter(s => s.getClientRects().length).length;
+  return {count: sheets.length, over: heights.map((h, i) => [i + 1, h]).filter(([i, h]) => h > limit), slips};
 }"""
 
 
@@ -106,10 +121,12 @@ async def _load(page, job: Job, folder: list[Path]) -> None:
 async def _print_one(page, job: Job, stamp: str, folder: list[Path]) -> list[str]:
     await _load(page, job, folder)
     limit = job.paper.height_mm * PX_PER_MM + 1  # one px for rounding
-    found = await page.evaluate(_CHECK, [limit, stamp])
+    found = await page.evaluate(_CHECK, [limit, stamp, job.fragment])
     problems = []
     if found["count"] != job.pages:
         problems.append(f"{job.rel}: {found['count']} 张纸，计划 {job.pages} 张 (sheets in page ≠ plan)")
+    if job.slips and found["slips"] != job.slips:
+        problems.append(f"{job.rel}: 显示 {found['slips']} 份告知单，应为 {job.slips} 份 (slips shown ≠ plan)")
     for number, height in found["over"]:
         problems.append(
             f"{job.rel}: 第 {number} 张超出 {job.paper.label} 纸：{height / PX_PER_MM:.1f} mm > {job.paper.height_mm} mm，"

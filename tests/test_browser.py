@@ -169,3 +169,26 @@ def test_item_page_prints_cleanly(browser, site_url):
     context.close()
     assert visible == {"masthead": False, "crumbs": False, "share": False, "footer": False, "status": True, "route": True, "hotline": True}
     assert pdf[:5] == b"%PDF-"
+
+
+def test_slip_page_switches_to_four_a_sheet_without_javascript(browser, site_url):
+    """A community worker goes from the item page to its slip, then to four on
+    an A4 sheet and back: links and :target only (one page, two ways to print)."""
+    context, page, _ = open_page(browser, site_url + PAGES["item"], width=1280, height=900, javascript=False)
+    shown = """() => ({slips: [...document.querySelectorAll('.slip')].filter(s => s.getClientRects().length).length,
+                       help: [...document.querySelectorAll('.print-help')].filter(h => h.getClientRects().length).map(h => h.innerText)})"""
+    page.get_by_role("link", name="打印告知单（A6 一张）").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/print/chongqing/qinshu-guanxi-a6.html")
+    one = page.evaluate(shown)
+    assert one["slips"] == 1 and len(one["help"]) == 1 and "纸张选 A6" in one["help"][0]
+    page.get_by_role("link", name="改为一张 A4 纸印 4 份").click()
+    assert page.url.endswith("qinshu-guanxi-a6.html#a6x4")
+    four = page.evaluate(shown)
+    assert four["slips"] == 4 and len(four["help"]) == 1 and "纸张选 A4" in four["help"][0]
+    width = page.evaluate("document.querySelector('.sheet').getBoundingClientRect().width")
+    assert abs(width - 210 * 96 / 25.4) < 2, "the sheet is not A4 wide"
+    page.get_by_role("link", name="改为 A6 纸印 1 份").click()
+    page.wait_for_load_state()
+    assert page.evaluate(shown)["slips"] == 1
+    context.close()

@@ -116,6 +116,12 @@ def size_of(rel: str) -> str:
     return rel.rsplit("-", 1)[1].removesuffix(".pdf")
 
 
+def page_of(rel: str) -> str:
+    """The print page a PDF was printed from: a slip's two PDFs come from one
+    page (<name>-a6.html, and its #a6x4 for four to a sheet)."""
+    return rel.removesuffix("-a6x4.pdf") + "-a6.html" if rel.endswith("-a6x4.pdf") else rel.replace(".pdf", ".html")
+
+
 # ------------------------------------------------------------------ size, pages, text
 
 
@@ -133,7 +139,7 @@ def test_every_pdf_is_on_its_stated_paper(printed):
 
 def test_page_counts_are_the_planned_ones(printed, built_site):
     for rel, pdf in printed.items():
-        html = built_site / rel.replace(".pdf", ".html")
+        html = built_site / page_of(rel)
         soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
         sheets = soup.select("section.sheet, div.sheet")
         assert pdf.pages == len(sheets) == int(soup.html["data-sheets"]), rel
@@ -415,10 +421,14 @@ def test_region_pages_link_their_posters_and_item_pages_their_slips(built_site, 
         assert f"print/{view.region.id}/" in found
         index = links(built_site, f"print/{view.region.id}/")
         for entry in view.entries:
-            slips = {f"print/{view.region.id}/{entry.certificate.id}-{size}.html" for size in ("a6", "a6x4")}
+            # one slip page, printed as it is (A6) or at #a6x4 (four to an A4 sheet)
+            page = f"print/{view.region.id}/{entry.certificate.id}-a6.html"
+            slips = {page, page + "#a6x4"}
             assert slips <= links(built_site, f"{view.region.id}/{entry.certificate.id}/")
             assert slips <= index
-            assert all((built_site / s).is_file() for s in slips)
+            soup = BeautifulSoup((built_site / page).read_text(encoding="utf-8"), "html.parser")
+            assert soup.select_one("#a6x4 .sheet") and len(soup.select(".slip")) == 4
+            assert not (built_site / page.replace("-a6.html", "-a6x4.html")).exists()
 
 
 def fewest_columns(heights: list[float], capacity: float) -> int:

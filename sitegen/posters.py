@@ -72,9 +72,8 @@ class Paper:
 A4 = Paper("a4", "A4", 210, 297, 10, 12)
 A3 = Paper("a3", "A3", 297, 420, 12, 15)
 A6 = Paper("a6", "A6", 105, 148, 6, 11)
-A6X4 = Paper("a6x4", "A4", 210, 297, 0, 11)  # four A6 slips on one A4 sheet
+A6X4 = Paper("a6x4", "A4", 210, 297, 0, 11)  # four A6 slips on one A4 sheet: the A6 slip page at #a6x4 (slip_url)
 POSTER_PAPERS = (A4, A3)
-SLIP_PAPERS = (A6, A6X4)  # one page prints either way (slip_url)
 
 # ---- sizes in units of --u, as print.css sets them (keep the two in step) ----
 TEXT_LINE = 1.4  # line-height of running text

@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # print font: TrueType, so PDFs embed it by name), Java for vnu, node for axe/vnu.
 DEB_TOOLS := chromium poppler-utils fonts-noto-cjk fonts-wqy-microhei default-jre-headless nodejs npm zbar-tools
 
-.PHONY: site test check serve posters bench search-bench clean system-deps node-deps build-deps
+.PHONY: site test check serve posters bench search-bench clean system-deps node-deps build-deps golden
 
 site: $(VENV)/.runtime build-deps
 	$(PY) build.py
@@ -80,3 +80,8 @@ search-bench: $(VENV)/.test
 
 clean:
 	rm -rf site site.new-* site.old-* .pytest_cache
+
+# The committed expected site (tests/golden/expected/) built from tests/golden/content/.
+# Run after an intended change to the output, then read `git diff tests/golden/expected`.
+golden: $(VENV)/.runtime build-deps
+	$(PY) build.py --content tests/golden/content --site tests/golden/expected

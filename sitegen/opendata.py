@@ -335,11 +335,19 @@ def item_jsonld(resolved: Resolved, entry: Entry, view: RegionView | None = None
 
 
 @dataclass(frozen=True)
+class Segment:
+    """A piece of a character diff: ``tag`` is "" (unchanged), "del" or "ins"."""
+
+    tag: str
+    label: str  # said by screen readers before a changed piece: 删去 / 新增
+    text: str
+
+
+@dataclass(frozen=True)
 class FieldView:
     label: str
-    old: str
-    new: str
-    segments: tuple[tuple[str, str], ...]  # ('same'|'del'|'ins', text)
+    old_text: str  # the old value, or （空）
+    segments: tuple[Segment, ...]
 
 
 @dataclass(frozen=True)
@@ -408,11 +416,17 @@ class DataBody:
     regions_note: str  # at national scale the table holds the country and the provinces only
     fields: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (group, ((field, description), …))
     csv_notes: tuple[str, ...]
+    feed: Link  # the site's Atom feed, announced in the page head
     feeds: tuple[Link, ...]
 
 
+# how a diff piece is marked up: (element, words a screen reader says before it)
+_SEGMENT = {"same": ("", ""), "del": ("del", "删去"), "ins": ("ins", "新增")}
+
+
 def _field(f: history.FieldChange) -> FieldView:
-    return FieldView(f.label, f.old, f.new, f.segments)
+    segments = tuple(Segment(*_SEGMENT[op], text) for op, text in f.segments)
+    return FieldView(f.label, f.old or "（空）", segments)
 
 
 def _version_facts(lst: PublishedList) -> tuple[tuple[str, str], ...]:
@@ -541,6 +555,7 @@ def data_page(resolved: Resolved) -> Page:
             "一个格子里有多条内容（如“依据”的各条）时，各条之间换行。",
             "以 = + - @ 或单引号开头的格子，前面加了一个单引号，防止表格软件把它当作公式；读取时去掉这个单引号即得原文。",
         ),
+        feed=Link(href(url, FEED), "各地清单的变化（Atom 订阅）"),
         feeds=(Link(href(url, FEED), "各地清单的变化（Atom 订阅）"), Link(href(url, SITEMAP), "网站地图（sitemap.xml）")),
     )
     return Page(

@@ -60,12 +60,15 @@ class Page:
     breadcrumbs: tuple[Link, ...] = ()
     body: object = None
     pagefind: bool = False  # index this page for search
-    filters: dict = field(default_factory=dict)  # pagefind filters
     meta: dict = field(default_factory=dict)  # pagefind meta
     share_image: str = urls.share_image()  # site path of the share-card picture
-    qr: str = ""  # site path of this page's QR code file, if it has one
     jsonld: str = ""  # schema.org JSON-LD, already made safe for a <script> element (sitegen/opendata.py)
     noindex: bool = False  # ask search engines not to index it (print pages); left out of sitemap.xml
+
+    @property
+    def home(self) -> str:
+        """The link from this page to the home page."""
+        return self.root or "./"
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ class ItemBody:
     status: str  # CSS modifier
     answer: str  # 社区不予出具 / 社区依法出具
     limits: str
-    kind: str
+    not_issued: bool  # where to go and what to bring; else how the community issues it
     inherited_note: str
     offices: tuple[str, ...]
     route: str
@@ -101,6 +104,7 @@ class ItemBody:
     compare: Link
     region_link: Link
     search_terms: str  # hidden text for the search index: residents' words
+    qr: str  # link to this page's QR code picture
     extra_links: tuple[Link, ...] = ()  # 打印和下载 (from extras.ITEM_LINKS)
 
 
@@ -128,6 +132,7 @@ class RegionBody:
     search: Link
     index_az: Link
     hotline_page: Link
+    qr: str  # link to this page's QR code picture
     extra_links: tuple[Link, ...] = ()  # 打印和下载 (from extras.REGION_LINKS)
 
 
@@ -137,7 +142,7 @@ class CompareRow:
     status: str
     answer: str
     route: str  # route, or purpose for retained rows
-    name: str
+    own_name: str  # the region's name for it, when not the certificate's
     differs: bool
     inherited_note: str
 
@@ -174,6 +179,7 @@ class IndexBody:
     region_name: str
     groups: tuple[tuple[str, tuple[Link, ...]], ...]
     search: Link
+    lists: Link  # the region page
 
 
 @dataclass(frozen=True)
@@ -307,7 +313,7 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         status=STATUS_CLASS[entry.kind],
         answer=answer,
         limits=row.limits,
-        kind=entry.kind,
+        not_issued=entry.kind == NOT_ISSUED,
         inherited_note=inherited_note(entry),
         offices=row.offices,
         route=row.route,
@@ -325,6 +331,7 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         compare=Link(href(url, urls.certificate(entry.certificate.id)), f"{short}：各地对比"),
         region_link=Link(href(url, urls.region(view.region.id)), f"{view.region.name}的全部清单"),
         search_terms=" ".join(dict.fromkeys(names + row.former_names + entry.certificate.keywords)),
+        qr=href(url, urls.qr(url)),
         extra_links=tuple(Link(href(url, u), t, note=n) for f in extras.ITEM_LINKS for u, t, n in f(entry)),
     )
     title = f"{view.region.name}｜{short}：{answer}"
@@ -342,11 +349,9 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(view.region.id)), view.region.name)),
         body=body,
         pagefind=True,
-        filters={"region": view.region.full_name, "status": answer},
         meta={"status": answer, "region": view.region.full_name, "kind": STATUS_CLASS[entry.kind]},
         jsonld=item_jsonld(resolved, entry, view),
         share_image=urls.share_image(view.region.id),
-        qr=urls.qr(url),
     )
 
 
@@ -397,6 +402,7 @@ def region_page(resolved: Resolved, view: RegionView) -> Page:
         search=Link(href(url, urls.search(view.region.full_name)), f"在{view.region.name}的清单中搜索"),
         index_az=Link(href(url, urls.index_az(view.region.id)), "按名称查找（全部证明及其他叫法）"),
         hotline_page=Link(href(url, urls.hotline(view.region.id)), "举报电话"),
+        qr=href(url, urls.qr(url)),
         extra_links=tuple(Link(href(url, u), t, note=n) for f in extras.REGION_LINKS for u, t, n in f(view)),
     )
     counts = "，".join(f"{s.heading} {len(s.rows)} 项" for s in sections if s.rows)
@@ -410,7 +416,6 @@ def region_page(resolved: Resolved, view: RegionView) -> Page:
         breadcrumbs=(Link(href(url, urls.home()), "首页"),),
         body=body,
         share_image=urls.share_image(view.region.id),
-        qr=urls.qr(url),
     )
 
 
@@ -432,7 +437,7 @@ def certificate_page(resolved: Resolved, cert_id: str) -> Page:
             status=STATUS_CLASS[e.kind],
             answer=ANSWER[e.kind],
             route=e.row.route or f"用途：{e.row.purpose}",
-            name=e.row.name,
+            own_name=e.row.name if e.row.name != cert.name else "",
             differs=key(e) != common and len(counts) > 1,
             inherited_note=f"沿用{e.inherited_from.name}" if e.inherited_from else "",
         )
@@ -539,7 +544,12 @@ def index_page(resolved: Resolved, view: RegionView) -> Page:
         canonical=resolved.content.site["base_url"] + url,
         template="index_az.html",
         breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(view.region.id)), view.region.name)),
-        body=IndexBody(view.region.name, tuple((k, tuple(v)) for k, v in groups.items()), Link(href(url, urls.search(view.region.full_name)), "搜索")),
+        body=IndexBody(
+            view.region.name,
+            tuple((k, tuple(v)) for k, v in groups.items()),
+            Link(href(url, urls.search(view.region.full_name)), "搜索"),
+            Link(href(url, urls.region(view.region.id)), "按清单查看（不予出具、依法出具）"),
+        ),
     )
 
 

@@ -7,7 +7,7 @@ in "/" (served as index.html).
 """
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 # pattern name → pattern; {region} and {cert} are ids from content/lists/.
 PATTERNS = {
@@ -82,3 +82,20 @@ def relative(from_url: str, to_url: str) -> str:
     """A link from one page to another that works from file:// and any base."""
     depth = from_url.split("?", 1)[0].count("/")
     return "../" * depth + to_url if (depth or to_url) else "./"
+
+
+# The base_url content/site.yaml ships with. Any address under a name reserved
+# for examples and tests (RFC 2606, RFC 6761) can never be a real site either.
+PLACEHOLDER_BASE_URL = "https://zhengming.example.org/"
+_EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net")
+_RESERVED_TLDS = ("example", "test", "invalid", "localhost")
+
+
+def is_placeholder(base_url: str) -> bool:
+    """True while ``base_url`` is not a real public address: the shipped
+    placeholder, or any name reserved for examples and tests. The one place
+    that knows; publishing refuses it and posters say 测试地址 (docs/deploy.md)."""
+    host = (urlsplit(base_url.strip()).hostname or "").rstrip(".").lower()
+    if not host:
+        return True
+    return host.rsplit(".", 1)[-1] in _RESERVED_TLDS or any(host == d or host.endswith("." + d) for d in _EXAMPLE_DOMAINS)

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from sitegen import forks, parallel
 from sitegen.cascade import resolve
-from sitegen.index import IndexFailed, index
+from sitegen.index import index
 from sitegen.load import load
 from sitegen.pages import all_pages
-from sitegen.problems import ContentError
+from sitegen.problems import describe
 from sitegen.publish import discard, fresh_dir, publish
 from sitegen.render import render
 from sitegen.validate import validate
@@ -145,12 +145,11 @@ def main(argv: list[str] | None = None) -> int:
             serve(args.port, args.content.resolve(), args.site.resolve())
             return 0
         result = build(args.content.resolve(), args.site.resolve())
-    except ContentError as err:
-        print(err.report(), file=sys.stderr)
-        return 1
-    except IndexFailed as err:
-        print(err, file=sys.stderr)
-        print("网站未更新 (site/ left unchanged)", file=sys.stderr)
+    except Exception as err:  # content, template, index and output failures: file:line, Chinese first
+        failure = describe(err, args.site.resolve())
+        if failure is None:
+            raise
+        print(failure.report(), file=sys.stderr)
         return 1
     stages = " ".join(f"{k} {v:.2f}s" for k, v in result.seconds.items())
     print(f"已生成 site/：{result.pages} 个页面，{result.files} 个文件 ({stages})")

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from . import extras, sitemap, urls
 from .pages import Page
+from .problems import template_error
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -95,7 +96,10 @@ def ensure_folder(folder: Path) -> None:
 
 def write_page(env: jinja2.Environment, page: Page, path: Path, site: dict, assets: dict[str, str]) -> None:
     """Render one page to ``path`` (the parallel render calls this too: same bytes)."""
-    html = env.get_template(page.template).render(page=page, body=page.body, site=site, assets={k: page.root + v for k, v in assets.items()})
+    try:
+        html = env.get_template(page.template).render(page=page, body=page.body, site=site, assets={k: page.root + v for k, v in assets.items()})
+    except Exception as exc:
+        raise (template_error(exc, page.url) or exc) from None  # the template's file:line, told in any process
     ensure_folder(path.parent)
     write_bytes(path, html.encode("utf-8"))  # the bytes write_text would write
 

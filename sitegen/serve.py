@@ -21,7 +21,7 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
-from .problems import ContentError
+from .problems import describe
 
 HOST = "127.0.0.1"
 # Files editors write beside the one being edited; they are not content.
@@ -47,20 +47,12 @@ def snapshot(dirs: list[Path]) -> dict[str, tuple[int, int]]:
     return state
 
 
-def describe_failure(exc: BaseException) -> str:
-    """What to tell the person editing, Chinese first."""
-    if isinstance(exc, ContentError):
-        return exc.report()
-    try:
-        import jinja2
-    except ImportError:  # pragma: no cover - jinja2 is a runtime dependency
-        jinja2 = None
-    if jinja2 is not None and isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"{exc.filename or exc.name}:{exc.lineno}:1: 模板语法错误 (template syntax error): {exc.message}\n网站未更新 (site/ left unchanged)"
-    if jinja2 is not None and isinstance(exc, jinja2.TemplateError):
-        frame = next((f for f in reversed(traceback.extract_tb(exc.__traceback__)) if f.filename.endswith(".html")), None)
-        where = f"{frame.filename}:{frame.lineno}:1: " if frame else ""
-        return f"{where}模板错误 (template error): {exc}\n网站未更新 (site/ left unchanged)"
+def describe_failure(exc: BaseException, site: Path | None = None) -> str:
+    """What to tell the person editing, Chinese first: as `make site` says it
+    (sitegen/problems.py), or where the program itself failed."""
+    failure = describe(exc, site)
+    if failure is not None:
+        return failure.report()
     last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
     where = f"{last[0].filename}:{last[0].lineno}:1: " if last else ""
     return f"{where}生成失败 (build failed): {type(exc).__name__}: {exc}\n网站未更新 (site/ left unchanged)"
@@ -120,7 +112,7 @@ class Preview:
         try:
             result = self.build_fn()
         except Exception as exc:  # keep serving the last good site whatever went wrong
-            self.last_error = describe_failure(exc)
+            self.last_error = describe_failure(exc, self.site_dir)
             self.say(f"[{time.strftime('%H:%M:%S')}] 生成失败，仍显示上一次成功生成的网站 (build failed; still serving the last good site):")
             self.say(self.last_error)
             return False

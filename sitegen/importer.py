@@ -1,6 +1,7 @@
 """Turn a list table from Word/WPS/Excel into a content/lists YAML file.
 
-    python build.py import FILE.xlsx|FILE.csv --region chongqing --kind 不予出具 [--document 003_….txt]
+    make import FILE=清单.xlsx REGION=湖北省 KIND=不予出具 [COPY=原文件.pdf]
+    .venv/bin/python build.py import FILE.xlsx|FILE.csv --region chongqing --kind 不予出具 [--copy 原文件.pdf]
 
 What a clerk has is the table printed in the document: 序号 / 证明名称 / 办事途径
 [/ 备注], or a retained list's own columns (证明材料, 证明类别, 用证单位 …;
@@ -33,7 +34,9 @@ still stands in the row's new wording.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
+import shutil
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -41,7 +44,7 @@ from pathlib import Path
 
 import yaml
 
-from . import tables
+from . import tables, vocabulary
 from .load import load, shown_path
 from .model import KINDS, NOT_ISSUED, RETAINED
 from .problems import Problem
@@ -60,7 +63,11 @@ ROW_ORDER = (
     "documents", "exceptions", "purpose", "clauses", "method", "note", "former_names", "limits",
 )
 HEADER_ORDER = ("region", "kind", "title", "batch", "issuer", "doc_number", "date", "basis", "columns", "source")
-DOCUMENT = re.compile(r"^[0-9]{3}_[0-9a-f]{16}\.txt$")
+COPY_SUFFIXES = (".pdf", ".docx", ".txt")
+# How close a name must be to a known certificate's to be offered as "did you
+# mean" (difflib ratio of the names without the 证明 every name ends with:
+# 户口登记项目内容变更更正 / …申请 0.83; 缴费票据遗失 / 证件遗失 0.4).
+NEAR = 0.75
 
 
 class ImportFailed(Exception):
@@ -87,6 +94,7 @@ class Result:
     rows_read: int
     problems: list[Problem] = field(default_factory=list)  # rows or cells not imported, ids missing
     notes: list[str] = field(default_factory=list)  # what was done to the table (joins, skipped headers)
+    certificates: list[dict] = field(default_factory=list)  # new certificates.yaml entries (todo ids) to scaffold
 
 
 # ------------------------------------------------------------------ reading the file
@@ -303,8 +311,11 @@ class Known:
     also_called: dict[str, set[str]]  # other name → ids
     row_names: dict[str, set[str]]  # 证明名称 in any list → ids
     existing: tuple[Path, dict, str] | None  # (path, data, leading comment) of the list being updated
-    sources: dict[str, dict]  # source file name → a source block already in content
+    sources: dict[str, dict]  # sha256 of a local copy → a source block already in content
     taken: set[str] = field(default_factory=set)  # ids in the region's other list: one certificate, one status
+    vocab: vocabulary.Vocabulary = vocabulary.Vocabulary()  # offices, documents, exceptions editors have quoted
+    by_route: dict[str, dict] = field(default_factory=dict)  # squeezed 办事途径 → a row that has it (with its quotes)
+    by_name: dict[str, dict] = field(default_factory=dict)  # squeezed 证明名称 → a row that has it
 
 
 def known(content: Path, root: Path, region: str, kind: str) -> Known:
@@ -320,19 +331,24 @@ def known(content: Path, root: Path, region: str, kind: str) -> Known:
             also.setdefault(tables.squeeze(str(other)), set()).add(c["id"])
     row_names: dict[str, set[str]] = {}
     existing, sources, taken = None, {}, set()
+    all_rows, by_route, by_name = [], {}, {}
     for doc in loaded.lists:
         d = doc.data if isinstance(doc.data, dict) else {}
         for r in d.get("rows") or []:
             if isinstance(r, dict) and isinstance(r.get("id"), str) and isinstance(r.get("name"), str):
                 row_names.setdefault(tables.squeeze(r["name"]), set()).add(r["id"])
-        if isinstance(d.get("source"), dict) and isinstance(d["source"].get("file"), str):
-            sources.setdefault(d["source"]["file"], d["source"])
+                all_rows.append(r)
+                by_name.setdefault(tables.squeeze(r["name"]), r)
+                if isinstance(r.get("route"), str):
+                    by_route.setdefault(tables.squeeze(r["route"]), r)
+        if isinstance(d.get("source"), dict) and isinstance(d["source"].get("sha256"), str):
+            sources.setdefault(d["source"]["sha256"], d["source"])
         if d.get("region") == region and d.get("kind") == kind and existing is None:
             path = root / doc.path
             existing = (path, d, _leading_comment(path.read_text(encoding="utf-8")))
         elif d.get("region") == region:
             taken.update(r["id"] for r in d.get("rows") or [] if isinstance(r, dict) and isinstance(r.get("id"), str))
-    return Known(regions, cert_names, also, row_names, existing, sources, taken)
+    return Known(regions, cert_names, also, row_names, existing, sources, taken, vocabulary.of_rows(all_rows), by_route, by_name)
 
 
 def _leading_comment(text: str) -> str:
@@ -342,6 +358,25 @@ def _leading_comment(text: str) -> str:
             break
         out.append(line)
     return "\n".join(out)
+
+
+def near_misses(name: str, k: Known, n: int = 3) -> list[tuple[str, str, float]]:
+    """(id, name, similarity) of the known certificates whose name (or another
+    name they go by) is closest to ``name``, best first."""
+    def stem(text: str) -> str:
+        return re.sub(r"证明$", "", re.split(r"[（(]", text, maxsplit=1)[0]) or text
+
+    key = stem(tables.squeeze(name))
+    best: dict[str, tuple[float, str]] = {}
+    names = [(c, i) for c, i in k.cert_names.items()] + [(o, i) for o, ids in k.also_called.items() for i in ids]
+    names += [(r, i) for r, ids in k.row_names.items() for i in ids]
+    for other, cid in names:
+        ratio = difflib.SequenceMatcher(None, key, stem(other)).ratio()
+        if ratio >= NEAR and ratio > best.get(cid, (0.0, ""))[0]:
+            best[cid] = (ratio, other)
+    by_id = {i: c for c, i in k.cert_names.items()}
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:n]
+    return [(cid, by_id.get(cid, other), ratio) for cid, (ratio, other) in ranked]
 
 
 def find_id(name: str, k: Known) -> tuple[str | None, str]:
@@ -385,6 +420,48 @@ def _quoted_ok(key: str, value, row: dict) -> bool:
     if key == "limits":
         return value in note + purpose
     return True
+
+
+def fill_quotes(new: dict, k: Known) -> str:
+    """Fill a new row's offices, documents, exceptions (and covers, former
+    names) with what can be proved from its own text: first from a row
+    elsewhere with the same 办事途径 (or name), copying only what stands
+    verbatim in this row; else from the words editors have quoted before.
+    Returns where they came from, for the clerk's review ("" if nothing)."""
+    if "route" not in new:
+        return ""
+    same = k.by_route.get(tables.squeeze(new["route"]))
+    how = ""
+    if same is not None:
+        for key in ("offices", "documents", "exceptions"):
+            kept = [v for v in same.get(key) or [] if _quoted_ok(key, v, new)]
+            if kept:
+                new[key] = [{"text": v["text"]} for v in kept] if key == "exceptions" else kept  # see: names the other region's rows
+        how = "与已有清单中办事途径相同的行"
+    else:
+        found = vocabulary.find(new["route"], k.vocab)
+        for key in ("offices", "documents"):
+            if getattr(found, key):
+                new[key] = getattr(found, key)
+        if found.exceptions:
+            new["exceptions"] = [{"text": t} for t in found.exceptions]
+        how = "办事途径原文中已知的机构、证件名称"
+    named = k.by_name.get(tables.squeeze(new["name"]))
+    for key in ("covers", "former_names"):
+        source = same if same is not None and same.get(key) else named
+        kept = [v for v in (source or {}).get(key) or [] if _quoted_ok(key, v, new)]
+        if kept:
+            new[key] = kept
+    return how if any(key in new for key in CURATED) else ""
+
+
+def review_line(number: str, row: dict, how: str) -> str:
+    parts = []
+    for key, label in (("offices", "办理机构"), ("documents", "证件材料"), ("exceptions", "例外"), ("covers", "也包括"), ("former_names", "原名称")):
+        values = [v["text"] if isinstance(v, dict) else v for v in row.get(key) or []]
+        if values:
+            parts.append(f"{label} {'、'.join(values)}")
+    return f"请核对 序号 {number} {row['name']}：{'；'.join(parts)}（摘自本行原文，依据：{how}）"
 
 
 def keep_curated(new: dict, old: dict, notes: list[str]) -> None:
@@ -440,21 +517,23 @@ HEADER_TODO = (
     "# - 民发〔2020〕20号",
 )
 SOURCE_TODO = (
-    "# source:                 # 清单出自哪个文件（必填）",
-    "#   file: 000_0123456789abcdef.txt   # shared/sources/ 中的文件名",
-    "#   title: 来源文件标题",
-    "#   issuer: 印发机关",
-    "#   date: '2021-01-31'",
-    "#   part: 附件1",
+    "# source:                 # 清单出自哪个文件（必填）：照原文件填写，原文没有的项就不写",
+    "#   title: 原文件标题（必填）",
+    "#   issuer: 印发机关（必填）",
+    "#   doc_number: 原文件文号，如 鄂民政发〔2020〕32号",
+    "#   date: '2021-01-31'     # 原文件日期，写成 年-月-日",
+    "#   url: https://…         # 原文件在政府网站上的网址",
+    "#   part: 附件1            # 清单在原文件中的位置",
+    "#   （原文件的本地副本：导入时加 COPY=原文件.pdf，会放进 content/sources/ 并在这里记下 copy 和 sha256）",
 )
 
 
 def _new_file_comment(region: dict, kind: str, source_name: str) -> tuple[str, list[str]]:
     comment = "\n".join([
         "# yaml-language-server: $schema=../../schema/list.schema.json",
-        f"# {region.get('full_name', region.get('id'))}：{kind}清单，从 {source_name} 导入（python build.py import）。",
+        f"# {region.get('full_name', region.get('id'))}：{kind}清单，从 {source_name} 导入（make import）。",
         "# 导入只填了表格中的各栏。请按原文件补全下面以 “# ” 开头的必填项（去掉 “# ”），",
-        "# 补全之前 python build.py check 会指出缺什么；原文没有载明的项（文号、日期）就不写。",
+        "# 补全之前 make check 会指出缺什么；原文没有载明的项（文号、日期）就不写。",
     ])
     return comment, list(HEADER_TODO)
 
@@ -467,7 +546,7 @@ def resolve_region(value: str, k: Known) -> dict:
         if isinstance(r, dict) and value in (r.get("id"), r.get("name"), r.get("full_name")):
             return r
     names = [str(r.get(f)) for r in k.regions if isinstance(r, dict) for f in ("id", "name", "full_name") if r.get(f)]
-    raise ImportFailed([Problem("content/lists/regions.yaml", 1, 1, "region", f"地区 “{value}” 不在 regions.yaml 中{suggest(value, names)}；新地区请先运行 python build.py new-region (unknown region)")])
+    raise ImportFailed([Problem("content/lists/regions.yaml", 1, 1, "region", f"地区 “{value}” 不在 regions.yaml 中{suggest(value, names)}；新地区请先运行 make new-region NAME=… ID=… (unknown region)")])
 
 
 def resolve_kind(value: str) -> str:
@@ -477,8 +556,64 @@ def resolve_kind(value: str) -> str:
     return kind
 
 
-def import_table(path: Path, region: str, kind: str, content: Path, root: Path, document: str | None = None) -> Result:
-    """Read the table and build the list file's data and text (writes nothing)."""
+def _todo_start(content: Path) -> int:
+    """The first free todo-N (ids a clerk has not replaced yet stay unique)."""
+    text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (content / "lists").rglob("*.yaml"))
+    return max((int(n) for n in re.findall(r"\btodo-([0-9]+)\b", text)), default=0)
+
+
+def _columns(labels: dict[str, str], out_rows: list[dict], old: dict | None, notes: list[str]) -> dict[str, str]:
+    """The list's column labels. A header word other than the national
+    template's (事项名称 for 证明名称) is read as that column and said so; an
+    existing list keeps the labels it publishes (the site's and the CSV
+    downloads' column names change only when an editor changes ``columns``)."""
+    used = {key: label for key, label in labels.items() if key != tables.ID and any(key in r for r in out_rows)}
+    kept = dict(old.get("columns") or {}) if old else {}
+    for key, label in used.items():
+        default = tables.DEFAULT_LABELS[key]
+        if kept.get(key, label) != label:
+            notes.append(f"表头 “{label}” 读作 {key}（{default}）；清单原有的栏名 “{kept[key]}” 保持不变，网站和下载表格仍用它")
+        elif label != default and key not in kept:
+            notes.append(f"表头 “{label}” 读作 {key}（{default}）；网站和下载表格会用 “{label}” 作栏名——如果原文件写的不是 “{label}”，请在清单文件的 columns 中改正")
+    return {**used, **kept} if old else used
+
+
+def _source_lines(copy: str = "", sha: str = "") -> list[str]:
+    """The commented ``source`` block a clerk fills in (copy and sha256 filled
+    when the import was given the document's file)."""
+    head = "source:                   # 清单出自哪个文件（必填）：照原文件填写，原文没有的项就不写" if copy else SOURCE_TODO[0]
+    lines = [head, *SOURCE_TODO[1:-1]]
+    return lines + ([f"  copy: {copy}", f"  sha256: '{sha}'"] if copy else [SOURCE_TODO[-1]])
+
+
+def copy_of(document: Path, content: Path, root: Path) -> tuple[str, str]:
+    """(name in content/sources/, SHA-256) the document's file will have there;
+    an error when it is not a PDF/DOCX/TXT file or another file has that name."""
+    from .sources import FOLDER, sha256_of
+
+    if document.suffix.lower() not in COPY_SUFFIXES or not document.is_file():
+        raise ImportFailed([Problem(str(document), 1, 1, "source.copy", "原文件要是一个 PDF、DOCX 或 TXT 文件 (--copy must be an existing .pdf/.docx/.txt file)")])
+    target = content / FOLDER / document.name
+    sha = sha256_of(document)
+    if target.exists() and sha256_of(target) != sha:
+        raise ImportFailed([Problem(shown_path(target.resolve(), root), 1, 1, "source.copy", "content/sources/ 里已有一个同名但内容不同的文件；请给这份原文件换个文件名再导入 (a different file of that name is kept already)")])
+    return document.name, sha
+
+
+def place_copy(document: Path, content: Path) -> Path:
+    from .sources import FOLDER
+
+    target = content / FOLDER / document.name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(document, target)
+    return target
+
+
+def import_table(path: Path, region: str, kind: str, content: Path, root: Path, copy: tuple[str, str] | None = None) -> Result:
+    """Read the table and build the list file's data and text (writes nothing
+    but what ``Result.certificates`` says to add to certificates.yaml).
+    ``copy``: (name in content/sources/, sha256) of the document's file."""
     kind = resolve_kind(kind)
     k0 = known(content, root, region, kind)
     reg = resolve_region(region, k0)
@@ -491,60 +626,104 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path, 
     rows, labels, col_of = table_rows(lines, kind, shown, problems, notes)
 
     old_rows = {r["id"]: r for r in (k.existing[1].get("rows") or []) if isinstance(r, dict) and "id" in r} if k.existing else {}
-    out_rows, used, todo_n = [], set(), 0
+    out_rows, used, todo_n = [], {}, _todo_start(content)
+    names: dict[str, TableRow] = {}
+    new_certs: list[dict] = []
+    name_col = col_of.get("name", 1)
     for row in rows:
         data = row_data(row, kind, shown, col_of, problems)
         if data is None:
             continue
+        key = tables.squeeze(data["name"])
+        if key in names:
+            first = names[key]
+            problems.append(Problem(shown, row.line, name_col, tables.DEFAULT_LABELS["name"], f"“{data['name']}” 重复：第 {first.line} 行（序号 {first.number}）已是这个证明；这一行没有导入 (duplicate row)"))
+            continue
+        names[key] = row
         if not data.get(tables.ID):
             found, how = find_id(data["name"], k)
-            if found is None or found in used:
+            if found is not None and found in used:
+                other = used[found]
+                problems.append(Problem(shown, row.line, name_col, tables.DEFAULT_LABELS["name"], f"“{data['name']}” 和第 {other.line} 行（序号 {other.number}）都对应证明 id “{found}”；一份清单中一个证明只能出现一次，请核对这两行；这一行暂写 id: todo-{todo_n + 1} (two rows for one certificate)"))
+                found = None
                 todo_n += 1
-                why = how if found is None else f"“{found}” 已用于本清单另一行"
-                problems.append(Problem(shown, row.line, col_of.get("name", 1), tables.DEFAULT_LABELS["name"], f"“{data['name']}”：找不到它的证明 id（{why}）；已暂写 id: todo-{todo_n}，请改成 certificates.yaml 中的 id，或在 certificates.yaml 中新增这个证明 (no certificate id)"))
-                found = f"todo-{todo_n}"
-            data[tables.ID] = found
-        used.add(data[tables.ID])
+                data[tables.ID] = f"todo-{todo_n}"
+            elif found is None:
+                todo_n += 1
+                todo = f"todo-{todo_n}"
+                near = [(cid, name, ratio) for cid, name, ratio in near_misses(data["name"], k) if cid not in used]
+                if near:
+                    ranked = "；".join(f"{i}. {cid}（{name}，相似 {ratio:.0%}）" for i, (cid, name, ratio) in enumerate(near, 1))
+                    problems.append(Problem(shown, row.line, name_col, tables.DEFAULT_LABELS["name"], f"“{data['name']}” 不在 certificates.yaml 中，最接近的是：{ranked}。如果是同一个证明改了名字，把清单文件中的 id: {todo} 改成它的 id（如 {near[0][0]}）；如果确是新的证明，在 certificates.yaml 中新增一条，id 用拼音 (not a known certificate; did you mean {near[0][0]}?)"))
+                else:
+                    new_certs.append({"id": todo, "name": data["name"]})
+                    problems.append(Problem(shown, row.line, name_col, tables.DEFAULT_LABELS["name"], f"“{data['name']}” 是新的证明（{how}）：已在 certificates.yaml 末尾新增 id: {todo}；请给它起一个拼音 id（网址的一部分，如 jiaofei-piaoju），在 certificates.yaml 和清单文件中把 {todo} 一起改掉 (new certificate scaffolded)"))
+                data[tables.ID] = todo
+            else:
+                data[tables.ID] = found
+        used.setdefault(data[tables.ID], row)
         if data[tables.ID] in old_rows:
             keep_curated(data, old_rows[data[tables.ID]], notes)
-        out_rows.append(data)
+        else:
+            how = fill_quotes(data, k)
+            if how:
+                notes.append(review_line(row.number or str(row.line), data, how))
+        out_rows.append({k_: data[k_] for k_ in ROW_ORDER if k_ in data})
     if not out_rows:
         problems.append(Problem(shown, 1, 1, "", "表格中没有读到任何一行清单，没有写文件 (no rows read; nothing written)"))
         raise ImportFailed(problems)
 
-    columns = {key: label for key, label in labels.items() if key != tables.ID and any(key in r for r in out_rows)}
     todo: list[str] = []
     if k.existing:
         target, old, comment = k.existing
         data = {key: value for key, value in old.items() if key != "rows"}  # title, source, supersedes …
-        data["columns"] = columns
+        data["columns"] = _columns(labels, out_rows, old, notes)
     else:
         target = content / "lists" / reg["id"] / f"{SLUG[kind]}.yaml"
         comment, todo = _new_file_comment(reg, kind, path.name)
-        data = {"region": reg["id"], "kind": kind, "columns": columns}
-    if document:
-        name = Path(document).name
-        if not DOCUMENT.match(name):
-            problems.append(Problem("--document", 1, 1, "source.file", f"“{name}” 不是 shared/sources/ 中的文件名（形如 003_8c137975a14580ff.txt），没有写入 source (bad document name)"))
-        elif data.get("source", {}).get("file") != name:
-            data["source"] = dict(k.sources.get(name, {"file": name}))
-            if name not in k.sources:
-                notes.append(f"source 只填了 file: {name}；请补全 title、issuer 等（check 会指出缺什么）")
-    if "source" not in data:
-        todo += SOURCE_TODO
+        data = {"region": reg["id"], "kind": kind, "columns": _columns(labels, out_rows, None, notes)}
+    if copy:
+        name, sha = copy
+        if isinstance(data.get("source"), dict):
+            data["source"] = {**data["source"], "copy": name, "sha256": sha}
+        elif sha in k.sources:
+            data["source"] = dict(k.sources[sha])
+            notes.append(f"source 照抄了已收录同一原文件（{name}）的清单的来源信息，请核对")
+        else:
+            todo += _source_lines(name, sha)
+    if "source" not in data and not copy:
+        todo += _source_lines()
     data["rows"] = out_rows
-    return Result(data, to_yaml(data, comment, todo), target, len(out_rows), problems, notes)
+    return Result(data, to_yaml(data, comment, todo), target, len(out_rows), problems, notes, new_certs)
 
 
-def run(path: Path, region: str, kind: str, content: Path, root: Path, document: str | None = None, output: Path | None = None, out=None, err=None) -> int:
+def scaffold_certificates(content: Path, entries: list[dict], region_name: str) -> Path:
+    """Append new certificates (with their todo ids) to certificates.yaml."""
+    path = content / "lists" / "certificates.yaml"
+    text = path.read_text(encoding="utf-8")
+    block = [
+        "",
+        f"# 导入{region_name}的清单时新增（make import）。请给每个证明起一个拼音 id（小写字母、数字、连字符，",
+        "# 是网址的一部分，发布后不要再改），清单文件里的同一个 todo-N 一起改掉；also_called、keywords 以后可以补。",
+    ]
+    for e in entries:
+        block += [f"- id: {e['id']}", f"  name: {e['name']}"]
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text.rstrip("\n") + "\n" + "\n".join(block) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def run(path: Path, region: str, kind: str, content: Path, root: Path, copy: Path | None = None, output: Path | None = None, out=None, err=None) -> int:
     """The ``import`` command: exit 0 when every row was imported with its id,
-    1 when a row or cell could not be read (the file is still written) or
-    nothing could be written."""
+    1 when a row or cell could not be read or a row needs an id (the file is
+    still written) or nothing could be written."""
     import sys
 
     out, err = out or sys.stdout, err or sys.stderr
     try:
-        result = import_table(path, region, kind, content, root, document)
+        kept = copy_of(copy, content, root) if copy else None
+        result = import_table(path, region, kind, content, root, kept)
     except ImportFailed as failed:
         for p in failed.problems:
             print(p, file=err)
@@ -563,20 +742,31 @@ def run(path: Path, region: str, kind: str, content: Path, root: Path, document:
         tmp.write_text(result.text, encoding="utf-8")
         tmp.replace(target)
         print(f"已写入 {shown_path(target.resolve(), root)}：{result.rows_read} 行 (wrote {result.rows_read} rows)", file=out)
-        print("下一步：python build.py check 检查，make serve 预览", file=out)
+        if copy:
+            print(f"原文件已放在 {shown_path(place_copy(copy, content).resolve(), root)}，sha256 已记录", file=out)
+        if result.certificates:
+            name = next((r.get("full_name") or r.get("name") for r in known_regions(content, root) if r.get("id") == result.data["region"]), result.data["region"])
+            where = shown_path(scaffold_certificates(content, result.certificates, name).resolve(), root)
+            print(f"已在 {where} 末尾新增 {len(result.certificates)} 个证明：{'、'.join(e['name'] for e in result.certificates)}（id 待改）", file=out)
+        print("下一步：按上面的提示核对、补全清单文件，然后 make check 检查，make serve 预览", file=out)
     if result.problems:
         print(f"共 {len(result.problems)} 个问题，请看上面的说明 ({len(result.problems)} problem(s))", file=err)
         return 1
     return 0
 
 
+def known_regions(content: Path, root: Path) -> list[dict]:
+    doc = load(content, root).regions
+    return [r for r in (doc.data.get("regions") or []) if isinstance(r, dict)] if doc and isinstance(doc.data, dict) else []
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("file", type=Path, help="表格文件：.xlsx、.csv 或制表符分隔的 .txt")
-    parser.add_argument("--region", required=True, help="地区 id 或名称，如 chongqing 或 重庆市")
+    parser.add_argument("--region", required=True, help="地区 id 或名称（要和 regions.yaml 中的完全一样），如 chongqing 或 重庆市")
     parser.add_argument("--kind", required=True, help="清单种类：不予出具 或 保留")
-    parser.add_argument("--document", help="来源文件名（shared/sources/ 中，如 003_8c137975a14580ff.txt）")
+    parser.add_argument("--copy", type=Path, help="原文件（PDF、DOCX 或 TXT）：复制到 content/sources/，在 source 中记下文件名和 sha256")
     parser.add_argument("--output", type=Path, help="写到这个文件（默认 content/lists/<地区>/…yaml；“-” 表示只显示不写）")
 
 
 def command(args, content: Path, root: Path) -> int:
-    return run(args.file, args.region, args.kind, content, root, args.document, args.output)
+    return run(args.file, args.region, args.kind, content, root, args.copy, args.output)

@@ -47,6 +47,7 @@ class Loaded:
     problems: list[Problem]
     unreadable: list[str] = field(default_factory=list)  # keys of list files that did not parse
     history: list[Document] = field(default_factory=list)  # earlier list versions: <region>/history/*.yaml
+    content_dir: Path | None = None  # where the files came from (content/sources/ is beside lists/)
 
 
 
@@ -218,4 +219,4 @@ def load(content_dir: Path, root: Path) -> Loaded:
             doc.key = key
             # a file in a history/ folder is an earlier version of a list, not a current list
             (history if "history" in path.relative_to(lists_dir).parts[:-1] else list_docs).append(doc)
-    return Loaded(site, regions, certificates, list_docs, problems, unreadable, history)
+    return Loaded(site, regions, certificates, list_docs, problems, unreadable, history, content_dir)

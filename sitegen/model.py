@@ -68,15 +68,19 @@ class Certificate:
 
 @dataclass(frozen=True)
 class Source:
-    """The document a list was published in (or carried by)."""
+    """The document a list was published in (or carried by), cited by what a
+    clerk has in hand: issuer, title, 文号, date, web address, and optionally a
+    copy of the file kept in content/sources/ with its SHA-256."""
 
-    file: str  # name in ../shared/sources/
     title: str
     issuer: str
     doc_number: str
     date: str
     part: str  # 附件1 …
     note: str
+    url: str = ""  # where the document is published on the web ("" when not recorded)
+    copy: str = ""  # file name in content/sources/ ("" when no copy is kept)
+    sha256: str = ""  # of that copy, checked by validation
 
 
 @dataclass(frozen=True)

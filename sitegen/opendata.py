@@ -106,7 +106,10 @@ def list_data(lst: PublishedList, base: str) -> dict:
         "id": lst.id, "region": lst.region, "kind": lst.kind, "title": lst.title, "batch": lst.batch, "issuer": lst.issuer,
         "doc_number": lst.doc_number, "date": _date(lst.date), "version_date": _date(lst.version_date), "basis": list(lst.basis),
         "columns": dict(lst.columns),
-        "source": {"file": s.file, "title": s.title, "issuer": s.issuer, "doc_number": s.doc_number, "date": _date(s.date), "part": s.part, "note": s.note},
+        "source": {
+            "title": s.title, "issuer": s.issuer, "doc_number": s.doc_number, "date": _date(s.date), "part": s.part, "note": s.note,
+            "url": s.url, "copy": s.copy, "sha256": s.sha256,
+        },
         "supersedes": [
             {"doc_number": x.doc_number, "title": x.title, "part": x.part, "date": _date(x.date), "note": x.note, "dropped": list(x.dropped)}
             for x in lst.supersedes

@@ -37,6 +37,7 @@ class Citation:
     source_date: str
     source_part: str
     source_note: str
+    source_url: str = ""  # the document's web address, when the list records one
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,7 @@ def href(from_url: str, to_url: str) -> str:
 
 def citation(lst: PublishedList) -> Citation:
     s = lst.source
-    return Citation(lst.title, lst.issuer, lst.doc_number, lst.date, lst.basis, s.title, s.issuer, s.doc_number, s.date, s.part, s.note)
+    return Citation(lst.title, lst.issuer, lst.doc_number, lst.date, lst.basis, s.title, s.issuer, s.doc_number, s.date, s.part, s.note, s.url)
 
 
 def hotline_view(view: RegionView) -> HotlineView:

@@ -1,4 +1,4 @@
-"""Add a region: ``python build.py new-region 湖北省 --id hubei``.
+"""Add a region: ``make new-region NAME=湖北省 ID=hubei`` (``build.py new-region 湖北省 --id hubei``).
 
 A region needs one entry in content/lists/regions.yaml (id, name, full_name,
 level, parent). With that alone it is on the site at once and shows its
@@ -8,9 +8,9 @@ say what each field is and what to do next.
 
 ``--list 不予出具`` (or 保留) also writes a commented list file
 content/lists/<id>/buyu-chuju.yaml (baoliu.yaml) to fill in by hand. Until its
-title, basis and source are filled in, ``python build.py check`` says what is
+title, basis and source are filled in, ``make check`` says what is
 missing (and the site is not rebuilt). For a list that exists as a table,
-``python build.py import`` is quicker.
+``make import`` is quicker.
 
 The regions.yaml entry goes after the parent's last sub-region, so the file
 (and the home page) stay in hierarchy order. The file is re-read and checked
@@ -97,8 +97,8 @@ def entry_text(new: dict) -> str:
     """The regions.yaml entry, with comments a clerk can follow."""
     return "\n".join([
         "",
-        f"# {new['full_name']}：用 python build.py new-region 添加。没有本地清单时，网站显示{new['parent_name']}的清单并注明。",
-        f"# 有了本地清单的表格后：python build.py import 表格.xlsx --region {new['id']} --kind 不予出具（或 保留）",
+        f"# {new['full_name']}：用 make new-region 添加。没有本地清单时，网站显示{new['parent_name']}的清单并注明。",
+        f"# 有了本地清单的表格后：make import FILE=表格.xlsx REGION={new['id']} KIND=不予出具（或 保留）",
         f"- id: {new['id']}",
         f"  name: {new['name']}",
         f"  full_name: {new['full_name']}",
@@ -136,8 +136,8 @@ def list_skeleton(new: dict, kind: str) -> str:
     return "\n".join([
         "# yaml-language-server: $schema=../../schema/list.schema.json",
         f"# {new['full_name']}：{kind}清单。按原文件填写；原文没有载明的项（文号、日期）就不写，不要推测。",
-        "# 以 “# ” 开头的是说明或待填项：填好后去掉行首的 “# ”。填好之前 python build.py check 会指出缺什么，网站不会更新。",
-        "# 有表格（Word/WPS/Excel）时，用 python build.py import 导入更快，也不会抄错。",
+        "# 以 “# ” 开头的是说明或待填项：填好后去掉行首的 “# ”。填好之前 make check 会指出缺什么，网站不会更新。",
+        "# 有表格（Word/WPS/Excel）时，用 make import 导入更快，也不会抄错。",
         f"region: {new['id']}",
         f"kind: {kind}",
         *HEADER_TODO,

@@ -30,6 +30,7 @@ from .model import (
 )
 from .forks import fork_map
 from .problems import ContentError, Problem, field_name
+from .sources import copy_problems
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "content" / "schema"
 
@@ -159,6 +160,9 @@ def validate(loaded: Loaded) -> Content:
         else:
             seen_kind[key] = doc.path
         lists.append(lst)
+    for doc in loaded.lists + loaded.history:
+        if schema_ok[doc.path]:
+            problems.extend(copy_problems(doc, loaded.content_dir))
 
     # A region with a list we could not read cannot be cross-checked without
     # reporting knock-on errors that vanish once the first one is fixed.
@@ -217,6 +221,8 @@ def _certificates(doc: Document, problems: list[Problem]) -> tuple[Certificate, 
         if c["id"] in seen:
             problems.append(_problem(doc, at + ("id",), f"证明 id 重复 (duplicate id): {c['id']}"))
         seen.add(c["id"])
+        if c["id"].startswith("todo-"):
+            problems.append(_problem(doc, at + ("id",), f"“{c['id']}” 是导入时暂写的 id：请给“{c['name']}”起一个拼音 id（网址的一部分，发布后不要再改），清单文件中的 {c['id']} 一起改掉 (placeholder id)"))
         if c["id"] in urls.RESERVED_CERT_IDS:
             problems.append(_problem(doc, at + ("id",), f"“{c['id']}” 是网站保留的网址，不能用作证明 id (reserved)"))
         line, col = doc.where(at)
@@ -266,7 +272,10 @@ def _list(doc: Document, region_ids: set[str], cert_ids: set[str], problems: lis
             )
         )
     s = d["source"]
-    source = Source(s["file"], s["title"], s["issuer"], s.get("doc_number", ""), s.get("date", ""), s.get("part", ""), s.get("note", ""))
+    source = Source(
+        s["title"], s["issuer"], s.get("doc_number", ""), s.get("date", ""), s.get("part", ""), s.get("note", ""),
+        s.get("url", ""), s.get("copy", ""), s.get("sha256", ""),
+    )
     return PublishedList(
         id=doc.key, region=d["region"], kind=d["kind"], title=d["title"], batch=d.get("batch", ""), issuer=d.get("issuer", ""),
         doc_number=d.get("doc_number", ""), date=d.get("date", ""), basis=_t(d["basis"]), columns=dict(d.get("columns", {})),

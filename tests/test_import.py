@@ -6,6 +6,7 @@ file:line:column."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import runpy
 import shutil
 from pathlib import Path
@@ -90,19 +91,46 @@ def test_import_command_writes_a_file_the_build_accepts(tmp_path):
 
 
 def test_first_import_tells_what_to_fill_in(tmp_path):
+    """The document's own file is kept in content/sources/ with its hash; what
+    the clerk must copy from the document (title, issuer …) is left to fill in."""
     content = copy_content(tmp_path)
     (content / "lists" / "panzhihua" / "baoliu.yaml").unlink()
+    document = tmp_path / "攀民政〔2021〕5号.txt"
+    document.write_text("攀枝花市民政局文件（测试用的原文件副本）\n", encoding="utf-8")
     done = run_build("--content", str(content), "import", str(FIXTURES / "panzhihua-baoliu.txt"), "--region", "panzhihua", "--kind", "保留",
-                     "--document", "002_28443f554196a4d1.txt")
+                     "--copy", str(document))
     assert done.returncode == 0, done.stderr
+    kept = content / "sources" / document.name
+    assert kept.read_bytes() == document.read_bytes()
     written = data_of((content / "lists" / "panzhihua" / "baoliu.yaml").read_text(encoding="utf-8"))
-    # the source block is the one content/ already holds for that document, not a guess
-    assert written["source"] == current("panzhihua/buyu-chuju.yaml")["source"]
+    assert written["source"] == {"copy": document.name, "sha256": hashlib.sha256(document.read_bytes()).hexdigest()}
     check = run_build("--content", str(content), "check")
     assert check.returncode == 1
     shown = content / "lists" / "panzhihua" / "baoliu.yaml"
-    for field in ("title", "basis"):
-        assert f"{shown}:" in check.stderr and f"{field}: 缺少必填字段 “{field}”" in check.stderr
+    for field in ("title", "basis", "source.title", "source.issuer"):
+        assert f"{field}: 缺少必填字段 “{field.split('.')[-1]}”" in check.stderr, check.stderr
+    assert f"{shown}:" in check.stderr
+
+
+def test_a_kept_copy_is_checked_against_its_hash(tmp_path):
+    content = copy_content(tmp_path)
+    lst = content / "lists" / "panzhihua" / "buyu-chuju.yaml"
+    (content / "sources").mkdir()
+    copy = content / "sources" / "通知.pdf"
+    copy.write_bytes(b"%PDF-1.4 test copy")
+    digest = hashlib.sha256(copy.read_bytes()).hexdigest()
+    text = lst.read_text(encoding="utf-8")
+    lst.write_text(text.replace("source:\n", "source:\n  copy: 通知.pdf\n  sha256: " + "a" * 64 + "\n", 1), encoding="utf-8")
+    check = run_build("--content", str(content), "check")
+    assert check.returncode == 1
+    line = next(i for i, t in enumerate(lst.read_text(encoding="utf-8").splitlines(), 1) if t.startswith("  sha256:"))
+    assert f"{lst}:{line}:11: source.sha256: content/sources/通知.pdf 与记录的不一致" in check.stderr, check.stderr
+    assert digest in check.stderr  # the hash to write in, once the clerk has checked the file
+    lst.write_text(text.replace("source:\n", f"source:\n  copy: 通知.pdf\n  sha256: {digest}\n", 1), encoding="utf-8")
+    assert run_build("--content", str(content), "check").returncode == 0
+    copy.unlink()
+    check = run_build("--content", str(content), "check")
+    assert check.returncode == 1 and "找不到本地副本 content/sources/通知.pdf" in check.stderr
 
 
 def test_guangxi_template_example_row_is_reported_not_imported(tmp_path):
@@ -225,7 +253,7 @@ def test_unreadable_rows_are_reported_and_the_rest_imported(tmp_path):
     shown = str(path)
     assert f"{shown}:3:3: 办事途径: 第 2 项缺少“办事途径”，这一行没有导入" in "\n".join(messages)
     assert any(m.startswith(f"{shown}:4:5: 这一格在表头的栏目之外") for m in messages)
-    assert any(m.startswith(f"{shown}:5:2: 证明名称: “不存在的证明”：找不到它的证明 id") and "todo-1" in m for m in messages)
+    assert any(m.startswith(f"{shown}:5:2: 证明名称: “不存在的证明” 是新的证明") and "todo-1" in m for m in messages)
     assert any(m.startswith(f"{shown}:6:1: 序号: 序号 “说明：以上为第一批” 不是数字") for m in messages)
     assert len(messages) == 4
     result = import_table(path, "chongqing", "不予出具", CONTENT, ROOT)

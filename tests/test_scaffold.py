@@ -26,7 +26,7 @@ def test_new_province_inherits_the_national_list(tmp_path):
     regions = regions_of(content)
     assert regions[-1] == {"id": "hubei", "name": "湖北省", "full_name": "湖北省", "level": "省级", "parent": "quanguo"}
     text = (content / "lists" / "regions.yaml").read_text(encoding="utf-8")
-    assert "# 湖北省：用 python build.py new-region 添加" in text and "python build.py import 表格.xlsx --region hubei" in text
+    assert "# 湖北省：用 make new-region 添加" in text and "make import FILE=表格.xlsx REGION=hubei KIND=不予出具" in text
     site = tmp_path / "site"
     build(content, site, search_index=False)
     page = (site / "hubei" / "index.html").read_text(encoding="utf-8")

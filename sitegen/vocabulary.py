@@ -1,0 +1,82 @@
+"""What a row's 办事途径 names, found verbatim: offices (where to go),
+documents (papers to bring) and exceptions (…除外).
+
+The words come from what content/ already says — every ``offices`` and
+``documents`` entry and every exception an editor has quoted in any list —
+so a term is proposed only when a person has once read it as an office or a
+document. The import fills a new row with these (for the clerk to review),
+and validation reports a row whose route names a known office while its
+``offices`` is empty, so no page says "the route names no office" when it
+names one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# An exception in the documents' own form: a bracketed clause ending 除外.
+_EXCEPTION = re.compile(r"[（(]([^（）()]{2,60}?除外)[）)]")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    offices: frozenset[str] = frozenset()
+    documents: frozenset[str] = frozenset()
+    exceptions: frozenset[str] = frozenset()
+
+
+@dataclass
+class Found:
+    offices: list[str] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    exceptions: list[str] = field(default_factory=list)
+
+
+def of_rows(rows) -> Vocabulary:
+    """The vocabulary of row mappings (as loaded from YAML)."""
+    offices, documents, exceptions = set(), set(), set()
+    for r in rows:
+        if not isinstance(r, dict):
+            continue
+        offices.update(v for v in r.get("offices") or () if isinstance(v, str) and v)
+        documents.update(v for v in r.get("documents") or () if isinstance(v, str) and v)
+        for e in r.get("exceptions") or ():
+            if isinstance(e, dict) and isinstance(e.get("text"), str) and e["text"]:
+                exceptions.add(e["text"])
+    return Vocabulary(frozenset(offices), frozenset(documents), frozenset(exceptions))
+
+
+def find(route: str, vocab: Vocabulary) -> Found:
+    """The known offices and documents in ``route`` (longest match wins where
+    two overlap: 基层人民法院 over 人民法院), in the order the route names them,
+    and its exceptions."""
+    hits = []
+    for kind, terms in (("offices", vocab.offices), ("documents", vocab.documents)):
+        for term in terms:
+            for m in re.finditer(re.escape(term), route):
+                hits.append((m.start(), m.end(), kind, term))
+    hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
+    taken: list[tuple[int, int]] = []
+    chosen = []
+    for start, end, kind, term in hits:
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        chosen.append((start, kind, term))
+    found = Found()
+    for _, kind, term in sorted(chosen):
+        bucket = getattr(found, kind)
+        if term not in bucket:
+            bucket.append(term)
+    texts = [t for t in vocab.exceptions if t in route] + [m.group(1) for m in _EXCEPTION.finditer(route)]
+    for t in sorted(set(texts), key=route.index):
+        if not any(t != o and t in o for o in texts):
+            found.exceptions.append(t)
+    return found
+
+
+def unnamed_offices(route: str, offices, vocab: Vocabulary) -> list[str]:
+    """Known offices the route names when the row lists none."""
+    if offices:
+        return []
+    return find(route, vocab).offices

@@ -4,9 +4,21 @@ value stands (line and column), so later stages can point at it.
 Nothing here judges the content; it only parses. A file that is not valid YAML
 (or has a key twice) becomes a Problem, and loading goes on with the others so
 all errors are reported in one run.
+
+Content is plain data typed by people, so the loader refuses what only a
+crafted file needs, before building anything from it: anchors, aliases and
+tags (a kilobyte of nested aliases expands to gigabytes), nesting deeper than
+MAX_DEPTH (a real list nests 6 deep; libyaml's parser slows with the square
+of the depth and its composer overflows the C stack at ~100,000), files
+larger than MAX_FILE_BYTES and texts longer than MAX_TEXT (docs/editing.md
+lists these limits).
 """
 from __future__ import annotations
 
+import os
+import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +26,7 @@ from typing import Any
 import yaml
 
 from .forks import fork_map
-from .problems import Problem
+from .problems import Problem, field_name
 
 try:  # the C parser is several times faster; same nodes and marks
     _Loader = yaml.CSafeLoader
@@ -22,6 +34,12 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 Marks = dict[tuple, tuple[int, int]]
+
+# Limits on one content file: the largest real ones are ~100 times smaller
+# (a list file ~16 KB, its longest text 288 characters; a national regions.yaml ~0.5 MB).
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_TEXT = 10_000  # characters in one value
+MAX_DEPTH = 20  # nested lists and maps
 
 
 @dataclass
@@ -71,6 +89,11 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return node.value
 
 
+class _TooLong(Exception):
+    def __init__(self, node: yaml.Node):
+        self.node = node
+
+
 class _Duplicate(Exception):
     def __init__(self, key: str, node: yaml.Node):
         self.key, self.node = key, node
@@ -91,11 +114,16 @@ def _to_python(node: yaml.Node, path: tuple, marks: Marks) -> Any:
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, path + (i,), marks) for i, item in enumerate(node.value)]
+    if len(node.value) > MAX_TEXT:
+        raise _TooLong(node)
     return _scalar(node)
 
 
 def parse(text: str, shown_path: str) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML text; on failure return the problem instead."""
+    refused = _refused_structure(text, shown_path)
+    if refused:
+        return None, [refused]
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -121,7 +149,98 @@ def parse(text: str, shown_path: str) -> tuple[Document | None, list[Problem]]:
     except _Duplicate as dup:
         m = dup.node.start_mark
         return None, [Problem(shown_path, m.line + 1, m.column + 1, dup.key, f"字段重复出现 (key appears twice): {dup.key}")]
-    return Document(shown_path, data, marks), []
+    except _TooLong as long:
+        m = long.node.start_mark
+        return None, [Problem(shown_path, m.line + 1, m.column + 1, "", f"这一项文字太长（{len(long.node.value):,} 个字符），一项最多 {MAX_TEXT:,} 个字符；是不是粘贴了整份文件？ (text longer than {MAX_TEXT} characters)")]
+    doc = Document(shown_path, data, marks)
+    return doc, (_hidden_characters(doc) if _HIDDEN.search(text) or "\\" in text else [])
+
+
+# Characters no list text needs and a page must not carry: control characters
+# (a tab and a line break excepted), line/paragraph separators, and the bidi
+# controls that make text display in another order than it reads (Trojan Source).
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _hidden_characters(doc: Document) -> list[Problem]:
+    """One problem for each value (or key) holding a character of _HIDDEN,
+    naming it. A double-quoted escape ("\\u202e") writes one without it
+    standing in the file, so the loaded values are searched."""
+    problems = []
+
+    def walk(value, path: tuple) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if _HIDDEN.search(key):
+                    problems.append(_hidden_problem(doc, path + (key, "<key>"), path + (key,), key))
+                walk(item, path + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, path + (i,))
+        elif isinstance(value, str) and _HIDDEN.search(value):
+            problems.append(_hidden_problem(doc, path, path, value))
+
+    walk(doc.data, ())
+    return problems
+
+
+def _hidden_problem(doc: Document, at: tuple, field: tuple, text: str) -> Problem:
+    char = _HIDDEN.search(text).group()
+    code = f"U+{ord(char):04X}"
+    name = unicodedata.name(char, "")
+    if char in "\u061c\u200e\u200f" or "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        what = "文字方向控制符，会让文字显示的顺序和实际不同"
+    else:
+        what = "控制字符，多半是从别处复制来的"
+    line, col = doc.where(at)
+    shown = f"{code} {name}" if name else code
+    return Problem(doc.path, line, col, field_name(field), f"含有看不见的字符 {shown}（{what}），请删除这个字 (invisible character {code} not allowed)")
+
+
+_BLOCK_PREFIX = re.compile(r"^[ ?:-]*", re.MULTILINE)
+
+
+def _may_be_crafted(text: str) -> bool:
+    """False when ``text`` certainly has no anchor, alias or tag and cannot nest
+    deeper than MAX_DEPTH, so the event walk can be skipped (real list files).
+
+    A block collection starts at a column no larger than the run of spaces and
+    indicators (``- ``, ``? ``, ``: ``) opening some line, and a block path
+    indents at least every second level; each flow level needs a bracket.
+    """
+    if "&" in text or "*" in text or "!" in text:
+        return True
+    columns = max(map(len, _BLOCK_PREFIX.findall(text)), default=0)
+    return 2 * columns + 2 + text.count("[") + text.count("{") > MAX_DEPTH
+
+
+def _refused_structure(text: str, shown: str) -> Problem | None:
+    """The first anchor, alias, tag or too deep nesting in ``text`` (from
+    libyaml's event stream, stopped there), or None. Syntax errors are left
+    to the composer, which explains them."""
+    if not _may_be_crafted(text):
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            mark = event.start_mark
+            line, col = mark.line + 1, mark.column + 1
+            if isinstance(event, yaml.AliasEvent):
+                return Problem(shown, line, col, "", f"不能使用 YAML 别名“*{event.anchor}”：每一项请直接写出全文 (YAML aliases are not allowed)")
+            if getattr(event, "anchor", None):
+                return Problem(shown, line, col, "", f"不能使用 YAML 锚点“&{event.anchor}”：每一项请直接写出全文 (YAML anchors are not allowed)")
+            if getattr(event, "tag", None) or getattr(event, "tags", None):
+                tag = (getattr(event, "tag", None) or "%TAG").replace("tag:yaml.org,2002:", "!!")
+                return Problem(shown, line, col, "", f"不能使用 YAML 类型标记“{tag}”：以“!”开头的文字请用引号括起来 (YAML tags are not allowed)")
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return Problem(shown, line, col, "", f"嵌套太深（超过 {MAX_DEPTH} 层）：清单文件只需要几层缩进，请检查括号“[ {{”和缩进 (nested deeper than {MAX_DEPTH} levels)")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 def _yaml_reason(problem: str) -> str:
@@ -158,12 +277,52 @@ def shown_path(path: Path, root: Path) -> str:
 
 def read_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
     shown = shown_path(path, root)
-    data = path.read_bytes()
+    try:
+        data = _read_regular(path)
+    except _Unreadable as exc:
+        return None, [Problem(shown, 1, 1, "", exc.message)]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, [_not_utf8(data, exc, shown)]
     return parse(text, shown)
+
+
+FOLDER_NAMED_YAML = "这是一个文件夹，不是清单文件；文件夹名不能以 .yaml 结尾 (a folder named *.yaml)"
+
+
+class _Unreadable(Exception):
+    def __init__(self, message: str):
+        self.message = message
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES; a folder, a pipe
+    or a device under a .yaml name (a read that would never end), a file too
+    large or one we may not read is refused with the reason."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except IsADirectoryError:
+        raise _Unreadable(FOLDER_NAMED_YAML) from None
+    except PermissionError:
+        raise _Unreadable("没有权限读取这个文件，请检查文件权限 (permission denied)") from None
+    except OSError as exc:
+        raise _Unreadable(f"无法打开这个文件 (cannot open: {exc.strerror})") from None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(f.fileno())
+        if stat.S_ISDIR(st.st_mode):
+            raise _Unreadable(FOLDER_NAMED_YAML)
+        if not stat.S_ISREG(st.st_mode):
+            raise _Unreadable("这不是普通文件（管道、设备或特殊文件），不能作为清单读取 (not a regular file)")
+        if st.st_size > MAX_FILE_BYTES:
+            raise _Unreadable(f"文件太大（{st.st_size / 1048576:.1f} MB），一个内容文件最多 {MAX_FILE_BYTES // 1048576} MB (file larger than {MAX_FILE_BYTES // 1048576} MB)")
+        try:
+            data = f.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise _Unreadable(f"读取失败 (cannot read: {exc.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:  # grew while we read
+        raise _Unreadable(f"文件太大，一个内容文件最多 {MAX_FILE_BYTES // 1048576} MB (file larger than {MAX_FILE_BYTES // 1048576} MB)")
+    return data
 
 
 def _line_col(text: str, position: int) -> tuple[int, int]:
@@ -188,10 +347,68 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError, shown: str) -> Problem:
     return Problem(shown, line, col, "", f"{why} (not UTF-8: {exc.reason})")
 
 
+# Files under content/ that are not read as content, on purpose (docs/editing.md):
+# hidden files (.gitkeep, .DS_Store) and what editors leave beside a file being edited.
+IGNORED_NAMES = re.compile(r"^(\.|#)|(~|\.swp|\.swx|\.tmp|\.bak)$")
+# Read by other parts of the build: the schemas, the Markdown pages, the data model's notes.
+OTHER_CONTENT = ("schema/*.schema.json", "pages/*.md", "lists/README.md")
+
+
+def inventory(content_dir: Path, root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every list file (content/lists/<region>/<name>.yaml and its history/
+    folder) and a problem for every file under content/ that no stage reads, so
+    a list saved as .yml, or one folder too high, is never silently left out."""
+    lists_dir = content_dir / "lists"
+    known = {content_dir / "site.yaml", lists_dir / "regions.yaml", lists_dir / "certificates.yaml"}
+    known.update(p for pattern in OTHER_CONTENT for p in content_dir.glob(pattern))
+    found, problems = [], []
+    seen: set[tuple[int, int]] = set()  # folders already walked: a symlink loop is walked once
+    for folder, dirs, files in os.walk(content_dir, followlinks=True):
+        here = Path(folder)
+        st = os.stat(here)
+        if (st.st_dev, st.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if not IGNORED_NAMES.search(d))
+        for name in dirs:
+            if name.lower().endswith((".yaml", ".yml")):
+                problems.append(Problem(shown_path(here / name, root), 1, 1, "", FOLDER_NAMED_YAML))
+        for name in sorted(files):
+            path = here / name
+            if IGNORED_NAMES.search(name) or path in known:
+                continue
+            rel = path.relative_to(content_dir).parts
+            if _is_list_path(rel):
+                found.append(path)
+            else:
+                problems.append(Problem(shown_path(path, root), 1, 1, "", _unexpected(rel)))
+    return sorted(found), problems
+
+
+def _is_list_path(rel: tuple[str, ...]) -> bool:
+    """lists/<region>/<name>.yaml or lists/<region>/history/<name>.yaml."""
+    if not rel[-1].endswith(".yaml") or rel[0] != "lists":
+        return False
+    return len(rel) == 3 or (len(rel) == 4 and rel[2] == "history")
+
+
+def _unexpected(rel: tuple[str, ...]) -> str:
+    name = rel[-1]
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext.lower() in ("yml", "yaml") and ext != "yaml":
+        return f"文件名要以 .yaml 结尾（小写），这个文件不会被读取：请改名为 {stem}.yaml (rename to {stem}.yaml)"
+    if name.endswith(".yaml") and rel[0] == "lists" and len(rel) == 2:
+        return f"清单文件要放在地区文件夹里：content/lists/<地区 id>/{name}；直接放在 lists/ 下的只有 regions.yaml 和 certificates.yaml (a list belongs in its region's folder)"
+    if name.endswith(".yaml"):
+        return "这个位置的 .yaml 文件不会被读取：清单放在 content/lists/<地区 id>/，历史版本放在 content/lists/<地区 id>/history/ (not a place the build reads)"
+    return "content/ 里不认识这个文件，它不会被读取：表格请用 python build.py import 导入后删除，其他文件请移出 content/ (unexpected file in content/)"
+
+
 def load(content_dir: Path, root: Path) -> Loaded:
     """Read content/site.yaml, content/lists/regions.yaml, certificates.yaml and
-    every other content/lists/**/*.yaml as a list file (those in a history/
-    folder as earlier versions of a list)."""
+    every list file (those in a history/ folder as earlier versions of a list);
+    any other file under content/ is a problem."""
     problems: list[Problem] = []
 
     def one(path: Path) -> Document | None:
@@ -208,7 +425,8 @@ def load(content_dir: Path, root: Path) -> Loaded:
     regions = one(lists_dir / "regions.yaml")
     certificates = one(lists_dir / "certificates.yaml")
     list_docs, unreadable, history = [], [], []
-    paths = [p for p in sorted(lists_dir.rglob("*.yaml")) if p.parent != lists_dir]  # not regions.yaml, certificates.yaml
+    paths, strays = inventory(content_dir, root)
+    problems.extend(strays)
     parsed = fork_map(lambda path: read_file(path, root), paths)  # on every core for a national data set
     for path, (doc, found) in zip(paths, parsed):
         problems.extend(found)

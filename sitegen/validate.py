@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,11 +38,30 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "content" / "schema"
 _TYPE_NAMES = {"string": "文字", "array": "列表（每项以“- ”开头）", "object": "字段表（键: 值）", "integer": "整数", "number": "数字", "boolean": "是/否", "null": "空"}
 
 
+# A text field's pattern: at least one character that is not a space.
+NOT_BLANK = r"^\s*\S[\s\S]*$"
+
+
+@lru_cache(maxsize=None)
+def _whole(pattern: str) -> re.Pattern:
+    """``pattern`` as JSON Schema means it: a final ``$`` is the end of the value
+    (Python's ``$`` also matches before a final newline, so ``"search\\n"``
+    would pass ``^[a-z]+$``)."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
+def _pattern(validator, pattern, instance, schema):
+    if validator.is_type(instance, "string") and not _whole(pattern).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 @lru_cache(maxsize=None)
 def schema(name: str) -> jsonschema.protocols.Validator:
     with open(SCHEMA_DIR / f"{name}.schema.json", encoding="utf-8") as f:
         data = json.load(f)
-    cls = jsonschema.validators.validator_for(data)
+    cls = jsonschema.validators.extend(jsonschema.validators.validator_for(data), {"pattern": _pattern})
     return cls(data)
 
 
@@ -70,11 +90,12 @@ def _schema_message(error: jsonschema.ValidationError) -> tuple[tuple, str]:
         want = error.validator_value
         want = want if isinstance(want, str) else want[0]
         return path, f"应为{_TYPE_NAMES.get(want, want)}，实际是{_type_of(error.instance)} (expected {want})"
-    if v in ("minLength",) or (v == "pattern" and error.validator_value == "\\S"):
+    if v in ("minLength",) or (v == "pattern" and error.validator_value == NOT_BLANK):
         return path, "不能为空 (must not be empty)"
     if v == "pattern":
         desc = error.schema.get("description", "")
-        return path, f"格式不对：{desc or error.validator_value} (does not match {error.validator_value})"
+        edge = "（开头或末尾多了空格或换行）" if isinstance(error.instance, str) and error.instance != error.instance.strip() else ""
+        return path, f"格式不对{edge}：{desc or error.validator_value} (does not match {error.validator_value})"
     if v == "enum":
         options = "、".join(map(str, error.validator_value))
         return path, f"只能是以下之一：{options}{suggest(error.instance, error.validator_value)} (must be one of {error.validator_value})"

@@ -109,3 +109,160 @@ def test_second_list_of_same_kind_is_rejected(tmp_path):
     done = run_build("--content", str(content), "check")
     assert done.returncode == 1
     assert "已有一份“保留”清单" in done.stderr
+
+
+# ---------------------------------------------------------------- careless and hostile input
+#
+# Each case of tests/bad_inputs/*.yaml (and each generated one below) is built
+# from a copy of the golden content, by build.py in its own process under a
+# 10 s timeout and a 1 GB memory limit: exit 1, one Chinese message naming file
+# and line, no traceback, the published site/ unchanged, nothing left behind.
+
+import os
+import resource
+import shutil
+import subprocess
+import sys
+
+import yaml
+
+from conftest import ROOT
+
+BAD_INPUTS = Path(__file__).resolve().parent / "bad_inputs"
+GOLDEN_CONTENT = ROOT / "tests" / "golden" / "content"
+LIMIT_SECONDS = 10
+LIMIT_BYTES = 1024 ** 3
+
+
+def _limited():
+    resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
+
+
+def run_limited(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """build.py with the corpus's limits: a hang or a runaway allocation fails the test."""
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=LIMIT_SECONDS, preexec_fn=_limited)
+
+
+@pytest.fixture(scope="module")
+def golden_published(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("golden-published") / "site"
+    done = run_build("--content", str(GOLDEN_CONTENT), "--site", str(site))
+    assert done.returncode == 0, done.stderr
+    return site
+
+
+def _corpus() -> dict[str, dict]:
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(BAD_INPUTS.glob("*.yaml"))}
+
+
+CORPUS = _corpus()
+
+
+def _apply(content: Path, case: dict) -> None:
+    path = content / case["file"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if "replace" in case:
+        old, new = case["replace"]
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {case['file']}"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    else:
+        path.write_text(case["text"], encoding="utf-8")
+
+
+def assert_refused(done: subprocess.CompletedProcess, shown: str, line: int, message: str, field: str = "") -> None:
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out
+    assert "Traceback" not in out, out
+    pattern = re.escape(f"{shown}:{line}:") + r"\d+: " + (re.escape(field) + ": " if field else "") + ".*" + re.escape(message)
+    assert re.search(pattern, done.stderr), f"want {shown}:{line}: … {message}\n{done.stderr}"
+    assert "网站未更新" in done.stderr
+
+
+def build_refused(content: Path, site: Path, rel: str, line: int, message: str, field: str = "") -> None:
+    before = tree_digest(site)
+    done = run_limited("--content", str(content), "--site", str(site))
+    assert_refused(done, str(content / rel), line, message, field)
+    assert tree_digest(site) == before
+    assert not [p.name for p in site.parent.iterdir() if p.name != site.name], "build left something beside site/"
+
+
+def golden_copy(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(GOLDEN_CONTENT, content)
+    return content
+
+
+@pytest.mark.parametrize("name", CORPUS)
+def test_bad_input_corpus(name, golden_published, tmp_path):
+    case = CORPUS[name]
+    content = golden_copy(tmp_path)
+    _apply(content, case)
+    build_refused(content, golden_published, case["file"], case["line"], case["message"], case.get("field", ""))
+
+
+def _deep_flow(content: Path) -> None:
+    (content / "lists/chongqing/deep.yaml").write_text("a: " + "[" * 200_000 + "]" * 200_000 + "\n", encoding="utf-8")
+
+
+def _long_text(content: Path) -> None:
+    (content / "lists/chongqing/long.yaml").write_text("region: chongqing\ntitle: " + "长" * 1_000_000 + "\n", encoding="utf-8")
+
+
+def _huge_file(content: Path) -> None:
+    row = "- id: shouyang\n  name: 国内公民办理收养证明\n  purpose: " + "收养" * 100 + "\n"
+    (content / "lists/chongqing/huge.yaml").write_text("rows:\n" + row * 30_000, encoding="utf-8")
+
+
+def _folder_named_yaml(content: Path) -> None:
+    (content / "lists/chongqing/xinde.yaml").mkdir()
+
+
+def _fifo(content: Path) -> None:
+    os.mkfifo(content / "lists/chongqing/xinde.yaml")
+
+
+def _device(content: Path) -> None:
+    (content / "lists/chongqing/xinde.yaml").symlink_to("/dev/zero")
+
+
+def _symlink_loop(content: Path) -> None:
+    (content / "lists/chongqing/loop").symlink_to(content / "lists")
+
+
+GENERATED = {
+    # name: (make the bad input, file, line, message)
+    "200,000-deep flow nesting": (_deep_flow, "lists/chongqing/deep.yaml", 1, "嵌套太深"),
+    "1,000,000-character text": (_long_text, "lists/chongqing/long.yaml", 2, "这一项文字太长"),
+    "9 MB file": (_huge_file, "lists/chongqing/huge.yaml", 1, "文件太大"),
+    "folder named x.yaml": (_folder_named_yaml, "lists/chongqing/xinde.yaml", 1, "这是一个文件夹"),
+    "pipe named x.yaml": (_fifo, "lists/chongqing/xinde.yaml", 1, "这不是普通文件"),
+    "link to /dev/zero": (_device, "lists/chongqing/xinde.yaml", 1, "这不是普通文件"),
+}
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_generated_bad_input(name, golden_published, tmp_path):
+    make, rel, line, message = GENERATED[name]
+    content = golden_copy(tmp_path)
+    make(content)
+    build_refused(content, golden_published, rel, line, message)
+
+
+def test_symlink_loop_in_content_is_walked_once(tmp_path):
+    content = golden_copy(tmp_path)
+    _symlink_loop(content)
+    done = run_limited("--content", str(content), "check")
+    assert done.returncode == 0, done.stderr
+
+
+def test_every_schema_pattern_is_anchored():
+    """A pattern is a search in JSON Schema: each one of the content schemas
+    states both ends. (data.schema.json describes the published open data, not
+    input; its URL patterns check only the scheme, and it is versioned.)"""
+    for path in sorted((ROOT / "content" / "schema").glob("*.schema.json")):
+        if path.name == "data.schema.json":
+            continue
+        for pattern in re.findall(r'"pattern": "((?:[^"\\]|\\.)*)"', path.read_text(encoding="utf-8")):
+            assert pattern.startswith("^") and pattern.endswith("$"), f"{path.name}: {pattern}"

@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # print font: TrueType, so PDFs embed it by name), Java for vnu, node for axe/vnu.
 DEB_TOOLS := chromium poppler-utils fonts-noto-cjk fonts-wqy-microhei default-jre-headless nodejs npm zbar-tools
 
-.PHONY: site test check serve posters bench search-bench clean system-deps node-deps build-deps golden
+.PHONY: site test check serve new-region import posters bench search-bench clean system-deps node-deps build-deps golden
 
 site: $(VENV)/.runtime build-deps
 	$(PY) build.py
@@ -19,6 +19,17 @@ check: $(VENV)/.runtime
 
 serve: $(VENV)/.runtime
 	$(PY) build.py serve
+
+# Staff tasks (docs/editing.md): add a region, import a list's table.
+#   make new-region NAME=湖北省 ID=hubei [PARENT=上级地区]
+#   make import FILE=清单.xlsx REGION=湖北省 KIND=不予出具 [COPY=原文件.pdf]
+new-region: $(VENV)/.runtime
+	@[ -n "$(NAME)" ] && [ -n "$(ID)" ] || { echo "请写地区名称和拼音 id，如：make new-region NAME=湖北省 ID=hubei（下级地区加 PARENT=上级地区）"; exit 2; }
+	$(PY) build.py new-region "$(NAME)" --id "$(ID)" $(if $(PARENT),--parent "$(PARENT)")
+
+import: $(VENV)/.runtime
+	@[ -n "$(FILE)" ] && [ -n "$(REGION)" ] && [ -n "$(KIND)" ] || { echo "请写表格文件、地区和清单种类，如：make import FILE=清单.xlsx REGION=湖北省 KIND=不予出具（可加 COPY=原文件.pdf）"; exit 2; }
+	$(PY) build.py import "$(FILE)" --region "$(REGION)" --kind "$(KIND)" $(if $(COPY),--copy "$(COPY)")
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

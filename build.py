@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Build the community-certificate list site from content/lists/.
 
-    python build.py            build site/ (load → validate → resolve → render → index → publish)
-    python build.py check      validate content only; print every problem; exit 1 if any
-    python build.py serve      preview on 127.0.0.1, rebuilding when content or templates change
-    python build.py import FILE.xlsx --region ID --kind 不予出具|保留   a list table → content/lists YAML
-    python build.py new-region 湖北省 --id hubei   add a region (it shows its parent's lists until it has its own)
+    .venv/bin/python build.py            build site/ (load → validate → resolve → render → index → publish)
+    .venv/bin/python build.py check      validate content only; print every problem; exit 1 if any
+    .venv/bin/python build.py serve      preview on 127.0.0.1, rebuilding when content or templates change
+    .venv/bin/python build.py import FILE.xlsx --region ID --kind 不予出具|保留   a list table → content/lists YAML
+    .venv/bin/python build.py new-region 湖北省 --id hubei   add a region (it shows its parent's lists until it has its own)
+
+(`make site` creates .venv/ with the pinned packages; `make check`, `make serve`,
+`make import …` and `make new-region …` run these commands with it.)
 
 The build reads every file before writing anything, renders into a fresh
 folder, and swaps it in for site/ only when every stage has passed: a failed
@@ -19,15 +22,30 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import forks, parallel
-from sitegen.cascade import resolve
-from sitegen.index import index
-from sitegen.load import load
-from sitegen.pages import all_pages
-from sitegen.problems import describe
-from sitegen.publish import discard, fresh_dir, publish
-from sitegen.render import render
-from sitegen.validate import validate
+
+
+def missing_module(exc: ModuleNotFoundError) -> str:
+    """What to do when a package is not installed: the commands are meant to be
+    run through make (or .venv/bin/python), whose virtualenv has them all."""
+    return (f"缺少 Python 包 “{exc.name}”：请在项目文件夹中先运行 make site（它会装好需要的程序），"
+            f"再用 make check、make serve、make import … 或 .venv/bin/python build.py … 运行，"
+            f"不要直接用 python 或 python3 (missing module {exc.name!r}: run `make site`, then use make or .venv/bin/python)")
+
+
+try:
+    from sitegen import forks, parallel
+    from sitegen.cascade import resolve
+    from sitegen.index import index
+    from sitegen.load import load
+    from sitegen.pages import all_pages
+    from sitegen.problems import describe
+    from sitegen.publish import discard, fresh_dir, publish
+    from sitegen.render import render
+    from sitegen.validate import validate
+except ModuleNotFoundError as exc:  # run with a Python that lacks the project's packages
+    if __name__ != "__main__":
+        raise
+    sys.exit(missing_module(exc))
 
 ROOT = Path(__file__).resolve().parent
 CONTENT = ROOT / "content"
@@ -157,4 +175,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except ModuleNotFoundError as exc:  # a package imported on first use (openpyxl for .xlsx)
+        sys.exit(missing_module(exc))

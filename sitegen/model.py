@@ -189,6 +189,18 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class ListPart:
+    """The rows of one kind a region takes from one published list. A region's
+    first part is the nearest list (its own, or the one it inherits); any
+    further part holds rows of a farther list — in the end the national one —
+    that the nearer list leaves out, which still apply there."""
+
+    list: PublishedList
+    inherited_from: Region | None  # None: the region's own list
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
 class RegionView:
     region: Region
     ancestors: tuple[Region, ...]  # nearest last: 全国, 四川省
@@ -200,6 +212,13 @@ class RegionView:
 
     def of_kind(self, kind: str) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries if e.kind == kind)
+
+    def parts(self, kind: str) -> tuple[ListPart, ...]:
+        """This kind's entries grouped by the list they come from, nearest first."""
+        groups: dict[str, list[Entry]] = {}
+        for e in self.of_kind(kind):
+            groups.setdefault(e.list.id, []).append(e)
+        return tuple(ListPart(g[0].list, g[0].inherited_from, tuple(g)) for g in groups.values())
 
     @property
     def inherits_all(self) -> bool:

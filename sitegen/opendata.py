@@ -178,6 +178,7 @@ def one_region_data(resolved: Resolved, view: RegionView, changes: dict) -> dict
     base = resolved.content.site["base_url"]
     rid = view.region.id
     line = view.hotline
+    nearest = {kind: parts[0].list.id if parts else None for kind in KINDS for parts in [view.parts(kind)]}  # see left_out_of
     return _header(resolved, "region") | {
         "region": region_data(view.region, base),
         "hotline": {"number": line.number, "label": line.label, "note": line.note, "is_fallback": view.hotline_is_fallback},
@@ -187,6 +188,7 @@ def one_region_data(resolved: Resolved, view: RegionView, changes: dict) -> dict
             {
                 "certificate": e.certificate.id, "name": e.row.name, "kind": e.kind, "answer": ANSWER[e.kind], "list": e.list.id,
                 "number": e.row.number, "inherited_from": e.inherited_from.id if e.inherited_from else None,
+                "left_out_of": nearest[e.kind] if nearest[e.kind] != e.list.id else None,
                 "url": base + urls.item(rid, e.certificate.id),
             }
             for e in view.entries
@@ -593,10 +595,15 @@ def changes_pages(resolved: Resolved) -> list[Page]:
 def region_links(view: RegionView) -> list[tuple[str, str, str]]:
     rid = view.region.id
     links = [(changes_url(rid), "清单变更记录", "各个版本，新增、删除和改写了哪些证明")]
+    left_out = {p.list.id: (parts[0], p) for kind in KINDS for parts in [view.parts(kind)] for p in parts[1:]}
     for lst in applicable_lists(view):
         note = f"{len(lst.rows)} 项，可用 Excel 或 WPS 打开"
-        if lst.region != rid:
-            owner = next((a.name for a in view.ancestors if a.id == lst.region), lst.region)
+        owner = next((a.name for a in view.ancestors if a.id == lst.region), lst.region)
+        if lst.id in left_out:
+            nearest, part = left_out[lst.id]
+            names = "、".join(e.row.short_name for e in part.entries[:3]) + ("等" if len(part.entries) > 3 else "")
+            note += f"（{owner}的清单：{(nearest.inherited_from or view.region).name}公布的清单没有收录其中的{names}，这 {len(part.entries)} 项仍按{owner}的清单适用于{view.region.name}）"
+        elif lst.region != rid:
             note += f"（{owner}的清单，{view.region.name}沿用）"
         links.append((list_csv(lst.id), f"下载{LIST_NAME[lst.kind]}（CSV 表格）", note))
     links.append((region_json(rid), f"下载{view.region.name}的数据（JSON）", "供开发者和研究者使用"))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import extras, scale, urls
-from .model import ANSWER, LEVELS, LIST_NAME, NOT_ISSUED, RETAINED, STATUS_CLASS, Entry, Hotline, PublishedList, RegionView, Resolved
+from .model import ANSWER, LEVELS, LIST_NAME, NOT_ISSUED, RETAINED, STATUS_CLASS, Entry, Hotline, ListPart, PublishedList, Region, RegionView, Resolved
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,16 @@ class ItemBody:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """Rows of a farther list (the national one) that the region's list does
+    not include but that still apply there, shown apart under their own citation."""
+
+    note: str
+    rows: tuple[Link, ...]
+    citation: Citation
+
+
+@dataclass(frozen=True)
 class ListSection:
     kind: str
     heading: str
@@ -118,6 +128,7 @@ class ListSection:
     citation: Citation | None
     inherited_note: str
     empty_note: str
+    left_out: tuple[LeftOut, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -253,9 +264,24 @@ def few_words(entry: Entry) -> str:
     return row.route if len(row.route) <= 40 else row.route[:38] + "…"
 
 
-def inherited_note(entry: Entry) -> str:
+def left_out_note(region: Region, nearest: ListPart, part: ListPart) -> str:
+    """Says plainly that the nearer list leaves these rows out and the farther
+    list still applies (e.g. 湖北省's list without 健在证明, under 民发〔2020〕20号)."""
+    nearer = (nearest.inherited_from or region).name
+    farther = part.inherited_from.name if part.inherited_from else region.name
+    number = f"（{part.list.doc_number}）" if part.list.doc_number else f"（{part.list.title}）"
+    return (f"{nearer}公布的{LIST_NAME[part.list.kind]}没有收录下面 {len(part.entries)} 项；"
+            f"{farther}的清单{number}仍然适用于{region.name}，这些证明按{farther}的清单办理：")
+
+
+def inherited_note(entry: Entry, view: RegionView | None = None) -> str:
     if entry.inherited_from is None:
         return ""
+    parts = view.parts(entry.kind) if view is not None else ()
+    if parts and parts[0].list.id != entry.list.id:
+        nearer = (parts[0].inherited_from or view.region).name
+        number = f"（{entry.list.doc_number}）" if entry.list.doc_number else f"（{entry.list.title}）"
+        return f"{nearer}公布的清单没有收录这一项；{entry.inherited_from.name}的清单{number}仍然适用于{entry.region.name}，这里是它的规定。"
     return f"{entry.region.name}沿用{entry.inherited_from.name}的清单（{entry.list.title}）。"
 
 
@@ -315,7 +341,7 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         answer=answer,
         limits=row.limits,
         not_issued=entry.kind == NOT_ISSUED,
-        inherited_note=inherited_note(entry),
+        inherited_note=inherited_note(entry, view),
         offices=row.offices,
         route=row.route,
         documents=row.documents,
@@ -370,19 +396,24 @@ def region_page(resolved: Resolved, view: RegionView) -> Page:
     url = urls.region(view.region.id)
     sections = []
     for kind in (NOT_ISSUED, RETAINED):
-        entries = view.of_kind(kind)
-        lst = entries[0].list if entries else None
+        parts = view.parts(kind)
+        entries = parts[0].entries if parts else ()
+        lst = parts[0].list if parts else None
         inherited = ""
-        if entries and entries[0].inherited_from is not None:
-            inherited = f"{view.region.name}没有发布自己的{LIST_NAME[kind]}，这里显示{entries[0].inherited_from.name}的清单，同样适用于{view.region.name}。"
+        if parts and parts[0].inherited_from is not None:
+            inherited = f"{view.region.name}没有发布自己的{LIST_NAME[kind]}，这里显示{parts[0].inherited_from.name}的清单，同样适用于{view.region.name}。"
         empty = ""
         if not entries:
             empty = f"本站收录的文件中，{view.region.name}及其上级地区没有公布{LIST_NAME[kind]}。"
-        rows = tuple(
-            Link(href(url, urls.item(view.region.id, e.certificate.id)), e.row.name, note=few_words(e), status=STATUS_CLASS[kind], status_text=ANSWER[kind])
-            for e in entries
-        )
-        sections.append(ListSection(kind, LIST_NAME[kind], STATUS_CLASS[kind], rows, citation(lst) if lst else None, inherited, empty))
+
+        def links(part_entries) -> tuple[Link, ...]:
+            return tuple(
+                Link(href(url, urls.item(view.region.id, e.certificate.id)), e.row.name, note=few_words(e), status=STATUS_CLASS[kind], status_text=ANSWER[kind])
+                for e in part_entries
+            )
+
+        left_out = tuple(LeftOut(left_out_note(view.region, parts[0], p), links(p.entries), citation(p.list)) for p in parts[1:])
+        sections.append(ListSection(kind, LIST_NAME[kind], STATUS_CLASS[kind], links(entries), citation(lst) if lst else None, inherited, empty, left_out))
     parent = None
     if view.ancestors:
         p = view.ancestors[-1]

@@ -61,7 +61,7 @@ def test_nearest_region_wins_over_ancestor(tmp_path):
 kind: 保留
 title: 测试清单
 basis: [民发〔2020〕20号]
-source: {file: 003_8c137975a14580ff.txt, title: 测试, issuer: 测试}
+source: {title: 测试, issuer: 测试}
 rows:
 - id: jianzai
   name: 健在证明（测试）

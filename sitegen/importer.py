@@ -33,9 +33,7 @@ still stands in the row's new wording.
 """
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import shutil
 import re
 import unicodedata
@@ -100,61 +98,14 @@ class Result:
 # ------------------------------------------------------------------ reading the file
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text of a CSV/TXT file and the encoding it was in (Excel and WPS on
-    Chinese Windows save "CSV" as GBK and "Unicode text" as UTF-16)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "UTF-16"
-    try:
-        return data.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        return data.decode("gb18030"), "GBK"
-
-
 def read_lines(path: Path) -> tuple[list[Line], list[str]]:
-    """Every row of the first sheet (xlsx) or of the CSV / tab-separated text."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path), []
-    if suffix in (".xls", ".et", ".doc", ".docx", ".wps"):
-        raise ImportFailed([Problem(str(path), 1, 1, "", f"不能直接读取 {suffix} 文件：请在 Excel/WPS 中“另存为” .xlsx 或 .csv 后再导入 (save as .xlsx or .csv)")])
-    text, encoding = decode(path.read_bytes())
-    notes = [f"文件是 {encoding} 编码，已按 {encoding} 读取"] if encoding != "UTF-8" else []
-    return _read_delimited(text), notes
-
-
-def _read_xlsx(path: Path) -> list[Line]:
-    import openpyxl
-
+    """Every row of the first sheet (xlsx) or of the CSV / tab-separated text
+    (read by sitegen/tables.py, which checks sizes and encodings first)."""
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # a broken or password-protected workbook
-        raise ImportFailed([Problem(str(path), 1, 1, "", f"无法打开这个 Excel 文件，请在 Excel/WPS 中重新另存为 .xlsx (cannot open workbook: {exc})")]) from None
-    sheet = book.worksheets[0]
-    lines = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-        lines.append(Line(number, [_xlsx_text(v) for v in values]))
-    book.close()
-    return lines
-
-
-def _xlsx_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _read_delimited(text: str) -> list[Line]:
-    sample = "\n".join(text.splitlines()[:20])
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    lines, end = [], 0
-    for cells in reader:
-        lines.append(Line(end + 1, cells))
-        end = reader.line_num
-    return lines
+        rows, notes = tables.read_table(path)
+    except tables.Unreadable as exc:
+        raise ImportFailed([Problem(str(path), exc.line, exc.column, "", exc.message)]) from None
+    return [Line(number, cells) for number, cells in rows], notes
 
 
 # ------------------------------------------------------------------ cell text

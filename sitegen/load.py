@@ -278,8 +278,8 @@ def shown_path(path: Path, root: Path) -> str:
 def read_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
     shown = shown_path(path, root)
     try:
-        data = _read_regular(path)
-    except _Unreadable as exc:
+        data = read_regular(path)
+    except Unreadable as exc:
         return None, [Problem(shown, 1, 1, "", exc.message)]
     try:
         text = data.decode("utf-8")
@@ -291,37 +291,39 @@ def read_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
 FOLDER_NAMED_YAML = "这是一个文件夹，不是清单文件；文件夹名不能以 .yaml 结尾 (a folder named *.yaml)"
 
 
-class _Unreadable(Exception):
+class Unreadable(Exception):
+    """A file that cannot be read as one; ``message`` says why, Chinese first."""
+
     def __init__(self, message: str):
+        super().__init__(message)
         self.message = message
 
 
-def _read_regular(path: Path) -> bytes:
-    """The bytes of a regular file of at most MAX_FILE_BYTES; a folder, a pipe
-    or a device under a .yaml name (a read that would never end), a file too
-    large or one we may not read is refused with the reason."""
+def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes; a folder, a pipe
+    or a device (a read that would never end), a file too large or one we may
+    not read is refused with the reason."""
+    too_big = f"一个文件最多 {limit / 1048576:g} MB (file larger than {limit / 1048576:g} MB)"
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except IsADirectoryError:
-        raise _Unreadable(FOLDER_NAMED_YAML) from None
+        raise Unreadable("这是一个文件夹，不是文件 (a folder, not a file)") from None
     except PermissionError:
-        raise _Unreadable("没有权限读取这个文件，请检查文件权限 (permission denied)") from None
+        raise Unreadable("没有权限读取这个文件，请检查文件权限 (permission denied)") from None
     except OSError as exc:
-        raise _Unreadable(f"无法打开这个文件 (cannot open: {exc.strerror})") from None
+        raise Unreadable(f"无法打开这个文件 (cannot open: {exc.strerror})") from None
     with os.fdopen(fd, "rb") as f:
         st = os.fstat(f.fileno())
-        if stat.S_ISDIR(st.st_mode):
-            raise _Unreadable(FOLDER_NAMED_YAML)
         if not stat.S_ISREG(st.st_mode):
-            raise _Unreadable("这不是普通文件（管道、设备或特殊文件），不能作为清单读取 (not a regular file)")
-        if st.st_size > MAX_FILE_BYTES:
-            raise _Unreadable(f"文件太大（{st.st_size / 1048576:.1f} MB），一个内容文件最多 {MAX_FILE_BYTES // 1048576} MB (file larger than {MAX_FILE_BYTES // 1048576} MB)")
+            raise Unreadable("这不是普通文件（管道、设备或特殊文件），不能读取 (not a regular file)")
+        if st.st_size > limit:
+            raise Unreadable(f"文件太大（{st.st_size / 1048576:.1f} MB），{too_big}")
         try:
-            data = f.read(MAX_FILE_BYTES + 1)
+            data = f.read(limit + 1)
         except OSError as exc:
-            raise _Unreadable(f"读取失败 (cannot read: {exc.strerror})") from None
-    if len(data) > MAX_FILE_BYTES:  # grew while we read
-        raise _Unreadable(f"文件太大，一个内容文件最多 {MAX_FILE_BYTES // 1048576} MB (file larger than {MAX_FILE_BYTES // 1048576} MB)")
+            raise Unreadable(f"读取失败 (cannot read: {exc.strerror})") from None
+    if len(data) > limit:  # grew while we read
+        raise Unreadable(f"文件太大，{too_big}")
     return data
 
 
@@ -350,8 +352,10 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError, shown: str) -> Problem:
 # Files under content/ that are not read as content, on purpose (docs/editing.md):
 # hidden files (.gitkeep, .DS_Store) and what editors leave beside a file being edited.
 IGNORED_NAMES = re.compile(r"^(\.|#)|(~|\.swp|\.swx|\.tmp|\.bak)$")
-# Read by other parts of the build: the schemas, the Markdown pages, the data model's notes.
+# Read by other parts of the build: the schemas, the Markdown pages, the data
+# model's notes, the copies of source documents (sitegen/sources.py).
 OTHER_CONTENT = ("schema/*.schema.json", "pages/*.md", "lists/README.md")
+SOURCE_COPIES = (".pdf", ".docx", ".txt")
 
 
 def inventory(content_dir: Path, root: Path) -> tuple[list[Path], list[Problem]]:
@@ -379,6 +383,8 @@ def inventory(content_dir: Path, root: Path) -> tuple[list[Path], list[Problem]]
             if IGNORED_NAMES.search(name) or path in known:
                 continue
             rel = path.relative_to(content_dir).parts
+            if len(rel) == 2 and rel[0] == "sources" and path.suffix.lower() in SOURCE_COPIES:
+                continue
             if _is_list_path(rel):
                 found.append(path)
             else:
@@ -402,6 +408,8 @@ def _unexpected(rel: tuple[str, ...]) -> str:
         return f"清单文件要放在地区文件夹里：content/lists/<地区 id>/{name}；直接放在 lists/ 下的只有 regions.yaml 和 certificates.yaml (a list belongs in its region's folder)"
     if name.endswith(".yaml"):
         return "这个位置的 .yaml 文件不会被读取：清单放在 content/lists/<地区 id>/，历史版本放在 content/lists/<地区 id>/history/ (not a place the build reads)"
+    if rel[0] == "sources":
+        return "content/sources/ 只放来源文件的副本（PDF、DOCX 或 TXT），直接放在这个文件夹里 (source copies are .pdf, .docx or .txt directly in content/sources/)"
     return "content/ 里不认识这个文件，它不会被读取：表格请用 python build.py import 导入后删除，其他文件请移出 content/ (unexpected file in content/)"
 
 

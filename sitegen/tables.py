@@ -11,8 +11,8 @@ Shared by the CSV downloads (sitegen/opendata.py) and the spreadsheet import
 - ``columns_for(lst)`` gives the same columns as (field key, label) pairs, and
   ``label_keys(lst)`` the reverse mapping an importer needs.
 - ``write_csv`` / ``read_csv`` are the file format: UTF-8 with BOM (so Excel
-  and WPS open it correctly), CRLF rows, and a cell that a spreadsheet would
-  run as a formula (starting with = + - @, a tab or CR) — or that starts with
+  and WPS open it correctly), CRLF rows, and a cell (header or not) that a
+  spreadsheet would run as a formula (starting with = + - @, a tab or CR) — or that starts with
   an apostrophe — gets one leading apostrophe, which ``read_csv`` removes again.
 """
 from __future__ import annotations
@@ -125,15 +125,16 @@ def _unprotect(text: str) -> str:
 
 
 def csv_text(header: list[str], rows: list[list[str]]) -> str:
-    """The CSV document (without the BOM): CRLF line ends, quoted where needed."""
-    return csv_rows_text([header], protect=False) + csv_rows_text(rows)
+    """The CSV document (without the BOM): CRLF line ends, quoted where needed,
+    every cell guarded, the header's too (its labels are the list's ``columns``)."""
+    return csv_rows_text([header]) + csv_rows_text(rows)
 
 
-def csv_rows_text(rows: list[list[str]], protect: bool = True) -> str:
+def csv_rows_text(rows: list[list[str]]) -> str:
     """CSV lines for ``rows``, cells guarded against spreadsheet formulas."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerows([_protect(c) for c in row] if protect else row for row in rows)
+    writer.writerows([_protect(c) for c in row] for row in rows)
     return buf.getvalue()
 
 
@@ -148,4 +149,182 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
         table = list(csv.reader(f))
     if not table:
         return [], []
-    return table[0], [[_unprotect(c) for c in row] for row in table[1:]]
+    return [_unprotect(c) for c in table[0]], [[_unprotect(c) for c in row] for row in table[1:]]
+
+
+# ------------------------------------------------------------------ reading a table file
+#
+# A clerk's spreadsheet is read only after its declared sizes are checked: an
+# xlsx is a zip archive whose parts can inflate a thousandfold and whose sheet
+# can declare a million rows by sixteen thousand columns in a few bytes. The
+# limits are far above any real list (the longest, 广西's, has ~60 rows of
+# 9 columns; a cell ~300 characters) and are listed in docs/editing.md.
+
+MAX_TABLE_BYTES = 20 * 1024 * 1024  # the file as saved
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # an xlsx's parts, inflated
+MAX_RATIO = 200  # how much one xlsx part may inflate (real sheets ~10×)
+MAX_ROWS = 5_000
+MAX_COLUMNS = 100
+MAX_CELL = 10_000  # characters, as for a value in a list file (sitegen/load.py MAX_TEXT)
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"')
+
+
+class Unreadable(Exception):
+    """The table cannot be read; ``message`` says why, at ``line``/``column``."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def read_table(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    """(line number, cells) of every row of the first sheet (xlsx) or of the
+    CSV / tab-separated text, and notes on how it was read (its encoding)."""
+    from .load import Unreadable as FileUnreadable, read_regular
+
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".et", ".doc", ".docx", ".wps"):
+        raise Unreadable(f"不能直接读取 {suffix} 文件：请在 Excel/WPS 中“另存为” .xlsx 或 .csv 后再导入 (save as .xlsx or .csv)")
+    try:
+        data = read_regular(path, MAX_TABLE_BYTES)
+    except FileUnreadable as exc:
+        raise Unreadable(exc.message) from None
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, data), []
+    if data.startswith(b"PK\x03\x04"):
+        raise Unreadable("这其实是一个 Excel（.xlsx）文件：请把文件名的扩展名改成 .xlsx 再导入 (a zip/xlsx file named as text)")
+    text, encoding = decode(data)
+    notes = [f"文件是 {encoding} 编码，已按 {encoding} 读取"] if encoding != "UTF-8" else []
+    return _read_delimited(text), notes
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text of a CSV/TXT file and the encoding it was in (Excel and WPS on
+    Chinese Windows save "CSV" as GBK and "Unicode text" as UTF-16)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as exc:
+            raise Unreadable(f"文件是 UTF-16（“Unicode”）编码，但第 {exc.start} 个字节处不完整，可能没有保存完整；请重新另存为 UTF-8 的 CSV (broken UTF-16)") from None
+    if b"\x00" in data:
+        raise Unreadable("这不是文字表格：文件里有空字节（二进制文件，或没有 BOM 的 UTF-16）；请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx (binary data, not a CSV)")
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "GBK"
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise Unreadable("文件编码认不出来（既不是 UTF-8，也不是 GBK）：请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx (unknown encoding)", line) from None
+
+
+def _read_delimited(text: str) -> list[tuple[int, list[str]]]:
+    sample = "\n".join(text.splitlines()[:20])
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines, end = [], 0
+    try:
+        for cells in reader:
+            _check_row(len(lines) + 1, end + 1, cells)
+            lines.append((end + 1, cells))
+            end = reader.line_num
+    except csv.Error as exc:  # a cell past csv's own limit (131,072 characters), a NUL
+        raise Unreadable(f"第 {reader.line_num} 行读不出来：有一格太长（一格最多 {MAX_CELL:,} 个字），或引号没有配对 (unreadable row: {exc})", reader.line_num) from None
+    return lines
+
+
+def _check_row(count: int, line: int, cells: list[str]) -> None:
+    if count > MAX_ROWS:
+        raise Unreadable(f"表格超过 {MAX_ROWS:,} 行：一份清单不会这么长，请检查是不是选错了文件 (more than {MAX_ROWS} rows)", line)
+    if len(cells) > MAX_COLUMNS:
+        raise Unreadable(f"这一行超过 {MAX_COLUMNS} 栏：请检查是不是选错了文件 (more than {MAX_COLUMNS} columns)", line, MAX_COLUMNS + 1)
+    for col, text in enumerate(cells, 1):
+        if len(text) > MAX_CELL:
+            raise Unreadable(f"这一格有 {len(text):,} 个字，一格最多 {MAX_CELL:,} 个字：请检查是不是把整份文件粘贴进了一格 (cell longer than {MAX_CELL} characters)", line, col)
+
+
+def _read_xlsx(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
+    _check_workbook(data)
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        lines = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+            cells = [_xlsx_text(v) for v in values]
+            _check_row(number, number, cells)
+            lines.append((number, cells))
+        book.close()
+    except Unreadable:
+        raise
+    except Exception as exc:  # a broken or password-protected workbook
+        raise Unreadable(f"无法打开这个 Excel 文件，请在 Excel/WPS 中重新另存为 .xlsx (cannot open workbook: {type(exc).__name__}: {exc})") from None
+    return lines
+
+
+def _check_workbook(data: bytes) -> None:
+    """Refuse an xlsx whose parts or first sheet are larger than any list
+    before openpyxl inflates a byte of it."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise Unreadable("这不是有效的 .xlsx 文件（也许是改了扩展名的 .xls 或其他文件）：请在 Excel/WPS 中另存为 .xlsx (not a zip/xlsx file)") from None
+    unpacked = sum(p.file_size for p in parts)
+    if len(parts) > 10_000 or unpacked > MAX_UNPACKED_BYTES:
+        raise Unreadable(f"这个 Excel 文件解压后有 {unpacked / 1048576:,.0f} MB，一份清单不会这么大（最多 {MAX_UNPACKED_BYTES // 1048576} MB）：请检查文件 (xlsx inflates to more than {MAX_UNPACKED_BYTES // 1048576} MB)")
+    for part in parts:
+        if part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+            raise Unreadable(f"这个 Excel 文件中的 {part.filename} 压缩比异常（{part.file_size // max(part.compress_size, 1):,} 倍），不像是正常保存的表格：请在 Excel/WPS 中重新另存为 .xlsx (suspicious compression ratio)")
+    for part in parts:
+        if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", part.filename):
+            continue
+        with archive.open(part) as f:
+            head = f.read(64 * 1024)
+            found = _DIMENSION.search(head)
+            if found:
+                first_col, first_row, last_col, last_row = found.groups()
+                rows, columns = int(last_row or first_row), _column_number(last_col or first_col)
+                if rows > MAX_ROWS or columns > MAX_COLUMNS:
+                    raise Unreadable(f"这个 Excel 表格声明有 {rows:,} 行 × {columns:,} 栏（{part.filename}），一份清单最多 {MAX_ROWS:,} 行、{MAX_COLUMNS} 栏：请删掉表格外多余的行和栏，或复制到新表格后再导入 (sheet declares {rows} rows × {columns} columns)")
+            rows = _count_rows(head, f)
+        if rows > MAX_ROWS:
+            raise Unreadable(f"这个 Excel 表格有 {rows:,} 行以上（{part.filename}），一份清单最多 {MAX_ROWS:,} 行：请检查是不是选错了文件 (more than {MAX_ROWS} rows)")
+
+
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(head: bytes, rest) -> int:
+    """Rows in a sheet's XML, counted in 1 MB pieces (openpyxl takes ~0.5 ms a
+    row; this ~1 µs), stopping past MAX_ROWS."""
+    count, carry, chunk = 0, b"", head
+    while chunk:
+        chunk = carry + chunk
+        cut = chunk.rfind(b"<")  # a tag split between pieces is counted with the next
+        cut = cut if cut > 0 else len(chunk)
+        count += len(_ROW.findall(chunk, 0, cut))
+        if count > MAX_ROWS:
+            break
+        carry, chunk = chunk[cut:], rest.read(1 << 20)
+    return count + len(_ROW.findall(carry)) if count <= MAX_ROWS else count
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for c in letters:
+        n = n * 26 + (c - 64)
+    return n
+
+
+def _xlsx_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

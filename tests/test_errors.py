@@ -171,13 +171,13 @@ def _apply(content: Path, case: dict) -> None:
         path.write_text(case["text"], encoding="utf-8")
 
 
-def assert_refused(done: subprocess.CompletedProcess, shown: str, line: int, message: str, field: str = "") -> None:
+def assert_refused(done: subprocess.CompletedProcess, shown: str, line: int, message: str, field: str = "", closing: str = "网站未更新") -> None:
     out = done.stdout + done.stderr
     assert done.returncode == 1, out
     assert "Traceback" not in out, out
     pattern = re.escape(f"{shown}:{line}:") + r"\d+: " + (re.escape(field) + ": " if field else "") + ".*" + re.escape(message)
     assert re.search(pattern, done.stderr), f"want {shown}:{line}: … {message}\n{done.stderr}"
-    assert "网站未更新" in done.stderr
+    assert closing in done.stderr
 
 
 def build_refused(content: Path, site: Path, rel: str, line: int, message: str, field: str = "") -> None:
@@ -266,3 +266,110 @@ def test_every_schema_pattern_is_anchored():
             continue
         for pattern in re.findall(r'"pattern": "((?:[^"\\]|\\.)*)"', path.read_text(encoding="utf-8")):
             assert pattern.startswith("^") and pattern.endswith("$"), f"{path.name}: {pattern}"
+
+
+# ---------------------------------------------------------------- import: a table file read with limits
+
+
+def _xlsx(path: Path, rows: int = 3, dimension: str = "") -> Path:
+    """A workbook saved by openpyxl whose first sheet's XML is replaced by
+    ``rows`` rows (序号, 证明名称, 办事途径), declaring ``dimension`` if given."""
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    book.create_sheet().append(["序号"])
+    plain = path.with_suffix(".plain.xlsx")
+    book.save(plain)
+    cells = "".join(
+        f'<row r="{n}"><c r="A{n}" t="inlineStr"><is><t>{n - 1 if n > 1 else "序号"}</t></is></c>'
+        f'<c r="B{n}" t="inlineStr"><is><t>{"居民养犬证明" if n > 1 else "证明名称"}</t></is></c>'
+        f'<c r="C{n}" t="inlineStr"><is><t>{"向公安机关申请" if n > 1 else "办事途径"}</t></is></c></row>'
+        for n in range(1, rows + 1)
+    )
+    sheet = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             f"{dimension}<sheetData>{cells}</sheetData></worksheet>")
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            out.writestr(item, sheet.encode() if item.filename == "xl/worksheets/sheet1.xml" else src.read(item))
+    plain.unlink()
+    return path
+
+
+def _bomb(path: Path, megabytes: int) -> Path:
+    """A workbook with one more part of ``megabytes`` of spaces: a few KB packed."""
+    import zipfile
+
+    _xlsx(path.with_suffix(".base.xlsx"))
+    with zipfile.ZipFile(path.with_suffix(".base.xlsx")) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            out.writestr(item, src.read(item))
+        with out.open("xl/media/padding.xml", "w") as f:
+            block = b" " * (1024 * 1024)
+            for _ in range(megabytes):
+                f.write(block)
+    return path
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+IMPORTS = {
+    # name: (make the file in a folder, expected line, expected message)
+    "xlsx declaring a huge sheet": (lambda d: _xlsx(d / "huge.xlsx", dimension='<dimension ref="A1:XFD1048576"/>'), 1, "声明有 1,048,576 行 × 16,384 栏"),
+    "xlsx inflating to 101 MB": (lambda d: _bomb(d / "bomb.xlsx", 101), 1, "解压后有 101 MB"),
+    "xlsx part inflating 1000-fold": (lambda d: _bomb(d / "ratio.xlsx", 2), 1, "压缩比异常"),
+    "xlsx of 5,001 rows declaring none": (lambda d: _xlsx(d / "rows.xlsx", rows=5_001), 1, "有 5,001 行以上"),
+    "xlsx that is no zip": (lambda d: _write(d / "fake.xlsx", b"\xd0\xcf\x11\xe0" + b"\x00" * 600), 1, "这不是有效的 .xlsx 文件"),
+    "UTF-16 CSV cut mid-character": (lambda d: _write(d / "cut.csv", "序号,证明名称\n1,养犬".encode("utf-16") + b"\x00"), 1, "UTF-16"),
+    "UTF-16 CSV without BOM": (lambda d: _write(d / "le.csv", "序号,证明名称\n".encode("utf-16-le")), 1, "没有 BOM 的 UTF-16"),
+    "binary file named .csv": (lambda d: _write(d / "photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))), 1, "这不是文字表格"),
+    "xlsx named .csv": (lambda d: _write(d / "book.csv", (d / _xlsx(d / "real.xlsx").name).read_bytes()), 1, "这其实是一个 Excel（.xlsx）文件"),
+    "neither UTF-8 nor GBK": (lambda d: _write(d / "mixed.csv", "序号,证明名称\n1,养犬\n".encode() + b"\xff\xff\xff\n"), 3, "文件编码认不出来"),
+    "131,073-character cell": (lambda d: _write(d / "long.csv", ("序号,证明名称\n1," + "长" * 131_073 + "\n").encode()), 2, "有一格太长"),
+    "20,000-character cell": (lambda d: _write(d / "cell.csv", ("序号,证明名称\n1," + "长" * 20_000 + "\n").encode()), 2, "这一格有 20,000 个字"),
+    "200 columns": (lambda d: _write(d / "wide.csv", (",".join(["序号", "证明名称"] + ["x"] * 198) + "\n").encode()), 1, "超过 100 栏"),
+    "21 MB CSV": (lambda d: _write(d / "big.csv", b"1,a\n" * (21 * 256 * 1024)), 1, "文件太大"),
+    "old .xls workbook": (lambda d: _write(d / "old.xls", b"\xd0\xcf\x11\xe0"), 1, "不能直接读取 .xls 文件"),
+    "folder named .csv": (lambda d: (d / "folder.csv").mkdir() or d / "folder.csv", 1, "找不到这个文件"),
+    "pipe named .csv": (lambda d: os.mkfifo(d / "pipe.csv") or d / "pipe.csv", 1, "找不到这个文件"),
+}
+
+
+@pytest.mark.parametrize("name", IMPORTS)
+def test_bad_table_import(name, tmp_path):
+    make, line, message = IMPORTS[name]
+    files = tmp_path / "files"
+    files.mkdir()
+    path = make(files)
+    content = golden_copy(tmp_path)
+    before = tree_digest(content)
+    done = run_limited("--content", str(content), "import", str(path), "--region", "chongqing", "--kind", "不予出具")
+    assert_refused(done, str(path), line, message, closing="没有写任何文件")
+    assert tree_digest(content) == before
+
+
+# ---------------------------------------------------------------- CSV downloads: no cell runs as a formula
+
+
+def test_csv_header_from_column_labels_is_guarded(tmp_path):
+    """A column label is content too: one written as a formula reaches the
+    CSV header as text (a leading apostrophe), as every other cell does."""
+    import csv
+
+    from build import build
+
+    content = golden_copy(tmp_path)
+    formula = '=HYPERLINK("http://example.com/","点这里")'
+    path = content / "lists/chongqing/baoliu.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  purpose: 证明用途\n", f"  purpose: '{formula}'\n", 1), encoding="utf-8")
+    site = tmp_path / "site"
+    build(content, site, search_index=False)
+    with open(site / "data/lists/chongqing/baoliu.csv", encoding="utf-8-sig", newline="") as f:
+        table = list(csv.reader(f))
+    cells = [c for row in table for c in row]
+    assert "'" + formula in table[0]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]

@@ -42,14 +42,14 @@ from .bundles import IndexFailed  # noqa: F401  (build.py catches it from here)
 from .model import ANSWER, KINDS, LEVELS, STATUS_CLASS, Region, Resolved
 from .pieces import remembered
 
-NAMES_FILE = "search/names.json"
-SHARD_PATTERN = "search/names/{region}.json"
+NAMES_FILE = urls.FILES["search_names"]
+SHARD_PATTERN = urls.FILES["search_shard"]
 DEFAULT_BUNDLE = bundles.PREFIX  # "pagefind": the one bundle of a small site
 SPLIT_FROM_REGIONS = 100  # from this many regions on, one bundle per city (docs/search.md)
 
 
 def shard_file(region_id: str) -> str:
-    return SHARD_PATTERN.format(region=region_id)
+    return urls.search_shard(region_id)
 
 
 # ------------------------------------------------------------------ layout

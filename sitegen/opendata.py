@@ -40,29 +40,10 @@ from .pages import Link, Page, hotline_view, href, other_names, root_of
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "content" / "schema" / "data.schema.json"
 
-DATA_PAGE = "data/"
-ALL_JSON = "data/all.json"
-ALL_CSV = "data/all.csv"
-FEED = "feed.xml"
-ROBOTS = "robots.txt"
 FEED_LIMIT = 100  # entries in the site-wide feed; each region's feed has all of its own
 CHINA_TIME = "T00:00:00+08:00"  # a list's date is a day in China; Atom wants a time
 
 
-def region_json(region_id: str) -> str:
-    return f"data/regions/{region_id}.json"
-
-
-def list_csv(list_id: str) -> str:
-    return f"data/lists/{list_id}.csv"
-
-
-def changes_url(region_id: str) -> str:
-    return f"{region_id}/biangeng/"
-
-
-def region_feed(region_id: str) -> str:
-    return changes_url(region_id) + "feed.xml"
 
 
 @lru_cache(maxsize=None)
@@ -80,7 +61,7 @@ def schema_version() -> str:
 
 
 def schema_path() -> str:
-    return f"schema/data-{schema_version()}.schema.json"
+    return urls.schema(schema_version())
 
 
 # ------------------------------------------------------------------ JSON
@@ -114,7 +95,7 @@ def list_data(lst: PublishedList, base: str) -> dict:
             {"doc_number": x.doc_number, "title": x.title, "part": x.part, "date": _date(x.date), "note": x.note, "dropped": list(x.dropped)}
             for x in lst.supersedes
         ],
-        "csv": base + list_csv(lst.id),
+        "csv": urls.absolute(base, urls.list_csv(lst.id)),
         "row_count": len(lst.rows),
         "rows": [row_data(r) for r in lst.rows],
     }
@@ -125,7 +106,7 @@ def region_data(region: Region, base: str) -> dict:
     return {
         "id": region.id, "name": region.name, "full_name": region.full_name, "level": region.level, "parent": region.parent,
         "note": region.note, "hotline": {"number": h.number, "label": h.label, "note": h.note} if h else None,
-        "url": base + urls.region(region.id), "changes_url": base + changes_url(region.id), "json": base + region_json(region.id),
+        "url": urls.absolute(base, urls.region(region.id)), "changes_url": urls.absolute(base, urls.changes(region.id)), "json": urls.absolute(base, urls.region_json(region.id)),
     }
 
 
@@ -145,7 +126,7 @@ def change_data(change: history.Change, base: str) -> dict:
         "reworded": [{"id": w.new.id, "fields": [f.key for f in w.fields]} for w in change.reworded],
         "replaced": [{"id": r.row.id, "former_names": list(r.old_names)} for r in change.replaced],
         "carried": [r.id for r in change.carried], "dropped": list(change.dropped),
-        "url": base + changes_url(change.region) + "#" + change.new.anchor,
+        "url": urls.absolute(base, urls.changes(change.region)) + "#" + change.new.anchor,
     }
 
 
@@ -153,7 +134,7 @@ def _header(resolved: Resolved, scope: str) -> dict:
     site = resolved.content.site
     line = site["national_hotline"]
     return {
-        "$schema": site["base_url"] + schema_path(),
+        "$schema": urls.absolute(site["base_url"], schema_path()),
         "schema_version": schema_version(),
         "scope": scope,
         "site": {"title": site["title"], "base_url": site["base_url"], "national_hotline": {"number": line.number, "label": line.label, "note": line.note}},
@@ -189,7 +170,7 @@ def one_region_data(resolved: Resolved, view: RegionView, changes: dict) -> dict
                 "certificate": e.certificate.id, "name": e.row.name, "kind": e.kind, "answer": ANSWER[e.kind], "list": e.list.id,
                 "number": e.row.number, "inherited_from": e.inherited_from.id if e.inherited_from else None,
                 "left_out_of": nearest[e.kind] if nearest[e.kind] != e.list.id else None,
-                "url": base + urls.item(rid, e.certificate.id),
+                "url": urls.absolute(base, urls.item(rid, e.certificate.id)),
             }
             for e in view.entries
         ],
@@ -294,7 +275,7 @@ def item_jsonld(resolved: Resolved, entry: Entry, view: RegionView | None = None
     """schema.org ``GovernmentService`` for a certificate × region page."""
     view = view or resolved.view(entry.region.id)
     base = resolved.content.site["base_url"]
-    url = base + urls.item(entry.region.id, entry.certificate.id)
+    url = urls.absolute(base, urls.item(entry.region.id, entry.certificate.id))
     row, lst = entry.row, entry.list
     line = hotline_view(view)
     jurisdiction = entry.inherited_from or entry.region
@@ -442,7 +423,7 @@ def _version_facts(lst: PublishedList) -> tuple[tuple[str, str], ...]:
 
 
 def changes_page(resolved: Resolved, view: RegionView, changes: dict, chains: dict) -> Page:
-    url = changes_url(view.region.id)
+    url = urls.changes(view.region.id)
     rid = view.region.id
     current = {e.certificate.id: e for e in view.entries}
 
@@ -458,7 +439,7 @@ def changes_page(resolved: Resolved, view: RegionView, changes: dict, chains: di
         if not chain:
             source = next((e.inherited_from for e in view.of_kind(kind) if e.inherited_from), None)
             if source is not None:
-                inherited.append(Link(href(url, changes_url(source.id)), f"{source.name}的变更记录", note=f"{view.region.name}沿用{source.name}的{LIST_NAME[kind]}"))
+                inherited.append(Link(href(url, urls.changes(source.id)), f"{source.name}的变更记录", note=f"{view.region.name}沿用{source.name}的{LIST_NAME[kind]}"))
             continue
         by_new = {ch.new.anchor: ch for ch in changes[(rid, kind)]}
         versions = []
@@ -491,7 +472,7 @@ def changes_page(resolved: Resolved, view: RegionView, changes: dict, chains: di
                 unmapped=tuple(RowView(row_link(r)) for r in ch.unmapped),
                 dropped=ch.dropped,
                 note=ch.old.superseded.note if ch.from_superseded else "",
-                csv=Link(href(url, list_csv(lst.id)), f"这一版本的表格（CSV，{len(lst.rows)} 项）"),
+                csv=Link(href(url, urls.list_csv(lst.id)), f"这一版本的表格（CSV，{len(lst.rows)} 项）"),
             ))
         sections.append(ListHistory(LIST_NAME[kind], STATUS_CLASS[kind], tuple(reversed(versions))))
     name = view.region.name
@@ -504,15 +485,15 @@ def changes_page(resolved: Resolved, view: RegionView, changes: dict, chains: di
         intro=intro,
         lists=tuple(sections),
         inherited=tuple(inherited),
-        feed=Link(href(url, region_feed(rid)), f"订阅{name}清单的变化（Atom）") if sections else None,
-        site_feed=Link(href(url, FEED), "订阅各地清单的变化（Atom）"),
+        feed=Link(href(url, urls.feed(rid)), f"订阅{name}清单的变化（Atom）") if sections else None,
+        site_feed=Link(href(url, urls.feed()), "订阅各地清单的变化（Atom）"),
     )
     return Page(
         url=url,
         root=root_of(url),
         title=f"{name}｜清单变更记录",
         description=f"{view.region.full_name}社区证明事项清单的各个版本，以及每次新增、删除和改写了哪些证明。",
-        canonical=resolved.content.site["base_url"] + url,
+        base_url=resolved.content.site["base_url"],
         template="changes.html",
         breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(rid)), name)),
         body=body,
@@ -527,7 +508,7 @@ def _schema_fields() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
 
 
 def data_page(resolved: Resolved) -> Page:
-    url = DATA_PAGE
+    url = urls.data()
     version = schema_version()
     names = {r.id: r.name for r in resolved.content.regions}
     regions = []
@@ -536,10 +517,10 @@ def data_page(resolved: Resolved) -> Page:
     for view in (v for v in resolved.views if not big or LEVELS.index(v.region.level) <= 1):
         lists = applicable_lists(view)
         csvs = tuple(
-            Link(href(url, list_csv(lst.id)), f"{LIST_NAME[lst.kind]}（CSV）", note=f"{len(lst.rows)} 项" + ("" if lst.region == view.region.id else f"，沿用{names.get(lst.region, lst.region)}的清单"))
+            Link(href(url, urls.list_csv(lst.id)), f"{LIST_NAME[lst.kind]}（CSV）", note=f"{len(lst.rows)} 项" + ("" if lst.region == view.region.id else f"，沿用{names.get(lst.region, lst.region)}的清单"))
             for lst in lists
         )
-        regions.append(RegionData(view.region.full_name, view.region.level, Link(href(url, region_json(view.region.id)), "JSON"), csvs, Link(href(url, changes_url(view.region.id)), "变更记录")))
+        regions.append(RegionData(view.region.full_name, view.region.level, Link(href(url, urls.region_json(view.region.id)), "JSON"), csvs, Link(href(url, urls.changes(view.region.id)), "变更记录")))
     rows = sum(len(lst.rows) for lst in resolved.content.lists)
     body = DataBody(
         intro=(
@@ -548,8 +529,8 @@ def data_page(resolved: Resolved) -> Page:
         ),
         version=version,
         whole=(
-            Link(href(url, ALL_JSON), "全部数据（JSON）", note=f"{len(resolved.content.regions)} 个地区，{len(resolved.content.lists)} 份现行清单及历史版本、变更记录"),
-            Link(href(url, ALL_CSV), "全部清单行（CSV 表格）", note=f"{rows} 行，每行一种证明在一份现行清单中的原文"),
+            Link(href(url, urls.FILES["all_json"]), "全部数据（JSON）", note=f"{len(resolved.content.regions)} 个地区，{len(resolved.content.lists)} 份现行清单及历史版本、变更记录"),
+            Link(href(url, urls.FILES["all_csv"]), "全部清单行（CSV 表格）", note=f"{rows} 行，每行一种证明在一份现行清单中的原文"),
         ),
         schema=Link(href(url, schema_path()), f"数据格式（JSON Schema，版本 {version}）"),
         regions=tuple(regions),
@@ -560,15 +541,15 @@ def data_page(resolved: Resolved) -> Page:
             "一个格子里有多条内容（如“依据”的各条）时，各条之间换行。",
             "以 = + - @ 或单引号开头的格子，前面加了一个单引号，防止表格软件把它当作公式；读取时去掉这个单引号即得原文。",
         ),
-        feed=Link(href(url, FEED), "各地清单的变化（Atom 订阅）"),
-        feeds=(Link(href(url, FEED), "各地清单的变化（Atom 订阅）"), Link(href(url, SITEMAP), "网站地图（sitemap.xml）")),
+        feed=Link(href(url, urls.feed()), "各地清单的变化（Atom 订阅）"),
+        feeds=(Link(href(url, urls.feed()), "各地清单的变化（Atom 订阅）"), Link(href(url, SITEMAP), "网站地图（sitemap.xml）")),
     )
     return Page(
         url=url,
         root=root_of(url),
         title=f"数据下载｜{resolved.content.site['title']}",
         description="各地社区证明事项清单的开放数据：JSON 和 CSV 下载、数据格式说明、变更记录订阅。",
-        canonical=resolved.content.site["base_url"] + url,
+        base_url=resolved.content.site["base_url"],
         template="data.html",
         breadcrumbs=(Link(href(url, urls.home()), "首页"),),
         body=body,
@@ -594,7 +575,7 @@ def changes_pages(resolved: Resolved) -> list[Page]:
 
 def region_links(view: RegionView) -> list[tuple[str, str, str]]:
     rid = view.region.id
-    links = [(changes_url(rid), "清单变更记录", "各个版本，新增、删除和改写了哪些证明")]
+    links = [(urls.changes(rid), "清单变更记录", "各个版本，新增、删除和改写了哪些证明")]
     left_out = {p.list.id: (parts[0], p) for kind in KINDS for parts in [view.parts(kind)] for p in parts[1:]}
     for lst in applicable_lists(view):
         note = f"{len(lst.rows)} 项，可用 Excel 或 WPS 打开"
@@ -605,9 +586,9 @@ def region_links(view: RegionView) -> list[tuple[str, str, str]]:
             note += f"（{owner}的清单：{(nearest.inherited_from or view.region).name}公布的清单没有收录其中的{names}，这 {len(part.entries)} 项仍按{owner}的清单适用于{view.region.name}）"
         elif lst.region != rid:
             note += f"（{owner}的清单，{view.region.name}沿用）"
-        links.append((list_csv(lst.id), f"下载{LIST_NAME[lst.kind]}（CSV 表格）", note))
-    links.append((region_json(rid), f"下载{view.region.name}的数据（JSON）", "供开发者和研究者使用"))
-    links.append((DATA_PAGE, "数据下载（全部地区）", "数据格式说明"))
+        links.append((urls.list_csv(lst.id), f"下载{LIST_NAME[lst.kind]}（CSV 表格）", note))
+    links.append((urls.region_json(rid), f"下载{view.region.name}的数据（JSON）", "供开发者和研究者使用"))
+    links.append((urls.data(), "数据下载（全部地区）", "数据格式说明"))
     return links
 
 
@@ -655,14 +636,14 @@ def atom(resolved: Resolved, changes: list[history.Change], self_path: str, titl
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
         f"<title>{_x(title)}</title>",
         f"<subtitle>{_x('各地社区证明事项清单的新版本：新增、删除和改写了哪些证明。日期按清单原文。')}</subtitle>",
-        f'<link rel="self" type="application/atom+xml" href="{_x(base + self_path)}"/>',
-        f'<link rel="alternate" type="text/html" href="{_x(base + alternate)}"/>',
-        f"<id>{_x(base + self_path)}</id>",
+        f'<link rel="self" type="application/atom+xml" href="{_x(urls.absolute(base, self_path))}"/>',
+        f'<link rel="alternate" type="text/html" href="{_x(urls.absolute(base, alternate))}"/>',
+        f"<id>{_x(urls.absolute(base, self_path))}</id>",
         f"<updated>{newest}{CHINA_TIME}</updated>",
         f"<author><name>{_x(site['title'])}</name><uri>{_x(base)}</uri></author>",
     ]
     for ch in dated:
-        link = base + changes_url(ch.region) + "#" + ch.new.anchor
+        link = urls.absolute(base, urls.changes(ch.region)) + "#" + ch.new.anchor
         out += [
             "<entry>",
             f"<title>{_x(_entry_title(ch, names))}</title>",
@@ -682,7 +663,7 @@ def atom(resolved: Resolved, changes: list[history.Change], self_path: str, titl
 
 
 def robots_txt(base: str) -> str:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {base}{SITEMAP}\n"
+    return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(base, SITEMAP)}\n"
 
 
 # ------------------------------------------------------------------ writer
@@ -727,12 +708,12 @@ def write_site_files(resolved: Resolved, out: Path, assets: dict[str, str]) -> l
     changes = history.changes(content)
     w = _Writer(out)
     w.text(schema_path(), _schema_text())
-    w.parts(ALL_JSON, all_json_parts(resolved, changes) + [b"\n"])
-    w.parts(ALL_CSV, ["\ufeff".encode("utf-8"), *all_csv_parts(resolved)])
+    w.parts(urls.FILES["all_json"], all_json_parts(resolved, changes) + [b"\n"])
+    w.parts(urls.FILES["all_csv"], ["\ufeff".encode("utf-8"), *all_csv_parts(resolved)])
     every = [ch for chs in changes.values() for ch in chs]
     latest = sorted((ch for ch in every if ch.date), key=lambda ch: ch.date, reverse=True)[:FEED_LIMIT]
-    w.text(FEED, atom(resolved, latest, FEED, f"{content.site['title']}：清单变化", DATA_PAGE, _names(resolved)))
-    w.text(ROBOTS, robots_txt(base))
+    w.text(urls.feed(), atom(resolved, latest, urls.feed(), f"{content.site['title']}：清单变化", urls.data(), _names(resolved)))
+    w.text(urls.FILES["robots"], robots_txt(base))
     return w.written
 
 
@@ -746,13 +727,13 @@ def write_region_files(resolved: Resolved, out: Path, assets: dict[str, str]) ->
     w = _Writer(out)
     for view in resolved.views:
         rid = view.region.id
-        w.json(region_json(rid), one_region_data(resolved, view, changes))
+        w.json(urls.region_json(rid), one_region_data(resolved, view, changes))
         own = [ch for kind in KINDS for ch in changes.get((rid, kind), ())]
         if own:
-            w.text(region_feed(rid), atom(resolved, own, region_feed(rid), f"{view.region.name}社区证明事项清单：变化", changes_url(rid), names))
+            w.text(urls.feed(rid), atom(resolved, own, urls.feed(rid), f"{view.region.name}社区证明事项清单：变化", urls.changes(rid), names))
     for lst in resolved.content.lists + resolved.content.history:
         if lst.region in ids:
-            w.csv(list_csv(lst.id), tables.list_to_rows(lst))
+            w.csv(urls.list_csv(lst.id), tables.list_to_rows(lst))
     return w.written
 
 

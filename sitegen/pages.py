@@ -56,7 +56,7 @@ class Page:
     root: str  # prefix from this page back to the site root: "../../"
     title: str
     description: str
-    canonical: str
+    base_url: str  # content/site.yaml's: where the site is published
     template: str
     breadcrumbs: tuple[Link, ...] = ()
     body: object = None
@@ -70,6 +70,21 @@ class Page:
     def home(self) -> str:
         """The link from this page to the home page."""
         return self.root or "./"
+
+    @property
+    def canonical(self) -> str:
+        """This page's public address."""
+        return urls.absolute(self.base_url, self.url)
+
+    @property
+    def share_image_url(self) -> str:
+        """The share-card picture's public address (og:image)."""
+        return urls.absolute(self.base_url, self.share_image)
+
+    @property
+    def share_image_href(self) -> str:
+        """The link from this page to its share-card picture."""
+        return self.root + self.share_image
 
 
 @dataclass(frozen=True)
@@ -371,7 +386,7 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         root=root_of(url),
         title=title,
         description=desc,
-        canonical=resolved.content.site["base_url"] + url,
+        base_url=resolved.content.site["base_url"],
         template="item.html",
         breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(view.region.id)), view.region.name)),
         body=body,
@@ -443,7 +458,7 @@ def region_page(resolved: Resolved, view: RegionView) -> Page:
         root=root_of(url),
         title=f"{view.region.name}｜社区证明事项清单",
         description=f"{view.region.full_name}：{counts}。哪些证明社区不再开、去哪里办、举报电话。",
-        canonical=resolved.content.site["base_url"] + url,
+        base_url=resolved.content.site["base_url"],
         template="region.html",
         breadcrumbs=(Link(href(url, urls.home()), "首页"),),
         body=body,
@@ -488,7 +503,7 @@ def certificate_page(resolved: Resolved, cert_id: str) -> Page:
         root=root_of(url),
         title=f"{cert.name}：各地对比",
         description=f"{cert.name}在各地是否由社区出具、去哪里办，逐地对比。{differs}",
-        canonical=resolved.content.site["base_url"] + url,
+        base_url=resolved.content.site["base_url"],
         template="certificate.html",
         breadcrumbs=(Link(href(url, urls.home()), "首页"),),
         body=CertificateBody(cert.name, names, rows, differs),
@@ -511,7 +526,7 @@ def home_page(resolved: Resolved) -> Page:
         root="",
         title=site_title(resolved),
         description=resolved.content.site.get("description", ""),
-        canonical=resolved.content.site["base_url"],
+        base_url=resolved.content.site["base_url"],
         template="home.html",
         body=HomeBody(
             intro=INTRO,
@@ -530,7 +545,7 @@ def search_page(resolved: Resolved) -> Page:
         root=root_of(url),
         title=f"搜索证明｜{site_title(resolved)}",
         description="输入窗口让您开的证明名称，例如 无房证明、单身证明、户口证明。",
-        canonical=resolved.content.site["base_url"] + url,
+        base_url=resolved.content.site["base_url"],
         template="search.html",
         breadcrumbs=(Link(href(url, urls.home()), "首页"),),
         body=search_body(resolved, url),
@@ -573,7 +588,7 @@ def index_page(resolved: Resolved, view: RegionView) -> Page:
         root=root_of(url),
         title=f"{view.region.name}｜按名称查找证明",
         description=f"{view.region.full_name}全部证明及其他叫法，按名称拼音首字母排列。",
-        canonical=resolved.content.site["base_url"] + url,
+        base_url=resolved.content.site["base_url"],
         template="index_az.html",
         breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(view.region.id)), view.region.name)),
         body=IndexBody(
@@ -612,7 +627,7 @@ def hotline_page(resolved: Resolved, view: RegionView) -> Page:
         root=root_of(url),
         title=f"{view.region.name}｜举报电话：被要求开不该开的证明",
         description=f"{view.region.full_name}：有单位要求您到社区开具不予出具的证明时，打这个电话。",
-        canonical=resolved.content.site["base_url"] + url,
+        base_url=resolved.content.site["base_url"],
         template="hotline.html",
         breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(view.region.id)), view.region.name)),
         body=HotlinePageBody(

@@ -39,9 +39,8 @@ from functools import lru_cache
 from . import extras, urls
 from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, Entry, PublishedList, RegionView, Resolved
 from .pages import _DEFAULT_LABEL, HotlineView, Link, Page, few_words, hotline_view, href, root_of
-from .qr import absolute
 
-PRINT = "print"
+PRINT = urls.PRINT  # where sitegen/pdf.py finds the print pages
 # File names of the two lists, as in content/lists/<region>/.
 KIND_SLUG = {NOT_ISSUED: "buyu-chuju", RETAINED: "baoliu"}
 UNSTATED = "原文未载明"
@@ -256,20 +255,17 @@ class PrintIndexBody:
 
 
 def poster_url(region_id: str, kind: str, paper: Paper) -> str:
-    return f"{PRINT}/{region_id}/{KIND_SLUG[kind]}-{paper.key}.html"
+    return urls.poster(region_id, KIND_SLUG[kind], paper.key)
 
 
 def slip_url(region_id: str, cert_id: str, paper: Paper = A6) -> str:
     """An item's slip is one page that prints both ways: one A6 slip, and at
-    ``#a6x4`` four of them on an A4 sheet (print.css switches on ``:target``,
-    no script). One file a slip instead of two: ~110,000 fewer files to
-    write at national scale (bench/README.md)."""
-    page = f"{PRINT}/{region_id}/{cert_id}-{A6.key}.html"
-    return page if paper is A6 else f"{page}#{paper.key}"
+    ``#a6x4`` four of them on an A4 sheet (see ``urls.slip``)."""
+    return urls.slip(region_id, cert_id, fourup=paper is not A6)
 
 
 def index_url(region_id: str) -> str:
-    return f"{PRINT}/{region_id}/"
+    return urls.print_index(region_id)
 
 
 # ------------------------------------------------------------------ texts
@@ -438,7 +434,7 @@ def _poster_layout(view: RegionView, kind: str, paper: Paper, base_url: str) -> 
         "when": hotline.when,
         "fallback": hotline.fallback_note or hotline.label,
         "foot": [t for c in citations for t in cite_lines(c) if t]
-        + [f"打印日期：____年__月__日{MADE_SAMPLE}　{DISCLAIMER}", f"网址：{absolute(base_url, urls.region(view.region.id))}"],
+        + [f"打印日期：____年__月__日{MADE_SAMPLE}　{DISCLAIMER}", f"网址：{urls.absolute(base_url, urls.region(view.region.id))}"],
     }
     overhead = poster_overhead(paper, texts)
     capacity = paper.inner_height_pt - sum(overhead.values()) - SAFETY_K * paper.unit_pt
@@ -456,7 +452,7 @@ def cite_lines(c: PrintCitation) -> tuple[str, str, str]:
 def poster_page(resolved: Resolved, view: RegionView, kind: str, paper: Paper) -> Page:
     url = poster_url(view.region.id, kind, paper)
     base = resolved.content.site["base_url"]
-    qr_target = absolute(base, urls.region(view.region.id))
+    qr_target = urls.absolute(base, urls.region(view.region.id))
     layout = poster_layout(view, kind, paper, base)
     body = PosterBody(
         paper=paper,
@@ -552,7 +548,7 @@ def slip_pages(resolved: Resolved, view: RegionView, entry: Entry) -> list[Page]
     url = slip_url(view.region.id, entry.certificate.id)
     base = resolved.content.site["base_url"]
     item = urls.item(view.region.id, entry.certificate.id)
-    qr_target = absolute(base, item)
+    qr_target = urls.absolute(base, item)
     hotline = hotline_view(view)
     texts = slip_texts(view, entry)
     texts.update(
@@ -594,8 +590,7 @@ def slip_pages(resolved: Resolved, view: RegionView, entry: Entry) -> list[Page]
 
 
 def print_page(resolved: Resolved, url: str, title: str, description: str, template: str, body, breadcrumbs: tuple[Link, ...] = ()) -> Page:
-    canonical = resolved.content.site["base_url"] + url
-    return Page(url=url, root=root_of(url), title=title, description=description, canonical=canonical, template=template, body=body, breadcrumbs=breadcrumbs, noindex=True)
+    return Page(url=url, root=root_of(url), title=title, description=description, base_url=resolved.content.site["base_url"], template=template, body=body, breadcrumbs=breadcrumbs, noindex=True)
 
 
 # ------------------------------------------------------------------ index and links

@@ -49,11 +49,6 @@ def _library():
     return lib
 
 
-def absolute(base_url: str, path: str) -> str:
-    """The public address of a site path (base_url ends with '/')."""
-    return base_url + path
-
-
 def matrix(url: str) -> tuple[int, bytes]:
     """The QR code of ``url`` (error correction M, the smallest version that
     holds it): (side in modules, one byte a module, row after row: 0 for dark,

@@ -12,7 +12,9 @@ import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-SITEMAP = "sitemap.xml"
+from . import urls
+
+SITEMAP = urls.FILES["sitemap"]
 LIMIT = 50_000  # URLs per sitemap file (sitemaps.org protocol)
 
 
@@ -26,7 +28,7 @@ def xml_text(text: str) -> str:
 
 def loc(page, base: str) -> str:
     """The page's absolute URL if it belongs in the sitemap, else ""."""
-    own = base + page.url
+    own = urls.absolute(base, page.url)
     return own if not page.noindex and page.canonical == own else ""
 
 
@@ -48,6 +50,6 @@ def write(out: Path, base: str, locs, limit: int = LIMIT) -> list[str]:
         (out / name).write_text(_urlset(locs[start : start + limit]), encoding="utf-8")
         written.append(name)
     index = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    index += [f"<sitemap><loc>{xml_text(base + name)}</loc></sitemap>" for name in written]
+    index += [f"<sitemap><loc>{xml_text(urls.absolute(base, name))}</loc></sitemap>" for name in written]
     (out / SITEMAP).write_text("\n".join(index + ["</sitemapindex>"]) + "\n", encoding="utf-8")
     return [SITEMAP] + written

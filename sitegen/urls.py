@@ -2,8 +2,9 @@
 
 Links in 公众号 menus and printed QR codes must never break, so URLs are built
 only from ids (never from row numbers). docs/wechat.md lists these patterns and
-a test checks the two agree. Paths are relative to the site's base URL and end
-in "/" (served as index.html).
+a test checks the two agree. Paths are relative to the site's base URL; a
+page's ends in "/" (served as index.html). ``absolute`` is the one place a
+path becomes a full address.
 """
 from __future__ import annotations
 
@@ -20,7 +21,34 @@ PATTERNS = {
     "hotline": "{region}/jubao/",
     "embed": "{region}/embed/",
     "index_az": "{region}/suoyin/",
+    "changes": "{region}/biangeng/",
+    "data": "data/",
+    "print_index": "print/{region}/",
 }
+
+# file name → pattern, for the files beside the pages: {list} is a list's id,
+# {kind} a list's slug (buyu-chuju, baoliu), {paper} a paper's key (a4, a3),
+# {version} the data format's version, {page} any page's path.
+FILES = {
+    "qr": "{page}qr.svg",
+    "share_image": "share/{region}.png",
+    "share_site": "share/site.png",
+    "feed": "feed.xml",
+    "region_feed": "{region}/biangeng/feed.xml",
+    "all_json": "data/all.json",
+    "all_csv": "data/all.csv",
+    "region_json": "data/regions/{region}.json",
+    "list_csv": "data/lists/{list}.csv",
+    "schema": "schema/data-{version}.schema.json",
+    "sitemap": "sitemap.xml",
+    "robots": "robots.txt",
+    "search_names": "search/names.json",
+    "search_shard": "search/names/{region}.json",
+    "poster": "print/{region}/{kind}-{paper}.html",
+    "slip": "print/{region}/{cert}-a6.html",
+}
+PRINT = "print"  # the folder of the print pages (and of their PDFs)
+FOURUP = "a6x4"  # the fragment at which a slip page prints four slips on an A4 sheet
 
 # Folders at the top level that a region id must not take …
 RESERVED_REGION_IDS = frozenset({"search", "zhengming", "assets", "pagefind", "print", "data", "schema", "qr", "share"})
@@ -62,14 +90,69 @@ def index_az(region_id: str) -> str:
     return PATTERNS["index_az"].format(region=region_id)
 
 
+def changes(region_id: str) -> str:
+    """A region's 变更记录: every version of its lists."""
+    return PATTERNS["changes"].format(region=region_id)
+
+
+def data() -> str:
+    """The 数据下载 page."""
+    return PATTERNS["data"]
+
+
+def print_index(region_id: str) -> str:
+    """A region's print pages: posters and slips."""
+    return PATTERNS["print_index"].format(region=region_id)
+
+
+def poster(region_id: str, kind_slug: str, paper_key: str) -> str:
+    return FILES["poster"].format(region=region_id, kind=kind_slug, paper=paper_key)
+
+
+def slip(region_id: str, cert_id: str, fourup: bool = False) -> str:
+    """An item's slip: one page that prints one A6 slip, and at ``#a6x4``
+    four of them on an A4 sheet (print.css switches on ``:target``)."""
+    page = FILES["slip"].format(region=region_id, cert=cert_id)
+    return f"{page}#{FOURUP}" if fourup else page
+
+
 def qr(url: str) -> str:
     """The QR code file of a page: beside its index.html."""
-    return url.split("?", 1)[0] + "qr.svg"
+    return FILES["qr"].format(page=url.split("?", 1)[0])
 
 
 def share_image(region_id: str | None = None) -> str:
     """The share-card picture of a region (or of the whole site)."""
-    return f"share/{region_id or 'site'}.png"
+    return FILES["share_image"].format(region=region_id) if region_id else FILES["share_site"]
+
+
+def feed(region_id: str | None = None) -> str:
+    """The Atom feed of a region's list changes (or of the whole site's)."""
+    return FILES["region_feed"].format(region=region_id) if region_id else FILES["feed"]
+
+
+def region_json(region_id: str) -> str:
+    return FILES["region_json"].format(region=region_id)
+
+
+def list_csv(list_id: str) -> str:
+    return FILES["list_csv"].format(list=list_id)
+
+
+def schema(version: str) -> str:
+    return FILES["schema"].format(version=version)
+
+
+def search_shard(region_id: str) -> str:
+    """A region's part of the search data."""
+    return FILES["search_shard"].format(region=region_id)
+
+
+def absolute(base_url: str, path: str) -> str:
+    """The public address of a site path: ``base_url`` (content/site.yaml,
+    ending in "/") followed by the path. Canonical links, share cards, QR
+    codes, feeds, the sitemap and the open data all get theirs here."""
+    return base_url + path
 
 
 def file_for(url: str) -> str:

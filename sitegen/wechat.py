@@ -20,7 +20,7 @@ from pathlib import Path
 from . import extras, urls
 from .model import ANSWER, NOT_ISSUED, STATUS_CLASS, Resolved
 from .pages import Link, Page, few_words, hotline_view, href, root_of
-from .qr import absolute, qr_svg
+from .qr import qr_svg
 from .render import ensure_folder, write_bytes
 
 # Debian's fonts-noto-cjk (installed by the Makefile); index 2 of the .ttc is Simplified Chinese.
@@ -102,10 +102,10 @@ def write_files(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[s
     for view in resolved.views:
         region_url = urls.region(view.region.id)
         _put(out, written, urls.share_image(view.region.id), share_png(view.region.name, site_title))
-        _put(out, written, urls.qr(region_url), qr_svg(absolute(base, region_url), title=view.region.full_name).encode())
+        _put(out, written, urls.qr(region_url), qr_svg(urls.absolute(base, region_url), title=view.region.full_name).encode())
         for entry in view.entries:
             url = urls.item(view.region.id, entry.certificate.id)
-            _put(out, written, urls.qr(url), qr_svg(absolute(base, url), title=f"{view.region.name}｜{entry.row.short_name}").encode())
+            _put(out, written, urls.qr(url), qr_svg(urls.absolute(base, url), title=f"{view.region.name}｜{entry.row.short_name}").encode())
     return written
 
 
@@ -134,7 +134,7 @@ def embed_pages(resolved: Resolved) -> list[Page]:
                 root=root_of(url),
                 title=f"{view.region.name}｜社区不再开的证明，去哪里办",
                 description=f"{view.region.full_name}：搜索证明，查看社区不予出具的证明和办理途径。",
-                canonical=resolved.content.site["base_url"] + url,
+                base_url=resolved.content.site["base_url"],
                 template="embed.html",
                 body=body,
                 share_image=urls.share_image(view.region.id),

@@ -155,6 +155,23 @@ def absolute(base_url: str, path: str) -> str:
     return base_url + path
 
 
+def not_found() -> str:
+    """The page a web server or bucket shows for a missing address (docs/deploy.md)."""
+    return "404.html"
+
+
+def favicon() -> str:
+    """Where browsers look for the site's icon when a page names none."""
+    return "favicon.ico"
+
+
+def base_path(base_url: str) -> str:
+    """The path of the site below its host: "/" or "/zhengming/". Pages shown
+    at any depth (the 404 page) link with it, since relative links cannot work."""
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
 def file_for(url: str) -> str:
     """The file in site/ that serves a URL path."""
     path = url.split("?", 1)[0]

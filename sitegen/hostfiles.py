@@ -1,0 +1,59 @@
+"""Files a web server or bucket expects at the site's root: the 404 page and
+favicon.ico.
+
+The 404 page is served for any missing address, at any depth, so its links
+cannot be relative: they start from the base URL's path ("/" or
+"/zhengming/"). It is left out of the sitemap and of search engines. The icon
+is templates/assets/favicon.ico: pages name its hashed copy (assets/), and
+this writes the plain /favicon.ico that browsers ask for by themselves (for a
+CSV or feed opened directly, say), so no request of the site ends in a 404.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import extras, urls
+from .model import Resolved
+from .pages import Link, Page
+from .render import ASSETS, write_bytes
+
+
+@dataclass(frozen=True)
+class NotFoundBody:
+    heading: str
+    text: tuple[str, ...]
+    links: tuple[Link, ...]
+
+
+def not_found_page(resolved: Resolved) -> Page:
+    site = resolved.content.site
+    url, root = urls.not_found(), urls.base_path(site["base_url"])
+    return Page(
+        url=url,
+        root=root,
+        title=f"没有这个页面｜{site['title']}",
+        description="这个网址没有页面。",
+        canonical=site["base_url"] + url,
+        template="not_found.html",
+        body=NotFoundBody(
+            heading="没有找到这个页面",
+            text=("网址可能输错了，或者这个页面已经不在这个地址。", "可以回到首页选择您所在的地区，或者直接搜索证明的名称。"),
+            links=(Link(root, "回到首页"), Link(root + urls.search(), "搜索证明")),
+        ),
+        noindex=True,
+    )
+
+
+def not_found_pages(resolved: Resolved) -> list[Page]:
+    return [not_found_page(resolved)]
+
+
+@extras.model_only
+def write_favicon(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
+    write_bytes(out / urls.favicon(), (ASSETS / "favicon.ico").read_bytes())
+    return [urls.favicon()]
+
+
+extras.PAGE_SOURCES.append(not_found_pages)
+extras.FILE_WRITERS.append(write_favicon)

@@ -6,10 +6,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests drive: the browser, PDF tools, CJK fonts (WenQuanYi Micro Hei is the
-# print font: TrueType, so PDFs embed it by name), Java for vnu, node for axe/vnu.
-DEB_TOOLS := chromium poppler-utils fonts-noto-cjk fonts-wqy-microhei default-jre-headless nodejs npm zbar-tools
+# print font: TrueType, so PDFs embed it by name), Java for vnu, node for axe/vnu, nginx for the
+# self-hosting test (installed, never started as a service).
+DEB_TOOLS := chromium poppler-utils fonts-noto-cjk fonts-wqy-microhei default-jre-headless nodejs npm zbar-tools nginx
 
-.PHONY: site test check serve new-region import posters bench search-bench clean system-deps node-deps build-deps golden
+.PHONY: site test check serve new-region import posters bench search-bench clean system-deps node-deps build-deps golden publish nginx-config precompress
 
 site: $(VENV)/.runtime build-deps
 	$(PY) build.py
@@ -38,6 +39,10 @@ $(VENV)/.runtime: requirements.txt $(VENV)/bin/python
 	$(PY) -m pip install --quiet --no-deps -r requirements.txt
 	touch $@
 
+$(VENV)/.publish: requirements-publish.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet --no-deps -r requirements-publish.txt
+	touch $@
+
 $(VENV)/.test: requirements-test.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --no-deps -r requirements-test.txt
 	touch $@
@@ -63,6 +68,7 @@ system-deps:
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
+	[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
@@ -74,7 +80,7 @@ node_modules/.installed: package.json package-lock.json
 
 node-deps: node_modules/.installed
 
-test: $(VENV)/.test build-deps system-deps node-deps
+test: $(VENV)/.test $(VENV)/.publish build-deps system-deps node-deps
 	$(PY) -m pytest
 
 # Posters and slips as PDF beside their print pages (site/print/<region>/*.pdf): one headless
@@ -82,8 +88,23 @@ test: $(VENV)/.test build-deps system-deps node-deps
 posters: $(VENV)/.test system-deps site
 	$(PY) -m sitegen.pdf --site site
 
-bench: $(VENV)/.test
-	$(PY) bench/national.py --regions 200
+# Upload the built site/ to an rclone remote (docs/deploy.md): only what changed, files before
+# the pages that use them, deletions last. DRY=1 lists the changes; TEST=1 allows the
+# placeholder base_url (a test bucket, never the public site).
+publish: $(VENV)/.publish
+	$(PY) build.py publish "$(TO)" $(if $(DRY),--dry-run) $(if $(TEST),--test-target)
+
+# Self-hosting (docs/deploy.md): print an nginx server block for site/ (PORT=8080 by default),
+# and write .gz files beside site/'s text files for its gzip_static (again after each make site).
+PORT ?= 8080
+nginx-config: $(VENV)/.runtime
+	@$(PY) build.py nginx-config --port $(PORT)
+
+precompress: $(VENV)/.runtime
+	$(PY) build.py precompress
+
+bench: $(VENV)/.test $(VENV)/.publish
+	$(PY) bench/national.py --regions 200 --publish
 
 # resident queries through the real search page (docs/search.md)
 search-bench: $(VENV)/.test

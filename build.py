@@ -6,6 +6,8 @@
     .venv/bin/python build.py serve      preview on 127.0.0.1, rebuilding when content or templates change
     .venv/bin/python build.py import FILE.xlsx --region ID --kind 不予出具|保留   a list table → content/lists YAML
     .venv/bin/python build.py new-region 湖北省 --id hubei   add a region (it shows its parent's lists until it has its own)
+    .venv/bin/python build.py publish remote:path [--dry-run]   upload site/ to object storage with rclone (docs/deploy.md)
+    .venv/bin/python build.py nginx-config [--port 8080]   print an nginx server block for site/; precompress: .gz files for it
 
 (`make site` creates .venv/ with the pinned packages; `make check`, `make serve`,
 `make import …` and `make new-region …` run these commands with it.)
@@ -148,7 +150,17 @@ def main(argv: list[str] | None = None) -> int:
 
     importer.add_arguments(sub.add_parser("import", help="表格（xlsx/csv）导入为清单 YAML (import a list table)"))
     scaffold.add_arguments(sub.add_parser("new-region", help="新增地区：写 regions.yaml 条目和清单模板 (scaffold a region)"))
+    from sitegen import deploy, nginx
+
+    deploy.add_arguments(sub.add_parser("publish", help="发布 site/ 到对象存储或其他 rclone 目标 (docs/deploy.md)"))
+    nginx.add_arguments(sub.add_parser("nginx-config", help="打印 site/ 的 nginx server 配置"), sub.add_parser("precompress", help="给 site/ 的文本文件写 .gz（nginx gzip_static）"))
     args = parser.parse_args(argv)
+    if args.command == "publish":
+        return deploy.command(args, args.site.resolve())
+    if args.command == "nginx-config":
+        return nginx.config_command(args, args.site.resolve())
+    if args.command == "precompress":
+        return nginx.precompress_command(args, args.site.resolve())
     if args.command == "import":
         return importer.command(args, args.content.resolve(), ROOT)
     if args.command == "new-region":

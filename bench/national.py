@@ -19,6 +19,9 @@ Steps, all in one run so the figures compare as ratios on a busy machine:
 5. Headless Chromium (Playwright, the Debian browser) searches the real
    Pagefind bundles over HTTP on 127.0.0.1, each search in a fresh browser
    context (cold cache): in one county, in one province, and across the country.
+6. With ``--publish``: ``build.py publish`` (sitegen/deploy.py) uploads the
+   first build to a local S3 server (SeaweedFS, tests/servers.py), and again
+   after the county's edits: objects, bytes and seconds of each.
 
 Everything is written into one temporary folder, removed at the end (unless
 ``--keep``). ``--json`` prints the figures as one JSON object on the last line.
@@ -26,6 +29,7 @@ Everything is written into one temporary folder, removed at the end (unless
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -78,6 +82,17 @@ def use_code(code: Path) -> None:
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 INCREMENTAL_EDITS = 3
+
+
+def publish_figures(server, site: Path, name: str) -> dict:
+    """One publish of ``site`` to the local S3 server: objects, bytes, seconds."""
+    from sitegen import deploy
+
+    os.environ.update(server.env())  # the remote, configured the rclone way
+    t = time.perf_counter()
+    report = deploy.publish(site, f"{server.remote_name}:site", test_target=True, progress=lambda line: None)
+    return {f"{name}_objects": report.objects, f"{name}_mb": round(report.bytes / MB, 1), f"{name}_deleted": report.deleted,
+            f"{name}_s": round(time.perf_counter() - t, 2), f"{name}_steps_s": report.seconds}
 QUERY = "死亡证明"  # a certificate name; "证明" alone matches every page, so it is a broad query too
 SECOND_QUERY = "无犯罪记录证明"
 MB = 1024 * 1024
@@ -382,6 +397,7 @@ def run(args) -> dict:
         for registry in (extras.PAGE_SOURCES, extras.FILE_WRITERS, extras.REGION_LINKS, extras.ITEM_LINKS):
             registry.clear()
     fig: dict = {"regions_arg": args.regions, "layout": args.layout, "cores": parallel.cores(), "loadavg_start": loadavg()}
+    servers = contextlib.ExitStack()  # the S3 server of --publish
     try:
         # 1. data, and 2. Hugo's project from it, in a child process: a real
         # build's process has not parsed the country's YAML beforehand, and the
@@ -448,6 +464,15 @@ def run(args) -> dict:
         if runs:
             fig.update(largest_bundle_pages=max(b.pages for b in runs), median_bundle_pages=round(statistics.median(b.pages for b in runs)), median_bundle_s=round(statistics.median(b.seconds for b in runs), 2), index_pages=full_index.pages, index_cpu_s=full_index.cpu_seconds)
 
+        # 6a. the first publish of the whole site
+        if args.publish:
+            sys.path.insert(0, str(ROOT / "tests"))
+            from servers import seaweedfs
+
+            s3 = servers.enter_context(seaweedfs(work / "seaweedfs"))
+            quiet_disk()
+            fig.update(publish_figures(s3, site, "publish_full"))
+
         # the same pages rendered by one process, for the parallel speed-up
         if args.single_render:
             from sitegen.pages import all_pages
@@ -479,6 +504,9 @@ def run(args) -> dict:
             fig["incremental_pages"] = again.pages
             fig["incremental_bundles"] = state.last.get("bundles", []) if fig["incremental_kind"] == "incremental" else len(layout)
             fig["incremental_rss_mb"] = mem.mb()["rss_mb"]
+            if args.publish:  # 6b. the edited county published
+                quiet_disk()
+                fig.update(publish_figures(s3, site, "publish_county"))
         indexer.close()  # the Pagefind process a builder keeps for edits (Indexer.warm)
 
         # 5. other layouts over the same pages: index cost, one bundle rebuilt
@@ -514,6 +542,7 @@ def run(args) -> dict:
             fig["delete_tree_s"] = round(time.perf_counter() - t, 2)
         return fig
     finally:
+        servers.close()
         if args.keep:
             print(f"kept {work}", file=sys.stderr)
         else:
@@ -562,6 +591,8 @@ ROWS = [
     ("render / Hugo pages/s", lambda f: f"{f.get('render_vs_hugo')}× counting every page the stage writes; {f.get('render_item_pages_vs_hugo')}× counting only the {f['hugo_pages']} item pages Hugo also makes ({f.get('render_item_pages_per_s')} item pages/s)"),
     ("same pages in one process", lambda f: f"{f['single_render_s']} s ({f['single_render_pages_per_s']} pages/s); parallel is {f['parallel_speedup']}× faster"),
     ("one county edited", lambda f: f"{f['incremental_s']} s, median of {f['incremental_runs_s']} ({f['incremental_kind']}; {f['incremental_pages']} pages; bundles {f['incremental_bundles']})" if "incremental_s" in f else "not run"),
+    ("publish: first, whole site", lambda f: f"{f['publish_full_objects']} objects, {f['publish_full_mb']} MB in {f['publish_full_s']} s ({', '.join(f'{k} {v}' for k, v in f['publish_full_steps_s'].items())})" if "publish_full_s" in f else "not run (--publish)"),
+    ("publish: one county edited", lambda f: f"{f['publish_county_objects']} objects, {f['publish_county_mb']} MB, {f['publish_county_deleted']} deleted in {f['publish_county_s']} s ({', '.join(f'{k} {v}' for k, v in f['publish_county_steps_s'].items())})" if "publish_county_s" in f else "not run"),
     ("load average start / end", lambda f: f"{f['loadavg_start']} / {f['loadavg_end']} on {f['cores']} cores"),
 ]
 
@@ -596,6 +627,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-search", action="store_true")
     parser.add_argument("--no-incremental", action="store_true")
+    parser.add_argument("--publish", action="store_true", help="also publish to a local S3 server (SeaweedFS): the whole site, then the edited county")
     parser.add_argument("--compare-layouts", default="province", help="comma-separated other layouts to index the same pages with (default: province; '' for none)")
     parser.add_argument("--single-render", action="store_true", help="also render the same pages in one process, for the parallel speed-up")
     parser.add_argument("--core-only", action="store_true", help="diagnostic: leave out every registered extra (QR codes, share images, print pages, open data, names.json)")

@@ -34,7 +34,7 @@ def not_found_page(resolved: Resolved) -> Page:
         root=root,
         title=f"没有这个页面｜{site['title']}",
         description="这个网址没有页面。",
-        canonical=site["base_url"] + url,
+        base_url=site["base_url"],
         template="not_found.html",
         body=NotFoundBody(
             heading="没有找到这个页面",

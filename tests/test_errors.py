@@ -159,7 +159,9 @@ def _corpus() -> dict[str, dict]:
 CORPUS = _corpus()
 
 
-def _apply(content: Path, case: dict) -> None:
+def _apply(content: Path, case: dict) -> int:
+    """Write the case's file (``text``) or edit a golden one (``replace``: the
+    problem is expected on the edit's first line); the line expected."""
     path = content / case["file"]
     path.parent.mkdir(parents=True, exist_ok=True)
     if "replace" in case:
@@ -167,8 +169,9 @@ def _apply(content: Path, case: dict) -> None:
         text = path.read_text(encoding="utf-8")
         assert old in text, f"{old!r} not in {case['file']}"
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    else:
-        path.write_text(case["text"], encoding="utf-8")
+        return text[: text.index(old)].count("\n") + 1
+    path.write_text(case["text"], encoding="utf-8")
+    return case["line"]
 
 
 def assert_refused(done: subprocess.CompletedProcess, shown: str, line: int, message: str, field: str = "", closing: str = "网站未更新") -> None:
@@ -198,8 +201,8 @@ def golden_copy(tmp_path: Path) -> Path:
 def test_bad_input_corpus(name, golden_published, tmp_path):
     case = CORPUS[name]
     content = golden_copy(tmp_path)
-    _apply(content, case)
-    build_refused(content, golden_published, case["file"], case["line"], case["message"], case.get("field", ""))
+    line = _apply(content, case)
+    build_refused(content, golden_published, case["file"], line, case["message"], case.get("field", ""))
 
 
 def _deep_flow(content: Path) -> None:

@@ -410,7 +410,7 @@ def _unexpected(rel: tuple[str, ...]) -> str:
         return "这个位置的 .yaml 文件不会被读取：清单放在 content/lists/<地区 id>/，历史版本放在 content/lists/<地区 id>/history/ (not a place the build reads)"
     if rel[0] == "sources":
         return "content/sources/ 只放来源文件的副本（PDF、DOCX 或 TXT），直接放在这个文件夹里 (source copies are .pdf, .docx or .txt directly in content/sources/)"
-    return "content/ 里不认识这个文件，它不会被读取：表格请用 python build.py import 导入后删除，其他文件请移出 content/ (unexpected file in content/)"
+    return "content/ 里不认识这个文件，它不会被读取：表格请用 make import 导入后删除，其他文件请移出 content/ (unexpected file in content/)"
 
 
 def load(content_dir: Path, root: Path) -> Loaded:

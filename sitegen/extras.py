@@ -49,7 +49,7 @@ def model_only(f):
 
 
 # Feature modules, imported once so they can register themselves.
-FEATURES: tuple[str, ...] = ("wechat", "index", "opendata", "posters", "hostfiles")
+FEATURES: tuple[str, ...] = ("wechat", "index", "opendata", "posters", "hostfiles", "sitepages")
 
 _loaded = False
 

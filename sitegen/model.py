@@ -168,6 +168,7 @@ class Content:
     certificates: tuple[Certificate, ...]
     lists: tuple[PublishedList, ...]
     history: tuple[PublishedList, ...] = ()  # earlier versions (content/lists/<region>/history/)
+    pages: tuple = ()  # sitepages.SitePage: content/pages/*.md
 
 
 # ---- resolved (the cascade's output) ----

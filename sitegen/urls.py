@@ -24,6 +24,7 @@ PATTERNS = {
     "changes": "{region}/biangeng/",
     "data": "data/",
     "print_index": "print/{region}/",
+    "site_page": "pages/{slug}/",
 }
 
 # file name → pattern, for the files beside the pages: {list} is a list's id,
@@ -51,13 +52,18 @@ PRINT = "print"  # the folder of the print pages (and of their PDFs)
 FOURUP = "a6x4"  # the fragment at which a slip page prints four slips on an A4 sheet
 
 # Folders at the top level that a region id must not take …
-RESERVED_REGION_IDS = frozenset({"search", "zhengming", "assets", "pagefind", "print", "data", "schema", "qr", "share"})
+RESERVED_REGION_IDS = frozenset({"search", "zhengming", "assets", "pagefind", "print", "data", "schema", "qr", "share", "pages"})
 # … and folders inside a region that a certificate id must not take.
 RESERVED_CERT_IDS = frozenset({"jubao", "embed", "suoyin", "print", "qr", "biangeng", "data"})
 
 
 def home() -> str:
     return PATTERNS["home"]
+
+
+def site_page(slug: str) -> str:
+    """A page staff write in Markdown (content/pages/<slug>.md)."""
+    return PATTERNS["site_page"].format(slug=slug)
 
 
 def region(region_id: str) -> str:

@@ -31,6 +31,7 @@ from .model import (
 )
 from .forks import fork_map
 from .problems import ContentError, Problem, field_name
+from . import sitepages
 from .sources import copy_problems
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "content" / "schema"
@@ -196,11 +197,14 @@ def validate(loaded: Loaded) -> Content:
     _cross_list_checks(loaded, lists, problems, incomplete)
     history = tuple(_list(doc, region_ids, cert_ids, problems) for doc in loaded.history if schema_ok[doc.path])
     problems.extend(version_problems(loaded, lists, history, incomplete))
+    pages, page_problems = sitepages.read(loaded.content_dir)
+    problems.extend(page_problems)
     if problems:
         raise ContentError(problems)
     site = dict(loaded.site.data)
     site["national_hotline"] = Hotline(**site["national_hotline"])
-    return Content(site=site, regions=regions, certificates=certificates, lists=tuple(lists), history=history)
+    site["pages"] = sitepages.footer_links(pages)  # every page's footer links to them
+    return Content(site=site, regions=regions, certificates=certificates, lists=tuple(lists), history=history, pages=pages)
 
 
 def _regions(doc: Document, problems: list[Problem]) -> tuple[Region, ...]:

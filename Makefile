@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine:
 #   make site   – virtualenv, pinned dependencies, build site/
 #   make test   – everything the tests need (Chromium, poppler, CJK fonts, npm tools), then pytest
+#   (make test-fast runs the fast subset, under a minute)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # self-hosting test (installed, never started as a service).
 DEB_TOOLS := chromium poppler-utils fonts-noto-cjk fonts-wqy-microhei default-jre-headless nodejs npm zbar-tools nginx
 
-.PHONY: site test check serve new-region import posters bench search-bench clean system-deps node-deps build-deps golden publish nginx-config precompress
+.PHONY: site test test-fast check serve new-region import posters bench search-bench clean system-deps node-deps build-deps golden publish nginx-config precompress
 
 site: $(VENV)/.runtime build-deps
 	$(PY) build.py
@@ -82,6 +83,11 @@ node-deps: node_modules/.installed
 
 test: $(VENV)/.test $(VENV)/.publish build-deps system-deps node-deps
 	$(PY) -m pytest
+
+# The tests marked fast (pytest.ini), under a minute: the golden site built and
+# diffed, the cascade, components, templates, URLs, QR codes, one failure through build.py.
+test-fast: $(VENV)/.test build-deps system-deps
+	$(PY) -m pytest -m fast
 
 # Posters and slips as PDF beside their print pages (site/print/<region>/*.pdf): one headless
 # Chromium driven by Playwright (pinned in requirements-test.txt) prints them all.

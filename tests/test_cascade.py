@@ -9,6 +9,8 @@ from sitegen.load import load
 from sitegen.model import NOT_ISSUED, RETAINED
 from sitegen.validate import validate
 
+pytestmark = pytest.mark.fast  # in `make test-fast`
+
 
 @pytest.fixture(scope="module")
 def resolved():

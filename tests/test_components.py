@@ -10,6 +10,8 @@ import yaml
 from sitegen.pages import Link
 from sitegen.render import TEMPLATES, environment
 
+pytestmark = pytest.mark.fast  # in `make test-fast`
+
 COMPONENTS = sorted(p.stem for p in (TEMPLATES / "components").glob("*.yaml"))
 
 

@@ -71,6 +71,7 @@ def break_line(path: Path, old: str, new: str) -> int:
     return text[: text.index(old)].count("\n") + 1
 
 
+@pytest.mark.fast
 def test_template_syntax_error(program):
     before = tree_digest(program / "site")
     line = break_line(program / "templates" / "item.html", "{% if body.not_issued %}", "{% if %}")

@@ -8,8 +8,12 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+import pytest
+
 import build as build_module
 from conftest import ROOT, tree_digest
+
+pytestmark = pytest.mark.fast  # in `make test-fast`
 
 GOLDEN = ROOT / "tests" / "golden"
 TEXT = {".html", ".css", ".js", ".json", ".xml", ".csv", ".svg", ".txt", ".md", ".webmanifest", ""}

@@ -7,6 +7,8 @@ import pytest
 
 from sitegen.qr import BORDER, matrix, qr_svg
 
+pytestmark = pytest.mark.fast  # in `make test-fast`
+
 URLS = [
     "https://example.org/",
     "https://zhengming.example.gov.cn/chongqing/qinshu-guanxi/",

@@ -17,6 +17,8 @@ from jinja2 import nodes
 
 from sitegen.render import TEMPLATES, environment
 
+pytestmark = pytest.mark.fast  # in `make test-fast`
+
 DISPLAY_TEMPLATES = sorted(p for p in TEMPLATES.rglob("*.html") if "print" not in p.relative_to(TEMPLATES).parts)
 
 

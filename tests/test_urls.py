@@ -7,8 +7,12 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from conftest import ROOT
 from sitegen import urls
+
+pytestmark = pytest.mark.fast  # in `make test-fast`
 
 DOC = ROOT / "docs" / "wechat.md"
 GOLDEN = ROOT / "tests" / "golden" / "expected"

@@ -54,7 +54,9 @@ class Paper:
     width_mm: float
     height_mm: float
     pad_mm: float  # .sheet padding (print.css)
-    unit_pt: float  # body text size, print.css --u
+    unit_pt: float  # fine print (footer) and slip text size, print.css --f and the slip's --u
+    name_min_pt: float = 0.0  # posters: the smallest row-name size allowed
+    unit_max_pt: float = 0.0  # posters: the largest poster unit tried
 
     @property
     def inner_width_pt(self) -> float:
@@ -65,32 +67,41 @@ class Paper:
         return (self.height_mm - 2 * self.pad_mm) * PT_PER_MM
 
 
-# A4 body text 12 pt: readable at arm's length. A3 is read from about a metre:
-# its 15 pt text (16.5 pt names) is 5.3 mm tall, about 18 arcminutes at 1 m —
-# the size 12 pt text has at 80 cm — and 重庆's 30 rows still fit one sheet.
-A4 = Paper("a4", "A4", 210, 297, 10, 12)
-A3 = Paper("a3", "A3", 297, 420, 12, 15)
+# Posters are read on a notice board. A row name at 18 pt (6.4 mm) on A3 is
+# about 11 arcminutes at 2 m, the distance people stand from a 公示栏; A4 is
+# read closer, at 12 pt or more. Within those floors each poster takes the
+# largest type its rows still fit at (POSTER_UNITS), so the text fills the
+# sheet; a list is split over sheets only when it does not fit at the floor.
+A4 = Paper("a4", "A4", 210, 297, 10, 12, name_min_pt=12, unit_max_pt=28)
+A3 = Paper("a3", "A3", 297, 420, 12, 13, name_min_pt=18, unit_max_pt=40)
 A6 = Paper("a6", "A6", 105, 148, 6, 11)
 A6X4 = Paper("a6x4", "A4", 210, 297, 0, 11)  # four A6 slips on one A4 sheet: the A6 slip page at #a6x4 (slip_url)
 POSTER_PAPERS = (A4, A3)
+# The poster unit (row-name size, pt) steps print.css has a class for
+# (.poster--u<tenths>); a test checks the two agree.
+POSTER_UNITS = tuple(x / 2 for x in range(24, 48)) + tuple(float(x) for x in range(24, 41))
 
-# ---- sizes in units of --u, as print.css sets them (keep the two in step) ----
-TEXT_LINE = 1.4  # line-height of running text
-HEAD_LINE = 1.3  # line-height of the header lines
-HEAD_K = {"region": 1.3, "title": 2.2, "sub": 1.0, "caption": 0.85}
+# ---- poster sizes in units of --u (the row-name size), as print.css sets them ----
+HEAD_K = {"region": 1.2, "title": 2.4, "sub": 1.0, "warning": 1.0}  # warning: the 测试地址 line
+HEAD_LINE = {"region": 1.3, "title": 1.2, "sub": 1.3, "warning": 1.3}
 HEAD_RULE_K, HEAD_RULE_PT = 0.6, 1.5  # padding and margin under the header; its rule
+CAPTION_K = 0.85  # the QR code's caption, in --f
 QR_MM = {"a4": 26, "a3": 36}
-NOTE_BOX_K, NOTE_BOX_PT = 1.0, 2.0  # note: padding and margin; borders
-ROW_NAME_K, ROW_WHERE_K = 1.1, 1.0
-ROW_LINE_K = 1.4  # a row's line box (line-height), in u
+LEAD_K, LEAD_LINE, LEAD_GAP_K = 0.9, 1.35, 0.4  # what the list means, under the header
+NOTE_K, NOTE_LINE, NOTE_BOX_K, NOTE_BOX_PT = 0.8, 1.35, 1.0, 2.0  # inherited-list note: padding and margin; borders
+SECTION_K, SECTION_LINE, SECTION_GAP_K = 1.5, 1.25, 0.5  # a 两张清单 section heading and the space above it
+ROW_WHERE_K, ROW_EXTRA_K = 0.9, 0.8
+ROW_LINE_K = 1.25  # a row's line box (line-height), in u
 ROW_PAD_K, ROW_RULE_PT = 0.35, 0.75  # padding and margin under a row; its dotted rule
-ROW_NO_K = 1.9  # the hanging row number
-COL_GAP_K = 1.5
-HOTLINE_BOX_K, HOTLINE_BOX_PT = 1.6, 4.0  # margin above and padding (.6 + .5 + .5); borders
-HOTLINE_LABEL_K, HOTLINE_NUMBER_K = 1.2, 3.0  # 举报电话 over the number (line-heights 1.3, 1.1)
+ROW_NO_K = 1.7  # the hanging row number
+COL_GAP_K = 1.2
+HOTLINE_BOX_K, HOTLINE_BOX_PT = 1.3, 4.0  # margin above and padding (.5 + .4 + .4); borders
+HOTLINE_LABEL_K, HOTLINE_NUMBER_K = 1.0, 2.6  # 举报电话 over the number (line-heights 1.3, 1.1)
+HOTLINE_TEXT_K, HOTLINE_TEXT_LINE = 0.85, 1.35
 HOTLINE_GAP_K = 1.0  # between the number and the text beside it
-FOOT_K = 0.3  # margin above the citation lines
-SMALL_K = 0.85  # the footer's fine print: citation, print date, address
+TEXT_LINE = 1.4  # line-height of running text (footer, slips)
+FOOT_K = 0.3  # margin above the citation lines, in --f
+SMALL_K = 0.85  # the footer's fine print: citation, print date, address, in --f
 # What `make posters` adds to the print-date line (sitegen/pdf.py), at its longest.
 MADE_SAMPLE = "（PDF 生成于 2099年12月31日）"
 QR_CAPTION = "扫码查看清单"
@@ -173,8 +184,18 @@ class PosterRow:
     number: int
     name: str
     where: str  # where to go in a few words; purpose for retained rows
-    extra: str  # exceptions, or the limit of a retained row
+    extra: str  # exceptions; for retained rows who asks for it, the basis and the limit
     height_pt: float
+
+
+@dataclass(frozen=True)
+class Section:
+    """One list on a sheet: its rows in two columns, under what the list means."""
+
+    heading: str  # "" on a one-list poster; the list's heading on the 两张清单 sheet
+    lead: str  # what the list means for a resident, in the list's own column names
+    note: str  # whose list it is, when the region inherits it
+    columns: tuple[tuple[PosterRow, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -182,7 +203,7 @@ class Sheet:
     number: int
     of: int
     continued: bool
-    columns: tuple[tuple[PosterRow, ...], ...]
+    sections: tuple[Section, ...]
 
 
 @dataclass(frozen=True)
@@ -197,14 +218,15 @@ class PrintCitation:
 @dataclass(frozen=True)
 class PosterBody:
     paper: Paper
+    unit: str  # print.css class of the poster unit, e.g. u180 (18 pt row names)
     region_name: str
     region_full_name: str
     heading: str  # 社区不予出具的证明
-    list_name: str
-    count: int
-    inherited_note: str
+    sub: str  # the list's name and its row count
+    warning: str  # 测试地址 while base_url is the placeholder, else ""
     citations: tuple[PrintCitation, ...]
     hotline: HotlineView
+    hotline_when: str  # when to call, for this list
     qr: str  # link to the region page's QR code file (sitegen/wechat.py writes it)
     qr_url: str
     qr_caption: str
@@ -254,8 +276,9 @@ class PrintIndexBody:
 # ------------------------------------------------------------------ urls
 
 
-def poster_url(region_id: str, kind: str, paper: Paper) -> str:
-    return urls.poster(region_id, KIND_SLUG[kind], paper.key)
+def poster_url(region_id: str, kinds: tuple[str, ...], paper: Paper) -> str:
+    """One list's poster (<list file>-<paper>.html), or both lists' (liangzhang-a3.html)."""
+    return urls.poster(region_id, KIND_SLUG[kinds[0]] if len(kinds) == 1 else BOTH_SLUG, paper.key)
 
 
 def slip_url(region_id: str, cert_id: str, paper: Paper = A6) -> str:
@@ -301,29 +324,86 @@ def inherited_text(view: RegionView, entries: tuple[Entry, ...], kind: str) -> s
     return f"标“*”的项目是{view.region.name}沿用{whose}清单的项目。"
 
 
+def lead_text(entries: tuple[Entry, ...], kind: str) -> str:
+    """What the list means, in the words of the list's own columns."""
+    if kind == NOT_ISSUED:
+        return "以下证明，社区（居委会、村委会）不予出具；每项后面是清单所列的办事途径。"
+    lst = entries[0].list
+    labels = [lst.columns.get("purpose", _DEFAULT_LABEL["purpose"])]
+    extra = [lst.columns.get(key, _DEFAULT_LABEL.get(key, "依据")) for key in ("requested_by", "clauses") if any(getattr(e.row, key) for e in entries)]
+    said = f"每项后面是{labels[0]}" + (f"，括号里是{'和'.join(extra)}" if extra else "")
+    return f"以下证明由社区（居委会、村委会）依法出具；{said}。"
+
+
+def hotline_when(hotline: HotlineView, kind: str) -> str:
+    """When to call, for the list on the poster: the number is for reporting
+    units that still demand a not-issued certificate (site.yaml's note on it)."""
+    if kind == RETAINED:
+        return "以上证明由社区依法出具。" + hotline.when.replace("仍要求", "要求")
+    return hotline.when
+
+
+RETAINED_SLIP_CALL = "如有单位要求您到社区开具不予出具清单上的证明，请拨打举报电话："
+
+
 def row_extra(entry: Entry) -> str:
-    if entry.kind == RETAINED:
-        limits = entry.row.limits
-        return limits if limits and limits not in entry.row.purpose else ""
-    return "；".join(exc.text for exc in entry.row.exceptions)
+    row = entry.row
+    if entry.kind == NOT_ISSUED:
+        return "；".join(exc.text for exc in row.exceptions)
+    cols = entry.list.columns
+    parts = []
+    if row.requested_by:
+        parts.append(f"{cols.get('requested_by', _DEFAULT_LABEL['requested_by'])}：{row.requested_by}")
+    if row.clauses:
+        parts.append(f"{cols.get('clauses', '依据')}：{''.join(row.clauses)}")
+    if row.limits and row.limits not in row.purpose:
+        parts.append(row.limits)
+    return "；".join(p.removesuffix("。") for p in parts)
 
 
 # ------------------------------------------------------------------ posters
 
 
-def poster_rows(entries: tuple[Entry, ...], paper: Paper) -> tuple[PosterRow, ...]:
-    u = paper.unit_pt
-    width = (paper.inner_width_pt - COL_GAP_K * u) / 2 - ROW_NO_K * u
+@dataclass(frozen=True)
+class RowText:
+    number: int
+    name: str
+    where: str
+    extra: str
+
+
+def row_texts(entries: tuple[Entry, ...], names_only: bool = False) -> tuple[RowText, ...]:
+    """The rows as a poster prints them; ``names_only`` (the 两张清单 sheet):
+    each name with only the limit the list puts on it (the exceptions of a
+    not-issued row, the 仅用于… of a retained one)."""
     one_list = len({e.list.id for e in entries}) == 1
     mixed = any(e.inherited_from for e in entries) and not all(e.inherited_from for e in entries)
-    rows = []
-    for i, e in enumerate(entries, 1):
-        name = e.row.name + ("*" if mixed and e.inherited_from else "")
-        where, extra = few_words(e), row_extra(e)
-        segments = ((name + "：", ROW_NAME_K * u), (where, ROW_WHERE_K * u), ((f"（{extra}）" if extra else ""), ROW_WHERE_K * u))
-        height = line_count(segments, width) * ROW_LINE_K * u + ROW_PAD_K * u + 0.75
-        rows.append(PosterRow(e.row.number if one_list else i, name, where, extra, height))
-    return tuple(rows)
+    return tuple(
+        RowText(
+            e.row.number if one_list else i,
+            e.row.name + ("*" if mixed and e.inherited_from else ""),
+            "" if names_only else few_words(e),
+            row_limit(e) if names_only else row_extra(e),
+        )
+        for i, e in enumerate(entries, 1)
+    )
+
+
+def row_limit(entry: Entry) -> str:
+    row = entry.row
+    if entry.kind == NOT_ISSUED:
+        return "；".join(exc.text for exc in row.exceptions)
+    return row.limits
+
+
+@lru_cache(maxsize=65536)  # regions that inherit a list share its rows
+def row_height_pt(row: RowText, u: float, width_pt: float) -> float:
+    segments = ((row.name + ("：" if row.where else ""), u), (row.where, ROW_WHERE_K * u), ((f"（{row.extra}）" if row.extra else ""), ROW_EXTRA_K * u))
+    return line_count(segments, width_pt - ROW_NO_K * u) * ROW_LINE_K * u + ROW_PAD_K * u + ROW_RULE_PT
+
+
+def column_width_pt(paper: Paper, u: float) -> float:
+    return (paper.inner_width_pt - COL_GAP_K * u) / 2
 
 
 def _greedy(heights: list[float], limit: float) -> list[int]:
@@ -335,6 +415,18 @@ def _greedy(heights: list[float], limit: float) -> list[int]:
             used = 0.0
         used += h
     return cuts + [len(heights)]
+
+
+def _balanced(heights: list[float], columns: int, hi: float) -> list[int]:
+    """Cut points into at most ``columns`` columns with the lowest tallest column."""
+    lo = max(heights)
+    while hi - lo > 0.5:
+        mid = (lo + hi) / 2
+        if len(_greedy(heights, mid)) - 1 <= columns:
+            hi = mid
+        else:
+            lo = mid
+    return _greedy(heights, hi)
 
 
 def plan_sheets(rows: tuple[PosterRow, ...], capacity_pt: float) -> list[list[tuple[PosterRow, ...]]]:
@@ -350,98 +442,123 @@ def plan_sheets(rows: tuple[PosterRow, ...], capacity_pt: float) -> list[list[tu
         return [[(), ()]]
     columns = len(_greedy(heights, capacity_pt)) - 1
     columns += columns % 2
-    lo, hi = max(heights), capacity_pt
-    while hi - lo > 0.5:
-        mid = (lo + hi) / 2
-        if len(_greedy(heights, mid)) - 1 <= columns:
-            hi = mid
-        else:
-            lo = mid
-    cuts = _greedy(heights, hi)
+    cuts = _balanced(heights, columns, max(capacity_pt, max(heights)))
     cols = [tuple(rows[a:b]) for a, b in zip(cuts, cuts[1:])]
     cols += [()] * (columns - len(cols))
     return [cols[i : i + 2] for i in range(0, columns, 2)]
 
 
-def poster_overhead(paper: Paper, texts: dict) -> dict[str, float]:
-    """Heights (pt) of what every sheet prints besides the rows, as print.css
-    lays them out: header, inherited-list note, hotline box, footer."""
-    u, w = paper.unit_pt, paper.inner_width_pt
+def two_columns(rows: tuple[PosterRow, ...]) -> tuple[tuple[PosterRow, ...], tuple[PosterRow, ...]]:
+    """Rows in two balanced columns, however tall (a 两张清单 section)."""
+    heights = [r.height_pt for r in rows]
+    cuts = _balanced(heights, 2, sum(heights) + 1) if heights else [0, 0]
+    cols = [tuple(rows[a:b]) for a, b in zip(cuts, cuts[1:])] + [(), ()]
+    return cols[0], cols[1]
+
+
+def sheet_overhead(paper: Paper, u: float, texts: dict) -> dict[str, float]:
+    """Heights (pt) of what every sheet prints besides its sections, as
+    print.css lays them out: header (with the 测试地址 line), hotline box, footer."""
+    w, f = paper.inner_width_pt, paper.unit_pt
     qr = QR_MM[paper.key] * PT_PER_MM
-
-    def head(key: str, text: str, width: float) -> float:
-        return block_pt(text, HEAD_K[key] * u, HEAD_LINE, width)
-
     title_w = w - qr - u
-    titles = head("region", texts["region"], title_w) + head("title", texts["heading"], title_w) + head("sub", texts["sub"], title_w)
-    parts = {"head": max(titles, qr + head("caption", texts["qr_caption"], qr)) + HEAD_RULE_K * u + HEAD_RULE_PT}
-    parts["note"] = 0.0
-    if texts["note"]:
-        parts["note"] = block_pt(texts["note"], u, TEXT_LINE, w - u - NOTE_BOX_PT) + NOTE_BOX_K * u + NOTE_BOX_PT
+    titles = sum(block_pt(texts[key], HEAD_K[key] * u, HEAD_LINE[key], title_w) for key in ("region", "title", "sub", "warning"))
+    parts = {"head": max(titles, qr + block_pt(QR_CAPTION, CAPTION_K * f, 1.3, qr)) + HEAD_RULE_K * u + HEAD_RULE_PT}
     call_w = max(text_width_pt((("举报电话", HOTLINE_LABEL_K * u),)), text_width_pt(((texts["number"], HOTLINE_NUMBER_K * u * 1.04),)))
     call = HOTLINE_LABEL_K * u * 1.3 + HOTLINE_NUMBER_K * u * 1.1
     text_w = w - 1.2 * u - HOTLINE_BOX_PT - call_w - HOTLINE_GAP_K * u
-    side = sum(block_pt(t, u, TEXT_LINE, text_w) for t in (texts["when"], texts["fallback"]))
+    side = sum(block_pt(t, HOTLINE_TEXT_K * u, HOTLINE_TEXT_LINE, text_w) for t in (texts["when"], texts["fallback"]))
     parts["hotline"] = max(call, side) + HOTLINE_BOX_K * u + HOTLINE_BOX_PT
-    parts["foot"] = FOOT_K * u + sum(block_pt(t, SMALL_K * u, TEXT_LINE, w) for t in texts["foot"])
+    parts["foot"] = FOOT_K * f + sum(block_pt(t, SMALL_K * f, TEXT_LINE, w) for t in texts["foot"])
     return parts
+
+
+def section_overhead(paper: Paper, u: float, heading: str, lead: str, note: str) -> float:
+    """Height (pt) of a section's heading, lead and note above its rows."""
+    w = paper.inner_width_pt
+    height = block_pt(heading, SECTION_K * u, SECTION_LINE, w) + block_pt(lead, LEAD_K * u, LEAD_LINE, w) + (LEAD_GAP_K * u if lead else 0)
+    if note:
+        height += block_pt(note, NOTE_K * u, NOTE_LINE, w - u - NOTE_BOX_PT) + NOTE_BOX_K * u + NOTE_BOX_PT
+    return height
+
+
+@dataclass(frozen=True)
+class SectionText:
+    heading: str
+    lead: str
+    note: str
+    rows: tuple[RowText, ...]
 
 
 @dataclass(frozen=True)
 class PosterLayout:
-    entries: tuple[Entry, ...]
-    citations: tuple[PrintCitation, ...]
-    hotline: HotlineView
-    heading: str
-    note: str
+    unit_pt: float
     sheets: tuple[Sheet, ...]
-    overhead: dict  # heights besides the rows (poster_overhead), for checking the estimate
+    overhead: dict  # heights besides the sections (sheet_overhead), for checking the estimate
 
 
-_recent_layouts: dict[tuple, tuple[RegionView, PosterLayout]] = {}
+def _sheets_at(paper: Paper, u: float, texts: dict, parts: tuple[SectionText, ...], one_sheet: bool, strict: bool = True) -> list[tuple[Section, ...]] | None:
+    """The sheets at poster unit ``u``: one list splits over as many sheets as
+    it needs; the 两张清单 sheet is one sheet or nothing (None)."""
+    width = column_width_pt(paper, u)
+    room = paper.inner_height_pt - sum(sheet_overhead(paper, u, texts).values()) - SAFETY_K * u
+    if not one_sheet:
+        (part,) = parts
+        rows = tuple(PosterRow(r.number, r.name, r.where, r.extra, row_height_pt(r, u, width)) for r in part.rows)
+        capacity = max(room - section_overhead(paper, u, "", part.lead, part.note), paper.inner_height_pt / 4)
+        return [(Section("", part.lead, part.note, tuple(cols)),) for cols in plan_sheets(rows, capacity)]
+    sections = []
+    for i, part in enumerate(parts):
+        rows = tuple(PosterRow(r.number, r.name, r.where, r.extra, row_height_pt(r, u, width)) for r in part.rows)
+        cols = two_columns(rows)
+        room -= section_overhead(paper, u, part.heading, part.lead, part.note) + max(sum(r.height_pt for r in c) for c in cols) + (SECTION_GAP_K * u if i else 0)
+        sections.append(Section(part.heading, part.lead, part.note, cols))
+    return [tuple(sections)] if room >= 0 or not strict else None
 
 
-def poster_layout(view: RegionView, kind: str, paper: Paper, base_url: str) -> PosterLayout:
-    """What a poster prints and how its rows split into sheets and columns.
-    Worked out once for a region's poster page and its print index (which
-    gives the number of sheets): the few last ones are remembered, by the
-    very view object they were made from."""
-    key = (id(view), kind, paper.key, base_url)
-    hit = _recent_layouts.get(key)
-    if hit is not None and hit[0] is view:
-        return hit[1]
-    if len(_recent_layouts) >= 16:
-        _recent_layouts.clear()
-    layout = _poster_layout(view, kind, paper, base_url)
-    _recent_layouts[key] = (view, layout)
-    return layout
+def fit_poster(paper: Paper, texts: dict, parts: tuple[SectionText, ...], one_sheet: bool = False, must: bool = False) -> PosterLayout | None:
+    """The largest poster unit at which the rows take no more sheets than at
+    the paper's smallest row-name size (for 两张清单: still fit one sheet;
+    None if they do not, unless ``must``: then the sheet at the smallest size,
+    too tall, which ``sitegen.pdf`` reports instead of printing)."""
+    units = [u for u in POSTER_UNITS if paper.name_min_pt <= u <= paper.unit_max_pt]
+    floor = _sheets_at(paper, units[0], texts, parts, one_sheet)
+    if floor is None:
+        if not must:
+            return None
+        u = units[0]
+        (sections,) = _sheets_at(paper, u, texts, parts, one_sheet, strict=False)
+        return PosterLayout(u, (Sheet(1, 1, False, sections),), sheet_overhead(paper, u, texts))
+
+    def fits(u: float) -> bool:
+        at = _sheets_at(paper, u, texts, parts, one_sheet)
+        return at is not None and len(at) <= len(floor)
+
+    lo, hi = 0, len(units) - 1  # units[lo] fits; find the last that does
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(units[mid]):
+            lo = mid
+        else:
+            hi = mid - 1
+    u = units[lo]
+    plan = _sheets_at(paper, u, texts, parts, one_sheet)
+    sheets = tuple(Sheet(i, len(plan), i > 1 and not one_sheet, sections) for i, sections in enumerate(plan, 1))
+    return PosterLayout(u, sheets, sheet_overhead(paper, u, texts))
 
 
-def _poster_layout(view: RegionView, kind: str, paper: Paper, base_url: str) -> PosterLayout:
-    entries = view.of_kind(kind)
-    lists = {e.list.id: e.list for e in entries}  # in order of first use
-    citations = tuple(print_citation(lst) for lst in lists.values())
-    hotline = hotline_view(view)
-    heading = f"{ANSWER[kind]}的证明"
-    note = inherited_text(view, entries, kind)
-    texts = {
-        "region": view.region.full_name,
-        "heading": heading + "（续）",
-        "sub": f"{LIST_NAME[kind]}，共 {len(entries)} 项（第 99 张，共 99 张）",
-        "qr_caption": QR_CAPTION,
-        "number": hotline.number,
-        "note": note,
-        "when": hotline.when,
-        "fallback": hotline.fallback_note or hotline.label,
-        "foot": [t for c in citations for t in cite_lines(c) if t]
-        + [f"打印日期：____年__月__日{MADE_SAMPLE}　{DISCLAIMER}", f"网址：{urls.absolute(base_url, urls.region(view.region.id))}"],
-    }
-    overhead = poster_overhead(paper, texts)
-    capacity = paper.inner_height_pt - sum(overhead.values()) - SAFETY_K * paper.unit_pt
-    capacity = max(capacity, paper.inner_height_pt / 4)  # absurdly long headers: overflow, reported by sitegen.pdf
-    plan = plan_sheets(poster_rows(entries, paper), capacity)
-    sheets = tuple(Sheet(i, len(plan), i > 1, tuple(cols)) for i, cols in enumerate(plan, 1))
-    return PosterLayout(entries, citations, hotline, heading, note, sheets, overhead)
+def unit_class(unit_pt: float) -> str:
+    return f"u{round(unit_pt * 10)}"
+
+
+# The longest site address a poster's layout allows for, a placeholder one.
+SAMPLE_BASE = "https://zhengming." + "w" * 40 + ".example.org/"
+
+
+def placeholder_warning(base_url: str) -> str:
+    if not urls.is_placeholder(base_url):
+        return ""
+    return "测试地址，请勿张贴：本页的二维码和网址是示例地址。"
 
 
 def cite_lines(c: PrintCitation) -> tuple[str, str, str]:
@@ -449,31 +566,120 @@ def cite_lines(c: PrintCitation) -> tuple[str, str, str]:
     return (f"清单：《{c.list_title}》　{c.issued}", f"载于：{c.carried_in}　依据：{c.basis}", c.note)
 
 
-def poster_page(resolved: Resolved, view: RegionView, kind: str, paper: Paper) -> Page:
-    url = poster_url(view.region.id, kind, paper)
+@dataclass(frozen=True)
+class PosterPlan:
+    """What a poster prints and how it is laid out."""
+
+    kinds: tuple[str, ...]  # one list, or both (两张清单)
+    heading: str
+    sub: str
+    citations: tuple[PrintCitation, ...]
+    hotline: HotlineView
+    hotline_when: str
+    warning: str
+    layout: PosterLayout
+
+
+_recent_plans: dict[tuple, tuple[RegionView, PosterPlan | None]] = {}
+
+
+def poster_plan(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url: str) -> PosterPlan | None:
+    """What a poster prints and how its rows split into sheets and columns
+    (None: a 两张清单 sheet whose lists do not fit one sheet). Worked out
+    once for a region's poster page and its print index and region links:
+    the few last ones are remembered, by the very view object they were made from."""
+    key = (id(view), kinds, paper.key, base_url)
+    hit = _recent_plans.get(key)
+    if hit is not None and hit[0] is view:
+        return hit[1]
+    if len(_recent_plans) >= 32:
+        _recent_plans.clear()
+    plan = _poster_plan(view, kinds, paper, base_url)
+    _recent_plans[key] = (view, plan)
+    return plan
+
+
+BOTH = (NOT_ISSUED, RETAINED)
+BOTH_SLUG = "liangzhang"  # the 两张清单 sheet: print/<region>/liangzhang-a3.html
+BOTH_TITLE = "社区证明事项两张清单"
+BOTH_PAPERS = (A3,)
+BOTH_LEAD = {
+    NOT_ISSUED: "以下证明，社区（居委会、村委会）不予出具。去哪里办，见不予出具清单海报、告知单，或扫码查看。",
+    RETAINED: "以下证明由社区（居委会、村委会）依法出具。用途、依据，见依法出具清单海报、告知单，或扫码查看。",
+}
+
+
+def _poster_plan(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url: str) -> PosterPlan | None:
+    by_kind = {kind: view.of_kind(kind) for kind in kinds}
+    if not all(by_kind.values()):
+        return None
+    entries = tuple(e for kind in kinds for e in by_kind[kind])
+    lists = {e.list.id: e.list for e in entries}  # in order of first use
+    citations = tuple(print_citation(lst) for lst in lists.values())
+    hotline = hotline_view(view)
+    both = len(kinds) > 1
+    parts = tuple(
+        SectionText(
+            f"{n}、{ANSWER[kind]}的证明（共 {len(by_kind[kind])} 项）" if both else "",
+            BOTH_LEAD[kind] if both else lead_text(by_kind[kind], kind),
+            inherited_text(view, by_kind[kind], kind),
+            row_texts(by_kind[kind], names_only=both),
+        )
+        for n, kind in zip("一二", kinds)
+    )
+    heading = BOTH_TITLE if both else f"{ANSWER[kinds[0]]}的证明"
+    sub = "、".join(LIST_NAME[k] for k in kinds) if both else f"{LIST_NAME[kinds[0]]}，共 {len(entries)} 项"
+    when = hotline.when if both else hotline_when(hotline, kinds[0])
+    # base_url None: the longest address and the 测试地址 band (posters_of)
+    warning = placeholder_warning(base_url or SAMPLE_BASE)
+    address = urls.absolute(base_url or SAMPLE_BASE, urls.region(view.region.id))
+    texts = {
+        "region": view.region.full_name,
+        "title": heading + ("" if both else "（续）"),
+        "sub": sub + ("" if both else "（第 99 张，共 99 张）"),
+        "warning": warning,
+        "number": hotline.number,
+        "when": when,
+        "fallback": hotline.fallback_note or hotline.label,
+        "foot": [t for c in citations for t in cite_lines(c) if t]
+        + [f"打印日期：____年__月__日{MADE_SAMPLE}　{DISCLAIMER}", f"网址：{max(address, urls.absolute(SAMPLE_BASE, urls.region(view.region.id)), key=len)}"],
+    }
+    layout = fit_poster(paper, texts, parts, one_sheet=both, must=base_url is not None)
+    if layout is None:
+        return None
+    return PosterPlan(kinds, heading, sub, citations, hotline, when, warning, layout)
+
+
+def poster_page(resolved: Resolved, view: RegionView, kinds: tuple[str, ...], paper: Paper) -> Page:
+    url = poster_url(view.region.id, kinds, paper)
     base = resolved.content.site["base_url"]
-    qr_target = urls.absolute(base, urls.region(view.region.id))
-    layout = poster_layout(view, kind, paper, base)
+    plan = poster_plan(view, kinds, paper, base)
     body = PosterBody(
         paper=paper,
+        unit=unit_class(plan.layout.unit_pt),
         region_name=view.region.name,
         region_full_name=view.region.full_name,
-        heading=layout.heading,
-        list_name=LIST_NAME[kind],
-        count=len(layout.entries),
-        inherited_note=layout.note,
-        citations=layout.citations,
-        hotline=layout.hotline,
+        heading=plan.heading,
+        sub=plan.sub,
+        warning=plan.warning,
+        citations=plan.citations,
+        hotline=plan.hotline,
+        hotline_when=plan.hotline_when,
         qr=href(url, urls.qr(urls.region(view.region.id))),
-        qr_url=qr_target,
+        qr_url=urls.absolute(base, urls.region(view.region.id)),
         qr_caption=QR_CAPTION,
         disclaimer=DISCLAIMER,
-        sheets=layout.sheets,
+        sheets=plan.layout.sheets,
         back=Link(href(url, urls.region(view.region.id)), f"返回{view.region.name}的清单"),
     )
-    title = f"{view.region.name}｜{LIST_NAME[kind]}｜{paper.label} 海报"
-    description = f"{view.region.full_name}{LIST_NAME[kind]}，{paper.label} 纸 {len(layout.sheets)} 张，张贴在社区公示栏。"
+    what = poster_name(kinds)
+    title = f"{view.region.name}｜{what}｜{paper.label} 海报"
+    description = f"{view.region.full_name}{what}，{paper.label} 纸 {len(plan.layout.sheets)} 张，张贴在社区公示栏。"
     return print_page(resolved, url, title, description, "print/poster.html", body)
+
+
+def poster_name(kinds: tuple[str, ...]) -> str:
+    return "两张清单（不予出具、依法出具）" if len(kinds) > 1 else LIST_NAME[kinds[0]]
 
 
 # ------------------------------------------------------------------ slips
@@ -513,7 +719,7 @@ def slip_texts(view: RegionView, entry: Entry) -> dict:
         texts["route"] = ""
         clauses = "".join(row.clauses)
         texts["basis"] = f"依据：{clauses}　清单：《{lst.title}》（{'、'.join(lst.basis)}）。" if clauses else f"依据：《{lst.title}》（{'、'.join(lst.basis)}）。"
-        texts["hotline_lead"] = "如有单位要求您到社区开具不予出具清单上的证明，请拨打举报电话："
+        texts["hotline_lead"] = "这项证明由社区依法出具。" + RETAINED_SLIP_CALL
     return texts
 
 
@@ -596,9 +802,14 @@ def print_page(resolved: Resolved, url: str, title: str, description: str, templ
 # ------------------------------------------------------------------ index and links
 
 
-def posters_of(view: RegionView) -> list[tuple[str, Paper]]:
-    """(kind, paper) of each poster a region has: one per list it shows and size."""
-    return [(kind, paper) for kind in (NOT_ISSUED, RETAINED) if view.of_kind(kind) for paper in POSTER_PAPERS]
+def posters_of(view: RegionView) -> list[tuple[tuple[str, ...], Paper]]:
+    """(kinds, paper) of each poster a region has: one per list it shows and
+    size, and the 两张清单 sheet where both lists fit one (decided for the
+    longest site address and the 测试地址 band, so it does not depend on
+    base_url: region pages link it without knowing the site's address)."""
+    found = [((kind,), paper) for kind in BOTH if view.of_kind(kind) for paper in POSTER_PAPERS]
+    found += [(BOTH, paper) for paper in BOTH_PAPERS if poster_plan(view, BOTH, paper, None) is not None]
+    return found
 
 
 def index_page(resolved: Resolved, view: RegionView) -> Page:
@@ -606,14 +817,14 @@ def index_page(resolved: Resolved, view: RegionView) -> Page:
     base = resolved.content.site["base_url"]
     posters = tuple(
         Link(
-            href(url, poster_url(view.region.id, kind, paper)),
-            f"{LIST_NAME[kind]}（{paper.label} 海报）",
-            note=f"{paper.label} 纸 {len(poster_layout(view, kind, paper, base).sheets)} 张",
+            href(url, poster_url(view.region.id, kinds, paper)),
+            f"{poster_name(kinds)}（{paper.label} 海报）",
+            note=f"{paper.label} 纸 {len(poster_plan(view, kinds, paper, base).layout.sheets)} 张",
         )
-        for kind, paper in posters_of(view)
+        for kinds, paper in posters_of(view)
     )
     slips = []
-    for kind in (NOT_ISSUED, RETAINED):
+    for kind in BOTH:
         items = tuple(
             (
                 e.row.name,
@@ -634,9 +845,7 @@ def index_page(resolved: Resolved, view: RegionView) -> Page:
 def print_pages(resolved: Resolved) -> list[Page]:
     pages = []
     for view in resolved.views:
-        for kind in (NOT_ISSUED, RETAINED):
-            if view.of_kind(kind):
-                pages.extend(poster_page(resolved, view, kind, paper) for paper in POSTER_PAPERS)
+        pages.extend(poster_page(resolved, view, kinds, paper) for kinds, paper in posters_of(view))
         for entry in view.entries:
             pages.extend(slip_pages(resolved, view, entry))
         pages.append(index_page(resolved, view))
@@ -644,7 +853,7 @@ def print_pages(resolved: Resolved) -> list[Page]:
 
 
 def region_links(view: RegionView) -> list[tuple[str, str, str]]:
-    links = [(poster_url(view.region.id, kind, paper), f"公示栏海报：{LIST_NAME[kind]}（{paper.label}）", f"{paper.label} 纸，张贴用") for kind, paper in posters_of(view)]
+    links = [(poster_url(view.region.id, kinds, paper), f"公示栏海报：{poster_name(kinds)}（{paper.label}）", f"{paper.label} 纸，张贴用") for kinds, paper in posters_of(view)]
     links.append((index_url(view.region.id), "告知单：每项证明一张，可递给居民", "A6 大小，或一张 A4 印 4 份"))
     return links
 

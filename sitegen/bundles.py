@@ -33,6 +33,7 @@ from pathlib import Path
 
 from .model import LEVELS, Region
 from .pagefind_service import PagefindService, ServiceFailed, write_files
+from .publish import scratch_prefix
 from .stable_index import stabilise_files
 
 PREFIX = "pagefind"  # bundles live in site/pagefind/<group>/
@@ -278,7 +279,7 @@ def _scratch(out: Path) -> tuple[Path, bool]:
     ~0.1 ms to copy it into memory and remove it (bench/README.md)."""
     shm = Path("/dev/shm")
     if shm.is_dir() and os.access(shm, os.W_OK):
-        return Path(tempfile.mkdtemp(prefix="zhengming-index-", dir=shm)), True
+        return Path(tempfile.mkdtemp(prefix=scratch_prefix(), dir=shm)), True  # a killed build's is removed by the next
     scratch = out / ".bundles"
     scratch.mkdir(exist_ok=True)
     return scratch, False

@@ -5,24 +5,123 @@ every stage has succeeded does that folder take site/'s place. On Linux the
 swap is a single renameat2(RENAME_EXCHANGE), so a reader (or a web server)
 sees either the old site or the new one, never a half. A failed build never
 reaches this stage, so the published site/ stays exactly as it was.
+
+One build at a time: ``fresh_dir`` takes a lock on the folder that holds
+site/ (flock, so the kernel drops it when a build is killed) and
+``publish``/``discard`` give it back; a second build waits for the first,
+saying so. Holding the lock, a build removes what killed builds left: their
+site.new-*/site.old-* folders and their index scratch in /dev/shm (named
+with the builder's process id, removed once that process is gone).
 """
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import os
+import re
 import shutil
+import sys
 import tempfile
+import time
 from pathlib import Path
+
+from .problems import BuildError, Problem, shown
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+LOCK_WAIT = 15 * 60  # seconds a build waits for another (a national build takes ~3 minutes)
+SCRATCH_ROOT = Path("/dev/shm")
+_SCRATCH = re.compile(r"zhengming-index-([0-9]+)-")
+
+_held: dict[Path, Path] = {}  # build folder → the folder locked for it
+_locks: dict[Path, list[int]] = {}  # locked folder → [descriptor, builds of this process holding it]
+
+
+def scratch_prefix() -> str:
+    """The name a build's scratch folder starts with: it carries the process id,
+    so a later build can tell a killed build's scratch from a running one's."""
+    return f"zhengming-index-{os.getpid()}-"
 
 
 def fresh_dir(site: Path) -> Path:
-    """An empty folder beside site/ to build into (same file system)."""
+    """An empty folder beside site/ to build into (same file system), once no
+    other build of this folder runs; what killed builds left is removed first."""
     site.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{site.name}.new-", dir=site.parent))
+    folder = site.parent.resolve()
+    if folder in _locks:  # this process holds it already (a build that never published or discarded)
+        _locks[folder][1] += 1
+    else:
+        _locks[folder] = [_lock(folder), 1]
+    try:
+        remove_stale(site)
+        out = Path(tempfile.mkdtemp(prefix=f"{site.name}.new-", dir=site.parent))
+    except BaseException:
+        _release(folder)
+        raise
+    _held[out] = folder
+    return out
+
+
+def _lock(folder: Path) -> int:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd
+    except BlockingIOError:
+        pass
+    print(f"{shown(folder)}：另一个生成正在进行，等它完成后再继续…… (another build of this folder is running; waiting)", file=sys.stderr, flush=True)
+    deadline = time.monotonic() + LOCK_WAIT
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return fd
+        except BlockingIOError:
+            continue
+    os.close(fd)
+    raise BuildError([Problem(shown(folder), 1, 1, "", f"另一个生成已经进行了 {LOCK_WAIT // 60} 分钟以上还没结束，本次没有生成；请确认它是否卡住 (another build holds the lock)")])
+
+
+def _unlock(build: Path) -> None:
+    folder = _held.pop(build, None)
+    if folder is not None:
+        _release(folder)
+
+
+def _release(folder: Path) -> None:
+    lock = _locks[folder]
+    lock[1] -= 1
+    if lock[1] == 0:
+        del _locks[folder]
+        os.close(lock[0])  # closing the only descriptor releases the flock
+
+
+def remove_stale(site: Path) -> list[Path]:
+    """Remove site.new-*/site.old-* beside ``site`` and index scratch of
+    processes that no longer run (call with the lock held); what was removed."""
+    removed = []
+    for path in site.parent.glob(f"{site.name}.*-*"):
+        if path.name.startswith((f"{site.name}.new-", f"{site.name}.old-")) and path not in _held:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    if SCRATCH_ROOT.is_dir():
+        for path in SCRATCH_ROOT.glob("zhengming-index-*"):
+            found = _SCRATCH.match(path.name)
+            if found and not _alive(int(found.group(1))):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -39,18 +138,22 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def publish(build: Path, site: Path) -> None:
     """Make ``build`` the new ``site``; remove the old one afterwards."""
-    build.chmod(0o755)
-    if not site.exists():
-        os.rename(build, site)
-        return
-    if _exchange(build, site):
-        old = build  # after the exchange the build path holds the old site
-    else:  # two renames: a moment without site/, but never a mixed one
-        old = site.with_name(f"{site.name}.old-{os.getpid()}")
-        os.rename(site, old)
-        os.rename(build, site)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        build.chmod(0o755)
+        if not site.exists():
+            os.rename(build, site)
+            return
+        if _exchange(build, site):
+            old = build  # after the exchange the build path holds the old site
+        else:  # two renames: a moment without site/, but never a mixed one
+            old = site.with_name(f"{site.name}.old-{os.getpid()}")
+            os.rename(site, old)
+            os.rename(build, site)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        _unlock(build)
 
 
 def discard(build: Path) -> None:
     shutil.rmtree(build, ignore_errors=True)
+    _unlock(build)

@@ -210,7 +210,7 @@ def _all_rows_of(lst: PublishedList, region_name: str) -> list[list[str]]:
 # ------------------------------------------------------------------ all.json and all.csv, remade in pieces
 
 def _dumps(data) -> str:
-    # compact: the C encoder (indent= would use the pure-Python one, 10× slower at national scale)
+    # compact separators keep json's C encoder (indent= switches to the pure-Python one)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 

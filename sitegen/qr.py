@@ -4,12 +4,10 @@ Used by page QR codes ("scan on another phone"), posters and slips. The same
 URL always gives the same SVG, so builds stay byte-identical.
 
 The encoder is libqrencode (C; Debian's libqrencode4, which the Makefile
-installs), called through ctypes: about 0.08 ms a code, where zxing-cpp took
-about 0.17 ms and the pure-Python segno about 4.7 ms. At national scale
-(~110,000 item pages, each with a QR file and printable slips) that matters:
-segno's codes cost more than rendering every page. Like the others, it tries
-all eight mask patterns and keeps the one with the lowest penalty (ISO/IEC
-18004). Only the module matrix comes from it; the SVG is written here, one
+installs), called through ctypes: at national scale every item page has a QR
+file and a printable slip, so the encoder must cost far less than rendering
+the page (bench/README.md has the encoders' figures). It tries all eight mask
+patterns and keeps the one with the lowest penalty (ISO/IEC 18004). Only the module matrix comes from it; the SVG is written here, one
 stroked path of horizontal runs, so the markup is ours to keep small.
 """
 from __future__ import annotations
@@ -76,9 +74,9 @@ def _fragment(modules: bytes, ends_row: bool) -> str:
 
 
 # Every row is cut into pieces of 8 modules and each piece is looked up here:
-# the commands of all 2 + 4 + … + 256 possible pieces, made once. Cut runs
-# stay whole on paper ("h2h3" strokes what "h5" does) for ~15 % more bytes,
-# and a code costs ~0.08 ms instead of ~0.25 ms with a loop over its runs.
+# the commands of all 2 + 4 + … + 256 possible pieces, made once, so a row is
+# a few lookups rather than a loop over its runs. Cut runs stay whole on paper
+# ("h2h3" strokes what "h5" does); the path is a little longer for it.
 _CHUNK = 8
 _PIECES = [bytes(bits) for n in range(1, _CHUNK + 1) for bits in itertools.product((0, 255), repeat=n)]
 _INSIDE = {piece: _fragment(piece, False) for piece in _PIECES}

@@ -80,11 +80,12 @@ def decode(data: bytes, i: int = 0):
     raise ValueError(f"unsupported CBOR major type {major}")
 
 
-def _read(path: Path):
-    return _decode_file(path.read_bytes(), str(path))
+def read_data_file(path: Path):
+    """The value a Pagefind data file (gzip'd "pagefind_dcd" + CBOR) holds."""
+    return decode_data_file(path.read_bytes(), str(path))
 
 
-def _decode_file(data: bytes, name: str):
+def decode_data_file(data: bytes, name: str):
     raw = gzip.decompress(data)
     if not raw.startswith(SIGNATURE):
         raise ValueError(f"{name} is not a Pagefind data file")
@@ -117,7 +118,7 @@ def stabilise_files(files: dict[str, bytes]) -> dict[str, bytes]:
     for lang, info in entry["languages"].items():
         meta_raw = gzip.decompress(out.pop(f"pagefind.{info['hash']}.pf_meta"))
         for path in sorted(p for p in files if p.startswith(f"filter/{lang}_") and p.endswith(".pf_filter")):
-            name, values = _decode_file(out.pop(path), path)
+            name, values = decode_data_file(out.pop(path), path)
             values = sorted(values, key=lambda pair: pair[0])
             payload = SIGNATURE + encode([name, values])
             old_hash = path[len("filter/") : -len(".pf_filter")]

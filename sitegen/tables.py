@@ -301,8 +301,8 @@ _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 
 
 def _count_rows(head: bytes, rest) -> int:
-    """Rows in a sheet's XML, counted in 1 MB pieces (openpyxl takes ~0.5 ms a
-    row; this ~1 µs), stopping past MAX_ROWS."""
+    """Rows in a sheet's XML, counted in 1 MB pieces by a regular expression
+    (far cheaper than openpyxl reading each row), stopping past MAX_ROWS."""
     count, carry, chunk = 0, b"", head
     while chunk:
         chunk = carry + chunk

@@ -21,7 +21,7 @@ import build as build_module
 from conftest import ROOT, tree_digest
 from servers import http_get, list_objects, seaweedfs
 from sitegen import render
-from sitegen.stable_index import _decode_file
+from sitegen.stable_index import decode_data_file
 
 GOLDEN = ROOT / "tests" / "golden" / "content"
 YEAR = "public, max-age=31536000, immutable"
@@ -243,7 +243,7 @@ def missing_references(endpoint: str, bucket: str, prefix: str, kept_pages: set[
             if meta_path not in keys:
                 problems.append(f"pagefind-entry.json → {meta_path}")
                 continue
-            _, pages, chunks, filters, _, _ = _decode_file(get(meta_path), meta_path)
+            _, pages, chunks, filters, _, _ = decode_data_file(get(meta_path), meta_path)
             wanted = [f"fragment/{p[0]}.pf_fragment" for p in pages] + [f"index/{c[2]}.pf_index" for c in chunks] + [f"filter/{f[1]}.pf_filter" for f in filters]
             problems += [f"{meta_path} → {bundle}{w}" for w in wanted if bundle + w not in keys]
     return problems

@@ -17,7 +17,7 @@ from browser import RequestLog, chromium
 from build import build
 from conftest import copy_content
 from sitegen.index import NAMES_FILE, index, read_search_data, region_stem, shard_file
-from sitegen.stable_index import _read
+from sitegen.stable_index import read_data_file
 
 PZH, CQ, YB = "四川省攀枝花市", "重庆市", "重庆市渝北区"
 
@@ -39,7 +39,7 @@ def item_pages(site: Path) -> dict[str, set[str]]:
 def filters(bundle: Path) -> dict[str, dict[str, int]]:
     out = {}
     for path in (bundle / "filter").glob("*.pf_filter"):
-        name, values = _read(path)
+        name, values = read_data_file(path)
         out[name] = {value: len(pages) for value, pages in values}
     return out
 

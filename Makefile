@@ -11,13 +11,17 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # self-hosting test (installed, never started as a service).
 DEB_TOOLS := chromium poppler-utils fonts-noto-cjk fonts-wqy-microhei default-jre-headless nodejs npm zbar-tools nginx
 
-.PHONY: site test test-fast check serve new-region import posters bench search-bench clean system-deps node-deps build-deps golden publish nginx-config precompress
+.PHONY: site test test-fast check plan serve new-region import posters bench search-bench clean system-deps node-deps build-deps golden publish nginx-config precompress
 
 site: $(VENV)/.runtime build-deps
 	$(PY) build.py
 
 check: $(VENV)/.runtime
 	$(PY) build.py check
+
+# every file the site will hold, one a line: path, part, the regions it shows, how it is made
+plan: $(VENV)/.runtime build-deps
+	$(PY) build.py plan
 
 serve: $(VENV)/.runtime
 	$(PY) build.py serve

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Build the community-certificate list site from content/lists/.
 
-    .venv/bin/python build.py            build site/ (load → validate → resolve → render → index → publish)
+    .venv/bin/python build.py            build site/ (load → validate → resolve → plan → write → index → publish)
     .venv/bin/python build.py check      validate content only; print every problem; exit 1 if any
+    .venv/bin/python build.py plan       print every file the site will hold: path, part, regions, how it is made
     .venv/bin/python build.py serve      preview on 127.0.0.1, rebuilding when content or templates change
     .venv/bin/python build.py import FILE.xlsx --region ID --kind 不予出具|保留   a list table → content/lists YAML
     .venv/bin/python build.py new-region 湖北省 --id hubei   add a region (it shows its parent's lists until it has its own)
@@ -37,12 +38,15 @@ def missing_module(exc: ModuleNotFoundError) -> str:
 try:
     from sitegen import forks, parallel
     from sitegen.cascade import resolve
+    from sitegen.features import FEATURES
     from sitegen.index import index
     from sitegen.load import load
-    from sitegen.pages import all_pages
+    from sitegen.model import Content, Resolved
+    from sitegen.pieces import Pieces
+    from sitegen.plan import Plan
     from sitegen.problems import describe
     from sitegen.publish import discard, fresh_dir, publish
-    from sitegen.render import render
+    from sitegen.render import Context, write
     from sitegen.validate import validate
 except ModuleNotFoundError as exc:  # run with a Python that lacks the project's packages
     if __name__ != "__main__":
@@ -59,6 +63,12 @@ class BuildResult:
     pages: int = 0
     files: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    # what the build knew, for a builder that lives on (sitegen/incremental.py)
+    core: tuple = ()  # the site, regions and certificates files as read
+    valid: Content | None = None
+    resolved: Resolved | None = None
+    plan: Plan | None = None
+    render_seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds per feature
 
 
 class Stopwatch:
@@ -88,53 +98,61 @@ def read(content: Path, root: Path = ROOT):
     return valid, (loaded.site, loaded.regions, loaded.certificates), result.seconds
 
 
-def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_index: bool = True, indexer=None, state=None) -> BuildResult:
-    """``indexer``: the index stage (default ``sitegen.index.index``; see sitegen/bundles.py).
-    ``state``: a ``sitegen.incremental.State`` kept between builds: only what an
-    edit changed is rebuilt when it can be (see that module)."""
+def _here(fn, *args):
+    return fn(*args)
+
+
+def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_index: bool = True, *, indexer=index, map=map, isolate=_here, pieces: Pieces | None = None) -> BuildResult:
+    """load → validate → resolve → plan → write → index → publish.
+
+    Speed is handed in, the stages never ask for it: ``isolate(read, …)`` may
+    run stages 1–2 in a child process (``forks.in_child``: the parse leaves no
+    heap behind), ``map`` may write on every core (``parallel.Workers``),
+    ``indexer(resolved, out)`` is the index stage, and ``pieces`` (parts of
+    whole-site files, sitegen/pieces.py) may be kept by a builder that lives on."""
     result = BuildResult()
-    if state is not None:
-        if state.update(content, site, root, search_index, indexer, result):
-            return result
-        state.begin(content)
     clock = Stopwatch(result)
-    if parallel.big_content(content):  # stages 1–2 in a child process: its parse leaves no heap behind
-        valid, core, seconds = forks.in_child(read, content, root)
-        # the validated content's trip back from the child counts as validation's
-        seconds["validate"] = round(time.perf_counter() - clock.last - seconds["load"], 3)
-    else:
-        valid, core, seconds = read(content, root)
+    valid, result.core, seconds = isolate(read, content, root)  # 1–2. load and validate every file
     result.seconds.update(seconds)
+    result.seconds["validate"] = round(time.perf_counter() - clock.last - seconds["load"], 3)  # with the trip back from a child
     clock.last = time.perf_counter()
-    resolved = resolve(valid)  # 3. resolve national → province → city inheritance
+    resolved = resolve(valid)  # 3. national → province → city → county inheritance
     clock.lap("resolve")
+    plan = Plan(resolved, FEATURES)  # 4. every file the site will hold
+    clock.lap("plan")
     out = fresh_dir(site)
     try:
-        if parallel.worth_it(resolved):  # 4. render into a fresh folder, on every core for a big site
-            rendered = parallel.render_parallel(resolved, out, valid.site)
-            pages, files = range(rendered.pages), rendered.files
-        else:
-            pages = all_pages(resolved)
-            files = render(pages, out, valid.site, resolved=resolved)
-        clock.lap("render")
+        written = write(plan, out, Context(valid.site, pieces=pieces), map=map)  # 5. into a fresh folder
+        clock.lap("write")
         if search_index:
-            (indexer or index)(out)  # 5. index with Pagefind
+            indexer(resolved, out)  # 6. Pagefind bundles of the item pages
         clock.lap("index")
     except BaseException:
         discard(out)
         raise
-    publish(out, site)  # 6. swap it in for site/
+    publish(out, site)  # 7. swap it in for site/
     clock.lap("publish")
-    result.pages, result.files = len(pages), len(files)
-    if state is not None:
-        state.remember(content, site, root, core, valid, resolved, indexer, search_index)
+    result.pages, result.files, result.render_seconds = written.pages, len(written.files), written.seconds
+    result.valid, result.resolved, result.plan = valid, resolved, plan
     return result
+
+
+def fast(content: Path = CONTENT, site: Path = SITE, **options) -> BuildResult:
+    """``build`` with the machinery that pays off on a big site: content read
+    in a child process, pages written on every core."""
+    return build(content, site, isolate=forks.in_child, map=parallel.Workers(), **options)
 
 
 def serve(port: int, content: Path = CONTENT, site: Path = SITE) -> None:
     from sitegen.serve import serve_and_watch
 
-    serve_and_watch(lambda: build(content, site), site, [content, ROOT / "templates"], port)
+    from sitegen.incremental import Builder
+
+    builder = Builder(content, site, ROOT, full=fast)
+    try:
+        serve_and_watch(builder.build, site, [content, ROOT / "templates"], port)
+    finally:
+        builder.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("build", help="build site/ (default)")
     sub.add_parser("check", help="validate content/lists/ and report every problem")
+    sub.add_parser("plan", help="print every file the site will hold")
     p_serve = sub.add_parser("serve", help="preview on 127.0.0.1 and rebuild on change")
     p_serve.add_argument("--port", type=int, default=8000)
     from sitegen import importer, scaffold
@@ -171,10 +190,14 @@ def main(argv: list[str] | None = None) -> int:
             rows = sum(len(lst.rows) for lst in resolved.content.lists)
             print(f"内容检查通过：{len(resolved.content.lists)} 份清单，{rows} 行 (content OK)")
             return 0
+        if args.command == "plan":
+            for line in Plan(check(args.content.resolve()), FEATURES).describe():
+                print(line)
+            return 0
         if args.command == "serve":
             serve(args.port, args.content.resolve(), args.site.resolve())
             return 0
-        result = build(args.content.resolve(), args.site.resolve())
+        result = fast(args.content.resolve(), args.site.resolve())
     except Exception as err:  # content, template, index and output failures: file:line, Chinese first
         failure = describe(err, args.site.resolve())
         if failure is None:

@@ -15,7 +15,10 @@ Steps, all in one run so the figures compare as ratios on a busy machine:
    (sitegen/bundles.py). Wall seconds per stage, peak memory of the whole
    process tree (sampled from /proc every 0.1 s), site and index size.
 4. One county's list is edited and the same builder rebuilds incrementally
-   (sitegen/incremental.py).
+   (sitegen/incremental.py), three times; then the same edit through the
+   preview server ``make serve`` runs (sitegen/serve.py, its watcher's own
+   interval and settle time included), timed until the page it serves shows
+   the edit.
 5. Headless Chromium (Playwright, the Debian browser) searches the real
    Pagefind bundles over HTTP on 127.0.0.1, each search in a fresh browser
    context (cold cache): in one county, in one province, and across the country.
@@ -51,7 +54,7 @@ sys.path.insert(0, str(BENCH))
 import synthetic  # noqa: E402
 
 # Imported by use_code() from a copy of the code taken when the run starts.
-build_module = hugo_compare = bundles = forks = incremental = parallel = resolve = load = validate = None
+build_module = hugo_compare = bundles = forks = incremental = index = parallel = resolve = load = validate = serve = None
 
 
 def snapshot_code(dest: Path, root: Path = ROOT) -> Path:
@@ -69,11 +72,11 @@ def snapshot_code(dest: Path, root: Path = ROOT) -> Path:
 
 
 def use_code(code: Path) -> None:
-    global build_module, hugo_compare, bundles, forks, incremental, parallel, resolve, load, validate
+    global build_module, hugo_compare, bundles, forks, incremental, index, parallel, resolve, load, validate, serve
     sys.path.insert(0, str(code))
     import build as build_module
     import hugo_compare
-    from sitegen import bundles, forks, incremental, parallel
+    from sitegen import bundles, forks, incremental, index, parallel, serve
     from sitegen.cascade import resolve
     from sitegen.load import load
     from sitegen.validate import validate
@@ -389,13 +392,12 @@ def _prepare(counties: int, work: Path, hugo: bool):
 def run(args) -> dict:
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="national-", dir="/tmp"))
     work.mkdir(parents=True, exist_ok=True)
-    use_code(snapshot_code(work))
+    code = snapshot_code(work)
+    use_code(code)
     if args.core_only:
-        from sitegen import extras
+        from sitegen import features
 
-        extras.load_features()
-        for registry in (extras.PAGE_SOURCES, extras.FILE_WRITERS, extras.REGION_LINKS, extras.ITEM_LINKS):
-            registry.clear()
+        features.FEATURES = build_module.FEATURES = (features.Pages(),)
     fig: dict = {"regions_arg": args.regions, "layout": args.layout, "cores": parallel.cores(), "loadavg_start": loadavg()}
     servers = contextlib.ExitStack()  # the S3 server of --publish
     try:
@@ -406,7 +408,6 @@ def run(args) -> dict:
         data, regions, generate_s, hugo_pages = forks.in_child(_prepare, args.regions, work, not args.no_hugo)
         fig.update(generate_s=generate_s, provinces=data.provinces, cities=data.cities, counties=data.counties, regions=data.regions, list_files=data.lists, rows=data.rows)
         layout = bundles.layout(regions, args.layout)
-        indexer = bundles.Indexer(layout, jobs=args.jobs)
         _use_layout_in_search_data(args.layout)
 
         # 2. Hugo on the same item pages
@@ -427,26 +428,28 @@ def run(args) -> dict:
         # 3. the real build
         quiet_disk()
         site = work / "site"
-        state = incremental.State()
+        workers = parallel.Workers()
+        full = partial(build_module.build, isolate=forks.in_child, map=workers)  # what build.fast does
+        state = incremental.Builder(data.content, site, code, full=full, jobs=args.jobs, code=lambda: "the code snapshot")
+        indexer = state.pagefind
         c = cpu()
         with Memory() as mem:
             t = time.perf_counter()
-            result = build_module.build(data.content, site, indexer=indexer, state=state)
+            result = state.build()
             total = time.perf_counter() - t
         fig["build_cpu_s"] = round(cpu() - c - mem.cpu_s, 2)  # the memory sampler's thread left out
         fig["memory_sampling_cpu_s"] = round(mem.cpu_s, 2)
         fig["idle_core_s"] = mem.idle_by_stage(t, result.seconds)  # cores × seconds the machine left unused, per stage
         full_index = indexer.last  # the incremental build below replaces indexer.last
         fig.update(pages=result.pages, files=result.files, total_s=round(total, 2), **{f"{k}_s": v for k, v in result.seconds.items()})
-        fig["render_pages_per_s"] = round(result.pages / result.seconds["render"]) if result.seconds.get("render") else None
-        if fig.get("hugo_pages") and result.seconds.get("render"):
+        fig["render_pages_per_s"] = round(result.pages / result.seconds["write"]) if result.seconds.get("write") else None
+        if fig.get("hugo_pages") and result.seconds.get("write"):
             # the item pages alone (the pages Hugo renders), everything else the stage makes counted as their cost
-            fig["render_item_pages_per_s"] = round(fig["hugo_pages"] / result.seconds["render"])
-        fig["render_parallel"] = bool(parallel.last) and parallel.last[0].pages == result.pages
-        if parallel.last:
-            fig["render_workers"] = parallel.last[0].workers
-            fig["render_task_seconds"] = parallel.last[0].task_seconds
-            fig["render_cpu_s"] = round(sum(parallel.last[0].task_seconds.values()), 2)
+            fig["render_item_pages_per_s"] = round(fig["hugo_pages"] / result.seconds["write"])
+        fig["render_parallel"] = workers.used > 1
+        fig["render_workers"] = workers.used
+        fig["render_task_seconds"] = result.render_seconds
+        fig["render_cpu_s"] = round(sum(result.render_seconds.values()), 2)
         m = mem.mb()
         fig.update(peak_rss_mb=m["rss_mb"], peak_pss_mb=m["pss_mb"], peak_largest_process_mb=m["largest_process_mb"])
         if fig.get("hugo_pages_per_s") and fig["render_pages_per_s"]:
@@ -475,16 +478,13 @@ def run(args) -> dict:
 
         # the same pages rendered by one process, for the parallel speed-up
         if args.single_render:
-            from sitegen.pages import all_pages
-            from sitegen.render import render
+            from sitegen.render import Context, write
 
             t, c = time.perf_counter(), cpu()
-            pages = all_pages(state.resolved)
-            render(pages, work / "single-render", state.resolved.content.site, resolved=state.resolved)
+            one = write(result.plan, work / "single-render", Context(result.valid.site))
             seconds = time.perf_counter() - t
-            fig.update(single_render_s=round(seconds, 2), single_render_cpu_s=round(cpu() - c, 2), single_render_pages_per_s=round(len(pages) / seconds))
-            fig["parallel_speedup"] = round(seconds / result.seconds["render"], 2)
-            del pages
+            fig.update(single_render_s=round(seconds, 2), single_render_cpu_s=round(cpu() - c, 2), single_render_pages_per_s=round(one.pages / seconds))
+            fig["parallel_speedup"] = round(seconds / result.seconds["write"], 2)
 
         # 4. one county edits its list
         quiet_disk()
@@ -494,20 +494,21 @@ def run(args) -> dict:
                 for _ in range(INCREMENTAL_EDITS):
                     synthetic.edit_county(data.content, county)
                     t = time.perf_counter()
-                    again = build_module.build(data.content, site, indexer=indexer, state=state)
+                    again = state.build()
                     runs.append(round(time.perf_counter() - t, 2))
             fig["incremental_runs_s"] = runs
             fig["incremental_s"] = statistics.median(runs)
             fig["incremental_stages"] = again.seconds
             fig["incremental_render_parts"] = state.last.get("render_parts", {})
-            fig["incremental_kind"] = "incremental" if "render" in again.seconds and state.last.get("changed") else f"full build ({state.why_full})"
+            fig["incremental_kind"] = "incremental" if state.last.get("changed") else f"full build ({state.why_full})"
             fig["incremental_pages"] = again.pages
             fig["incremental_bundles"] = state.last.get("bundles", []) if fig["incremental_kind"] == "incremental" else len(layout)
             fig["incremental_rss_mb"] = mem.mb()["rss_mb"]
             if args.publish:  # 6b. the edited county published
                 quiet_disk()
                 fig.update(publish_figures(s3, site, "publish_county"))
-        indexer.close()  # the Pagefind process a builder keeps for edits (Indexer.warm)
+            fig.update(_serve_edit(state, data.content, site, code, county))
+        state.close()  # the Pagefind process a builder keeps for edits (Indexer.warm)
 
         # 5. other layouts over the same pages: index cost, one bundle rebuilt
         fig["layouts"] = [_layout_row(args.layout, layout, site, full_index, fig.get("index_s"), full_index.cpu_seconds, None, county)]
@@ -516,7 +517,7 @@ def run(args) -> dict:
             if depth == args.layout:
                 continue
             alt = bundles.layout(regions, depth, prefix=f"pagefind-{depth}")
-            alt_indexer = bundles.Indexer(alt, jobs=args.jobs)
+            alt_indexer = bundles.Indexer(alt, jobs=args.jobs, pages=index.item_pages(state.known.resolved))
             with Memory() as mem:
                 alt_indexer(site)
             fig["layouts"].append(_layout_row(depth, alt, site, alt_indexer.last, alt_indexer.last.seconds, alt_indexer.last.cpu_seconds, mem.mb()["rss_mb"], county))
@@ -562,12 +563,49 @@ def _layout_row(depth, layout, site: Path, stats: bundles.IndexStats, seconds, c
 
 
 def _use_layout_in_search_data(depth: str) -> None:
-    """The search stage's names.json says which bundle serves each region
-    (``sitegen.index.bundle_layout``); make it use this run's layout."""
+    """The search data says which bundle serves each region, and the index
+    stage builds that layout (``sitegen.index.bundle_layout``, ``bundle_of``);
+    make both use this run's layout."""
     from sitegen import index
 
-    if hasattr(index, "bundle_layout"):
-        index.bundle_layout = lambda regions: bundles.layout(list(regions), depth)
+    index.bundle_layout = lambda regions: bundles.layout(list(regions), depth)
+    index.bundle_of = lambda resolved, region_id: bundles.bundle_of(resolved.tree.chain(region_id), depth) + "/"
+
+
+SERVE_EDITS = 3
+
+
+def _serve_edit(builder, content: Path, site: Path, code: Path, county: str) -> dict:
+    """An edit as ``make serve`` shows it: the preview server and its watcher
+    (sitegen/serve.py, its interval and settle time as ``serve_and_watch``
+    uses them) run on the builder; a county's row is edited and the page is
+    fetched over HTTP until it shows the edit. Seconds from the file written
+    to the page served, median of SERVE_EDITS."""
+    import urllib.request
+
+    stop = threading.Event()
+    preview = serve.Preview(builder.build, site, [content, code / "templates"], port=0, out=open(os.devnull, "w"))
+    preview.start()
+    watcher = threading.Thread(target=lambda: [preview.poll(settle=0.2) for _ in iter(lambda: stop.wait(0.5), True)], daemon=True)
+    watcher.start()
+    runs = []
+    try:
+        for n in range(SERVE_EDITS):
+            mark = f"（预览测试 {n}）"
+            row = synthetic.edit_row(content / "lists" / county / "buyu-chuju.yaml", text=mark)
+            t = time.perf_counter()
+            url = preview.url + quote(f"{county}/{row}/")
+            while time.perf_counter() - t < 60:
+                with urllib.request.urlopen(url) as answer:
+                    if mark in answer.read().decode("utf-8"):
+                        break
+                time.sleep(0.02)
+            runs.append(round(time.perf_counter() - t, 2))
+    finally:
+        stop.set()
+        watcher.join()
+        preview.stop()
+    return {"serve_edit_runs_s": runs, "serve_edit_s": statistics.median(runs), "serve_kind": "incremental" if builder.last.get("changed") else f"full build ({builder.why_full})"}
 
 
 # ------------------------------------------------------------------ output
@@ -577,8 +615,8 @@ ROWS = [
     ("counties / regions", lambda f: f"{f['counties']} / {f['regions']} ({f['provinces']} provinces, {f['cities']} cities)"),
     ("list files / rows", lambda f: f"{f['list_files']} / {f['rows']}"),
     ("pages / files", lambda f: f"{f['pages']} / {f['files']}"),
-    ("load / validate / resolve s", lambda f: f"{f['load_s']} / {f['validate_s']} / {f['resolve_s']}"),
-    ("render s (pages/s)", lambda f: f"{f['render_s']} ({f['render_pages_per_s']} pages/s, {'%d workers' % f['render_workers'] if f.get('render_parallel') else 'one process'})"),
+    ("load / validate / resolve / plan s", lambda f: f"{f['load_s']} / {f['validate_s']} / {f['resolve_s']} / {f['plan_s']}"),
+    ("write s (pages/s)", lambda f: f"{f['write_s']} ({f['render_pages_per_s']} pages/s, {'%d workers' % f['render_workers'] if f.get('render_parallel') else 'one process'})"),
     ("index s", lambda f: f"{f['index_s']} ({f['bundles']} bundles, layout {f['layout']})"),
     ("publish s", lambda f: f"{f['publish_s']} (deleting a tree of {f['hugo_pages']} pages, as publish does with the old site/: {f.get('delete_tree_s')} s)"),
     ("total s", lambda f: f"{f['total_s']} wall, {f['build_cpu_s']} CPU"),
@@ -593,6 +631,7 @@ ROWS = [
     ("one county edited", lambda f: f"{f['incremental_s']} s, median of {f['incremental_runs_s']} ({f['incremental_kind']}; {f['incremental_pages']} pages; bundles {f['incremental_bundles']})" if "incremental_s" in f else "not run"),
     ("publish: first, whole site", lambda f: f"{f['publish_full_objects']} objects, {f['publish_full_mb']} MB in {f['publish_full_s']} s ({', '.join(f'{k} {v}' for k, v in f['publish_full_steps_s'].items())})" if "publish_full_s" in f else "not run (--publish)"),
     ("publish: one county edited", lambda f: f"{f['publish_county_objects']} objects, {f['publish_county_mb']} MB, {f['publish_county_deleted']} deleted in {f['publish_county_s']} s ({', '.join(f'{k} {v}' for k, v in f['publish_county_steps_s'].items())})" if "publish_county_s" in f else "not run"),
+    ("make serve: edit to page shown", lambda f: f"{f['serve_edit_s']} s, median of {f['serve_edit_runs_s']} ({f['serve_kind']}; the watcher looks every 0.5 s and lets a change settle 0.2 s)" if "serve_edit_s" in f else "not run"),
     ("load average start / end", lambda f: f"{f['loadavg_start']} / {f['loadavg_end']} on {f['cores']} cores"),
 ]
 
@@ -605,9 +644,9 @@ def table(fig: dict) -> str:
         except KeyError:
             continue
     if fig.get("render_task_seconds"):
-        lines.append(f"{'render time by part (CPU s)':<30} " + ", ".join(f"{k} {v}" for k, v in sorted(fig["render_task_seconds"].items(), key=lambda kv: -kv[1])))
+        lines.append(f"{'write time by feature (CPU s)':<30} " + ", ".join(f"{k} {v}" for k, v in sorted(fig["render_task_seconds"].items(), key=lambda kv: -kv[1])))
     if fig.get("incremental_render_parts"):
-        lines.append(f"{'one county edited: render s':<30} " + ", ".join(f"{k} {v}" for k, v in sorted(fig["incremental_render_parts"].items(), key=lambda kv: -kv[1]) if v >= 0.01))
+        lines.append(f"{'one county edited: write s':<30} " + ", ".join(f"{k} {v}" for k, v in sorted(fig["incremental_render_parts"].items(), key=lambda kv: -kv[1]) if v >= 0.01))
     for row in fig.get("layouts", []):
         lines.append(f"{'layout: one bundle per ' + row['layout']:<30} {row['bundles']} bundles, index {row['index_s']} s" + f" ({row['index_cpu_s']} CPU s" + (f", {row['index_rss_mb']} MB)" if row["index_rss_mb"] else ")") + f", {row['index_mb']} MB; largest {row['largest_bundle_pages']} pages; the county's bundle ({row['one_bundle_pages']} pages) rebuilt in {row['one_bundle_s']} s")
     for sc in fig.get("search", []):
@@ -630,7 +669,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--publish", action="store_true", help="also publish to a local S3 server (SeaweedFS): the whole site, then the edited county")
     parser.add_argument("--compare-layouts", default="province", help="comma-separated other layouts to index the same pages with (default: province; '' for none)")
     parser.add_argument("--single-render", action="store_true", help="also render the same pages in one process, for the parallel speed-up")
-    parser.add_argument("--core-only", action="store_true", help="diagnostic: leave out every registered extra (QR codes, share images, print pages, open data, names.json)")
+    parser.add_argument("--core-only", action="store_true", help="diagnostic: plan only the core pages (no QR codes, share images, print pages, open data, search data)")
     args = parser.parse_args(argv)
     args.compare_layouts = [d for d in args.compare_layouts.split(",") if d]
     fig = run(args)

@@ -54,16 +54,13 @@ def layout(regions: list[Region], depth: str = "city", prefix: str = PREFIX) -> 
     Each region goes to the bundle of its ancestor at ``depth`` (or of itself if
     it stands at or above that level); the national region gets a bundle of its
     own unless ``depth`` is "country"."""
-    want = DEPTHS[depth]
     by_id = {r.id: r for r in regions}
     groups: dict[str, list[str]] = {}
     for r in regions:
         chain = [r]
         while chain[-1].parent is not None:
             chain.append(by_id[chain[-1].parent])
-        chain.reverse()  # 全国 first
-        at = [a for a in chain if LEVELS.index(a.level) <= want]
-        groups.setdefault(f"{prefix}/{at[-1].id}" if want > 0 else prefix, []).append(r.id)
+        groups.setdefault(bundle_of(chain[::-1], depth, prefix), []).append(r.id)
     return groups
 
 
@@ -123,30 +120,32 @@ def run_pagefind(site: Path, output: Path, region_ids: list[str], whole_site: bo
     return BundleRun(output.name, len(region_ids), round(time.perf_counter() - start, 3), _page_count(files["pagefind-entry.json"]))
 
 
-def listed_pages(site: Path, region_ids: list[str]) -> dict[str, list[str]] | None:
-    """Region id → the pages Pagefind indexes (files relative to ``site``), as
-    the search data in ``site`` lists them; None if ``site`` has none."""
-    from .index import item_pages  # the search data's format is index.py's
-
-    return item_pages(site, region_ids)
+def bundle_of(chain: list[Region], depth: str = "city", prefix: str = PREFIX) -> str:
+    """The bundle folder of the last region of ``chain`` (全国 first, down to
+    it) in ``layout(…, depth)``."""
+    want = DEPTHS[depth]
+    at = [a for a in chain if LEVELS.index(a.level) <= want]
+    return f"{prefix}/{at[-1].id}" if want > 0 else prefix
 
 
 class Indexer:
     """Build the bundles of one layout, ``jobs`` Pagefind processes at a time.
 
-    ``pages(site, region_ids)``: region id → the pages to index (relative to
-    ``site``), or None to index every page of the regions' folders; default
-    ``listed_pages``."""
+    ``pages``: region id → the pages to index (relative to the site), or
+    None to index every page of the regions' folders."""
 
-    def __init__(self, bundles: dict[str, list[str]], jobs: int | None = None, pages=None):
-        self.bundles = bundles
-        self.bundle_of = {r: b for b, rs in bundles.items() for r in rs}
+    def __init__(self, bundles: dict[str, list[str]] | None = None, jobs: int | None = None, pages: dict[str, list[str]] | None = None):
         self.jobs = jobs or max(1, min(len(os.sched_getaffinity(0)), 8))
-        self.pages = pages or listed_pages
+        self.use(bundles or {}, pages)
         self.last = IndexStats()
         self._idle: queue.SimpleQueue[PagefindService] = queue.SimpleQueue()
         self._kept: list[PagefindService] = []  # service processes kept between calls (``warm``)
         self._warming: threading.Thread | None = None
+
+    def use(self, bundles: dict[str, list[str]], pages: dict[str, list[str]] | None) -> None:
+        """Build this layout from these pages from now on."""
+        self.bundles, self.listing = bundles, pages
+        self.bundle_of = {r: b for b, rs in bundles.items() for r in rs}
 
     def warm(self) -> None:
         """From now on keep a Pagefind service process between calls, ready:
@@ -204,7 +203,7 @@ class Indexer:
         faster: docs/search.md). Without a page list (a site without search
         data), each bundle's region folders are moved into a folder of their
         own instead and moved back, whatever happens."""
-        listing = self.pages(out, list(self.bundle_of))
+        listing = self.listing
         if listing is not None:
             scratch, copy = _scratch(out)
             try:
@@ -242,7 +241,7 @@ class Indexer:
         it comes out byte for byte as a full build makes it (tested). Returns
         the bundle folders to swap in."""
         affected = sorted({self.bundle_of[region] for region in changed_pages})
-        listing = self.pages(site, [r for b in affected for r in self.bundles[b]])  # item pages only, as in a full build (an edit adds or removes none)
+        listing = self.listing  # item pages only, as in a full build (an edit adds or removes none)
         if listing is None:  # a site without search data: its regions' folders, hard-linked
             work = []
             for bundle in affected:

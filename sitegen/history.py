@@ -168,17 +168,9 @@ def cites(row: Row, doc_number: str) -> bool:
     return _norm_doc(doc_number) in _norm_doc(row.note)
 
 
-_earlier_index: list = [None, {}]  # [content, region id → its earlier versions]: one build's, rebuilt for the next
-
-
 def earlier_of(content: Content, region_id: str) -> list[PublishedList]:
-    """A region's earlier list versions (indexed once per content)."""
-    if _earlier_index[0] is not content:
-        index: dict[str, list[PublishedList]] = {}
-        for lst in content.history:
-            index.setdefault(lst.region, []).append(lst)
-        _earlier_index[:] = [content, index]
-    return _earlier_index[1].get(region_id, [])
+    """A region's earlier list versions."""
+    return content.earlier.get(region_id, [])
 
 
 def versions(content: Content, regions: set[str] | None = None) -> dict[tuple[str, str], tuple[Version, ...]]:

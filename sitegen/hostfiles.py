@@ -11,12 +11,12 @@ CSV or feed opened directly, say), so no request of the site ends in a 404.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from . import extras, urls
+from . import urls
 from .model import Resolved
 from .pages import Link, Page
-from .render import ASSETS, write_bytes
+from .plan import NO_REGION, Feature, Output, constant, page
+from .render import ASSETS
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,16 @@ def not_found_page(resolved: Resolved) -> Page:
     )
 
 
-def not_found_pages(resolved: Resolved) -> list[Page]:
-    return [not_found_page(resolved)]
+class HostFiles(Feature):
+    """The 404 page and /favicon.ico."""
+
+    name = "host files"
+
+    def site_outputs(self, resolved: Resolved) -> list[Output]:
+        return [
+            page(urls.not_found(), not_found_page, resolved, regions=NO_REGION, listed=False),
+            Output(urls.favicon(), constant((ASSETS / "favicon.ico").read_bytes()), NO_REGION),
+        ]
 
 
-@extras.model_only
-def write_favicon(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
-    write_bytes(out / urls.favicon(), (ASSETS / "favicon.ico").read_bytes())
-    return [urls.favicon()]
-
-
-extras.PAGE_SOURCES.append(not_found_pages)
-extras.FILE_WRITERS.append(write_favicon)
+FEATURE = HostFiles()

@@ -2,7 +2,7 @@
 
 Two things, both written before anything is published:
 
-- The names (written in the render stage through ``extras.FILE_WRITERS``):
+- The names (planned by ``SearchData``, written with every other output):
   every certificate's names — as published, the bracketed and 备注 names of
   each region's row, and the ``also_called`` and ``keywords`` an editor
   curated — and which certificates each region lists with what answer.
@@ -11,36 +11,38 @@ Two things, both written before anything is published:
   or 社区能开死亡证明吗 find their page. Split so that what a query downloads
   grows with the region asked about, not with the country (docs/search.md):
 
-  ``search/names.json`` (the core, ``write_names``, whole site): the
+  ``search/names.json`` (the core, whole site): the
   certificates; a compact directory of every region (id, name, how much of
   the name is suffix, parent, level) from which search.js resolves a chosen or
   typed place; and, for a query without a region, every distinct set of names
   a row has anywhere (deduplicated: its size follows the wording, not the
   number of regions) with each certificate's widest region page.
 
-  ``search/names/<region id>.json`` (a shard per region, ``write_shards``,
-  by region): that region's rows and its Pagefind bundle. A search in a
+  ``search/names/<region id>.json`` (a shard per region): that region's rows and its Pagefind bundle. A search in a
   region loads the core and that one file.
 - Pagefind bundles (this stage): the full text of every item page, with the
   filters ``region`` (the region's full name) and ``status``, for words the
   names do not cover. Built by ``sitegen.bundles.Indexer`` (the extended
-  binary, which segments Chinese), from only the item pages.
+  binary, which segments Chinese), from only the item pages, listed from the
+  model (``item_pages``), not read back from the written search data.
 
 Which regions go into which Pagefind bundle is decided by ``bundle_layout``
 alone: one bundle (``pagefind/``) for a small site, one per city at national
-scale. Each shard records its region's bundle, search.js reads it, and
-``index`` builds the layout the shards record.
+scale. Each shard records its region's bundle (``bundle_of``), search.js
+reads it, and ``index`` builds the same layout.
 """
 from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from pathlib import Path
 
-from . import bundles, extras, urls
+from . import bundles, urls
 from .bundles import IndexFailed  # noqa: F401  (build.py catches it from here)
 from .model import ANSWER, KINDS, LEVELS, STATUS_CLASS, Region, Resolved
-from .pieces import remembered
+from .pieces import Pieces
+from .plan import Feature, Output
 
 NAMES_FILE = urls.FILES["search_names"]
 SHARD_PATTERN = urls.FILES["search_shard"]
@@ -68,11 +70,12 @@ def bundle_layout(regions: list[Region]) -> dict[str, list[str]]:
     return bundles.layout(regions, "city")
 
 
-def _bundle_of(resolved: Resolved) -> dict[str, str]:
-    # every region of the site (``content.regions``), so a share of the views
-    # (an @extras.by_region call) gets the same layout as the whole site
-    layout = bundle_layout(list(resolved.content.regions))
-    return {r: b + "/" for b, rs in layout.items() for r in rs}
+def bundle_of(resolved: Resolved, region_id: str) -> str:
+    """The bundle folder (with its "/") holding a region's pages: what
+    ``bundle_layout`` gives, from the region's ancestors alone."""
+    if len(resolved.content.regions) < SPLIT_FROM_REGIONS:
+        return DEFAULT_BUNDLE + "/"
+    return bundles.bundle_of(resolved.tree.chain(region_id), "city") + "/"
 
 
 # ------------------------------------------------------------------ names
@@ -164,8 +167,9 @@ def _certs_key(certs) -> str:
     return ",".join(c.id for c in certs)
 
 
-def search_data(resolved: Resolved) -> dict:
-    """The core file: what search.js needs before it knows the region."""
+def search_data(resolved: Resolved, pieces: Pieces | None = None) -> dict:
+    """The core file: what search.js needs before it knows the region
+    (``pieces``: what an earlier build made, sitegen/pieces.py)."""
     certs = resolved.content.certificates
     cert_index = {c.id: i for i, c in enumerate(certs)}
     regions = list(resolved.content.regions)
@@ -182,8 +186,8 @@ def search_data(resolved: Resolved) -> dict:
         return out
 
     widest: list = [None] * len(certs)
-    # a view's keys are remembered (sitegen/pieces.py): an incremental build recomputes the edited regions' only
-    for view, keys in zip(resolved.views, remembered(f"search rows {_certs_key(certs)}", resolved.views, entry_keys)):
+    # a view's keys are remembered: an incremental build recomputes the edited regions' only
+    for view, keys in zip(resolved.views, (pieces or Pieces()).remembered(f"search rows {_certs_key(certs)}", resolved.views, entry_keys)):
         r = view.region
         for c, kind, key in keys:
             row = rows.setdefault(key, len(rows))
@@ -200,7 +204,7 @@ def search_data(resolved: Resolved) -> dict:
         "kinds": [{"class": STATUS_CLASS[k], "answer": ANSWER[k]} for k in KINDS],
         "certs": [[c.id, c.name, list(c.also_called), list(c.keywords)] for c in certs],
         "regions": directory(regions),
-        "bundle": _bundle_of(resolved)[top.id],
+        "bundle": bundle_of(resolved, top.id),
         "rows": [json.loads(key) for key in rows],
         "widest": widest,
     }
@@ -219,29 +223,28 @@ def _dump(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-@extras.model_only  # reads only the model: incremental builds may re-run it alone
-def write_names(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
-    path = out / NAMES_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_dump(search_data(resolved)), encoding="utf-8")
-    return [NAMES_FILE]
+class SearchData(Feature):
+    """search/names.json (the core) and each region's shard."""
+
+    name = "search data"
+
+    def site_outputs(self, resolved: Resolved) -> list[Output]:
+        return [Output(NAMES_FILE, partial(_core, resolved))]
+
+    def region_outputs(self, resolved: Resolved, view) -> list[Output]:
+        return [Output(shard_file(view.region.id), partial(_shard, resolved, view), frozenset({view.region.id}))]
 
 
-@extras.by_region  # writes the shards of the regions in ``resolved.views`` only
-@extras.model_only
-def write_shards(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
+def _core(resolved: Resolved, context) -> bytes:
+    return _dump(search_data(resolved, context.pieces)).encode("utf-8")
+
+
+def _shard(resolved: Resolved, view, context) -> bytes:
     cert_index = {c.id: i for i, c in enumerate(resolved.content.certificates)}
-    bundle_of = _bundle_of(resolved)
-    (out / SHARD_PATTERN).parent.mkdir(parents=True, exist_ok=True)
-    written = []
-    for view in resolved.views:
-        rel = shard_file(view.region.id)
-        (out / rel).write_text(_dump(region_shard(view, cert_index, bundle_of[view.region.id])), encoding="utf-8")
-        written.append(rel)
-    return written
+    return _dump(region_shard(view, cert_index, bundle_of(resolved, view.region.id))).encode("utf-8")
 
 
-extras.FILE_WRITERS.extend([write_names, write_shards])
+FEATURE = SearchData()
 
 
 def _read(site: Path, region_ids: list[str] | None = None) -> tuple[dict, list[dict], dict[str, dict]] | None:
@@ -268,28 +271,15 @@ def read_search_data(site: Path) -> dict:
 # ------------------------------------------------------------------ Pagefind
 
 
-def _item_pages(core: dict, shards: dict[str, dict]) -> dict[str, list[str]]:
-    certs = [c[0] for c in core["certs"]]
-    return {r: [urls.file_for(urls.item(r, certs[row[0]])) for row in shard["rows"]] for r, shard in shards.items()}
+def item_pages(resolved: Resolved) -> dict[str, list[str]]:
+    """Region id → its item pages (the pages with data-pagefind-body), from the model."""
+    return {v.region.id: [urls.file_for(urls.item(v.region.id, e.certificate.id)) for e in v.entries] for v in resolved.views}
 
 
-def item_pages(site: Path, region_ids: list[str]) -> dict[str, list[str]] | None:
-    """Region id → its item pages (the pages with data-pagefind-body), as the
-    shards list them; None if ``site`` has no search data."""
-    found = _read(site, region_ids)
-    return _item_pages(found[0], found[2]) if found else None
-
-
-def index(out: Path) -> bundles.IndexStats:
-    """The index stage: every Pagefind bundle of the layout the shards record,
-    each from its item pages, into ``out``. (A site without search data gets
-    one bundle of all its pages.)"""
-    found = _read(out)
-    if found is None:
-        return bundles.Indexer({DEFAULT_BUNDLE: []}, pages=lambda site, ids: None)(out)
-    core, _, shards = found
-    layout: dict[str, list[str]] = {}
-    for region, shard in shards.items():
-        layout.setdefault(shard["bundle"].rstrip("/"), []).append(region)
-    pages = _item_pages(core, shards)
-    return bundles.Indexer(layout, pages=lambda site, ids: pages)(out)
+def index(resolved: Resolved, out: Path, indexer: bundles.Indexer | None = None) -> bundles.IndexStats:
+    """The index stage: every Pagefind bundle of ``bundle_layout``, each from
+    its regions' item pages, into ``out``. ``indexer``: one kept by a
+    long-lived builder (its Pagefind processes stay ready between builds)."""
+    indexer = indexer or bundles.Indexer()
+    indexer.use(bundle_layout(list(resolved.content.regions)), item_pages(resolved))
+    return indexer(out)

@@ -6,6 +6,7 @@ the YAML has passed validation; every later stage only reads them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 NOT_ISSUED = "不予出具"
 RETAINED = "保留"
@@ -170,6 +171,14 @@ class Content:
     history: tuple[PublishedList, ...] = ()  # earlier versions (content/lists/<region>/history/)
     pages: tuple = ()  # sitepages.SitePage: content/pages/*.md
 
+    @cached_property
+    def earlier(self) -> dict[str, list[PublishedList]]:
+        """Region id → its earlier list versions, in content order (made once)."""
+        out: dict[str, list[PublishedList]] = {}
+        for lst in self.history:
+            out.setdefault(lst.region, []).append(lst)
+        return out
+
 
 # ---- resolved (the cascade's output) ----
 
@@ -231,6 +240,13 @@ class Resolved:
     content: Content
     views: tuple[RegionView, ...]  # in regions.yaml order
     by_certificate: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def tree(self):
+        """The regions' tree and entries by certificate, made once (sitegen/scale.py)."""
+        from .scale import RegionTree
+
+        return RegionTree(self)
 
     def view(self, region_id: str) -> RegionView:
         for v in self.views:

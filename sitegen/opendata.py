@@ -25,15 +25,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from markupsafe import Markup
 from markupsafe import escape as html_escape
 
-from . import extras, history, scale, tables, urls
-from .pieces import remembered
-from .render import ensure_folder
+from . import history, scale, tables, urls
+from .pieces import Pieces
+from .plan import EVERY_REGION, NO_REGION, Feature, Output, page
 from .sitemap import SITEMAP, xml_text
 from .model import ANSWER, KINDS, LEVELS, LIST_NAME, NOT_ISSUED, STATUS_CLASS, Entry, PublishedList, Region, RegionView, Resolved, Row
 from .pages import Link, Page, hotline_view, href, other_names, root_of
@@ -183,10 +183,6 @@ def _by_date(changes) -> list[history.Change]:
     return sorted(changes, key=lambda ch: ch.date or "9999")
 
 
-def _json(path: Path, data: dict) -> None:
-    path.write_text(_dumps(data) + "\n", encoding="utf-8")
-
-
 # ------------------------------------------------------------------ CSV
 
 # The whole data set in one table: every current row, in generic column names.
@@ -226,11 +222,12 @@ def _array(pieces: list[bytes]) -> list[bytes]:
     return out + [b"]"]
 
 
-def all_json_parts(resolved: Resolved, changes: dict) -> list[bytes]:
+def all_json_parts(resolved: Resolved, changes: dict, pieces: Pieces | None = None) -> list[bytes]:
     """``_dumps(all_data(resolved, changes))`` encoded, in parts to write one
     after the other (tens of MB at national scale: never joined in memory),
-    from remembered pieces."""
+    from the pieces an earlier build made (sitegen/pieces.py)."""
     c, base = resolved.content, resolved.content.site["base_url"]
+    remembered = (pieces or Pieces()).remembered
 
     def enc(data) -> bytes:
         return _dumps(data).encode("utf-8")
@@ -248,10 +245,10 @@ def all_json_parts(resolved: Resolved, changes: dict) -> list[bytes]:
     return out + [b"}"]
 
 
-def all_csv_parts(resolved: Resolved) -> list[bytes]:
+def all_csv_parts(resolved: Resolved, pieces: Pieces | None = None) -> list[bytes]:
     """``tables.csv_text(*all_rows(resolved))`` encoded, in parts, from remembered pieces."""
     names = {r.id: r.full_name for r in resolved.content.regions}
-    rows = remembered("csv", resolved.content.lists, lambda lst: tables.csv_rows_text(_all_rows_of(lst, names.get(lst.region, ""))).encode("utf-8"))
+    rows = (pieces or Pieces()).remembered("csv", resolved.content.lists, lambda lst: tables.csv_rows_text(_all_rows_of(lst, names.get(lst.region, ""))).encode("utf-8"))
     return [tables.csv_text(ALL_HEADER, []).encode("utf-8"), *rows]
 
 
@@ -561,18 +558,6 @@ def applicable_lists(view: RegionView) -> list[PublishedList]:
     return list({e.list.id: e.list for e in view.entries}.values())
 
 
-def data_pages(resolved: Resolved) -> list[Page]:
-    return [data_page(resolved)]
-
-
-def changes_pages(resolved: Resolved) -> list[Page]:
-    """The 变更记录 page of each region in ``resolved.views`` (reads only those)."""
-    ids = {v.region.id for v in resolved.views}
-    changes = history.changes(resolved.content, ids)
-    chains = history.versions(resolved.content, ids)
-    return [changes_page(resolved, view, changes, chains) for view in resolved.views]
-
-
 def region_links(view: RegionView) -> list[tuple[str, str, str]]:
     rid = view.region.id
     links = [(urls.changes(rid), "清单变更记录", "各个版本，新增、删除和改写了哪些证明")]
@@ -666,80 +651,77 @@ def robots_txt(base: str) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(base, SITEMAP)}\n"
 
 
-# ------------------------------------------------------------------ writer
-
-
-class _Writer:
-    """Writes files into ``out`` and remembers their paths."""
-
-    def __init__(self, out: Path):
-        self.out, self.written = out, []
-
-    def _path(self, rel: str) -> Path:
-        self.written.append(rel)
-        path = self.out / rel
-        ensure_folder(path.parent)  # thousands of files share a few folders
-        return path
-
-    def text(self, rel: str, text: str) -> None:
-        self._path(rel).write_bytes(text.encode("utf-8"))  # as is: CSV keeps its CRLF
-
-    def parts(self, rel: str, parts: list[bytes]) -> None:
-        with open(self._path(rel), "wb") as f:
-            f.writelines(parts)
-
-    def json(self, rel: str, data: dict) -> None:
-        _json(self._path(rel), data)
-
-    def csv(self, rel: str, table: tuple[list[str], list[list[str]]]) -> None:
-        tables.write_csv(self._path(rel), *table)
+# ------------------------------------------------------------------ outputs
 
 
 def _names(resolved: Resolved) -> dict[str, str]:
     return {r.id: r.name for r in resolved.content.regions}
 
 
-@extras.model_only
-def write_site_files(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
-    """The whole-site files: schema, all.json/all.csv, feed.xml and robots.txt
-    (sitemap.xml is written by the render stage: sitegen/sitemap.py)."""
-    content = resolved.content
-    base = content.site["base_url"]
-    changes = history.changes(content)
-    w = _Writer(out)
-    w.text(schema_path(), _schema_text())
-    w.parts(urls.FILES["all_json"], all_json_parts(resolved, changes) + [b"\n"])
-    w.parts(urls.FILES["all_csv"], ["\ufeff".encode("utf-8"), *all_csv_parts(resolved)])
-    every = [ch for chs in changes.values() for ch in chs]
+def _text(text: str, context) -> bytes:
+    return text.encode("utf-8")  # as is: CSV keeps its CRLF
+
+
+def _all_json(resolved: Resolved, context) -> list[bytes]:
+    return all_json_parts(resolved, history.changes(resolved.content), context.pieces) + [b"\n"]
+
+
+def _all_csv(resolved: Resolved, context) -> list[bytes]:
+    return ["\ufeff".encode("utf-8"), *all_csv_parts(resolved, context.pieces)]
+
+
+def _feed(resolved: Resolved, context) -> bytes:
+    every = [ch for chs in history.changes(resolved.content).values() for ch in chs]
     latest = sorted((ch for ch in every if ch.date), key=lambda ch: ch.date, reverse=True)[:FEED_LIMIT]
-    w.text(urls.feed(), atom(resolved, latest, urls.feed(), f"{content.site['title']}：清单变化", urls.data(), _names(resolved)))
-    w.text(urls.FILES["robots"], robots_txt(base))
-    return w.written
+    return atom(resolved, latest, urls.feed(), f"{resolved.content.site['title']}：清单变化", urls.data(), _names(resolved)).encode("utf-8")
 
 
-def write_region_files(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
-    """Each region in ``resolved.views``: its JSON, its own lists' CSV (every
-    version) and its change feed. Reads only those regions, so the parallel
-    render can give it a share of them at a time."""
-    ids = {v.region.id for v in resolved.views}
-    changes = history.changes(resolved.content, ids)
-    names = _names(resolved)
-    w = _Writer(out)
-    for view in resolved.views:
-        rid = view.region.id
-        w.json(urls.region_json(rid), one_region_data(resolved, view, changes))
+def _region_json(resolved: Resolved, view: RegionView, changes: dict, context) -> bytes:
+    return (_dumps(one_region_data(resolved, view, changes)) + "\n").encode("utf-8")
+
+
+def _region_feed(resolved: Resolved, view: RegionView, own: list, context) -> bytes:
+    rid = view.region.id
+    return atom(resolved, own, urls.feed(rid), f"{view.region.name}社区证明事项清单：变化", urls.changes(rid), _names(resolved)).encode("utf-8")
+
+
+def _list_csv(lst: PublishedList, context) -> bytes:
+    header, rows = tables.list_to_rows(lst)
+    return ("\ufeff" + tables.csv_text(header, rows)).encode("utf-8")
+
+
+class OpenData(Feature):
+    """The whole-site data files, the 数据下载 page, and each region's JSON,
+    lists as CSV (every version), change feed and 变更记录 page."""
+
+    name = "open data"
+
+    def site_outputs(self, resolved: Resolved) -> list[Output]:
+        base = resolved.content.site["base_url"]
+        return [
+            Output(schema_path(), partial(_text, _schema_text()), NO_REGION),
+            Output(urls.FILES["all_json"], partial(_all_json, resolved)),
+            Output(urls.FILES["all_csv"], partial(_all_csv, resolved)),
+            Output(urls.feed(), partial(_feed, resolved)),
+            Output(urls.FILES["robots"], partial(_text, robots_txt(base)), NO_REGION),
+            page(urls.data(), data_page, resolved, regions=EVERY_REGION),
+        ]
+
+    def region_outputs(self, resolved: Resolved, view: RegionView) -> list[Output]:
+        rid, own_region = view.region.id, frozenset({view.region.id})
+        changes = history.changes(resolved.content, {rid})
+        chains = history.versions(resolved.content, {rid})
+        out = [Output(urls.region_json(rid), partial(_region_json, resolved, view, changes), own_region)]
         own = [ch for kind in KINDS for ch in changes.get((rid, kind), ())]
         if own:
-            w.text(urls.feed(rid), atom(resolved, own, urls.feed(rid), f"{view.region.name}社区证明事项清单：变化", urls.changes(rid), names))
-    for lst in resolved.content.lists + resolved.content.history:
-        if lst.region in ids:
-            w.csv(urls.list_csv(lst.id), tables.list_to_rows(lst))
-    return w.written
+            out.append(Output(urls.feed(rid), partial(_region_feed, resolved, view, own), own_region))
+        for lst in view.own_lists + tuple(history.earlier_of(resolved.content, rid)):
+            out.append(Output(urls.list_csv(lst.id), partial(_list_csv, lst), own_region))
+        out.append(page(urls.changes(rid), changes_page, resolved, view, changes, chains, regions=own_region))
+        return out
+
+    def region_links(self, view: RegionView) -> list[tuple[str, str, str]]:
+        return region_links(view)
 
 
-_by_region = getattr(extras, "by_region", lambda f: f)  # sitegen/parallel.py may split these by region
-extras.PAGE_SOURCES.append(data_pages)
-extras.PAGE_SOURCES.append(_by_region(changes_pages))
-extras.FILE_WRITERS.append(_by_region(write_region_files))
-extras.FILE_WRITERS.append(write_site_files)
-extras.REGION_LINKS.append(region_links)
+FEATURE = OpenData()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import extras, scale, urls
+from . import scale, urls
 from .model import ANSWER, LEVELS, LIST_NAME, NOT_ISSUED, RETAINED, STATUS_CLASS, Entry, Hotline, ListPart, PublishedList, Region, RegionView, Resolved
 
 
@@ -121,7 +121,7 @@ class ItemBody:
     region_link: Link
     search_terms: str  # hidden text for the search index: residents' words
     qr: str  # link to this page's QR code picture
-    extra_links: tuple[Link, ...] = ()  # 打印和下载 (from extras.ITEM_LINKS)
+    extra_links: tuple[Link, ...] = ()  # 打印和下载 (each feature's item_links, sitegen/features.py)
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ class RegionBody:
     index_az: Link
     hotline_page: Link
     qr: str  # link to this page's QR code picture
-    extra_links: tuple[Link, ...] = ()  # 打印和下载 (from extras.REGION_LINKS)
+    extra_links: tuple[Link, ...] = ()  # 打印和下载 (each feature's region_links, sitegen/features.py)
 
 
 @dataclass(frozen=True)
@@ -316,7 +316,8 @@ def site_title(resolved: Resolved) -> str:
 
 
 def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
-    from .opendata import item_jsonld  # here, not at the top: opendata imports this module
+    from .features import item_links  # here, not at the top: the features import this module
+    from .opendata import item_jsonld
 
     url = urls.item(view.region.id, entry.certificate.id)
     row = entry.row
@@ -374,7 +375,7 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         region_link=Link(href(url, urls.region(view.region.id)), f"{view.region.name}的全部清单"),
         search_terms=" ".join(dict.fromkeys(names + row.former_names + entry.certificate.keywords)),
         qr=href(url, urls.qr(url)),
-        extra_links=tuple(Link(href(url, u), t, note=n) for f in extras.ITEM_LINKS for u, t, n in f(entry)),
+        extra_links=tuple(Link(href(url, u), t, note=n) for u, t, n in item_links(entry)),
     )
     title = f"{view.region.name}｜{short}：{answer}"
     if entry.kind == NOT_ISSUED:
@@ -408,6 +409,8 @@ _DEFAULT_LABEL = {
 
 
 def region_page(resolved: Resolved, view: RegionView) -> Page:
+    from .features import region_links  # here, not at the top: the features import this module
+
     url = urls.region(view.region.id)
     sections = []
     for kind in (NOT_ISSUED, RETAINED):
@@ -450,7 +453,7 @@ def region_page(resolved: Resolved, view: RegionView) -> Page:
         index_az=Link(href(url, urls.index_az(view.region.id)), "按名称查找（全部证明及其他叫法）"),
         hotline_page=Link(href(url, urls.hotline(view.region.id)), "举报电话"),
         qr=href(url, urls.qr(url)),
-        extra_links=tuple(Link(href(url, u), t, note=n) for f in extras.REGION_LINKS for u, t, n in f(view)),
+        extra_links=tuple(Link(href(url, u), t, note=n) for u, t, n in region_links(view)),
     )
     counts = "，".join(f"{s.heading} {len(s.rows)} 项" for s in sections if s.rows)
     return Page(
@@ -636,22 +639,3 @@ def hotline_page(resolved: Resolved, view: RegionView) -> Page:
             tuple(Link(href(url, urls.item(view.region.id, e.certificate.id)), e.row.name) for e in view.of_kind(NOT_ISSUED)),
         ),
     )
-
-
-def region_pages(resolved: Resolved, view: RegionView) -> list[Page]:
-    """Every page of one region (sitegen/parallel.py renders regions on several cores)."""
-    pages = [region_page(resolved, view), index_page(resolved, view), hotline_page(resolved, view)]
-    pages.extend(item_page(resolved, view, entry) for entry in view.entries)
-    return pages
-
-
-def all_pages(resolved: Resolved) -> list[Page]:
-    extras.load_features()
-    pages = [home_page(resolved), search_page(resolved)]
-    for view in resolved.views:
-        pages.extend(region_pages(resolved, view))
-    for cert_id in resolved.by_certificate:
-        pages.append(certificate_page(resolved, cert_id))
-    for source in extras.PAGE_SOURCES:
-        pages.extend(source(resolved))
-    return pages

@@ -36,8 +36,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import extras, urls
+from . import urls
 from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, Entry, PublishedList, RegionView, Resolved
+from .plan import Feature, page
 from .pages import _DEFAULT_LABEL, HotlineView, Link, Page, few_words, hotline_view, href, root_of
 
 PRINT = urls.PRINT  # where sitegen/pdf.py finds the print pages
@@ -842,16 +843,6 @@ def index_page(resolved: Resolved, view: RegionView) -> Page:
     return print_page(resolved, url, title, description, "print/index.html", body, (Link(href(url, urls.home()), "首页"), region))
 
 
-def print_pages(resolved: Resolved) -> list[Page]:
-    pages = []
-    for view in resolved.views:
-        pages.extend(poster_page(resolved, view, kinds, paper) for kinds, paper in posters_of(view))
-        for entry in view.entries:
-            pages.extend(slip_pages(resolved, view, entry))
-        pages.append(index_page(resolved, view))
-    return pages
-
-
 def region_links(view: RegionView) -> list[tuple[str, str, str]]:
     links = [(poster_url(view.region.id, kinds, paper), f"公示栏海报：{poster_name(kinds)}（{paper.label}）", f"{paper.label} 纸，张贴用") for kinds, paper in posters_of(view)]
     links.append((index_url(view.region.id), "告知单：每项证明一张，可递给居民", "A6 大小，或一张 A4 印 4 份"))
@@ -866,9 +857,28 @@ def item_links(entry: Entry) -> list[tuple[str, str, str]]:
     ]
 
 
-# print_pages reads only the regions it is given (and site settings): the
-# parallel render (sitegen/parallel.py) may hand it a share of them at a time.
-_by_region = getattr(extras, "by_region", lambda f: f)
-extras.PAGE_SOURCES.append(_by_region(print_pages))
-extras.REGION_LINKS.append(region_links)
-extras.ITEM_LINKS.append(item_links)
+def slip_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
+    (page,) = slip_pages(resolved, view, entry)
+    return page
+
+
+class Print(Feature):
+    """Each region's posters, its slips (one an item) and their print index."""
+
+    name = "print"
+
+    def region_outputs(self, resolved: Resolved, view: RegionView) -> list:
+        rid, own = view.region.id, frozenset({view.region.id})
+        out = [page(poster_url(rid, kinds, paper), poster_page, resolved, view, kinds, paper, regions=own, listed=False) for kinds, paper in posters_of(view)]
+        out += [page(slip_url(rid, e.certificate.id), slip_page, resolved, view, e, regions=own, listed=False) for e in view.entries]
+        out.append(page(index_url(rid), index_page, resolved, view, regions=own, listed=False))
+        return out
+
+    def region_links(self, view: RegionView) -> list[tuple[str, str, str]]:
+        return region_links(view)
+
+    def item_links(self, entry: Entry) -> list[tuple[str, str, str]]:
+        return item_links(entry)
+
+
+FEATURE = Print()

@@ -1,21 +1,29 @@
-"""Stage 4, render: pages → HTML files in a fresh output folder.
+"""Stage 5, write: every output of the plan, made and written into a fresh folder.
 
 Jinja2 with autoescape on and StrictUndefined: every value from the data is
 escaped, and a template that names a missing field fails the build instead of
 printing nothing. Static assets get a content hash in their file name so
 WeChat's cache can never pair a new page with an old stylesheet.
+
+``write(plan, out, context, map=map)`` is the one way files are made: each part
+of the plan through ``map`` (the builtin, or a pool of forked processes,
+sitegen/parallel.py), then the files made from the list of all the others
+(sitemap.xml). ``Context`` holds what making bytes needs besides the model.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import time
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from . import extras, sitemap, urls
-from .pages import Page
+from .pieces import Pieces
+from .plan import Output, Part, Plan, no_duplicates
 from .problems import template_error
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,9 +31,9 @@ TEMPLATES = ROOT / "templates"
 ASSETS = TEMPLATES / "assets"
 
 
-def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+def environment(templates: Path | None = None, rowlinks_kept: int = 200_000) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=jinja2.FileSystemLoader(str(templates or TEMPLATES)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -33,15 +41,15 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # one build reads each template once (no stat per page)
     )
-    env.globals["rowlinks"] = _rowlinks(env)
+    env.globals["rowlinks"] = _rowlinks(env, rowlinks_kept)
     return env
 
 
-def _rowlinks(env: jinja2.Environment):
+def _rowlinks(env: jinja2.Environment, kept: int):
     """``rowlinks(links)``: the rowlink component of each link, joined. An item
     page lists the certificate in its sibling regions, so at national scale the
     same link (same relative href) is shown on thousands of pages: each one is
-    rendered by the component once per build and then reused."""
+    rendered by the component once and then reused (at most ``kept`` of them)."""
     made: dict = {}
 
     def rowlinks(links) -> Markup:
@@ -49,7 +57,7 @@ def _rowlinks(env: jinja2.Environment):
         for link in links:
             html = made.get(link)
             if html is None:
-                if len(made) >= 200_000:  # a bound on memory at national scale
+                if len(made) >= kept:
                     made.clear()
                 html = made[link] = str(env.get_template("components/rowlink.html").module.rowlink(link))
             out.append(html)
@@ -63,78 +71,92 @@ def hashed_name(path: Path) -> str:
     return f"{path.stem}.{digest}{path.suffix}"
 
 
-def copy_assets(out: Path, assets: Path = ASSETS) -> dict[str, str]:
-    """Copy each asset under a content-hashed name; return logical → site path."""
-    names = {}
-    target = out / "assets"
-    target.mkdir(parents=True, exist_ok=True)
-    for path in sorted(assets.iterdir()):
-        if path.is_file():
-            name = hashed_name(path)
-            (target / name).write_bytes(path.read_bytes())
-            names[path.name] = f"assets/{name}"
-    return names
+def asset_files(templates: Path) -> list[tuple[str, bytes]]:
+    """(site path, bytes) of each asset under its content-hashed name."""
+    assets = templates / "assets"
+    return [(f"assets/{hashed_name(p)}", p.read_bytes()) for p in sorted(assets.iterdir()) if p.is_file()]
 
 
-class DuplicateOutput(Exception):
-    pass
+class Context:
+    """What making an output needs besides the model: site settings, the
+    Jinja environment (templates compiled once), the assets' hashed names, and
+    ``pieces``, parts of whole-site files kept by a long-lived builder."""
+
+    def __init__(self, site: dict, templates: Path | None = None, pieces: Pieces | None = None):
+        self.site = site
+        self.templates = templates or TEMPLATES
+        self.env = environment(self.templates)
+        self.assets = {p.name: f"assets/{hashed_name(p)}" for p in sorted((self.templates / "assets").iterdir()) if p.is_file()}
+        self.pieces = pieces if pieces is not None else Pieces()
+
+    def compile_all(self) -> None:
+        """Compile every template now (before forking: workers inherit them)."""
+        for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html")):
+            self.env.get_template(name)
+
+    def render(self, page) -> bytes:
+        assets = {k: page.root + v for k, v in self.assets.items()}
+        try:
+            return self.env.get_template(page.template).render(page=page, body=page.body, site=self.site, assets=assets).encode("utf-8")
+        except Exception as exc:
+            raise (template_error(exc, page.url) or exc) from None  # the template's file:line, told in any process
 
 
-_folders: set[Path] = set()  # folders this render has made (a page per folder, but slips share one)
-
-
-def forget_folders() -> None:
-    """Called when a render starts: an output folder may have been deleted and made again since."""
-    _folders.clear()
-
-
-def ensure_folder(folder: Path) -> None:
-    if folder not in _folders:
-        folder.mkdir(parents=True, exist_ok=True)
-        _folders.add(folder)
-
-
-def write_page(env: jinja2.Environment, page: Page, path: Path, site: dict, assets: dict[str, str]) -> None:
-    """Render one page to ``path`` (the parallel render calls this too: same bytes)."""
-    try:
-        html = env.get_template(page.template).render(page=page, body=page.body, site=site, assets={k: page.root + v for k, v in assets.items()})
-    except Exception as exc:
-        raise (template_error(exc, page.url) or exc) from None  # the template's file:line, told in any process
-    ensure_folder(path.parent)
-    write_bytes(path, html.encode("utf-8"))  # the bytes write_text would write
-
-
-def write_bytes(path: Path | str, data: bytes) -> None:
+def write_bytes(path: Path | str, data: bytes | list[bytes]) -> None:
     """``Path.write_bytes`` without its file object: ~15 % less CPU a file,
-    which counts where a build writes hundreds of thousands (pages, QR codes,
-    search-index fragments)."""
-    view = memoryview(data)
+    which counts where a build writes hundreds of thousands. A list of byte
+    strings is written one after the other (whole-site files of tens of MB are
+    never joined in memory)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
-        while view:
-            view = view[os.write(fd, view) :]
+        for chunk in [data] if isinstance(data, bytes) else data:
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
 
 
-def render(pages: list[Page], out: Path, site: dict, templates: Path | None = None, resolved=None) -> list[str]:
-    """Write every page into ``out``, then every registered extra file, then
-    sitemap.xml; return the files written (relative)."""
-    templates = templates or TEMPLATES
-    env = environment(templates)
-    forget_folders()
-    assets = copy_assets(out, templates / "assets")
-    written: dict[str, str] = {}
-    locs = []
-    for page in pages:
-        rel = urls.file_for(page.url)
-        if rel in written:
-            raise DuplicateOutput(f"两个页面写到同一个文件 {rel}: {written[rel]} / {page.title}")
-        written[rel] = page.title
-        write_page(env, page, out / rel, site, assets)
-        locs.append(sitemap.loc(page, site["base_url"]))
-    files = sorted(written) + sorted(assets.values())
-    if resolved is not None:
-        for writer in extras.FILE_WRITERS:
-            files.extend(writer(resolved, out, assets))
-    return files + sitemap.write(out, site["base_url"], locs)
+def write_outputs(outputs: list[Output], out: Path, context: Context, folders: set[Path] | None = None) -> None:
+    """Make each output and write it below ``out``."""
+    folders = set() if folders is None else folders
+    for o in outputs:
+        path = out / o.path
+        if path.parent not in folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(path.parent)
+        write_bytes(path, o.make(context))
+
+
+@dataclass
+class Written:
+    files: list[str] = field(default_factory=list)  # relative to the output folder
+    pages: int = 0  # HTML pages among them
+    seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds per feature, summed over processes
+
+
+def _write_part(plan: Plan, out: Path, context: Context, part: Part) -> tuple[list[str], list[str], float]:
+    """(paths, URLs of the pages sitemap.xml lists, CPU seconds) of one part, written."""
+    start = time.process_time()
+    outputs = plan.outputs(part)
+    write_outputs(outputs, out, context)
+    return [o.path for o in outputs], [o.sitemap for o in outputs if o.sitemap is not None], time.process_time() - start
+
+
+def write(plan: Plan, out: Path, context: Context, map=map) -> Written:
+    """Write every output of ``plan`` into ``out``; ``map(f, parts)`` may make
+    the parts anywhere (in order or not, as the builtin's result is ordered)."""
+    done = Written()
+    listing, pages = [], []
+    context.compile_all()  # once, before any fork
+    for part, (paths, listed, cpu) in zip(plan.parts, map(partial(_write_part, plan, out, context), plan.parts)):
+        listing += [(p, part) for p in paths]
+        pages += listed
+        done.seconds[part.feature.name] = round(done.seconds.get(part.feature.name, 0.0) + cpu, 3)
+    last = plan.finish(pages)
+    write_outputs(last, out, context)
+    listing += [(o.path, "sitemap") for o in last]
+    no_duplicates(listing)
+    done.files = sorted(p for p, _ in listing)
+    done.pages = sum(1 for p in done.files if p.endswith(".html"))
+    return done

@@ -9,7 +9,8 @@ quadratic to build, and no resident scrolls through it. So above
 "各地对比" link leads to the comparison of every region, as before.
 
 ``shown_on`` answers the reverse question for incremental builds: which
-regions' item pages show a given region.
+regions' item pages show a given region. Both walk ``RegionTree``, made once
+for a resolved model (``Resolved.tree``).
 """
 from __future__ import annotations
 
@@ -17,14 +18,14 @@ from .model import Entry, RegionView, Resolved
 
 NEARBY_ONLY_ABOVE = 60  # regions; the real content has 8, the country about 3,200
 
-_index: list = [None, None]  # (resolved it was built for, _Index); one build at a time
+class RegionTree:
+    """Regions by position, parent and children, and each region's entries by certificate."""
 
-
-class _Index:
     def __init__(self, resolved: Resolved):
         self.position = {v.region.id: i for i, v in enumerate(resolved.views)}
         self.entries = {v.region.id: {e.certificate.id: e for e in v.entries} for v in resolved.views}
         self.parent = {v.region.id: v.region.parent for v in resolved.views}
+        self.regions = {r.id: r for r in resolved.content.regions}
         self.children: dict[str | None, list[str]] = {}
         for v in resolved.views:
             self.children.setdefault(v.region.parent, []).append(v.region.id)
@@ -41,6 +42,13 @@ class _Index:
         near.discard(region_id)
         return sorted(near, key=self.position.__getitem__)
 
+    def chain(self, region_id: str) -> list:
+        """The region and its ancestors, 全国 first."""
+        out = [self.regions[region_id]]
+        while out[-1].parent is not None:
+            out.append(self.regions[out[-1].parent])
+        return out[::-1]
+
     def descendants(self, region_id: str) -> set[str]:
         out, todo = set(), [region_id]
         while todo:
@@ -48,12 +56,6 @@ class _Index:
                 out.add(child)
                 todo.append(child)
         return out
-
-
-def index_of(resolved: Resolved) -> _Index:
-    if _index[0] is not resolved:
-        _index[:] = [resolved, _Index(resolved)]
-    return _index[1]
 
 
 def nearby_only(resolved: Resolved) -> bool:
@@ -64,7 +66,7 @@ def other_entries(resolved: Resolved, view: RegionView, cert_id: str) -> tuple[E
     """The same certificate in the other regions an item page links to."""
     if not nearby_only(resolved):
         return tuple(e for e in resolved.by_certificate[cert_id] if e.region.id != view.region.id)
-    idx = index_of(resolved)
+    idx = resolved.tree
     found = (idx.entries[r].get(cert_id) for r in idx.nearby(view.region.id))
     return tuple(e for e in found if e is not None)
 
@@ -73,7 +75,7 @@ def shown_on(resolved: Resolved, region_id: str) -> set[str]:
     """Regions whose item pages link to ``region_id`` (see ``other_entries``)."""
     if not nearby_only(resolved):
         return {v.region.id for v in resolved.views} - {region_id}
-    idx = index_of(resolved)
+    idx = resolved.tree
     parent = idx.parent[region_id]
     near = idx.descendants(region_id) | set(idx.children.get(parent, ()))
     if parent is not None:

@@ -17,7 +17,8 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from . import extras, urls
+from . import urls
+from .plan import NO_REGION, Feature, Output, page
 from .load import shown_path
 from .problems import Problem
 
@@ -80,24 +81,30 @@ def to_html(text: str) -> Markup:
     return Markup(_MD.render(text))
 
 
-def site_pages(resolved) -> list:
+def site_page(resolved, p: SitePage):
     from .pages import Link, Page, href
 
     site = resolved.content.site
-    out = []
-    for p in resolved.content.pages:
-        url = urls.site_page(p.slug)
-        out.append(Page(
-            url=url,
-            root="../" * url.count("/"),
-            title=f"{p.title}｜{site['title']}",
-            description=p.title,
-            base_url=site["base_url"],
-            template="page.html",
-            breadcrumbs=(Link(href(url, urls.home()), "首页"),),
-            body=SitePageBody(p.title, to_html(p.text)),
-        ))
-    return out
+    url = urls.site_page(p.slug)
+    return Page(
+        url=url,
+        root="../" * url.count("/"),
+        title=f"{p.title}｜{site['title']}",
+        description=p.title,
+        base_url=site["base_url"],
+        template="page.html",
+        breadcrumbs=(Link(href(url, urls.home()), "首页"),),
+        body=SitePageBody(p.title, to_html(p.text)),
+    )
 
 
-extras.PAGE_SOURCES.append(site_pages)
+class SitePages(Feature):
+    """The pages staff write in content/pages/."""
+
+    name = "site pages"
+
+    def site_outputs(self, resolved) -> list[Output]:
+        return [page(urls.site_page(p.slug), site_page, resolved, p, regions=NO_REGION) for p in resolved.content.pages]
+
+
+FEATURE = SitePages()

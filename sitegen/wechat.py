@@ -14,14 +14,15 @@ and the menu "embed" view of each region.
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import Iterator
 
-from . import extras, urls
-from .model import ANSWER, NOT_ISSUED, STATUS_CLASS, Resolved
+from . import urls
+from .model import ANSWER, NOT_ISSUED, STATUS_CLASS, Entry, RegionView, Resolved
 from .pages import Link, Page, few_words, hotline_view, href, root_of
+from .plan import NO_REGION, Feature, Output, page
 from .qr import qr_svg
-from .render import ensure_folder, write_bytes
 
 # Debian's fonts-noto-cjk (installed by the Makefile); index 2 of the .ttc is Simplified Chinese.
 FONT_CANDIDATES = (
@@ -78,72 +79,67 @@ def share_png(title: str, subtitle: str) -> bytes:
     return out.getvalue()
 
 
-def _put(out: Path, written: list[str], rel: str, data: bytes) -> None:
-    path = out / rel
-    ensure_folder(path.parent)
-    write_bytes(path, data)
-    written.append(rel)
+def _svg(url: str, title: str, context) -> bytes:
+    return qr_svg(url, title=title).encode()
 
 
-@extras.model_only
-def write_site_image(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
-    """The share picture of pages that belong to no region (home, search, A–Z)."""
-    written: list[str] = []
-    _put(out, written, urls.share_image(), share_png("查社区证明", resolved.content.site["title"]))
-    return written
+def _share(title: str, subtitle: str, context) -> bytes:
+    return share_png(title, subtitle)
 
 
-@extras.by_region
-def write_files(resolved: Resolved, out: Path, assets: dict[str, str]) -> list[str]:
-    """Each region's share picture, and the QR code of its page and of every item page."""
-    base = resolved.content.site["base_url"]
-    site_title = resolved.content.site["title"]
-    written: list[str] = []
-    for view in resolved.views:
-        region_url = urls.region(view.region.id)
-        _put(out, written, urls.share_image(view.region.id), share_png(view.region.name, site_title))
-        _put(out, written, urls.qr(region_url), qr_svg(urls.absolute(base, region_url), title=view.region.full_name).encode())
+def embed_page(resolved: Resolved, view: RegionView) -> Page:
+    url = urls.embed(view.region.id)
+    rows = tuple(
+        Link(href(url, urls.item(view.region.id, e.certificate.id)), e.row.name, note=few_words(e), status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind])
+        for e in view.of_kind(NOT_ISSUED)
+    )
+    body = {
+        "name": view.region.name,
+        "full_name": view.region.full_name,
+        "search_action": href(url, urls.search()),
+        "rows": rows,
+        "hotline": hotline_view(view),
+        "region": Link(href(url, urls.region(view.region.id)), f"{view.region.name}全部清单（含社区依法出具的证明）"),
+        "inherited": rows and view.of_kind(NOT_ISSUED)[0].inherited_from is not None,
+        "inherited_from": view.of_kind(NOT_ISSUED)[0].inherited_from.name if rows and view.of_kind(NOT_ISSUED)[0].inherited_from else "",
+    }
+    return Page(
+        url=url,
+        root=root_of(url),
+        title=f"{view.region.name}｜社区不再开的证明，去哪里办",
+        description=f"{view.region.full_name}：搜索证明，查看社区不予出具的证明和办理途径。",
+        base_url=resolved.content.site["base_url"],
+        template="embed.html",
+        body=body,
+        share_image=urls.share_image(view.region.id),
+    )
+
+
+class WeChat(Feature):
+    """The site's share picture; each region's share picture, embed page and
+    QR codes (of its page and of each item page)."""
+
+    name = "wechat"
+
+    def site_outputs(self, resolved: Resolved) -> list[Output]:
+        """The share picture of pages that belong to no region (home, search, A–Z)."""
+        return [Output(urls.share_image(), partial(_share, "查社区证明", resolved.content.site["title"]), NO_REGION)]
+
+    def region_outputs(self, resolved: Resolved, view: RegionView) -> Iterator[Output]:
+        base, rid, own = resolved.content.site["base_url"], view.region.id, frozenset({view.region.id})
+        region_url = urls.region(rid)
+        yield Output(urls.share_image(rid), partial(_share, view.region.name, resolved.content.site["title"]), own)
+        yield Output(urls.qr(region_url), partial(_svg, urls.absolute(base, region_url), view.region.full_name), own)
         for entry in view.entries:
-            url = urls.item(view.region.id, entry.certificate.id)
-            _put(out, written, urls.qr(url), qr_svg(urls.absolute(base, url), title=f"{view.region.name}｜{entry.row.short_name}").encode())
-    return written
+            url = urls.item(rid, entry.certificate.id)
+            yield Output(urls.qr(url), partial(_svg, urls.absolute(base, url), f"{view.region.name}｜{entry.row.short_name}"), own)
+        yield page(urls.embed(rid), embed_page, resolved, view, regions=own)
+
+    def region_links(self, view: RegionView) -> list[tuple[str, str, str]]:
+        return [(urls.embed(view.region.id), "公众号菜单版（先搜索，再看不予出具清单）", ""), (urls.qr(urls.region(view.region.id)), "本页二维码（SVG，可用于海报和文章）", "")]
+
+    def item_links(self, entry: Entry) -> list[tuple[str, str, str]]:
+        return [(urls.qr(urls.item(entry.region.id, entry.certificate.id)), "本页二维码（SVG 文件）", "")]
 
 
-@extras.by_region
-def embed_pages(resolved: Resolved) -> list[Page]:
-    pages = []
-    for view in resolved.views:
-        url = urls.embed(view.region.id)
-        rows = tuple(
-            Link(href(url, urls.item(view.region.id, e.certificate.id)), e.row.name, note=few_words(e), status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind])
-            for e in view.of_kind(NOT_ISSUED)
-        )
-        body = {
-            "name": view.region.name,
-            "full_name": view.region.full_name,
-            "search_action": href(url, urls.search()),
-            "rows": rows,
-            "hotline": hotline_view(view),
-            "region": Link(href(url, urls.region(view.region.id)), f"{view.region.name}全部清单（含社区依法出具的证明）"),
-            "inherited": rows and view.of_kind(NOT_ISSUED)[0].inherited_from is not None,
-            "inherited_from": view.of_kind(NOT_ISSUED)[0].inherited_from.name if rows and view.of_kind(NOT_ISSUED)[0].inherited_from else "",
-        }
-        pages.append(
-            Page(
-                url=url,
-                root=root_of(url),
-                title=f"{view.region.name}｜社区不再开的证明，去哪里办",
-                description=f"{view.region.full_name}：搜索证明，查看社区不予出具的证明和办理途径。",
-                base_url=resolved.content.site["base_url"],
-                template="embed.html",
-                body=body,
-                share_image=urls.share_image(view.region.id),
-            )
-        )
-    return pages
-
-
-extras.FILE_WRITERS.extend([write_site_image, write_files])
-extras.PAGE_SOURCES.append(embed_pages)
-extras.REGION_LINKS.append(lambda view: [(urls.embed(view.region.id), "公众号菜单版（先搜索，再看不予出具清单）", ""), (urls.qr(urls.region(view.region.id)), "本页二维码（SVG，可用于海报和文章）", "")])
-extras.ITEM_LINKS.append(lambda entry: [(urls.qr(urls.item(entry.region.id, entry.certificate.id)), "本页二维码（SVG 文件）", "")])
+FEATURE = WeChat()

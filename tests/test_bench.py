@@ -3,10 +3,10 @@ content format (bench/synthetic.py):
 
 - bench/national.py runs end to end and reports figures it really measured
   (its JSON line; a real search in headless Chromium found the page);
-- the parallel render writes byte for byte what one process writes;
+- writing on every core gives byte for byte what one process writes;
 - an incremental build leaves the same tree a full build leaves, rebuilding
-  only what the edit touched, and refuses to be incremental when a file
-  writer might read other output;
+  only what the edit touched, and builds in full when an edit would add or
+  remove a file;
 - bad input during an incremental build leaves site/ untouched.
 
 No timing is asserted here: speed is bench/national.py's job.
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import synthetic  # noqa: E402
 
 import build as build_module  # noqa: E402
-from sitegen import bundles, extras, forks, incremental, parallel, scale  # noqa: E402
+from sitegen import bundles, forks, incremental, parallel, scale  # noqa: E402
 from sitegen.cascade import resolve  # noqa: E402
 from sitegen.load import load  # noqa: E402
 from sitegen.problems import ContentError  # noqa: E402
@@ -61,18 +61,14 @@ def national_scale(monkeypatch):
 
 @pytest.fixture(scope="module")
 def two_renders(data, tmp_path_factory) -> tuple[Path, Path]:
-    """The same content rendered by the parallel path and by one process."""
+    """The same content written by forked workers and by one process."""
     out = tmp_path_factory.mktemp("renders")
+    workers = parallel.Workers(workers=2, from_items=0)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(scale, "NEARBY_ONLY_ABOVE", 5)
-        mp.setattr(parallel, "PARALLEL_FROM_PAGES", 0)
-        parallel.last.clear()
-        many = build_module.build(data.content, out / "parallel", search_index=False)
-        assert parallel.last and parallel.last[0].workers >= 2, "the parallel path ran"
-        mp.setattr(parallel, "PARALLEL_FROM_PAGES", 10**9)
-        parallel.last.clear()
+        many = build_module.build(data.content, out / "parallel", search_index=False, map=workers)
+        assert workers.used == 2, "the parallel path ran"
         one = build_module.build(data.content, out / "single", search_index=False)
-        assert not parallel.last, "the single-process path ran"
     assert many.pages == one.pages and many.files == one.files
     return out / "parallel", out / "single"
 
@@ -99,10 +95,12 @@ def test_benchmark_runs_and_reports_what_it_measured(tmp_path):
     # the county's edits were built incrementally, three times; the median is reported
     assert fig["incremental_kind"] == "incremental" and len(fig["incremental_runs_s"]) == 3
     assert fig["incremental_s"] == sorted(fig["incremental_runs_s"])[1]
+    # and the same edit through `make serve`'s watcher and server, until the page showed it
+    assert fig["serve_kind"] == "incremental" and len(fig["serve_edit_runs_s"]) == 3 and fig["serve_edit_s"] > 0
     # every stage the issue names was timed
-    assert {"load_s", "validate_s", "resolve_s", "render_s", "index_s", "publish_s"} <= fig.keys()
+    assert {"load_s", "validate_s", "resolve_s", "plan_s", "write_s", "index_s", "publish_s"} <= fig.keys()
     # and the machine's unused core-seconds in each of them
-    assert list(fig["idle_core_s"]) == ["load", "validate", "resolve", "render", "index", "publish"]
+    assert list(fig["idle_core_s"]) == ["load", "validate", "resolve", "plan", "write", "index", "publish"]
     assert all(0 <= fig["idle_core_s"][s] <= fig["cores"] * fig[f"{s}_s"] + 0.5 for s in fig["idle_core_s"])
     # the county search ran in Chromium against the real bundle and found that county's page
     county = fig["search"][0]
@@ -158,7 +156,7 @@ def test_parallel_render_writes_the_same_bytes_as_one_process(two_renders):
 def test_item_pages_list_only_nearby_regions_at_national_scale(data, two_renders, national_scale):
     site = two_renders[0]
     resolved = resolve(validate(load(data.content, ROOT)))
-    idx = scale.index_of(resolved)
+    idx = resolved.tree
     view = resolved.view(COUNTY)
     for entry in view.entries[:5]:
         cert = entry.certificate.id
@@ -173,7 +171,7 @@ def test_item_pages_list_only_nearby_regions_at_national_scale(data, two_renders
 
 def test_shown_on_is_the_inverse_of_nearby(content, national_scale):
     resolved = resolve(validate(load(content, ROOT)))
-    idx = scale.index_of(resolved)
+    idx = resolved.tree
     ids = [v.region.id for v in resolved.views]
     for r in ids:
         assert scale.shown_on(resolved, r) == {n for n in ids if r in idx.nearby(n)}, r
@@ -194,26 +192,20 @@ def test_bundle_layout_puts_each_region_in_one_bundle(content):
 # ------------------------------------------------------------------ incremental builds
 
 
-@pytest.fixture
-def safe_writers(monkeypatch):
-    """Only the file writers an incremental build may re-run (the others are
-    tested below: they force a full build)."""
-    extras.load_features()
-    safe = [w for w in extras.FILE_WRITERS if w in extras.BY_REGION or w in extras.MODEL_ONLY]
-    monkeypatch.setattr(extras, "FILE_WRITERS", safe)
-    monkeypatch.setattr(incremental, "code_hash", lambda root=None: "fixed for the test")  # others edit code while tests run
+def builder(content: Path, site: Path, search_index: bool = True) -> incremental.Builder:
+    """A builder as ``make serve`` keeps one (code fixed: others edit it while tests run)."""
+    return incremental.Builder(content, site, ROOT, full=build_module.build, search_index=search_index, jobs=2, code=lambda: "fixed for the test")
 
 
 @pytest.mark.slow
-def test_incremental_build_gives_the_tree_a_full_build_gives(content, tmp_path, national_scale, safe_writers):
-    layout = bundles.layout(regions_of(content), "city")
-    indexer = bundles.Indexer(layout, jobs=2)
-    site, state = tmp_path / "site", incremental.State()
-    first = build_module.build(content, site, indexer=indexer, state=state)
+def test_incremental_build_gives_the_tree_a_full_build_gives(content, tmp_path, national_scale, bundles_per_city):
+    site = tmp_path / "site"
+    state = builder(content, site)
+    first = state.build()
 
     # a county edits one row
     edited = synthetic.edit_county(content, COUNTY)
-    build_module.build(content, site, indexer=indexer, state=state)
+    state.build()
     assert state.last["changed"] == [edited.relative_to(content).as_posix()], state.why_full
     assert state.last["regions"] == [COUNTY]
     assert state.last["bundles"] == ["pagefind/s01-c01"]
@@ -221,42 +213,44 @@ def test_incremental_build_gives_the_tree_a_full_build_gives(content, tmp_path, 
 
     # the province edits a row its cities and some counties inherit
     synthetic.edit_row(content / "lists" / "s01" / "buyu-chuju.yaml", index=-1)
-    build_module.build(content, site, indexer=indexer, state=state)
+    state.build()
     assert state.last["changed"] == ["lists/s01/buyu-chuju.yaml"], state.why_full
     assert {"s01", "s01-c01", "s01-c02", "s01-c01-x02"} <= set(state.last["regions"])
     assert not any(r.startswith("s02") for r in state.last["regions"])
 
-    indexer.close()
+    state.close()
     full = tmp_path / "full"
-    build_module.build(content, full, indexer=bundles.Indexer(layout, jobs=2))
+    build_module.build(content, full)
     assert tree_digest(site) == tree_digest(full)
     assert not list(tmp_path.glob("site.new-*")), "no staging folder left behind"
 
 
-def test_a_writer_that_may_read_the_output_forces_a_full_build(content, tmp_path, national_scale, safe_writers, monkeypatch):
-    def count_pages(resolved, out, assets):  # reads out/: cannot run on a partial tree
-        (out / "count.txt").write_text(str(sum(1 for _ in out.rglob("index.html"))), encoding="utf-8")
-        return ["count.txt"]
+def test_an_edit_that_removes_a_file_builds_in_full(content, tmp_path, national_scale):
+    import yaml
 
-    monkeypatch.setattr(extras, "FILE_WRITERS", extras.FILE_WRITERS + [count_pages])
-    site, state = tmp_path / "site", incremental.State()
-    build_module.build(content, site, search_index=False, state=state)
-    before = (site / "count.txt").read_text()
-    synthetic.edit_county(content, COUNTY)
-    build_module.build(content, site, search_index=False, state=state)
-    assert "count_pages" in state.why_full
-    assert (site / "count.txt").read_text() == before == str(sum(1 for _ in site.rglob("index.html")))
+    site = tmp_path / "site"
+    state = builder(content, site, search_index=False)
+    state.build()
+    path = content / "lists" / COUNTY / "buyu-chuju.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["rows"].pop(0)  # the county's list without its first row: a slip, a QR code … fewer
+    synthetic._dump(data, path)
+    state.build()
+    assert "add or remove files" in state.why_full, state.last
+    build_module.build(content, tmp_path / "full", search_index=False)
+    assert tree_digest(site) == tree_digest(tmp_path / "full")
 
 
-def test_bad_input_in_an_incremental_build_leaves_the_site_untouched(content, tmp_path, national_scale, safe_writers):
-    site, state = tmp_path / "site", incremental.State()
-    build_module.build(content, site, search_index=False, state=state)
+def test_bad_input_in_an_incremental_build_leaves_the_site_untouched(content, tmp_path, national_scale):
+    site = tmp_path / "site"
+    state = builder(content, site, search_index=False)
+    state.build()
     before = tree_digest(site)
     path = content / "lists" / COUNTY / "buyu-chuju.yaml"
     good = path.read_text(encoding="utf-8")
     path.write_text(good.replace("id: hukou-biangeng", "id: hukou-biangen"), encoding="utf-8")
     with pytest.raises(ContentError) as err:
-        build_module.build(content, site, search_index=False, state=state)
+        state.build()
     report = err.value.report()
     assert f"{COUNTY}/buyu-chuju.yaml:" in report and "hukou-biangen" in report
     assert tree_digest(site) == before
@@ -264,7 +258,7 @@ def test_bad_input_in_an_incremental_build_leaves_the_site_untouched(content, tm
     # fixed: the next build is incremental again and brings the edit in
     path.write_text(good, encoding="utf-8")
     row = synthetic.edit_row(path)
-    build_module.build(content, site, search_index=False, state=state)
+    state.build()
     assert state.last.get("regions") == [COUNTY], state.why_full
     assert "合成测试修改" in (site / COUNTY / row / "index.html").read_text(encoding="utf-8")
 
@@ -275,10 +269,8 @@ def test_content_read_in_a_child_process_builds_the_same_site_and_reports_errors
     (forks.fork_map): the same site comes out, and problems still arrive
     whole, with their places, in the order of the files."""
     one = build_module.build(content, tmp_path / "in-process", search_index=False)
-    monkeypatch.setattr(parallel, "BIG_CONTENT_FILES", 0)
     monkeypatch.setattr(forks, "FORK_FROM_ITEMS", 0)
-    assert parallel.big_content(content)
-    two = build_module.build(content, tmp_path / "child", search_index=False)
+    two = build_module.build(content, tmp_path / "child", search_index=False, isolate=forks.in_child)
     assert set(two.seconds) >= {"load", "validate"} and one.pages == two.pages
     assert tree_digest(tmp_path / "in-process") == tree_digest(tmp_path / "child")
 
@@ -288,7 +280,7 @@ def test_content_read_in_a_child_process_builds_the_same_site_and_reports_errors
     last = [p for p in sorted((content / "lists").glob("*/*.yaml")) if p.parent.name != COUNTY][-1]  # in the last share: a child's
     last.write_text(last.read_text(encoding="utf-8").replace("title:", "titel:", 1), encoding="utf-8")
     with pytest.raises(ContentError) as err:
-        build_module.build(content, tmp_path / "child", search_index=False)
+        build_module.build(content, tmp_path / "child", search_index=False, isolate=forks.in_child)
     report = err.value.report()
     assert f"{COUNTY}/buyu-chuju.yaml:" in report and "hukou-biangen" in report
     assert f"{last.parent.name}/{last.name}:" in report and "titel" in report

@@ -5,6 +5,7 @@ import pytest
 
 import build as build_module
 from conftest import CONTENT, run_build, tree_digest
+from sitegen import bundles
 from sitegen import index as index_module
 from sitegen.index import IndexFailed
 
@@ -31,7 +32,7 @@ def test_failure_in_index_stage_leaves_site_untouched(built_site, tmp_path, monk
     build_module.build(CONTENT, site)
     before = tree_digest(site)
 
-    def broken_index(out):
+    def broken_index(resolved, out):
         (out / "partial.txt").write_text("half", encoding="utf-8")
         raise IndexFailed("pagefind crashed")
 
@@ -42,9 +43,46 @@ def test_failure_in_index_stage_leaves_site_untouched(built_site, tmp_path, monk
 
 
 def test_pagefind_failure_is_a_clean_error(tmp_path, monkeypatch):
-    """The real index stage reports a failing pagefind run (here: an empty site)."""
+    """The real index stage reports a failing pagefind run (here: a binary that exits at once)."""
     empty = tmp_path / "empty"
-    empty.mkdir()
+    resolved = build_module.check(CONTENT)
+    for pages in index_module.item_pages(resolved).values():
+        for rel in pages:
+            (empty / rel).parent.mkdir(parents=True, exist_ok=True)
+            (empty / rel).write_text("<!doctype html><title>x</title>", encoding="utf-8")
+    monkeypatch.setattr(bundles, "binary", lambda: "/bin/false")
     with pytest.raises(IndexFailed) as err:
-        index_module.index(empty)
+        index_module.index(resolved, empty)
     assert "pagefind" in str(err.value)
+
+
+def test_the_plan_lists_every_file_the_build_writes(built_site, tmp_path):
+    """`python build.py plan` prints one line per file: every file of the built
+    site but the index stage's Pagefind bundles, and nothing else."""
+    done = run_build("plan")
+    assert done.returncode == 0, done.stderr
+    planned = [line.split("\t")[0] for line in done.stdout.splitlines()]
+    assert len(planned) == len(set(planned))
+    built = {p for p in tree_digest(built_site) if not p.startswith("pagefind/")}
+    assert set(planned) == built
+    by_path = {line.split("\t")[0]: line.split("\t") for line in done.stdout.splitlines()}
+    assert by_path["index.html"][3] == "sitegen.pages.home_page → template"
+    assert by_path["sitemap.xml"][1] == "sitemap"
+
+
+def test_two_outputs_with_one_path_fail_the_build(tmp_path):
+    """Pelican's writer refuses to write one path twice; so does ours, for any file."""
+    from sitegen.features import FEATURES
+    from sitegen.plan import DuplicateOutput, Feature, Output, Plan, constant
+    from sitegen.render import Context, write
+
+    class Clash(Feature):
+        name = "clash"
+
+        def site_outputs(self, resolved):
+            return [Output("data/all.csv", constant(b"x"))]
+
+    resolved = build_module.check(CONTENT)
+    with pytest.raises(DuplicateOutput) as err:
+        write(Plan(resolved, FEATURES + (Clash(),)), tmp_path, Context(resolved.content.site))
+    assert "data/all.csv" in str(err.value) and "open data:site" in str(err.value) and "clash:site" in str(err.value)

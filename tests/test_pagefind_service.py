@@ -73,7 +73,7 @@ def test_a_warm_indexer_keeps_one_ready_process_between_calls(tmp_path):
     site = tmp_path / "site"
     for region in ("r1", "r2"):
         _pages(site / region, [f"{region}死亡证明", f"{region}出生证明"])
-    indexer = bundles.Indexer({"pagefind/r1": ["r1"], "pagefind/r2": ["r2"]}, jobs=1, pages=lambda site, ids: None)
+    indexer = bundles.Indexer({"pagefind/r1": ["r1"], "pagefind/r2": ["r2"]}, jobs=1)
     indexer.warm()
     try:
         indexer._warming.join()

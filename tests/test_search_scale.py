@@ -3,8 +3,8 @@ content format (bench/synthetic.py: 60 counties in 3 provinces), built by the
 real build() with a split Pagefind layout (one bundle per city):
 
 - the core file (search/names.json) and the per-region shards describe every
-  region and every item page exactly once, and the parallel render writes
-  them byte for byte as one process does;
+  region and every item page exactly once, and forked writers write them
+  byte for byte as one process makes them;
 - the index stage builds the layout the shards record, from item pages only;
 - in headless Chromium a search downloads the core, the shard of the region
   it is about and that region's bundle, nothing else, and finds the page.
@@ -29,6 +29,9 @@ from sitegen import bundles, index
 from sitegen.cascade import resolve
 from sitegen.load import load
 from sitegen.model import KINDS, LEVELS
+from sitegen.parallel import Workers
+from sitegen.plan import Plan
+from sitegen.render import Context
 from sitegen.validate import validate
 from test_search import filters, open_search, shown, wait_results
 
@@ -47,10 +50,10 @@ def national(tmp_path_factory):
     work = tmp_path_factory.mktemp("national-search")
     data = synthetic.generate(60, work, provinces=3)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(index, "bundle_layout", city_layout)  # below SPLIT_FROM_REGIONS the site would keep one bundle
+        mp.setattr(index, "SPLIT_FROM_REGIONS", 0)  # below it the site would keep one bundle
         site = work / "site"
-        build(data.content, site)  # the default index stage (index.index)
-    return resolve(validate(load(data.content, ROOT))), site
+        build(data.content, site, map=Workers(workers=2, from_items=0))  # the default index stage (index.index)
+        return resolve(validate(load(data.content, ROOT))), site
 
 
 @pytest.fixture(scope="module")
@@ -115,15 +118,17 @@ def city_layout_of(regions) -> dict[str, str]:
     return {r: b for b, rs in city_layout(regions).items() for r in rs}
 
 
-def test_parallel_render_writes_the_search_data_one_process_writes(national, tmp_path):
-    """write_shards runs in the render workers on shares of the regions (@extras.by_region)."""
+def test_forked_writers_write_the_search_data_one_process_makes(national):
+    """The shards are made in forked workers, region by region; the core in the builder's process."""
     resolved, site = national
+    plan = Plan(resolved, (index.FEATURE,))
+    context = Context(resolved.content.site)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(index, "bundle_layout", city_layout)
-        written = index.write_names(resolved, tmp_path, {}) + index.write_shards(resolved, tmp_path, {})
-    assert len(written) == 1 + len(resolved.views)
-    for rel in written:
-        assert (tmp_path / rel).read_bytes() == (site / rel).read_bytes(), rel
+        mp.setattr(index, "SPLIT_FROM_REGIONS", 0)
+        made = {o.path: o.make(context) for o in plan}
+    assert len(made) == 1 + len(resolved.views)
+    for rel, data in made.items():
+        assert data == (site / rel).read_bytes(), rel
 
 
 def test_each_city_bundle_indexes_its_item_pages_only(national):

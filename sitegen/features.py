@@ -1,0 +1,48 @@
+"""Every feature of the site, listed once: ``FEATURES``, in the order their
+files are planned (the interface they implement: sitegen/plan.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+from . import hostfiles, index, opendata, pages, posters, render, sitepages, urls, wechat
+from .model import Entry, RegionView, Resolved
+from .plan import NO_REGION, Feature, Output, constant, page
+
+
+class Pages(Feature):
+    """Home, search and comparison pages, each region's own pages, and the hashed assets."""
+
+    name = "pages"
+
+    def __init__(self, templates: Path | None = None):
+        self.templates = templates  # None: render.TEMPLATES when planning
+
+    def site_outputs(self, resolved: Resolved) -> Iterator[Output]:
+        for path, data in render.asset_files(self.templates or render.TEMPLATES):
+            yield Output(path, constant(data), NO_REGION)
+        yield page(urls.home(), pages.home_page, resolved, regions=frozenset({resolved.views[0].region.id}))
+        yield page(urls.search(), pages.search_page, resolved, regions=NO_REGION)
+        for cert in resolved.by_certificate:
+            yield page(urls.certificate(cert), pages.certificate_page, resolved, cert, regions=NO_REGION, certificate=cert)
+
+    def region_outputs(self, resolved: Resolved, view: RegionView) -> Iterator[Output]:
+        rid, own = view.region.id, frozenset({view.region.id})
+        yield page(urls.region(rid), pages.region_page, resolved, view, regions=own)
+        yield page(urls.index_az(rid), pages.index_page, resolved, view, regions=own)
+        yield page(urls.hotline(rid), pages.hotline_page, resolved, view, regions=own)
+        for entry in view.entries:
+            yield page(urls.item(rid, entry.certificate.id), pages.item_page, resolved, view, entry, regions=own, certificate=entry.certificate.id)
+
+
+FEATURES: tuple[Feature, ...] = (Pages(), wechat.FEATURE, index.FEATURE, opendata.FEATURE, posters.FEATURE, hostfiles.FEATURE, sitepages.FEATURE)
+
+
+def region_links(view: RegionView) -> list[tuple[str, str, str]]:
+    """What a region page lists under 打印和下载, feature by feature."""
+    return [link for f in FEATURES for link in f.region_links(view)]
+
+
+def item_links(entry: Entry) -> list[tuple[str, str, str]]:
+    """What an item page lists under 打印和下载, feature by feature."""
+    return [link for f in FEATURES for link in f.item_links(entry)]

@@ -1,0 +1,195 @@
+"""Stage 4, plan: every file the site will hold, decided before a byte is written.
+
+``Plan(resolved, FEATURES)`` asks each feature (sitegen/features.py) for its outputs: the
+files that belong to no one region, then, region by region, each region's.
+Each ``Output`` is a path, the regions whose lists it shows, and how its bytes
+are made (``make(context)``, sitegen/render.py). Everything after this stage
+consumes the plan: the writer (serial or through any ``map``), the check that
+no two outputs share a path, sitemap.xml, the index stage's page list, and
+incremental rebuilds (``touched``). ``python build.py plan`` prints it.
+
+A feature declares its outputs through one interface (``Feature``), and is
+listed in ``sitegen.features.FEATURES``; nothing registers itself on import:
+
+- ``site_outputs(resolved)``: its files that belong to no one region;
+- ``region_outputs(resolved, view)``: one region's files. It reads only that
+  region's view, site settings and the region tree (``resolved.tree``), so
+  parts can be made in any order, in any process, and an incremental build
+  remakes only the regions an edit touched;
+- ``region_links(view)`` and ``item_links(entry)``: (site path, text, note) of
+  the links a region or item page lists under 打印和下载.
+
+The plan is made of ``Part``s (one feature's site files, or one feature's
+files of one region) whose outputs are listed when asked for: at national
+scale the site holds ~400,000 files, and a list of them all would be held by
+every writer process for nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Callable, Iterable, Iterator
+
+from . import sitemap, urls
+from .model import Entry, RegionView, Resolved
+
+EVERY_REGION = None  # Output.regions of a file that shows something of every region
+NO_REGION: frozenset[str] = frozenset()  # … of one that changes only with a full build (assets, settings)
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file of the site.
+
+    ``make(context)`` returns its bytes (or a list of byte strings written one
+    after another). ``regions``: the regions whose lists it shows (an edit in
+    one of them remakes it), ``EVERY_REGION`` or ``NO_REGION``.
+    ``certificate``: it also shows this certificate's entry in other regions —
+    those near its one region (an item page's other regions, ``scale``), or,
+    with no region of its own, every region (the comparison page).
+    ``sitemap``: its page URL if sitemap.xml lists it, else None."""
+
+    path: str
+    make: Callable
+    regions: frozenset[str] | None = EVERY_REGION
+    certificate: str = ""
+    sitemap: str | None = None
+
+
+class Feature:
+    """The declared interface of a feature (module docstring); every method may be left out."""
+
+    name = "feature"
+
+    def site_outputs(self, resolved: Resolved) -> Iterable[Output]:
+        return ()
+
+    def region_outputs(self, resolved: Resolved, view: RegionView) -> Iterable[Output]:
+        return ()
+
+    def region_links(self, view: RegionView) -> list[tuple[str, str, str]]:
+        return []
+
+    def item_links(self, entry: Entry) -> list[tuple[str, str, str]]:
+        return []
+
+
+def page(url: str, make_page: Callable, *args, regions: frozenset[str] | None, certificate: str = "", listed: bool = True) -> Output:
+    """The output of an HTML page: ``make_page(*args)`` rendered (sitegen/render.py)."""
+    return Output(urls.file_for(url), partial(_render, make_page, args), regions, certificate, url if listed else None)
+
+
+def _render(make_page: Callable, args: tuple, context) -> bytes:
+    return context.render(make_page(*args))
+
+
+def constant(data: bytes) -> Callable:
+    """A ``make`` for bytes known when planning."""
+    return partial(_constant, data)
+
+
+def _constant(data: bytes, context) -> bytes:
+    return data
+
+
+@dataclass(frozen=True)
+class Part:
+    """One feature's files of one region (``view``), or of no region (None)."""
+
+    feature: Feature
+    view: RegionView | None = None
+
+    @property
+    def region(self) -> str | None:
+        return self.view.region.id if self.view is not None else None
+
+    def __str__(self) -> str:
+        return f"{self.feature.name}:{self.region or 'site'}"
+
+
+class DuplicateOutput(Exception):
+    pass
+
+
+class Plan:
+    """Every output of the site, part by part (module docstring)."""
+
+    def __init__(self, resolved: Resolved, features: tuple[Feature, ...]):
+        self.resolved, self.features = resolved, features
+        self.parts = tuple(Part(f) for f in self.features) + tuple(Part(f, v) for v in resolved.views for f in self.features)
+        resolved.tree  # the region tree, made once here (forked writers inherit it)
+
+    def outputs(self, part: Part) -> list[Output]:
+        if part.view is None:
+            return list(part.feature.site_outputs(self.resolved))
+        return list(part.feature.region_outputs(self.resolved, part.view))
+
+    def __iter__(self) -> Iterator[Output]:
+        for part in self.parts:
+            yield from self.outputs(part)
+
+    def finish(self, pages: list[str]) -> list[Output]:
+        """The outputs made from the list of every other one: sitemap.xml (and
+        its parts above 50,000 pages) from the URLs of the listed pages."""
+        base = self.resolved.content.site["base_url"]
+        return [Output(path, constant(data), NO_REGION) for path, data in sitemap.files(base, [urls.absolute(base, u) for u in pages])]
+
+    def describe(self) -> Iterator[str]:
+        """One line per output, for ``python build.py plan``."""
+        pages = []
+        for part in self.parts:
+            for o in self.outputs(part):
+                if o.sitemap is not None:
+                    pages.append(o.sitemap)
+                yield f"{o.path}\t{part}\t{_regions(o)}\t{_how(o.make)}"
+        for o in self.finish(pages):
+            yield f"{o.path}\tsitemap\tevery page\tthe listed pages above"
+
+
+def _regions(o: Output) -> str:
+    shown = "every region" if o.regions is EVERY_REGION else ",".join(sorted(o.regions)) or "-"
+    return shown + (f"+{o.certificate} elsewhere" if o.certificate else "")
+
+
+def _how(make: Callable) -> str:
+    if isinstance(make, partial):
+        if make.func is _render:
+            return f"{make.args[0].__module__}.{make.args[0].__qualname__} → template"
+        if make.func is _constant:
+            return "bytes known when planning"
+        make = make.func
+    return f"{getattr(make, '__module__', '?')}.{getattr(make, '__qualname__', make)}"
+
+
+def no_duplicates(listing: Iterable[tuple[str, Part]]) -> None:
+    """Raise DuplicateOutput if two outputs have one path (in plan order, so the report is the same every time)."""
+    seen: dict[str, Part] = {}
+    for path, part in listing:
+        other = seen.setdefault(path, part)
+        if other is not part:
+            raise DuplicateOutput(f"两个输出写到同一个文件 {path}：{other} / {part} (two outputs share one path)")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What an incremental build changed: ``regions`` whose view changed (with
+    their descendants), ``entries`` whose shown content changed as (region,
+    certificate), and ``near``: (region, certificate) of item pages that show
+    one of those entries among their other regions."""
+
+    regions: frozenset[str]
+    entries: frozenset[tuple[str, str]]
+    near: frozenset[tuple[str, str]]
+
+    @property
+    def certificates(self) -> frozenset[str]:
+        return frozenset(c for _, c in self.entries)
+
+    def touches(self, o: Output) -> bool:
+        if o.regions is EVERY_REGION or not o.regions.isdisjoint(self.regions):
+            return True
+        if not o.certificate:
+            return False
+        if not o.regions:
+            return o.certificate in self.certificates
+        return any((r, o.certificate) in self.near for r in o.regions)

@@ -23,7 +23,10 @@ deletions come last:
 A publish stopped at any moment (killed, network gone) therefore leaves every
 page a resident can reach — the home page and anything linked from it, and
 every page published before — with all its references in place; running it
-again finishes the job. A publish refuses the placeholder base_url
+again finishes the job. Everything is read from one build: site/ is opened
+once and rclone reads it through that descriptor (/proc/self/fd/N), so a
+``make site`` swapping in a new site/ meanwhile cannot mix two builds in the
+bucket (the publish fails instead, once the old folder is deleted). A publish refuses the placeholder base_url
 (``urls.is_placeholder``) unless the target is declared a test target.
 """
 from __future__ import annotations
@@ -126,8 +129,8 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _run(args: list[str], what: str) -> subprocess.CompletedProcess:
-    done = subprocess.run(args, capture_output=True, text=True, env=_environment())
+def _run(args: list[str], what: str, keep: tuple[int, ...] = ()) -> subprocess.CompletedProcess:
+    done = subprocess.run(args, capture_output=True, text=True, env=_environment(), pass_fds=keep)
     if done.returncode != 0:
         raise PublishFailed(f"{what}失败（rclone 退出码 {done.returncode}）：\n{_last_lines(done.stderr)}")
     return done
@@ -138,12 +141,12 @@ def _last_lines(text: str, n: int = 8) -> str:
     return "\n".join(lines[-n:]) or "（rclone 没有说明原因）"
 
 
-def compare(site: Path, remote: str, rclone: str) -> dict[str, str]:
+def compare(site: Path, remote: str, rclone: str, keep: tuple[int, ...] = ()) -> dict[str, str]:
     """Every path on either side → NEW, CHANGED, GONE or SAME (rclone check:
     sizes and MD5 hashes, with the remote's from its listing)."""
     done = subprocess.run(
         [rclone, "check", str(site), remote, "--combined", "-", "--exclude", f"*{hosting.PRECOMPRESSED}", "--log-level", "ERROR"],
-        capture_output=True, text=True, env=_environment(),
+        capture_output=True, text=True, env=_environment(), pass_fds=keep,
     )
     states: dict[str, str] = {}
     errors = []
@@ -200,7 +203,7 @@ def _file_list(paths: tuple[str, ...], scratch: Path) -> str:
     return str(listing)
 
 
-def upload(site: Path, remote: str, plan_: Plan, rclone: str, progress=print) -> Report:
+def upload(site: Path, remote: str, plan_: Plan, rclone: str, progress=print, keep: tuple[int, ...] = ()) -> Report:
     report = Report(unchanged=plan_.unchanged)
     with tempfile.TemporaryDirectory(prefix="publish-") as scratch:
         for batch in plan_.batches:
@@ -209,14 +212,14 @@ def upload(site: Path, remote: str, plan_: Plan, rclone: str, progress=print) ->
             _run([rclone, "copy", str(site), remote, "--files-from-raw", _file_list(batch.paths, Path(scratch)),
                   "--no-traverse", "--no-check-dest", "--log-level", "ERROR",
                   "--header-upload", f"Content-Type: {batch.content_type}",
-                  "--header-upload", f"Cache-Control: {batch.cache}"], f"上传（{batch.step}）")
+                  "--header-upload", f"Cache-Control: {batch.cache}"], f"上传（{batch.step}）", keep)
             report.seconds[batch.step] = round(report.seconds.get(batch.step, 0) + time.perf_counter() - started, 3)
             report.objects += len(batch.paths)
             report.bytes += batch.bytes
         for paths in plan_.deletions:
             progress(f"删除：{len(paths)} 个新版本里没有的文件")
             started = time.perf_counter()
-            _run([rclone, "delete", remote, "--files-from-raw", _file_list(paths, Path(scratch)), "--log-level", "ERROR"], "删除旧文件")
+            _run([rclone, "delete", remote, "--files-from-raw", _file_list(paths, Path(scratch)), "--log-level", "ERROR"], "删除旧文件", keep)
             report.seconds["delete"] = round(report.seconds.get("delete", 0) + time.perf_counter() - started, 3)
             report.deleted += len(paths)
     return report
@@ -224,15 +227,23 @@ def upload(site: Path, remote: str, plan_: Plan, rclone: str, progress=print) ->
 
 def publish(site: Path, remote: str, test_target: bool = False, dry_run: bool = False, progress=print) -> Report | Plan:
     """Sync ``site`` to ``remote``; with ``dry_run``, only return the plan."""
-    site = Path(site)
-    refuse_placeholder(site, test_target)
-    rclone = rclone_binary()
-    started = time.perf_counter()
-    plan_ = plan(site, compare(site, remote, rclone))
-    compared = round(time.perf_counter() - started, 3)
-    if dry_run:
-        return plan_
-    report = upload(site, remote, plan_, rclone, progress)
+    if not (Path(site) / urls.file_for(urls.home())).is_file():
+        raise PublishFailed(f"{site}：不是生成好的网站（没有 index.html），请先运行 make site")
+    folder = os.open(site, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        pinned, keep = Path(f"/proc/self/fd/{folder}"), (folder,)  # this build, even if site/ is swapped meanwhile
+        if not pinned.is_dir():  # no /proc: read site/ by its name
+            pinned, keep = Path(site), ()
+        refuse_placeholder(pinned, test_target)
+        rclone = rclone_binary()
+        started = time.perf_counter()
+        plan_ = plan(pinned, compare(pinned, remote, rclone, keep))
+        compared = round(time.perf_counter() - started, 3)
+        if dry_run:
+            return plan_
+        report = upload(pinned, remote, plan_, rclone, progress, keep)
+    finally:
+        os.close(folder)
     report.seconds = {"compare": compared, **report.seconds}
     return report
 

@@ -3,6 +3,7 @@
 CDN or a phone reads it: anonymous HTTP GETs and ListObjectsV2."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -21,6 +22,7 @@ import build as build_module
 from conftest import ROOT, tree_digest
 from servers import http_get, list_objects, seaweedfs
 from sitegen import render
+from sitegen.publish import publish as swap
 from sitegen.stable_index import decode_data_file
 
 GOLDEN = ROOT / "tests" / "golden" / "content"
@@ -282,3 +284,26 @@ def test_a_publish_killed_half_way_leaves_every_reachable_page_whole(s3, version
     assert keys != set(tree_digest(after)) or kill_at == "删除"  # stopped half-way, not after
     kept = pages_of(before) & pages_of(after)
     assert missing_references(s3.endpoint, target, "site/", kept, "https://zhengming.example.org/") == []
+
+
+def test_a_build_swapped_in_during_a_publish_is_never_mixed_in(s3, versions, tmp_path):
+    """`make site` replaces site/ while a publish runs (the real swap, which
+    then deletes the old folder): every object in the bucket is still the
+    first build's, and the publish either finished or says it failed."""
+    full, _, restyled = versions
+    site = tmp_path / "site"
+    shutil.copytree(full, site)
+    env = {**s3.env(), "RCLONE_TPSLIMIT": "40", "RCLONE_TRANSFERS": "2", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--site", str(site), "publish", f"{s3.remote_name}:swap/site", "--test-target"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    for line in proc.stdout:
+        if line.startswith("pages"):
+            break
+    incoming = tmp_path / "site.new"
+    shutil.copytree(restyled, incoming)
+    swap(incoming, site)
+    _, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0 or ("失败" in err and "Traceback" not in err), err
+    first = {p: hashlib.md5((full / p).read_bytes()).hexdigest() for p in tree_digest(full)}
+    objects = {k.removeprefix("site/"): v["ETag"].strip('"') for k, v in list_objects(s3.endpoint, "swap").items()}
+    assert objects and all(first.get(path) == etag for path, etag in objects.items())

@@ -349,7 +349,6 @@ class VersionView:
     title: str
     facts: tuple[tuple[str, str], ...]  # (label, value): 文号, 来源文件 …
     current: bool
-    names_only: bool  # an earlier document known only by what a later list says
     summary: str
     added: tuple[RowView, ...] = ()
     removed: tuple[RowView, ...] = ()
@@ -383,7 +382,6 @@ class ChangesBody:
 @dataclass(frozen=True)
 class RegionData:
     name: str
-    level: str
     json: Link
     csvs: tuple[Link, ...]
     changes: Link
@@ -445,7 +443,7 @@ def changes_page(resolved: Resolved, view: RegionView, changes: dict, chains: di
                 s = version.superseded
                 versions.append(VersionView(
                     anchor=version.anchor, date_text=version.date_text, date_note="" if version.date else "本站来源文件没有这份文件，也没有写明它的日期",
-                    title=version.title, facts=tuple((k, v) for k, v in (("文号", s.doc_number), ("部分", s.part)) if v), current=False, names_only=True,
+                    title=version.title, facts=tuple((k, v) for k, v in (("文号", s.doc_number), ("部分", s.part)) if v), current=False,
                     summary="本站来源文件中没有这份文件本身，只有后来的清单对它的记载：见上面一个版本的备注和说明。",
                 ))
                 continue
@@ -458,7 +456,6 @@ def changes_page(resolved: Resolved, view: RegionView, changes: dict, chains: di
                 title=lst.title,
                 facts=_version_facts(lst),
                 current=lst is chain[-1].list,
-                names_only=False,
                 summary=ch.summary(),
                 added=tuple(RowView(row_link(r)) for r in ch.added),
                 removed=tuple(RowView(row_link(r)) for r in ch.removed),
@@ -517,7 +514,7 @@ def data_page(resolved: Resolved) -> Page:
             Link(href(url, urls.list_csv(lst.id)), f"{LIST_NAME[lst.kind]}（CSV）", note=f"{len(lst.rows)} 项" + ("" if lst.region == view.region.id else f"，沿用{names.get(lst.region, lst.region)}的清单"))
             for lst in lists
         )
-        regions.append(RegionData(view.region.full_name, view.region.level, Link(href(url, urls.region_json(view.region.id)), "JSON"), csvs, Link(href(url, urls.changes(view.region.id)), "变更记录")))
+        regions.append(RegionData(view.region.full_name, Link(href(url, urls.region_json(view.region.id)), "JSON"), csvs, Link(href(url, urls.changes(view.region.id)), "变更记录")))
     rows = sum(len(lst.rows) for lst in resolved.content.lists)
     body = DataBody(
         intro=(

@@ -6,7 +6,7 @@ under any base path and from file://), texts and CSS modifier classes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from . import scale, urls
@@ -61,7 +61,6 @@ class Page:
     breadcrumbs: tuple[Link, ...] = ()
     body: object = None
     pagefind: bool = False  # index this page for search
-    meta: dict = field(default_factory=dict)  # pagefind meta
     share_image: str = urls.share_image()  # site path of the share-card picture
     jsonld: str = ""  # schema.org JSON-LD, already made safe for a <script> element (sitegen/opendata.py)
     noindex: bool = False  # ask search engines not to index it (print pages); left out of sitemap.xml
@@ -392,7 +391,6 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(view.region.id)), view.region.name)),
         body=body,
         pagefind=True,
-        meta={"status": answer, "region": view.region.full_name, "kind": STATUS_CLASS[entry.kind]},
         jsonld=item_jsonld(resolved, entry, view),
         share_image=urls.share_image(view.region.id),
     )

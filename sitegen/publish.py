@@ -21,6 +21,7 @@ import fcntl
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 import time
@@ -35,7 +36,8 @@ SCRATCH_ROOT = Path("/dev/shm")
 _SCRATCH = re.compile(r"zhengming-index-([0-9]+)-")
 
 _held: dict[Path, Path] = {}  # build folder → the folder locked for it
-_locks: dict[Path, list[int]] = {}  # locked folder → [descriptor, builds of this process holding it]
+_locks: dict[Path, list[int]] = {}  # locked folder → [descriptor, builds of this process holding it, umask before]
+SITE_UMASK = 0o022  # files 0644, folders 0755: readable by a web server whatever the builder's umask
 
 
 def scratch_prefix() -> str:
@@ -52,7 +54,7 @@ def fresh_dir(site: Path) -> Path:
     if folder in _locks:  # this process holds it already (a build that never published or discarded)
         _locks[folder][1] += 1
     else:
-        _locks[folder] = [_lock(folder), 1]
+        _locks[folder] = [_lock(folder), 1, os.umask(SITE_UMASK)]  # children (workers, Pagefind) inherit it
     try:
         remove_stale(site)
         out = Path(tempfile.mkdtemp(prefix=f"{site.name}.new-", dir=site.parent))
@@ -94,6 +96,7 @@ def _release(folder: Path) -> None:
     lock[1] -= 1
     if lock[1] == 0:
         del _locks[folder]
+        os.umask(lock[2])
         os.close(lock[0])  # closing the only descriptor releases the flock
 
 
@@ -140,6 +143,9 @@ def publish(build: Path, site: Path) -> None:
     """Make ``build`` the new ``site``; remove the old one afterwards."""
     try:
         build.chmod(0o755)
+        folder = _held.get(build)
+        if folder is None or _locks[folder][2] != SITE_UMASK:
+            fix_modes(build)  # a process started before the build (a kept Pagefind) wrote with another umask
         if not site.exists():
             os.rename(build, site)
             return
@@ -152,6 +158,18 @@ def publish(build: Path, site: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     finally:
         _unlock(build)
+
+
+def fix_modes(tree: Path) -> None:
+    """Folders 0755, files 0644 (a file that was executable 0755) under ``tree``."""
+    for folder, dirs, files in os.walk(tree):
+        for name in dirs:
+            os.chmod(os.path.join(folder, name), 0o755)
+        for name in files:
+            path = os.path.join(folder, name)
+            mode = os.lstat(path).st_mode
+            if stat.S_ISREG(mode):
+                os.chmod(path, 0o755 if mode & 0o100 else 0o644)
 
 
 def discard(build: Path) -> None:

@@ -58,8 +58,42 @@ def describe_failure(exc: BaseException, site: Path | None = None) -> str:
     return f"{where}生成失败 (build failed): {type(exc).__name__}: {exc}\n网站未更新 (site/ left unchanged)"
 
 
+MAX_CONNECTIONS = 16  # served at once; more wait in the listen queue
+REQUEST_TIMEOUT = 10.0  # seconds a connection may stay silent before it is closed
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    """A thread a connection, at most MAX_CONNECTIONS at once: a page, a
+    browser's parallel requests and a stuck client fit; a flood of idle
+    connections waits in the kernel's queue instead of taking a thread each."""
+
+    daemon_threads = True
+
+    def __init__(self, *args, **kwargs):
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address):
+        self._slots.acquire()
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Files from site/ as it is at each request (a rebuild swaps the folder)."""
+    """Files from site/ as it is at each request (a rebuild swaps the folder).
+    A silent connection is closed after REQUEST_TIMEOUT; a folder without an
+    index page is 404, never a listing (the site has none either)."""
+
+    timeout = REQUEST_TIMEOUT
 
     def __init__(self, *args, preview: "Preview", **kwargs):
         self.preview = preview
@@ -78,6 +112,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.end_headers()
             return io.BytesIO(body)
         return super().send_head()
+
+    def list_directory(self, path):
+        self.send_error(404, "Not Found")
+        return None
 
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")
@@ -139,8 +177,7 @@ class Preview:
 
     def start(self) -> str:
         handler = functools.partial(_Handler, preview=self)
-        self._server = http.server.ThreadingHTTPServer((HOST, self.port), handler)
-        self._server.daemon_threads = True
+        self._server = _Server((HOST, self.port), handler)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()

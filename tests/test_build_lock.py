@@ -92,3 +92,18 @@ def test_second_build_waits_for_the_first(tmp_path):
     assert "另一个生成正在进行" in err
     assert left_beside(site) == []
     assert (site / "index.html").is_file()
+
+
+def test_site_is_readable_by_a_web_server_whatever_the_umask(tmp_path):
+    """Built under umask 077 (the builder's files private by default), the
+    site is still 0755 folders and 0644 files, Pagefind's output included."""
+    import stat
+
+    site = tmp_path / "site"
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(GOLDEN_CONTENT), "--site", str(site)],
+                          capture_output=True, text=True, timeout=300, preexec_fn=lambda: os.umask(0o077))
+    assert done.returncode == 0, done.stderr
+    modes = {p.relative_to(site).as_posix(): stat.S_IMODE(p.lstat().st_mode) for p in [site, *site.rglob("*")]}
+    assert any(rel.startswith("pagefind/") for rel in modes)
+    wrong = {rel: oct(m) for rel, m in modes.items() if m != (0o755 if (site / rel).is_dir() else 0o644)}
+    assert wrong == {}

@@ -76,22 +76,41 @@ def test_running_builds_scratch_is_kept(tmp_path):
 
 
 def test_second_build_waits_for_the_first(tmp_path):
+    """The lock held (as a running build holds it): a build says it waits,
+    writes nothing beside site/ meanwhile, and builds once the lock is free."""
+    import fcntl
+
     site = tmp_path / "site"
-    first = start_build(site)
-    wait_for(lambda: rendering(site))
+    holder = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(holder, fcntl.LOCK_EX)
     second = start_build(site)
     try:
-        wait_for(lambda: first.poll() is not None, 300)
+        first_line = second.stderr.readline()  # blocks until the build says something
+        assert "另一个生成正在进行" in first_line
+        time.sleep(1)
+        assert second.poll() is None and left_beside(site) == []
+    finally:
+        os.close(holder)
+    try:
         out, err = second.communicate(timeout=300)
     finally:
-        for proc in (first, second):
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-    assert first.returncode == 0, first.stderr.read()
+        if second.poll() is None:
+            os.killpg(second.pid, signal.SIGKILL)
     assert second.returncode == 0, err
-    assert "另一个生成正在进行" in err
-    assert left_beside(site) == []
-    assert (site / "index.html").is_file()
+    assert (site / "index.html").is_file() and left_beside(site) == []
+
+
+def test_two_builds_at_once_both_finish_cleanly(tmp_path):
+    site = tmp_path / "site"
+    builds = [start_build(site) for _ in range(2)]
+    try:
+        results = [b.communicate(timeout=300) for b in builds]
+    finally:
+        for b in builds:
+            if b.poll() is None:
+                os.killpg(b.pid, signal.SIGKILL)
+    assert [b.returncode for b in builds] == [0, 0], results
+    assert (site / "index.html").is_file() and left_beside(site) == []
 
 
 def test_site_is_readable_by_a_web_server_whatever_the_umask(tmp_path):

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import difflib
 import shutil
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -60,7 +61,7 @@ ROW_ORDER = (
     "id", "name", "covers", "category", "requested_by", "issued_by", "matters", "route", "offices",
     "documents", "exceptions", "purpose", "clauses", "method", "note", "former_names", "limits",
 )
-HEADER_ORDER = ("region", "kind", "title", "batch", "issuer", "doc_number", "date", "basis", "columns", "source")
+HEADER_ORDER = ("region", "kind", "title", "batch", "issuer", "doc_number", "date", "published_on_site", "basis", "columns", "source")
 COPY_SUFFIXES = (".pdf", ".docx", ".txt")
 # How close a name must be to a known certificate's to be offered as "did you
 # mean" (difflib ratio of the names without the 证明 every name ends with:
@@ -561,7 +562,7 @@ def place_copy(document: Path, content: Path) -> Path:
     return target
 
 
-def import_table(path: Path, region: str, kind: str, content: Path, root: Path, copy: tuple[str, str] | None = None) -> Result:
+def import_table(path: Path, region: str, kind: str, content: Path, root: Path, copy: tuple[str, str] | None = None, today: str | None = None) -> Result:
     """Read the table and build the list file's data and text (writes nothing
     but what ``Result.certificates`` says to add to certificates.yaml).
     ``copy``: (name in content/sources/, sha256) of the document's file."""
@@ -632,7 +633,8 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path, 
     else:
         target = content / "lists" / reg["id"] / f"{SLUG[kind]}.yaml"
         comment, todo = _new_file_comment(reg, kind, path.name)
-        data = {"region": reg["id"], "kind": kind, "columns": _columns(labels, out_rows, None, notes)}
+        # the day the site first carries it: dates its feed entry if the document gives no date
+        data = {"region": reg["id"], "kind": kind, "published_on_site": today or datetime.date.today().isoformat(), "columns": _columns(labels, out_rows, None, notes)}
     if copy:
         name, sha = copy
         if isinstance(data.get("source"), dict):

@@ -153,6 +153,7 @@ class PublishedList:
     rows: tuple[Row, ...]
     where: Where
     supersedes: tuple[Superseded, ...] = ()  # earlier documents this list replaced
+    published_on_site: str = ""  # when this site first published it: dates the feed entry of an undated list
 
     @property
     def version_date(self) -> str:

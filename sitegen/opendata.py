@@ -601,8 +601,17 @@ def _entry_html(ch: history.Change) -> str:
     return "".join(str(p) for p in parts)
 
 
+def feed_date(ch: history.Change) -> str:
+    """The date a feed entry carries: the version's own, or for an undated
+    list the day this site first published it (labelled so in the title)."""
+    if ch.date:
+        return ch.date
+    return ch.new.list.published_on_site if ch.new.list else ""
+
+
 def _entry_title(ch: history.Change, names: dict[str, str]) -> str:
-    return f"{names[ch.region]}{LIST_NAME[ch.kind]}（{ch.date}）：{ch.summary()}"
+    when = ch.date or f"{history.UNDATED}；本站 {feed_date(ch)} 起收录"
+    return f"{names[ch.region]}{LIST_NAME[ch.kind]}（{when}）：{ch.summary()}"
 
 
 def atom(resolved: Resolved, changes: list[history.Change], self_path: str, title: str, alternate: str, names: dict[str, str]) -> str:
@@ -610,9 +619,9 @@ def atom(resolved: Resolved, changes: list[history.Change], self_path: str, titl
     is a list version's own; the feed's ``updated`` is its newest entry's."""
     site = resolved.content.site
     base = site["base_url"]
-    dated = [ch for ch in changes if ch.date]
-    dated.sort(key=lambda ch: ch.date, reverse=True)  # stable: same-day changes keep content order
-    newest = dated[0].date if dated else max((lst.version_date for lst in resolved.content.lists), default="") or "1970-01-01"
+    dated = [ch for ch in changes if feed_date(ch)]
+    dated.sort(key=feed_date, reverse=True)  # stable: same-day changes keep content order
+    newest = feed_date(dated[0]) if dated else max((lst.version_date for lst in resolved.content.lists), default="") or "1970-01-01"
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
@@ -631,8 +640,8 @@ def atom(resolved: Resolved, changes: list[history.Change], self_path: str, titl
             f"<title>{_x(_entry_title(ch, names))}</title>",
             f'<link rel="alternate" type="text/html" href="{_x(link)}"/>',
             f"<id>{_x(link)}</id>",
-            f"<updated>{ch.date}{CHINA_TIME}</updated>",
-            f"<published>{ch.date}{CHINA_TIME}</published>",
+            f"<updated>{feed_date(ch)}{CHINA_TIME}</updated>",
+            f"<published>{feed_date(ch)}{CHINA_TIME}</published>",
             f"<summary type=\"text\">{_x(ch.summary())}</summary>",
             f'<content type="html">{_x(_entry_html(ch))}</content>',
             "</entry>",
@@ -669,7 +678,7 @@ def _all_csv(resolved: Resolved, context) -> list[bytes]:
 
 def _feed(resolved: Resolved, context) -> bytes:
     every = [ch for chs in history.changes(resolved.content).values() for ch in chs]
-    latest = sorted((ch for ch in every if ch.date), key=lambda ch: ch.date, reverse=True)[:FEED_LIMIT]
+    latest = sorted((ch for ch in every if feed_date(ch)), key=feed_date, reverse=True)[:FEED_LIMIT]
     return atom(resolved, latest, urls.feed(), f"{resolved.content.site['title']}：清单变化", urls.data(), _names(resolved)).encode("utf-8")
 
 

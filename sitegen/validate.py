@@ -174,6 +174,7 @@ def validate(loaded: Loaded) -> Content:
     seen_kind: dict[tuple[str, str], str] = {}
     for doc in loaded.lists:
         if not schema_ok[doc.path]:
+            problems.extend(_unknown_row_ids(doc, cert_ids))  # in the same run as the file's other problems
             continue
         lst = _list(doc, region_ids, cert_ids, problems)
         key = (lst.region, lst.kind)
@@ -185,6 +186,9 @@ def validate(loaded: Loaded) -> Content:
     for doc in loaded.lists + loaded.history:
         if schema_ok[doc.path]:
             problems.extend(copy_problems(doc, loaded.content_dir))
+    for doc, lst in zip([d for d in loaded.lists if schema_ok[d.path]], lists):
+        if not lst.version_date and not lst.published_on_site:
+            problems.append(_problem(doc, ("date",), "原文没有日期时，请写 published_on_site: 本站第一次发布这份清单的日期（如 '2026-12-02'），订阅（Atom）用它排这一条并注明 (an undated list needs published_on_site)"))
 
     # A region with a list we could not read cannot be cross-checked without
     # reporting knock-on errors that vanish once the first one is fixed.
@@ -255,6 +259,24 @@ def _certificates(doc: Document, problems: list[Problem]) -> tuple[Certificate, 
     return tuple(out)
 
 
+def _unknown_id_message(cert_id: str, cert_ids: set[str]) -> str:
+    if cert_id.startswith("todo-"):
+        return (f"“{cert_id}” 是导入时暂写的 id：同一个证明改了名字的，改成导入时提示的 id；新的证明，"
+                f"在 certificates.yaml 中新增它并起一个拼音 id (placeholder id)")
+    return f"证明 id “{cert_id}” 不在 certificates.yaml 中{suggest(cert_id, cert_ids)} (unknown certificate id)"
+
+
+def _unknown_row_ids(doc: Document, cert_ids: set[str]) -> list[Problem]:
+    """Rows whose id is not a certificate, in a file that failed its schema
+    (read leniently: whatever rows have a text id)."""
+    rows = doc.data.get("rows") if isinstance(doc.data, dict) else None
+    out = []
+    for i, r in enumerate(rows if isinstance(rows, list) else []):
+        if isinstance(r, dict) and isinstance(r.get("id"), str) and r["id"] not in cert_ids:
+            out.append(_problem(doc, ("rows", i, "id"), _unknown_id_message(r["id"], cert_ids)))
+    return out
+
+
 def _list(doc: Document, region_ids: set[str], cert_ids: set[str], problems: list[Problem]) -> PublishedList:
     d = doc.data
     if d["region"] not in region_ids:
@@ -267,7 +289,7 @@ def _list(doc: Document, region_ids: set[str], cert_ids: set[str], problems: lis
             problems.append(_problem(doc, at + ("id",), f"同一清单中 id “{r['id']}” 重复（第 {seen[r['id']] + 1} 行已用）(duplicate id in this list)"))
         seen.setdefault(r["id"], i)
         if r["id"] not in cert_ids:
-            problems.append(_problem(doc, at + ("id",), f"证明 id “{r['id']}” 不在 certificates.yaml 中{suggest(r['id'], cert_ids)} (unknown certificate id)"))
+            problems.append(_problem(doc, at + ("id",), _unknown_id_message(r["id"], cert_ids)))
         route, note, name = r.get("route", ""), r.get("note", ""), r["name"]
         if d["kind"] == RETAINED and route:
             problems.append(_problem(doc, at + ("route",), "保留清单的行不写办事途径，请用 purpose/requested_by 等栏 (route is for not-issued rows)"))
@@ -305,6 +327,7 @@ def _list(doc: Document, region_ids: set[str], cert_ids: set[str], problems: lis
         id=doc.key, region=d["region"], kind=d["kind"], title=d["title"], batch=d.get("batch", ""), issuer=d.get("issuer", ""),
         doc_number=d.get("doc_number", ""), date=d.get("date", ""), basis=_t(d["basis"]), columns=dict(d.get("columns", {})),
         source=source, rows=tuple(rows), where=Where(doc.path, 1, 1), supersedes=supersedes_of(d),
+        published_on_site=d.get("published_on_site", ""),
     )
 
 

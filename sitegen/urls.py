@@ -47,6 +47,8 @@ FILES = {
     "search_shard": "search/names/{region}.json",
     "poster": "print/{region}/{kind}-{paper}.html",
     "slip": "print/{region}/{cert}-a6.html",
+    "not_found": "404.html",
+    "favicon": "favicon.ico",
 }
 PRINT = "print"  # the folder of the print pages (and of their PDFs)
 FOURUP = "a6x4"  # the fragment at which a slip page prints four slips on an A4 sheet
@@ -163,12 +165,12 @@ def absolute(base_url: str, path: str) -> str:
 
 def not_found() -> str:
     """The page a web server or bucket shows for a missing address (docs/deploy.md)."""
-    return "404.html"
+    return FILES["not_found"]
 
 
 def favicon() -> str:
     """Where browsers look for the site's icon when a page names none."""
-    return "favicon.ico"
+    return FILES["favicon"]
 
 
 def base_path(base_url: str) -> str:

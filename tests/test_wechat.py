@@ -37,7 +37,7 @@ def test_every_documented_pattern_exists_in_the_built_site(built_site):
         if "{" not in pattern or name == "search_region":
             path = pattern
         else:
-            path = pattern.format(region="chongqing", cert="qinshu-guanxi")
+            path = pattern.format(region="chongqing", cert="qinshu-guanxi", slug="guanyu")
         target = built_site / urls.file_for(path)
         assert target.exists(), f"{name}: {path}"
 

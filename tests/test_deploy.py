@@ -9,6 +9,7 @@ import pytest
 from sitegen import hosting, urls
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("base_url", [
     urls.PLACEHOLDER_BASE_URL,
     "https://zhengming.example.org",
@@ -23,6 +24,7 @@ def test_placeholder_and_reserved_addresses_are_placeholders(base_url):
     assert urls.is_placeholder(base_url)
 
 
+@pytest.mark.fast
 @pytest.mark.parametrize("base_url", [
     "https://mzj.cq.gov.cn/zhengming/",
     "https://zhengming.gxmz.gov.cn/",
@@ -48,6 +50,7 @@ def test_every_built_file_has_a_known_type_and_hashed_names_alone_are_immutable(
         assert (hosting.cache_control(path) == "public, max-age=31536000, immutable") == bool(hashed.search(path)), path
 
 
+@pytest.mark.fast
 def test_steps_put_referenced_files_first_and_entries_after_what_they_name():
     order = hosting.STEPS
     step = lambda path: order.index(hosting.rule_for(path).step)  # noqa: E731

@@ -19,6 +19,7 @@ back.
 """
 from __future__ import annotations
 
+import datetime
 import re
 import sys
 from pathlib import Path
@@ -140,6 +141,7 @@ def list_skeleton(new: dict, kind: str) -> str:
         "# 有表格（Word/WPS/Excel）时，用 make import 导入更快，也不会抄错。",
         f"region: {new['id']}",
         f"kind: {kind}",
+        f"published_on_site: '{datetime.date.today().isoformat()}'   # 本站第一次发布这份清单的日期：原文没有日期时，订阅（Atom）用它",
         *HEADER_TODO,
         "columns:                  # 各栏在原文中的栏名",
         *columns,

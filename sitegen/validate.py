@@ -186,9 +186,6 @@ def validate(loaded: Loaded) -> Content:
     for doc in loaded.lists + loaded.history:
         if schema_ok[doc.path]:
             problems.extend(copy_problems(doc, loaded.content_dir))
-    for doc, lst in zip([d for d in loaded.lists if schema_ok[d.path]], lists):
-        if not lst.version_date and not lst.published_on_site:
-            problems.append(_problem(doc, ("date",), "原文没有日期时，请写 published_on_site: 本站第一次发布这份清单的日期（如 '2026-12-02'），订阅（Atom）用它排这一条并注明 (an undated list needs published_on_site)"))
 
     # A region with a list we could not read cannot be cross-checked without
     # reporting knock-on errors that vanish once the first one is fixed.

@@ -25,6 +25,14 @@ def built_site(tmp_path_factory) -> Path:
     return site
 
 
+def item_page_count(content: Path = CONTENT) -> int:
+    """How many item pages (certificate × region) the content makes: tests
+    compare with this instead of pinning today's number."""
+    from build import check
+
+    return sum(len(view.entries) for view in check(content).views)
+
+
 def copy_content(dest: Path) -> Path:
     """A writable copy of the real content folder."""
     target = dest / "content"

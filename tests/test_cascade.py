@@ -27,7 +27,6 @@ def test_lookup_order_is_nearest_first(resolved):
 def test_region_without_lists_shows_national_list(resolved):
     view = resolved.view("yunnan")
     assert view.inherits_all
-    assert len(view.entries) == 20
     assert {e.inherited_from.id for e in view.entries} == {"quanguo"}
     assert [e.row.name for e in view.entries] == [e.row.name for e in resolved.view("quanguo").entries]
 
@@ -43,7 +42,7 @@ def test_county_inherits_city_lists_in_order(resolved):
     yubei = resolved.view("yubei")
     chongqing = resolved.view("chongqing")
     assert [e.certificate.id for e in yubei.entries] == [e.certificate.id for e in chongqing.entries]
-    assert len(yubei.of_kind(NOT_ISSUED)) == 30 and len(yubei.of_kind(RETAINED)) == 7
+    assert yubei.of_kind(NOT_ISSUED) and yubei.of_kind(RETAINED)
     assert {e.inherited_from.id for e in yubei.entries} == {"chongqing"}
 
 
@@ -81,5 +80,6 @@ rows:
     assert own.inherited_from is None and own.kind == RETAINED and own.row.name == "健在证明（测试）"
     assert resolved.entry("yubei", "siwang").inherited_from.id == "chongqing"
     assert resolved.entry("chongqing", "jianzai").kind == NOT_ISSUED  # the parent is unaffected
-    assert len(resolved.view("yubei").entries) == 37  # one moved from not-issued to retained, none lost
+    # one moved from not-issued to retained, none lost
+    assert {e.certificate.id for e in resolved.view("yubei").entries} == {e.certificate.id for e in resolved.view("chongqing").entries}
     assert resolved.view("xiaoqu").entries[0].inherited_from.id == "chongqing"

@@ -156,7 +156,7 @@ def real_lists():
 
 
 def test_export_then_import_is_a_round_trip(real_lists, tmp_path):
-    assert len(real_lists) == 7
+    assert {lst.id for lst in real_lists} == {p.relative_to(CONTENT / "lists").with_suffix("").as_posix() for p in (CONTENT / "lists").glob("*/*.yaml")}
     for lst in real_lists:
         csv_file = exported(lst, tmp_path / f"{lst.id.replace('/', '-')}.csv")
         result = import_table(csv_file, lst.region, lst.kind, CONTENT, ROOT)
@@ -321,7 +321,9 @@ def test_the_published_csv_downloads_import_back(built_site):
     (data/lists/…csv, as a journalist or a clerk in another office gets it)
     imports back to the same YAML data."""
     downloads = sorted((built_site / "data" / "lists").rglob("*.csv"))
-    assert len(downloads) == 7
+    published = (CONTENT / "lists").glob("*/*.yaml")  # every current list (earlier versions are checked in test_history.py)
+    assert {p.relative_to(CONTENT / "lists").as_posix()[:-5] for p in published} <= {d.relative_to(built_site / "data" / "lists").as_posix()[:-4] for d in downloads}
+    downloads = [d for d in downloads if "history" not in d.parts]
     for csv_file in downloads:
         list_id = csv_file.relative_to(built_site / "data" / "lists").with_suffix("").as_posix()
         data = current(f"{list_id}.yaml")

@@ -155,6 +155,12 @@ def serve(port: int, content: Path = CONTENT, site: Path = SITE) -> None:
         builder.close()
 
 
+def port_number(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"端口要写 1 到 65535 之间的数字，如 8000 (port must be 1-65535): {text}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--content", type=Path, default=CONTENT, help="content folder (default: content/)")
@@ -164,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="validate content/lists/ and report every problem")
     sub.add_parser("plan", help="print every file the site will hold")
     p_serve = sub.add_parser("serve", help="preview on 127.0.0.1 and rebuild on change")
-    p_serve.add_argument("--port", type=int, default=8000)
+    p_serve.add_argument("--port", type=port_number, default=8000)
     from sitegen import importer, scaffold
 
     importer.add_arguments(sub.add_parser("import", help="表格（xlsx/csv）导入为清单 YAML (import a list table)"))
@@ -174,17 +180,17 @@ def main(argv: list[str] | None = None) -> int:
     deploy.add_arguments(sub.add_parser("publish", help="发布 site/ 到对象存储或其他 rclone 目标 (docs/deploy.md)"))
     nginx.add_arguments(sub.add_parser("nginx-config", help="打印 site/ 的 nginx server 配置"), sub.add_parser("precompress", help="给 site/ 的文本文件写 .gz（nginx gzip_static）"))
     args = parser.parse_args(argv)
-    if args.command == "publish":
-        return deploy.command(args, args.site.resolve())
-    if args.command == "nginx-config":
-        return nginx.config_command(args, args.site.resolve())
-    if args.command == "precompress":
-        return nginx.precompress_command(args, args.site.resolve())
-    if args.command == "import":
-        return importer.command(args, args.content.resolve(), ROOT)
-    if args.command == "new-region":
-        return scaffold.command(args, args.content.resolve(), ROOT)
     try:
+        if args.command == "publish":
+            return deploy.command(args, args.site.resolve())
+        if args.command == "nginx-config":
+            return nginx.config_command(args, args.site.resolve())
+        if args.command == "precompress":
+            return nginx.precompress_command(args, args.site.resolve())
+        if args.command == "import":
+            return importer.command(args, args.content.resolve(), ROOT)
+        if args.command == "new-region":
+            return scaffold.command(args, args.content.resolve(), ROOT)
         if args.command == "check":
             resolved = check(args.content.resolve())
             rows = sum(len(lst.rows) for lst in resolved.content.lists)

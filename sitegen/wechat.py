@@ -48,13 +48,22 @@ def _font(size: int):
 
 
 def _fit(draw, text: str, max_width: int, start: int):
-    size = start
-    while size > 12:
+    """(font, text) drawn within ``max_width``: the largest size from ``start``
+    down to 12 px that holds the whole text, else 12 px and the text cut
+    short with “…” (a name can be 40 characters, a site title longer)."""
+    text = text[:200]  # ~20 characters fit at 12 px: never measure more (Pillow refuses a huge line)
+    for size in range(start, 11, -2):
         font = _font(size)
         if draw.textlength(text, font=font) <= max_width:
-            return font
-        size -= 2
-    return _font(size)
+            return font, text
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if draw.textlength(text[:mid] + "…", font=font) <= max_width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return font, text[:lo] + "…"
 
 
 def share_png(title: str, subtitle: str) -> bytes:
@@ -69,10 +78,10 @@ def share_png(title: str, subtitle: str) -> bytes:
     draw = ImageDraw.Draw(img)
     draw.rectangle((0, 0, SHARE_SIZE, 92), fill=1)
     draw.text((20, 24), "社区证明", font=_font(36), fill=0)
-    font = _fit(draw, title, SHARE_SIZE - 40, 44)
+    font, title = _fit(draw, title, SHARE_SIZE - 40, 44)
     draw.text((20, 120), title, font=font, fill=2)
     draw.rectangle((20, 190, 80, 196), fill=3)
-    sub = _fit(draw, subtitle, SHARE_SIZE - 40, 22)
+    sub, subtitle = _fit(draw, subtitle, SHARE_SIZE - 40, 22)
     draw.text((20, 214), subtitle, font=sub, fill=2)
     out = io.BytesIO()
     img.save(out, format="PNG", bits=2)  # four colours: 2 bits a pixel; no optimize=True, which costs far more time than the bytes it saves

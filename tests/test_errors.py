@@ -376,3 +376,58 @@ def test_csv_header_from_column_labels_is_guarded(tmp_path):
     cells = [c for row in table for c in row]
     assert "'" + formula in table[0]
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+
+
+# ---------------------------------------------------------------- long names in pictures and QR codes
+
+
+def test_share_picture_of_a_very_long_name_is_cut_to_fit():
+    import io
+    import time
+
+    from PIL import Image
+
+    from sitegen.wechat import SHARE_SIZE, share_png
+
+    started = time.monotonic()
+    png = share_png("长" * 1_000_000, "题" * 10_000)
+    assert time.monotonic() - started < 5
+    assert Image.open(io.BytesIO(png)).size == (SHARE_SIZE, SHARE_SIZE)
+
+
+def test_longest_address_the_schemas_allow_fits_a_qr_code():
+    """base_url (200 characters at most) + region id + certificate id (60 each):
+    every page address a valid site can have is encodable."""
+    import json
+
+    from sitegen import urls
+    from sitegen.qr import qr_svg
+
+    schema = json.loads((ROOT / "content/schema/site.schema.json").read_text(encoding="utf-8"))
+    longest = schema["properties"]["base_url"]["maxLength"]
+    base = "https://" + "a" * (longest - len("https://") - 1) + "/"
+    assert len(base) == longest
+    url = urls.absolute(base, urls.item("r" * 60, "c" * 60))
+    assert qr_svg(url).startswith("<svg")
+
+
+# ---------------------------------------------------------------- commands: a message, never a traceback
+
+COMMANDS = {
+    # name: (arguments, exit status, expected message)
+    "site under a file": (["--site", "/dev/null/site"], 1, "/dev/null:1:1: 无法写入输出文件夹"),
+    "site where nothing can be made": (["--site", "/proc/zhengming-site"], 1, "无法写入输出文件夹"),
+    "content folder missing": (["--content", "/nonexistent-content", "check"], 1, "site.yaml:1:1: 缺少这个文件"),
+    "import written where nothing can be": (["import", str(ROOT / "tests/fixtures/chongqing-buyu-chuju.csv"), "--region", "chongqing", "--kind", "不予出具", "--output", "/proc/x.yaml"], 1, "无法读写"),
+    "import of a file that is not there": (["import", "/nonexistent.csv", "--region", "chongqing", "--kind", "不予出具"], 1, "/nonexistent.csv:1:1: 找不到这个文件"),
+    "serve on a port that cannot be": (["serve", "--port", "99999"], 2, "端口要写 1 到 65535 之间的数字"),
+}
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_command_failure_is_a_message(name):
+    args, status, message = COMMANDS[name]
+    done = run_limited(*args)
+    out = done.stdout + done.stderr
+    assert done.returncode == status, out
+    assert "Traceback" not in out and message in done.stderr, out

@@ -94,9 +94,12 @@ test-fast: $(VENV)/.test build-deps system-deps
 	$(PY) -m pytest -m fast
 
 # Posters and slips as PDF beside their print pages (site/print/<region>/*.pdf): one headless
-# Chromium driven by Playwright (pinned in requirements-test.txt) prints them all.
+# Chromium driven by Playwright (pinned in requirements-test.txt) prints them, from a snapshot
+# of site/, into the PDF cache (.cache/pdf/, kept across builds: pages already printed are not
+# printed again); the build after it links every PDF into site/ and shows "下载 PDF" beside it.
 posters: $(VENV)/.test system-deps site
 	$(PY) -m sitegen.pdf --site site
+	$(PY) build.py
 
 # Upload the built site/ to an rclone remote (docs/deploy.md): only what changed, files before
 # the pages that use them, deletions last. DRY=1 lists the changes; TEST=1 allows the

@@ -38,9 +38,9 @@ class Pages(Feature):
 FEATURES: tuple[Feature, ...] = (Pages(), wechat.FEATURE, index.FEATURE, opendata.FEATURE, posters.FEATURE, hostfiles.FEATURE, sitepages.FEATURE)
 
 
-def region_links(view: RegionView) -> list[tuple[str, str, str]]:
+def region_links(resolved: Resolved, view: RegionView) -> list[tuple[str, str, str]]:
     """What a region page lists under 打印和下载, feature by feature."""
-    return [link for f in FEATURES for link in f.region_links(view)]
+    return [link for f in FEATURES for link in f.region_links(resolved, view)]
 
 
 def item_links(entry: Entry) -> list[tuple[str, str, str]]:

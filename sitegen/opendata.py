@@ -726,7 +726,7 @@ class OpenData(Feature):
         out.append(page(urls.changes(rid), changes_page, resolved, view, changes, chains, regions=own_region))
         return out
 
-    def region_links(self, view: RegionView) -> list[tuple[str, str, str]]:
+    def region_links(self, resolved: Resolved, view: RegionView) -> list[tuple[str, str, str]]:
         return region_links(view)
 
 

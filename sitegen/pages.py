@@ -451,7 +451,7 @@ def region_page(resolved: Resolved, view: RegionView) -> Page:
         index_az=Link(href(url, urls.index_az(view.region.id)), "按名称查找（全部证明及其他叫法）"),
         hotline_page=Link(href(url, urls.hotline(view.region.id)), "举报电话"),
         qr=href(url, urls.qr(url)),
-        extra_links=tuple(Link(href(url, u), t, note=n) for u, t, n in region_links(view)),
+        extra_links=tuple(Link(href(url, u), t, note=n) for u, t, n in region_links(resolved, view)),
     )
     counts = "，".join(f"{s.heading} {len(s.rows)} 项" for s in sections if s.rows)
     return Page(

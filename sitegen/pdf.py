@@ -1,13 +1,25 @@
 """Print the built print pages (posters and slips) to PDF with headless Chromium.
 
-    python -m sitegen.pdf [--site site] [--out DIR] [--only PATTERN] [--date YYYY-MM-DD] [--jobs N]
+    python -m sitegen.pdf [--site site] [--out DIR] [--only PATTERN] [--date YYYY-MM-DD] [--jobs N] [--again]
 
 ``make posters`` runs this after building site/. One browser — Playwright
 driving Debian's /usr/bin/chromium, never a downloaded one — prints every page
-under <site>/print/, a few tabs at once, and writes each PDF beside its page:
-<out>/print/<region>/<name>.pdf (out defaults to the site folder). A slip
-page is printed twice: one A6 slip (<name>-a6.pdf) and, with #a6x4 made its
-target, four on an A4 sheet (<name>-a6x4.pdf).
+under <site>/print/, a few tabs at once. A slip page is printed twice: one A6
+slip (<name>-a6.pdf) and, with #a6x4 made its target, four on an A4 sheet
+(<name>-a6x4.pdf).
+
+Where the PDFs go: into the PDF cache (sitegen/pdfcache.py), each under the
+key its page carries (data-key: a hash of what it prints), and from there
+into the site beside their pages (print/<region>/<name>.pdf), or into --out.
+A page whose key is already in the cache is not printed again (--again
+prints it anyway). Every later build links the cached PDFs back in and
+shows "下载 PDF" on the pages that have one.
+
+It prints from a snapshot: site/ is hard-linked (print pages, styles, QR
+codes) into a scratch folder first, so a build that swaps in a new site/
+meanwhile (``make serve`` rebuilding) cannot pull pages away mid-print. At
+the end each PDF goes into whatever site/ is current then, only beside a
+page that still has the same key.
 
 Before it prints a page it checks, in the real layout, that every sheet is
 exactly its paper's height (sitegen/posters.py decided the page splits in
@@ -17,19 +29,24 @@ pages. Any failure is reported by file and the run exits with status 1.
 
 The print date: the HTML pages carry a blank 打印日期：____年__月__日 line
 (the site build must stay byte-identical); here each PDF gets the day it was
-made (China Standard Time) beside it, e.g. （PDF 生成于 2025年6月3日）.
+made (China Standard Time) beside it, e.g. （PDF 生成于 2025年6月3日）; a PDF
+taken from the cache keeps the day it was made.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import datetime as dt
+import os
 import re
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import pdfcache
 from .posters import A3, A4, A6, A6X4, PRINT, Paper
 
 CHROMIUM = "/usr/bin/chromium"
@@ -54,12 +71,17 @@ class PrintFailed(Exception):
 @dataclass(frozen=True)
 class Job:
     html: Path
-    pdf: Path
+    pdf: Path  # where it goes: beside its page in the site, or under --out
     rel: str  # print/<region>/<name>.html, with #fragment for a page's other way to print
     paper: Paper
     pages: int
     fragment: str = ""  # the page's element made :target before printing ("a6x4": a slip four to a sheet)
     slips: int = 0  # slips that must show (1 on A6, 4 four to a sheet); 0: a poster
+    key: str = ""  # the page's key in the PDF cache ("": not kept there)
+
+    @property
+    def page(self) -> str:
+        return self.rel.split("#", 1)[0]
 
 
 def jobs(site: Path, out: Path, only: str = "") -> list[Job]:
@@ -72,15 +94,15 @@ def jobs(site: Path, out: Path, only: str = "") -> list[Job]:
         if only and not re.search(only, rel):
             continue
         head = html.read_text(encoding="utf-8")[:400]
-        m = re.search(r'data-paper="([a-z0-9]+)" data-sheets="(\d+)"(?: data-fourup="([a-z0-9]+)")?', head)
+        m = re.search(r'data-paper="([a-z0-9]+)" data-sheets="(\d+)"(?: data-fourup="([a-z0-9]+)")?(?: data-key="([0-9a-f]*)")?', head)
         if not m:
             continue  # an index page, not a print page
-        paper, sheets, fourup = PAPERS[m.group(1)], int(m.group(2)), m.group(3)
+        paper, sheets, fourup, key = PAPERS[m.group(1)], int(m.group(2)), m.group(3), m.group(4) or ""
         stem = rel.removesuffix(".html")
-        found.append(Job(html, out / (stem + ".pdf"), rel, paper, sheets, slips=1 if fourup else 0))
+        found.append(Job(html, out / (stem + ".pdf"), rel, paper, sheets, slips=1 if fourup else 0, key=key))
         if fourup:
             name = stem.removesuffix(f"-{paper.key}") + f"-{fourup}"
-            found.append(Job(html, out / (name + ".pdf"), f"{rel}#{fourup}", PAPERS[fourup], sheets, fragment=fourup, slips=4))
+            found.append(Job(html, out / (name + ".pdf"), f"{rel}#{fourup}", PAPERS[fourup], sheets, fragment=fourup, slips=4, key=key))
     return found
 
 
@@ -134,12 +156,15 @@ async def _print_one(page, job: Job, stamp: str, folder: list[Path]) -> list[str
         )
     if problems:
         return problems
-    job.pdf.parent.mkdir(parents=True, exist_ok=True)
     data = await page.pdf(prefer_css_page_size=True, print_background=True)
     pages = pdf_page_count(data)
     if pages != job.pages:
         return [f"{job.rel}: PDF 有 {pages} 页，计划 {job.pages} 页 (PDF page count ≠ plan)"]
-    job.pdf.write_bytes(data)
+    if job.key:
+        pdfcache.store(data, job.key, job.fragment)
+    else:  # a page not from a build (no key): straight to where it goes
+        job.pdf.parent.mkdir(parents=True, exist_ok=True)
+        job.pdf.write_bytes(data)
     return []
 
 
@@ -178,18 +203,90 @@ async def _print_all(todo: list[Job], stamp: str, tabs: int) -> list[str]:
     return problems
 
 
-def print_pdfs(site: Path, out: Path | None = None, only: str = "", day: dt.date | None = None, tabs: int = 2) -> list[Job]:
+def snapshot(site: Path) -> Path:
+    """The site's print pages, styles and QR codes, hard-linked into a scratch
+    folder beside it, all from one build: the site folder is opened once and
+    walked through that handle; if a build swaps site/ and removes the old
+    tree under the walk, it starts again on the new one."""
+    for _ in range(5):
+        scratch = Path(tempfile.mkdtemp(prefix=f".{site.name}.print-", dir=site.parent))
+        try:
+            fd = os.open(site, os.O_RDONLY | os.O_DIRECTORY)
+        except FileNotFoundError:
+            raise PrintFailed(f"{site} 不存在：请先生成网站 (site missing; build it first)") from None
+        try:
+            for folder, _dirs, files, dir_fd in os.fwalk(".", dir_fd=fd):
+                rel = Path(folder)
+                wanted = [f for f in files if rel.parts[:1] in ((PRINT,), ("assets",)) or f == "qr.svg"]
+                if wanted:
+                    (scratch / rel).mkdir(parents=True, exist_ok=True)
+                for name in wanted:
+                    try:
+                        os.link(name, scratch / rel / name, src_dir_fd=dir_fd)
+                    except OSError as err:
+                        if isinstance(err, FileNotFoundError):
+                            raise
+                        shutil.copyfile(f"/proc/self/fd/{dir_fd}/{name}", scratch / rel / name)
+            return scratch
+        except FileNotFoundError:  # the tree went away under the walk: a new site/ is in
+            shutil.rmtree(scratch, ignore_errors=True)
+        finally:
+            os.close(fd)
+    raise PrintFailed(f"{site} 一直在重建，无法取得完整的打印页 (site/ kept changing)")
+
+
+def page_key(html: Path) -> str:
+    """The data-key a built print page carries ("" if none, or no page)."""
+    try:
+        with html.open(encoding="utf-8") as f:
+            m = re.search(r'data-key="([0-9a-f]*)"', f.read(400))
+    except FileNotFoundError:
+        return ""
+    return m.group(1) if m else ""
+
+
+def deliver(todo: list[Job], site: Path, out: Path | None) -> int:
+    """Each cached PDF beside its page in the current site/ (only where the
+    page there still has the same key), or under ``out``. Returns how many."""
+    count = 0
+    for job in todo:
+        if not job.key:
+            count += job.pdf.exists()
+            continue
+        if out is not None or page_key(site / job.page) == job.key:
+            count += pdfcache.link_into(job.key, job.fragment, job.pdf)
+    return count
+
+
+@dataclass(frozen=True)
+class Printed:
+    jobs: list[Job]
+    printed: int  # printed now
+    reused: int  # taken from the cache
+    delivered: int  # put beside their pages (or under --out)
+
+
+def print_pdfs(site: Path, out: Path | None = None, only: str = "", day: dt.date | None = None, tabs: int = 2, again: bool = False) -> list[Job]:
     """Print every print page of a built site; return the jobs done. Raises
     PrintFailed listing every page that could not be printed as planned."""
+    return print_site(site, out, only, day, tabs, again).jobs
+
+
+def print_site(site: Path, out: Path | None = None, only: str = "", day: dt.date | None = None, tabs: int = 2, again: bool = False) -> Printed:
     if not Path(CHROMIUM).exists():
         raise PrintFailed(f"找不到 {CHROMIUM}：请安装 chromium（make test 或 make posters 会安装） (chromium not installed)")
-    todo = jobs(site, out or site, only)
-    if not todo:
-        raise PrintFailed(f"{site / PRINT} 里没有打印页：请先生成网站 (no print pages; build the site first)")
-    problems = asyncio.run(_print_all(todo, made_text(day or dt.datetime.now(CST).date()), tabs))
+    scratch = snapshot(site)
+    try:
+        todo = jobs(scratch, out or site, only)
+        if not todo:
+            raise PrintFailed(f"{site / PRINT} 里没有打印页：请先生成网站 (no print pages; build the site first)")
+        fresh = [job for job in todo if again or not pdfcache.has(job.key, job.fragment)]
+        problems = asyncio.run(_print_all(fresh, made_text(day or dt.datetime.now(CST).date()), tabs)) if fresh else []
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     if problems:
         raise PrintFailed("\n".join(sorted(problems)))
-    return todo
+    return Printed(todo, len(fresh), len(todo) - len(fresh), deliver(todo, site, out))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,11 +296,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="only pages whose path matches this regular expression")
     parser.add_argument("--date", type=dt.date.fromisoformat, default=None, help="the date stamped on the PDFs (default: today, UTC+8)")
     parser.add_argument("--jobs", type=int, default=2, help="browser tabs printing at once (default: 2)")
+    parser.add_argument("--again", action="store_true", help="print pages again even when the PDF cache has them")
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
         re.compile(args.only)
-        done = print_pdfs(args.site, args.out, args.only, args.date, args.jobs)
+        done = print_site(args.site, args.out, args.only, args.date, args.jobs, args.again)
     except re.error as err:
         print(f"--only 不是有效的正则表达式：{err} (bad pattern)", file=sys.stderr)
         return 2
@@ -211,8 +309,14 @@ def main(argv: list[str] | None = None) -> int:
         print(err, file=sys.stderr)
         print("打印失败 (printing failed)", file=sys.stderr)
         return 1
-    pages = sum(job.pages for job in done)
-    print(f"已生成 {len(done)} 个 PDF，共 {pages} 页，写入 {(args.out or args.site) / PRINT}/ ({time.perf_counter() - start:.1f}s)")
+    pages = sum(job.pages for job in done.jobs)
+    where = (args.out or args.site) / PRINT
+    print(
+        f"已生成 {len(done.jobs)} 个 PDF，共 {pages} 页（新印 {done.printed} 个，沿用缓存 {done.reused} 个），"
+        f"{done.delivered} 个放入 {where}/ ({time.perf_counter() - start:.1f}s)"
+    )
+    if done.delivered < len(done.jobs):
+        print(f"{len(done.jobs) - done.delivered} 个打印页在打印期间已被新的构建改写：这些 PDF 留在缓存里，下次 make posters 会印新的 (pages rebuilt meanwhile)")
     return 0
 
 

@@ -16,7 +16,7 @@ listed in ``sitegen.features.FEATURES``; nothing registers itself on import:
   region's view, site settings and the region tree (``resolved.tree``), so
   parts can be made in any order, in any process, and an incremental build
   remakes only the regions an edit touched;
-- ``region_links(view)`` and ``item_links(entry)``: (site path, text, note) of
+- ``region_links(resolved, view)`` and ``item_links(entry)``: (site path, text, note) of
   the links a region or item page lists under 打印和下载.
 
 The plan is made of ``Part``s (one feature's site files, or one feature's
@@ -67,7 +67,7 @@ class Feature:
     def region_outputs(self, resolved: Resolved, view: RegionView) -> Iterable[Output]:
         return ()
 
-    def region_links(self, view: RegionView) -> list[tuple[str, str, str]]:
+    def region_links(self, resolved: Resolved, view: RegionView) -> list[tuple[str, str, str]]:
         return []
 
     def item_links(self, entry: Entry) -> list[tuple[str, str, str]]:

@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
+from functools import lru_cache, partial
 
-from . import urls
+from . import pdfcache, urls
 from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, Entry, PublishedList, RegionView, Resolved
-from .plan import Feature, page
+from .plan import Feature, Output, page
 from .pages import _DEFAULT_LABEL, HotlineView, Link, Page, few_words, hotline_view, href, root_of
 
 PRINT = urls.PRINT  # where sitegen/pdf.py finds the print pages
@@ -234,6 +234,8 @@ class PosterBody:
     disclaimer: str
     sheets: tuple[Sheet, ...]
     back: Link
+    key: str = ""  # what the page prints, as a key of the PDF cache (sitegen/pdfcache.py)
+    pdfs: tuple[Link, ...] = ()  # its PDF, once `make posters` has made it
 
     @property
     def pages(self) -> int:
@@ -264,6 +266,8 @@ class SlipBody:
     qr_url: str
     back: Link
     pages: int = 1  # one sheet: an A6 page, or (at #a6x4) one A4 page with four copies
+    key: str = ""  # what the page prints, as a key of the PDF cache (sitegen/pdfcache.py)
+    pdfs: tuple[Link, ...] = ()  # its PDFs (A6, four on A4), once `make posters` has made them
 
 
 @dataclass(frozen=True)
@@ -676,7 +680,7 @@ def poster_page(resolved: Resolved, view: RegionView, kinds: tuple[str, ...], pa
     what = poster_name(kinds)
     title = f"{view.region.name}｜{what}｜{paper.label} 海报"
     description = f"{view.region.full_name}{what}，{paper.label} 纸 {len(plan.layout.sheets)} 张，张贴在社区公示栏。"
-    return print_page(resolved, url, title, description, "print/poster.html", body)
+    return print_page(resolved, url, title, description, "print/poster.html", with_pdfs(body, url, "print/poster.html"))
 
 
 def poster_name(kinds: tuple[str, ...]) -> str:
@@ -793,7 +797,52 @@ def slip_pages(resolved: Resolved, view: RegionView, entry: Entry) -> list[Page]
     )
     description = f"{view.region.full_name}：{ANSWER[entry.kind]}{short}。打印后递给居民。"
     title = f"{view.region.name}｜{short}｜告知单（A6，或一张 A4 印 4 份）"
-    return [print_page(resolved, url, title, description, "print/slip.html", body)]
+    return [print_page(resolved, url, title, description, "print/slip.html", with_pdfs(body, url, "print/slip.html"))]
+
+
+# ------------------------------------------------------------------ PDFs
+
+
+def pdf_ways(body) -> tuple[tuple[str, str], ...]:
+    """(way, label) of each PDF a print page makes: a poster one, a slip page
+    two (one A6 slip, and at #a6x4 four on an A4 sheet)."""
+    if isinstance(body, SlipBody):
+        return (("", "PDF：A6 一张"), (body.fourup.key, "PDF：A4 一张印 4 份"))
+    return (("", f"PDF：{body.paper.label}"),)
+
+
+def pdf_url(page_url: str, way: str = "") -> str:
+    """Where `make posters` puts a print page's PDF: beside it, named as the
+    page (print/<region>/<name>.pdf), a slip's four-to-a-sheet one <cert>-a6x4.pdf."""
+    stem = page_url.removesuffix(".html")
+    return (stem.removesuffix(f"-{A6.key}") + f"-{way}" if way else stem) + ".pdf"
+
+
+def with_pdfs(body, url: str, template: str):
+    """The body with its cache key, and links to its PDFs where the cache has them."""
+    key = pdfcache.key_of(template, body)
+    pdfs = tuple(Link(href(url, pdf_url(url, way)), label) for way, label in pdf_ways(body) if pdfcache.has(key, way))
+    return replace(body, key=key, pdfs=pdfs)
+
+
+def pdf_outputs(resolved: Resolved, view: RegionView) -> list[Output]:
+    """The cached PDF of each of the region's print pages whose content has
+    one, beside its page (a changed page has a new key, so none)."""
+    if not pdfcache.cached():
+        return []
+    rid, own = view.region.id, frozenset({view.region.id})
+    pages = [poster_page(resolved, view, kinds, paper) for kinds, paper in posters_of(view)]
+    pages += [slip_page(resolved, view, e) for e in view.entries]
+    return [
+        Output(pdf_url(p.url, way), partial(_cached_pdf, p.body.key, way), own)
+        for p in pages
+        for way, _ in pdf_ways(p.body)
+        if pdfcache.has(p.body.key, way)
+    ]
+
+
+def _cached_pdf(key: str, way: str, context) -> bytes:
+    return pdfcache.read(key, way)
 
 
 def print_page(resolved: Resolved, url: str, title: str, description: str, template: str, body, breadcrumbs: tuple[Link, ...] = ()) -> Page:
@@ -824,6 +873,12 @@ def index_page(resolved: Resolved, view: RegionView) -> Page:
         )
         for kinds, paper in posters_of(view)
     )
+    if pdfcache.cached():
+        posters += tuple(
+            Link(href(url, pdf_url(poster_url(view.region.id, kinds, paper))), f"下载 PDF：{poster_name(kinds)}（{paper.label}）", note="已生成，可直接打印")
+            for kinds, paper in posters_of(view)
+            if poster_page(resolved, view, kinds, paper).body.pdfs
+        )
     slips = []
     for kind in BOTH:
         items = tuple(
@@ -843,8 +898,12 @@ def index_page(resolved: Resolved, view: RegionView) -> Page:
     return print_page(resolved, url, title, description, "print/index.html", body, (Link(href(url, urls.home()), "首页"), region))
 
 
-def region_links(view: RegionView) -> list[tuple[str, str, str]]:
+def region_links(resolved: Resolved, view: RegionView) -> list[tuple[str, str, str]]:
     links = [(poster_url(view.region.id, kinds, paper), f"公示栏海报：{poster_name(kinds)}（{paper.label}）", f"{paper.label} 纸，张贴用") for kinds, paper in posters_of(view)]
+    if pdfcache.cached():  # posters `make posters` has printed: their PDFs, for a phone
+        for kinds, paper in posters_of(view):
+            body = poster_page(resolved, view, kinds, paper).body
+            links += [(pdf_url(poster_url(view.region.id, kinds, paper)), f"下载海报 PDF：{poster_name(kinds)}（{paper.label}）", "已生成，可直接打印") for _ in body.pdfs]
     links.append((index_url(view.region.id), "告知单：每项证明一张，可递给居民", "A6 大小，或一张 A4 印 4 份"))
     return links
 
@@ -872,10 +931,11 @@ class Print(Feature):
         out = [page(poster_url(rid, kinds, paper), poster_page, resolved, view, kinds, paper, regions=own, listed=False) for kinds, paper in posters_of(view)]
         out += [page(slip_url(rid, e.certificate.id), slip_page, resolved, view, e, regions=own, listed=False) for e in view.entries]
         out.append(page(index_url(rid), index_page, resolved, view, regions=own, listed=False))
+        out += pdf_outputs(resolved, view)
         return out
 
-    def region_links(self, view: RegionView) -> list[tuple[str, str, str]]:
-        return region_links(view)
+    def region_links(self, resolved: Resolved, view: RegionView) -> list[tuple[str, str, str]]:
+        return region_links(resolved, view)
 
     def item_links(self, entry: Entry) -> list[tuple[str, str, str]]:
         return item_links(entry)

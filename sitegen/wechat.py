@@ -144,7 +144,7 @@ class WeChat(Feature):
             yield Output(urls.qr(url), partial(_svg, urls.absolute(base, url), f"{view.region.name}｜{entry.row.short_name}"), own)
         yield page(urls.embed(rid), embed_page, resolved, view, regions=own)
 
-    def region_links(self, view: RegionView) -> list[tuple[str, str, str]]:
+    def region_links(self, resolved: Resolved, view: RegionView) -> list[tuple[str, str, str]]:
         return [(urls.embed(view.region.id), "公众号菜单版（先搜索，再看不予出具清单）", ""), (urls.qr(urls.region(view.region.id)), "本页二维码（SVG，可用于海报和文章）", "")]
 
     def item_links(self, entry: Entry) -> list[tuple[str, str, str]]:

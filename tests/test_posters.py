@@ -16,10 +16,12 @@ blank patch (measured on a rendering).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import unicodedata
 import zlib
 from concurrent.futures import ThreadPoolExecutor
@@ -31,10 +33,10 @@ from urllib.parse import urljoin
 import pytest
 from bs4 import BeautifulSoup
 
-from build import check
+from build import build, check
 from conftest import CONTENT, ROOT
-from sitegen import posters, urls
-from sitegen.pdf import PrintFailed, print_pdfs
+from sitegen import pdfcache, posters, urls
+from sitegen.pdf import PrintFailed, print_pdfs, print_site
 
 pytestmark = pytest.mark.browser
 
@@ -82,6 +84,19 @@ def read_pdf(pdf: Path) -> Printed:
     w, h = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M).groups()
     texts = run("pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-").split("\f")[:pages]
     return Printed(pdf, pages, (float(w), float(h)), texts, pdffonts(pdf))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def pdf_cache(tmp_path_factory):
+    """A PDF cache of this module's own: every PDF here is printed by these tests."""
+    folder = tmp_path_factory.mktemp("pdf-cache")
+    before = os.environ.get(pdfcache.FOLDER_ENV)
+    os.environ[pdfcache.FOLDER_ENV] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ[pdfcache.FOLDER_ENV]
+    else:
+        os.environ[pdfcache.FOLDER_ENV] = before
 
 
 @pytest.fixture(scope="module")
@@ -488,7 +503,9 @@ def one_page_site(built_site: Path, tmp_path: Path, rel: str, change) -> Path:
     shutil.copytree(built_site / "assets", site / "assets")
     page = site / rel
     page.parent.mkdir(parents=True)
-    page.write_text(change((built_site / rel).read_text(encoding="utf-8")), encoding="utf-8")
+    # not the build's page any more: no key, so not taken from or kept in the PDF cache
+    html = re.sub(r'data-key="[0-9a-f]*"', 'data-key=""', (built_site / rel).read_text(encoding="utf-8"))
+    page.write_text(change(html), encoding="utf-8")
     return site
 
 
@@ -656,3 +673,78 @@ def test_type_grows_to_fill_and_a_list_splits_only_when_it_must(rows):
         assert len(layout.sheets) == 1 and layout.unit_pt > paper.name_min_pt
     counts = [sum(len(c) for c in sheet.sections[0].columns) for sheet in layout.sheets]
     assert sum(counts) == rows and max(counts) - min(counts) <= max(2, rows // 10)  # balanced sheets
+
+
+# ------------------------------------------------------------------ the PDF cache
+
+GOLDEN = ROOT / "tests" / "golden" / "content"
+
+
+def pdf_links(site: Path, url: str) -> set[str]:
+    return {href for href in links(site, url) if href.endswith(".pdf")}
+
+
+def test_pdfs_survive_later_builds_and_are_linked(tmp_path, monkeypatch):
+    """make posters, then make site: the PDF is back beside its page (the build
+    swapped in a fresh folder), and the poster page, the region's print page
+    and the region page link it. After an edit that changes the poster, the
+    stale PDF is neither linked nor served."""
+    monkeypatch.setenv(pdfcache.FOLDER_ENV, str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    build(GOLDEN, site, search_index=False)
+    poster = "print/chongqing/buyu-chuju-a4"
+    assert not pdf_links(site, "chongqing/")  # nothing printed yet: nothing linked
+    done = print_site(site, only=poster + r"\.html", day=PRINT_DAY)
+    assert (done.printed, done.delivered) == (1, 1) and (site / f"{poster}.pdf").exists()
+    made = (site / f"{poster}.pdf").read_bytes()
+
+    build(GOLDEN, site, search_index=False)  # a later build: a fresh folder swapped in
+    assert (site / f"{poster}.pdf").read_bytes() == made
+    assert pdf_links(site, "chongqing/") == {f"{poster}.pdf"}
+    assert pdf_links(site, "print/chongqing/") == {f"{poster}.pdf"}
+    page = BeautifulSoup((site / f"{poster}.html").read_text(encoding="utf-8"), "html.parser")
+    assert [a["href"] for a in page.select("a[href$='.pdf']")] == ["buyu-chuju-a4.pdf"]
+    assert not (site / "print/chongqing/buyu-chuju-a3.pdf").exists()  # never printed
+    again = print_site(site, only=poster + r"\.html", day=PRINT_DAY)
+    assert (again.printed, again.reused) == (0, 1)  # the cache has it: not printed twice
+
+    content = tmp_path / "content"
+    shutil.copytree(GOLDEN, content)
+    lists = content / "lists/chongqing/buyu-chuju.yaml"
+    text = lists.read_text(encoding="utf-8")
+    row = text.index("id: shenfen-xinxi")  # the row shows its documents: one fewer
+    lists.write_text(text[:row] + text[row:].replace("  - 居民户口簿\n", "", 1), encoding="utf-8")
+    build(content, site, search_index=False)
+    assert "凭居民户口簿" not in (site / f"{poster}.html").read_text(encoding="utf-8")
+    assert not (site / f"{poster}.pdf").exists() and not pdf_links(site, "chongqing/")
+
+
+def test_posters_while_the_site_is_rebuilt_lose_no_file(tmp_path, monkeypatch):
+    """make posters beside make serve: builds swap site/ while the pages are
+    printed; every page still gets its PDF, and after the next build every
+    print page of the site has its PDF beside it."""
+    monkeypatch.setenv(pdfcache.FOLDER_ENV, str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    build(GOLDEN, site, search_index=False)
+    result: dict = {}
+
+    def make_posters():
+        try:
+            result["done"] = print_site(site, only=r"print/chongqing/", day=PRINT_DAY)
+        except BaseException as err:  # reported below
+            result["error"] = err
+
+    printer = threading.Thread(target=make_posters)
+    printer.start()
+    builds = 0
+    while printer.is_alive() or builds < 2:
+        build(GOLDEN, site, search_index=False)
+        builds += 1
+    printer.join()
+    assert "error" not in result, result.get("error")
+    done = result["done"]
+    assert done.printed == len(done.jobs) > 0
+    build(GOLDEN, site, search_index=False)
+    pages = [job.pdf.relative_to(site) for job in done.jobs]
+    missing = [str(p) for p in pages if not (site / p).exists()]
+    assert not missing, f"{len(missing)} of {len(pages)} PDFs lost: {missing[:5]}"

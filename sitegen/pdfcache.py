@@ -1,0 +1,104 @@
+"""PDFs of the print pages, kept across builds.
+
+``make posters`` prints each print page once and files the PDF here under the
+page's key: a hash of what the page prints (its body, the print templates and
+print.css), never of its file name. Every later build asks this folder: a
+page whose key has a PDF links it ("下载 PDF") and the PDF is written into
+the new site beside the page (print/<region>/<name>.pdf); a page whose
+content changed gets a new key and no link, so a stale PDF is never served
+(sitegen/posters.py declares each cached PDF as an output of its region).
+``make publish`` uploads the site as it is, PDFs included.
+
+The folder is .cache/pdf/ in the project (git-ignored), or $SITEGEN_PDF_CACHE.
+It only grows while lists change; deleting it is always safe (the next
+``make posters`` prints everything again).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDER_ENV = "SITEGEN_PDF_CACHE"
+PRINT_STYLE = (ROOT / "templates" / "print", ROOT / "templates" / "assets" / "print.css")
+
+
+def folder() -> Path:
+    return Path(os.environ.get(FOLDER_ENV) or ROOT / ".cache" / "pdf")
+
+
+@lru_cache(maxsize=4)
+def _names(path: str, mtime_ns: int) -> frozenset[str]:
+    return frozenset(name for name in os.listdir(path) if name.endswith(".pdf"))
+
+
+def cached() -> frozenset[str]:
+    """File names of the PDFs in the cache (read again when it changes)."""
+    path = folder()
+    try:
+        return _names(str(path), path.stat().st_mtime_ns)
+    except FileNotFoundError:
+        return frozenset()
+
+
+def file_name(key: str, way: str = "") -> str:
+    """A page's PDF, printed as it is or (``way``: a fragment, a6x4) the other way."""
+    return f"{key}-{way}.pdf" if way else f"{key}.pdf"
+
+
+def has(key: str, way: str = "") -> bool:
+    return bool(key) and file_name(key, way) in cached()
+
+
+@lru_cache(maxsize=1)
+def _style_digest() -> bytes:
+    digest = hashlib.sha256()
+    for path in PRINT_STYLE:
+        for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
+            if file.is_file():
+                digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    return digest.digest()
+
+
+def key_of(template: str, body) -> str:
+    """What a print page prints, as a key: the frozen body it is rendered
+    from (its repr holds every text, size and link), the template and the
+    print styles. Made before the body gets its own PDF link."""
+    digest = hashlib.sha256(_style_digest())
+    digest.update(template.encode() + b"\0" + repr(body).encode())
+    return digest.hexdigest()[:24]
+
+
+def store(data: bytes, key: str, way: str = "") -> Path:
+    """Write a PDF into the cache in one step (a half-written file is never seen)."""
+    path = folder()
+    path.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".new-", dir=path)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path / file_name(key, way))
+    return path / file_name(key, way)
+
+
+def read(key: str, way: str = "") -> bytes:
+    return (folder() / file_name(key, way)).read_bytes()
+
+
+def link_into(key: str, way: str, target: Path) -> bool:
+    """Put the cached PDF at ``target`` (a hard link, else a copy); False if not cached."""
+    source = folder() / file_name(key, way)
+    if not key or not source.exists():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+    return True

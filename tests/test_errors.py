@@ -325,7 +325,7 @@ IMPORTS = {
     "xlsx declaring a huge sheet": (lambda d: _xlsx(d / "huge.xlsx", dimension='<dimension ref="A1:XFD1048576"/>'), 1, "声明有 1,048,576 行 × 16,384 栏"),
     "xlsx inflating to 101 MB": (lambda d: _bomb(d / "bomb.xlsx", 101), 1, "解压后有 101 MB"),
     "xlsx part inflating 1000-fold": (lambda d: _bomb(d / "ratio.xlsx", 2), 1, "压缩比异常"),
-    "xlsx of 5,001 rows declaring none": (lambda d: _xlsx(d / "rows.xlsx", rows=5_001), 1, "有 5,001 行以上"),
+    "xlsx of 5,001 rows declaring none": (lambda d: _xlsx(d / "rows.xlsx", rows=5_001), 1, "这个 Excel 表格有 5,001 行以上"),
     "xlsx that is no zip": (lambda d: _write(d / "fake.xlsx", b"\xd0\xcf\x11\xe0" + b"\x00" * 600), 1, "这不是有效的 .xlsx 文件"),
     "UTF-16 CSV cut mid-character": (lambda d: _write(d / "cut.csv", "序号,证明名称\n1,养犬".encode("utf-16") + b"\x00"), 1, "UTF-16"),
     "UTF-16 CSV without BOM": (lambda d: _write(d / "le.csv", "序号,证明名称\n".encode("utf-16-le")), 1, "没有 BOM 的 UTF-16"),
@@ -431,3 +431,16 @@ def test_command_failure_is_a_message(name):
     out = done.stdout + done.stderr
     assert done.returncode == status, out
     assert "Traceback" not in out and message in done.stderr, out
+
+
+def _doc_key(message: str) -> str:
+    """The fixed words a message starts with (before a name, a number or a quote)."""
+    return re.split(r"[“（：，(0-9]|U\+", message)[0].strip()
+
+
+def test_error_table_in_docs_covers_the_corpus():
+    table = (ROOT / "docs" / "editing.md").read_text(encoding="utf-8")
+    messages = [c["message"] for c in CORPUS.values()] + [m for *_, m in GENERATED.values()] + [m for *_, m in IMPORTS.values()]
+    missing = sorted({_doc_key(m) for m in messages if _doc_key(m) not in table})
+    assert all(len(_doc_key(m)) >= 2 for m in messages)
+    assert missing == []

@@ -152,9 +152,10 @@ def test_reworded_row_is_a_new_feed_entry_dated_by_the_version(changed_site, bui
     feed = feedparser.parse((changed_site / "feed.xml").read_bytes())
     assert not feed.bozo
     assert len(feed.entries) == len(before.entries) + 1
-    entry = feed.entries[0]  # newest first
+    entry = next(e for e in feed.entries if e.link.endswith(f"#v-{NEW_DATE}-buyu-chuju"))
     assert entry.updated.startswith(NEW_DATE) and entry.published.startswith(NEW_DATE)
-    assert feed.feed.updated == entry.updated  # the feed's date is its newest version's, not the build time
+    assert [e.updated for e in feed.entries] == sorted((e.updated for e in feed.entries), reverse=True)  # newest first
+    assert feed.feed.updated == feed.entries[0].updated  # the feed's date is its newest version's, not the build time
     assert entry.title.startswith(f"重庆市不予出具证明事项清单（{NEW_DATE}）")
     assert "改写 1 项" in entry.summary
     content = BeautifulSoup(entry.content[0].value, "html.parser").get_text()

@@ -43,6 +43,30 @@ class Hotline:
     label: str
     note: str = ""
 
+    @property
+    def name(self) -> str:
+        """The label without a leading copy of the number (12345政务服务便民热线 → 政务服务便民热线),
+        for showing beside the number."""
+        return self.label.removeprefix(self.number).strip() or self.label
+
+
+@dataclass(frozen=True)
+class ListElsewhere:
+    """A list a region published that this site does not (yet) hold, known
+    from a document that is on the site (e.g. 云南's 附件3): named, never shown."""
+
+    kind: str  # NOT_ISSUED or RETAINED
+    title: str  # the list's title, verbatim
+    source_title: str  # the document that names it
+    part: str  # 附件3 …
+    quote: str  # the sentence of the document that says it was published, verbatim
+
+
+# How much of a region's list the site holds, kind by kind.
+ON_SITE = "on-site"  # the list is on this site
+ELSEWHERE = "elsewhere"  # published, named by a document here, text not on this site
+NOT_IN_SOURCES = "not-in-sources"  # none of the documents here has or names one
+
 
 @dataclass(frozen=True)
 class Region:
@@ -54,6 +78,10 @@ class Region:
     hotline: Hotline | None
     note: str
     where: Where
+    elsewhere: tuple[ListElsewhere, ...] = ()  # lists published but not on this site
+
+    def elsewhere_of(self, kind: str) -> ListElsewhere | None:
+        return next((e for e in self.elsewhere if e.kind == kind), None)
 
 
 @dataclass(frozen=True)
@@ -65,6 +93,10 @@ class Certificate:
     also_called: tuple[str, ...]  # what residents and clerks call it
     keywords: tuple[str, ...]  # lost documents, purposes: what leads here
     where: Where
+    # When the documents a route lists prove something other than what some
+    # of the names imply (a 无房证明 seeker, a never-married 单身证明 seeker):
+    documents_show: str = ""  # what the listed documents show, in plain words
+    not_for: tuple[str, ...] = ()  # the names (from also_called) they do not serve
 
 
 @dataclass(frozen=True)
@@ -115,6 +147,7 @@ class Row:
     method: str  # 证明方式
     limits: str  # the limit a resident must know, verbatim from note/purpose
     where: Where
+    see_also: tuple[str, ...] = ()  # not-issued rows: retained rows of the same region a resident asking for this may need
 
     @property
     def short_name(self) -> str:

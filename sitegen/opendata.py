@@ -473,7 +473,7 @@ def changes_page(resolved: Resolved, view: RegionView, changes: dict, chains: di
     if sections:
         intro = f"{name}清单的各个版本，新的在前：每个版本的日期、出处，以及与上一版本相比新增、删除和改写了哪些证明。日期按清单原文；原文没有写明的，注明“{history.UNDATED}”。"
     else:
-        intro = f"{name}没有发布自己的清单，沿用上级地区的清单；清单的变化见下面上级地区的变更记录。"
+        intro = f"本站收录的文件中没有{name}自己的清单，这里显示上级地区的清单；清单的变化见下面上级地区的变更记录。"
     body = ChangesBody(
         region_name=name,
         intro=intro,

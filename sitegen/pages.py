@@ -6,11 +6,18 @@ under any base path and from file://), texts and CSS modifier classes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from . import scale, urls
+from . import scale, steps, urls
 from .model import ANSWER, LEVELS, LIST_NAME, NOT_ISSUED, RETAINED, STATUS_CLASS, Entry, Hotline, ListPart, PublishedList, Region, RegionView, Resolved
+from .steps import Piece, Step
+
+# The verdict in plain words; the list's own term (ANSWER) is shown beside it.
+VERDICT = {NOT_ISSUED: "社区不开这个证明", RETAINED: "社区可以开这个证明"}
+SECTION_HEADING = {NOT_ISSUED: "社区不开的证明（不予出具清单）", RETAINED: "社区可以开的证明（保留清单）"}
+SHORT_VERDICT = {NOT_ISSUED: "社区不开", RETAINED: "社区可以开"}  # tags in lists
+TERM = {NOT_ISSUED: "清单用语：不予出具（社区不开）", RETAINED: "清单用语：依法出具（社区按规定开）"}
 
 
 @dataclass(frozen=True)
@@ -24,7 +31,9 @@ class Link:
 
 @dataclass(frozen=True)
 class Citation:
-    """Where a list comes from, as a resident would show it to a clerk."""
+    """Where a list comes from, as a resident would show it to a clerk. The
+    source is the document this site's text was taken from (for the national
+    list a province's copy, named as such: source_label says so)."""
 
     list_title: str
     issuer: str
@@ -38,16 +47,20 @@ class Citation:
     source_part: str
     source_note: str
     source_url: str = ""  # the document's web address, when the list records one
+    source_label: str = "本站文本取自"
 
 
 @dataclass(frozen=True)
 class HotlineView:
     number: str
-    label: str
+    label: str  # as configured: 12345政务服务便民热线
+    name: str  # the label without a leading copy of the number: 政务服务便民热线
     tel: str
     when: str
-    fallback_note: str  # non-empty when the region published no hotline
+    fallback_note: str  # non-empty when the documents here give no local number
     region_note: str
+    heading: str = "举报电话"  # "" in an item page's answer block
+    variant: str = "section"  # CSS modifier: section / answer
 
 
 @dataclass(frozen=True)
@@ -87,9 +100,16 @@ class Page:
 
 
 @dataclass(frozen=True)
-class ExceptionView:
-    text: str
-    links: tuple[Link, ...]
+class Related:
+    """A row of the same region linked from this one (exception, see-also,
+    or the way back), with a fact quoted from the other row."""
+
+    link: Link
+    lead: str  # plain words before the link: 例外： / 这是 …
+    after: str  # plain words after it: ，社区可以开 …
+    said_label: str
+    said: str  # verbatim from the linked row (its purpose) or from the route (the exception)
+    asker: str = ""  # the linked retained row's 用证单位, verbatim: who asks for it
 
 
 @dataclass(frozen=True)
@@ -99,15 +119,24 @@ class ItemBody:
     name: str  # as published
     short_name: str
     status: str  # CSS modifier
-    answer: str  # 社区不予出具 / 社区依法出具
+    answer: str  # 社区不予出具 / 社区依法出具 (the list's term)
+    verdict: str  # the same in plain words
+    term: str  # the list's term, explained
+    covers: str  # the bracketed other names, shown small under the heading
+    next_line: tuple[Piece, ...]  # one line of what to do next
     limits: str
     not_issued: bool  # where to go and what to bring; else how the community issues it
     inherited_note: str
     offices: tuple[str, ...]
     route: str
     documents: tuple[str, ...]
-    exceptions: tuple[ExceptionView, ...]
-    retained_facts: tuple[tuple[str, str], ...]  # (column label, value) for retained rows
+    steps: tuple[Step, ...]  # what to do, clause by clause, quoted
+    exceptions: tuple[str, ...]  # route exceptions no retained row on this site covers
+    related: tuple[Related, ...]  # retained rows this not-issued row points to, or not-issued rows pointing here
+    related_heading: str
+    call: HotlineView  # the tap-to-call line of the answer block
+    retained_facts: tuple[tuple[str, str, str], ...]  # (plain label, column label, value) for retained rows
+    call_note: str  # beside the tap-to-call number in the answer block
     clauses: tuple[str, ...]
     note: str
     note_label: str
@@ -153,6 +182,7 @@ class RegionBody:
     inherits_note: str
     sections: tuple[ListSection, ...]
     hotline: HotlineView
+    call: HotlineView  # the compact tap-to-call line near the top
     parent: Link | None
     children: tuple[Link, ...]
     search: Link
@@ -168,9 +198,11 @@ class CompareRow:
     status: str
     answer: str
     route: str  # route, or purpose for retained rows
+    route_label: str  # 办事途径原文 / 用途
     own_name: str  # the region's name for it, when not the certificate's
     differs: bool
     inherited_note: str
+    variant: str = "same"  # CSS modifier: same / differs
 
 
 @dataclass(frozen=True)
@@ -251,14 +283,41 @@ def citation(lst: PublishedList) -> Citation:
     return Citation(lst.title, lst.issuer, lst.doc_number, lst.date, lst.basis, s.title, s.issuer, s.doc_number, s.date, s.part, s.note, s.url)
 
 
+def shown_instead(region: Region, kind: str, entry: Entry, shows: str = "这里显示", short: bool = False) -> str:
+    """Why a region's page shows another region's list, saying only what the
+    documents here establish: a list named but not held, or none here at all.
+    ``short``: the named list by its attachment only (a poster's one line)."""
+    whose = entry.inherited_from.name if entry.inherited_from else ""
+    doc = f"（{entry.list.doc_number}）" if entry.list.doc_number else f"（{entry.list.title}）"
+    elsewhere = region.elsewhere_of(kind)
+    if elsewhere and short:
+        return f"{region.name}的{kind}清单（{elsewhere.part}）不在本站收录的文件中，{shows}{whose}的清单。"
+    if elsewhere:
+        return (
+            f"{region.name}公布了自己的{LIST_NAME[kind]}《{elsewhere.title}》（{elsewhere.source_title}{elsewhere.part}），"
+            f"但本站收录的文件中没有这份附件的内容。{shows}{whose}的清单{doc}。"
+        )
+    return f"本站收录的文件中没有{region.name}自己的{LIST_NAME[kind]}，{shows}{whose}的清单{doc}。"
+
+
+def missing_list(region: Region, kind: str) -> str:
+    """A region page's section when no list of that kind applies."""
+    elsewhere = region.elsewhere_of(kind)
+    if elsewhere:
+        return f"{region.name}公布了《{elsewhere.title}》（{elsewhere.source_title}{elsewhere.part}），但本站收录的文件中没有它的内容。"
+    return f"本站收录的文件中没有{region.name}（或其上级地区）的{LIST_NAME[kind]}。"
+
+
 def hotline_view(view: RegionView) -> HotlineView:
     line: Hotline = view.hotline
     fallback = ""
     if view.hotline_is_fallback:
-        fallback = f"{view.region.name}尚未公布本地区的举报电话（本站收录的文件中没有），这里是全国统一的{line.label}。"
+        where = f"{view.region.name}本地的" if view.ancestors else "其他"
+        fallback = f"本站收录的文件中没有{where}举报电话号码，所以这里显示全国统一的{line.label}。"
     return HotlineView(
         number=line.number,
         label=line.label,
+        name=line.name,
         tel=f"tel:{line.number}",
         when="如有单位仍要求您到社区开具不予出具清单上的证明，可以拨打此电话反映。",
         fallback_note=fallback,
@@ -296,7 +355,62 @@ def inherited_note(entry: Entry, view: RegionView | None = None) -> str:
         nearer = (parts[0].inherited_from or view.region).name
         number = f"（{entry.list.doc_number}）" if entry.list.doc_number else f"（{entry.list.title}）"
         return f"{nearer}公布的清单没有收录这一项；{entry.inherited_from.name}的清单{number}仍然适用于{entry.region.name}，这里是它的规定。"
-    return f"{entry.region.name}沿用{entry.inherited_from.name}的清单（{entry.list.title}）。"
+    return shown_instead(entry.region, entry.kind, entry)
+
+
+def next_words(entry: Entry) -> str:
+    """The answer block's next step as plain text (region lists)."""
+    if entry.kind == RETAINED:
+        return "用途：" + entry.row.purpose
+    line = steps.next_line(steps.steps(entry.row, entry.certificate), entry.certificate)
+    return "".join(p.text for p in line) if line else few_words(entry)
+
+
+# Retained rows' columns in plain words; the list's own column name is shown beside.
+_PLAIN_LABEL = {
+    "requested_by": "谁要这个证明",
+    "issued_by": "谁开",
+    "category": "类别",
+    "matters": "办什么事用",
+    "purpose": "用来做什么",
+    "method": "怎么开",
+}
+
+
+def related(url: str, view: RegionView, entry: Entry) -> tuple[Related, ...]:
+    """Exception pairs both ways within one region: a not-issued row names the
+    retained rows that cover its exceptions (and its see-also rows); a
+    retained row names every not-issued row that points to it."""
+    region_entries = {e.certificate.id: e for e in view.entries}
+
+    def link(e: Entry) -> Link:
+        return Link(href(url, urls.item(view.region.id, e.certificate.id)), e.row.short_name, status=STATUS_CLASS[e.kind], status_text=VERDICT[e.kind])
+
+    out: list[Related] = []
+    if entry.kind == NOT_ISSUED:
+        for exc in entry.row.exceptions:
+            for t in exc.see:
+                if t in region_entries:
+                    e = region_entries[t]
+                    out.append(Related(link(e), "例外：", "，社区可以开", "例外原文", exc.text, e.row.requested_by))
+        for t in entry.row.see_also:
+            if t in region_entries:
+                e = region_entries[t]
+                out.append(Related(link(e), "另有：", "，社区可以开", e.list.columns.get("purpose", "证明用途"), e.row.purpose, e.row.requested_by))
+        return tuple(out)
+    for e in view.of_kind(NOT_ISSUED):
+        for exc in e.row.exceptions:
+            if entry.certificate.id in exc.see:
+                out.append(Related(link(e), "这是", "的例外；一般的社区不开", "例外原文", exc.text))
+        if entry.certificate.id in e.row.see_also:
+            out.append(Related(link(e), "相关：", "，社区不开", "", ""))
+    return tuple(out)
+
+
+def bracketed(row) -> str:
+    """The other names a published name carries in its brackets, verbatim."""
+    rest = row.name[len(row.short_name):].strip()
+    return "包括：" + rest[1:-1] if len(rest) > 2 else ""
 
 
 def other_names(entry: Entry) -> tuple[str, ...]:
@@ -322,28 +436,24 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
     row = entry.row
     cols = entry.list.columns
     region_entries = {e.certificate.id: e for e in view.entries}
-    exceptions = tuple(
-        ExceptionView(
-            exc.text,
-            tuple(
-                Link(href(url, urls.item(view.region.id, t)), region_entries[t].row.name, status=STATUS_CLASS[RETAINED], status_text=ANSWER[RETAINED])
-                for t in exc.see
-                if t in region_entries
-            ),
-        )
-        for exc in row.exceptions
-    )
+    # exceptions no retained row on this site covers (the covered ones are in `related`, with their link)
+    exceptions = tuple(exc.text for exc in row.exceptions if not any(t in region_entries for t in exc.see))
     facts = []
     if entry.kind == RETAINED:
         for key in ("requested_by", "issued_by", "category", "matters", "purpose", "method"):
             value = getattr(row, key)
             if value:
-                facts.append((cols.get(key, _DEFAULT_LABEL[key]), value))
+                facts.append((_PLAIN_LABEL[key], cols.get(key, _DEFAULT_LABEL[key]), value))
+    found = steps.steps(row, entry.certificate) if entry.kind == NOT_ISSUED else ()
+    if entry.kind == NOT_ISSUED:
+        next_line = steps.next_line(found, entry.certificate) or (Piece("看下面的办事途径原文。"),)
+    else:
+        next_line = steps.retained_next_line(row, cols)
     others = []
     for e in scale.other_entries(resolved, view, entry.certificate.id):  # nearby regions only at national scale
         if e.region.id == view.region.id:
             continue
-        others.append(Link(href(url, urls.item(e.region.id, e.certificate.id)), e.region.full_name, status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind]))
+        others.append(Link(href(url, urls.item(e.region.id, e.certificate.id)), e.region.full_name, status=STATUS_CLASS[e.kind], status_text=SHORT_VERDICT[e.kind]))
     answer = ANSWER[entry.kind]
     short = row.short_name
     names = other_names(entry)
@@ -354,14 +464,23 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         short_name=short,
         status=STATUS_CLASS[entry.kind],
         answer=answer,
+        verdict=VERDICT[entry.kind],
+        term=TERM[entry.kind],
+        covers=bracketed(row),
+        next_line=next_line,
         limits=row.limits,
         not_issued=entry.kind == NOT_ISSUED,
         inherited_note=inherited_note(entry, view),
         offices=row.offices,
         route=row.route,
         documents=row.documents,
+        steps=found,
         exceptions=exceptions,
+        related=related(url, view, entry),
+        related_heading="例外" if entry.kind == NOT_ISSUED else "和哪些证明有关",
+        call=replace(hotline_view(view), heading="", variant="answer", when="", fallback_note=""),
         retained_facts=tuple(facts),
+        call_note="有单位非要您到社区开这个证明，可以打这个电话反映。" if entry.kind == NOT_ISSUED else "",
         clauses=row.clauses,
         note=row.note,
         note_label=cols.get("note", "备注"),
@@ -388,7 +507,7 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         description=desc,
         base_url=resolved.content.site["base_url"],
         template="item.html",
-        breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(view.region.id)), view.region.name)),
+        breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(view.region.id)), view.region.full_name)),
         body=body,
         pagefind=True,
         jsonld=item_jsonld(resolved, entry, view),
@@ -417,27 +536,24 @@ def region_page(resolved: Resolved, view: RegionView) -> Page:
         lst = parts[0].list if parts else None
         inherited = ""
         if parts and parts[0].inherited_from is not None:
-            inherited = f"{view.region.name}没有发布自己的{LIST_NAME[kind]}，这里显示{parts[0].inherited_from.name}的清单，同样适用于{view.region.name}。"
+            inherited = shown_instead(view.region, kind, parts[0].entries[0])
         empty = ""
         if not entries:
-            empty = f"本站收录的文件中，{view.region.name}及其上级地区没有公布{LIST_NAME[kind]}。"
+            empty = missing_list(view.region, kind)
 
         def links(part_entries) -> tuple[Link, ...]:
             return tuple(
-                Link(href(url, urls.item(view.region.id, e.certificate.id)), e.row.name, note=few_words(e), status=STATUS_CLASS[kind], status_text=ANSWER[kind])
+                Link(href(url, urls.item(view.region.id, e.certificate.id)), e.row.name, note=next_words(e), status=STATUS_CLASS[kind], status_text=SHORT_VERDICT[kind])
                 for e in part_entries
             )
 
         left_out = tuple(LeftOut(left_out_note(view.region, parts[0], p), links(p.entries), citation(p.list)) for p in parts[1:])
-        sections.append(ListSection(kind, LIST_NAME[kind], STATUS_CLASS[kind], links(entries), citation(lst) if lst else None, inherited, empty, left_out))
+        sections.append(ListSection(kind, SECTION_HEADING[kind], STATUS_CLASS[kind], links(entries), citation(lst) if lst else None, inherited, empty, left_out))
     parent = None
     if view.ancestors:
         p = view.ancestors[-1]
         parent = Link(href(url, urls.region(p.id)), p.name)
-    inherits = ""
-    if view.inherits_all:
-        source = view.entries[0].inherited_from.name if view.entries else ""
-        inherits = f"{view.region.name}的清单没有收录在本站来源文件中，这里显示{source}的清单。" if source else ""
+    inherits = ""  # each section says whose list it shows, and why
     body = RegionBody(
         name=view.region.name,
         full_name=view.region.full_name,
@@ -445,6 +561,7 @@ def region_page(resolved: Resolved, view: RegionView) -> Page:
         inherits_note=inherits,
         sections=tuple(sections),
         hotline=hotline_view(view),
+        call=replace(hotline_view(view), heading="", variant="answer", when="", fallback_note=""),
         parent=parent,
         children=tuple(Link(href(url, urls.region(c.id)), c.name) for c in view.children),
         search=Link(href(url, urls.search(view.region.full_name)), f"在{view.region.name}的清单中搜索"),
@@ -483,19 +600,21 @@ def certificate_page(resolved: Resolved, cert_id: str) -> Page:
         CompareRow(
             region=Link(href(url, urls.item(e.region.id, cert_id)), e.region.full_name),
             status=STATUS_CLASS[e.kind],
-            answer=ANSWER[e.kind],
-            route=e.row.route or f"用途：{e.row.purpose}",
+            answer=VERDICT[e.kind],
+            route=e.row.route or e.row.purpose,
+            route_label="办事途径（原文）" if e.row.route else "用途（原文）",
             own_name=e.row.name if e.row.name != cert.name else "",
             differs=key(e) != common and len(counts) > 1,
-            inherited_note=f"沿用{e.inherited_from.name}" if e.inherited_from else "",
+            inherited_note=f"显示{e.inherited_from.name}的清单" if e.inherited_from else "",
+            variant="differs" if key(e) != common and len(counts) > 1 else "same",
         )
         for e in entries
     )
     kinds = {e.kind for e in entries}
     if len(kinds) > 1:
-        differs = "各地规定不同：有的地区社区依法出具，有的地区不予出具。标“不同”的行与多数地区不一样。"
+        differs = "各地规定不同：有的地区社区可以开（依法出具），有的地区社区不开（不予出具）。标“不同”的地区与多数地区不一样。"
     elif len(counts) > 1:
-        differs = "各地都是同一结论，但办事途径的文字有差别；标“不同”的行与多数地区不一样。"
+        differs = "各地都是同一结论，但办事途径的文字有差别；标“不同”的地区与多数地区不一样。"
     else:
         differs = "各地规定相同。"
     names = tuple(dict.fromkeys(n for e in entries for n in other_names(e)))
@@ -532,7 +651,7 @@ def home_page(resolved: Resolved) -> Page:
         body=HomeBody(
             intro=INTRO,
             regions=tuple(Link(urls.region(v.region.id), v.region.full_name, note=v.region.level) for v in resolved.views),
-            national=tuple(Link(urls.item(national.region.id, e.certificate.id), e.row.name, note=few_words(e), status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind]) for e in national.entries),
+            national=tuple(Link(urls.item(national.region.id, e.certificate.id), e.row.name, note=next_words(e), status=STATUS_CLASS[e.kind], status_text=SHORT_VERDICT[e.kind]) for e in national.entries),
             search=Link(urls.search(), "搜索"),
             national_hotline=hotline_view(national),
         ),
@@ -577,9 +696,9 @@ def index_page(resolved: Resolved, view: RegionView) -> Page:
     names: list[tuple[str, Link]] = []
     for e in view.entries:
         target = href(url, urls.item(view.region.id, e.certificate.id))
-        names.append((e.row.name, Link(target, e.row.name, status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind])))
+        names.append((e.row.name, Link(target, e.row.name, status=STATUS_CLASS[e.kind], status_text=SHORT_VERDICT[e.kind])))
         for other in dict.fromkeys(other_names(e) + e.row.former_names):
-            names.append((other, Link(target, other, note=f"见 {e.row.short_name}", status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind])))
+            names.append((other, Link(target, other, note=f"见 {e.row.short_name}", status=STATUS_CLASS[e.kind], status_text=SHORT_VERDICT[e.kind])))
     names.sort(key=lambda pair: (_group_key(pair[0]) == "#", _group_key(pair[0]), pair[0].encode("gb2312", "replace"), pair[0]))
     groups: dict[str, list[Link]] = {}
     for name, link in names:

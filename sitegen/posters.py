@@ -39,7 +39,7 @@ from functools import lru_cache, partial
 from . import pdfcache, urls
 from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, Entry, PublishedList, RegionView, Resolved
 from .plan import Feature, Output, page
-from .pages import _DEFAULT_LABEL, HotlineView, Link, Page, few_words, hotline_view, href, root_of
+from .pages import _DEFAULT_LABEL, HotlineView, Link, Page, few_words, hotline_view, href, root_of, shown_instead
 
 PRINT = urls.PRINT  # where sitegen/pdf.py finds the print pages
 # File names of the two lists, as in content/lists/<region>/.
@@ -325,7 +325,7 @@ def inherited_text(view: RegionView, entries: tuple[Entry, ...], kind: str) -> s
         return ""
     whose = "、".join(sources)
     if all(e.inherited_from is not None for e in entries):
-        return f"{view.region.name}没有发布自己的这份清单，本海报印的是{whose}的清单，同样适用于{view.region.name}。"
+        return shown_instead(view.region, kind, entries[0], shows="本海报印的是", short=True)
     return f"标“*”的项目是{view.region.name}沿用{whose}清单的项目。"
 
 

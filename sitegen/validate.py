@@ -23,6 +23,7 @@ from .model import (
     Content,
     Exception_,
     Hotline,
+    ListElsewhere,
     PublishedList,
     Region,
     Row,
@@ -233,9 +234,23 @@ def _regions(doc: Document, problems: list[Problem]) -> tuple[Region, ...]:
             problems.append(_problem(doc, at + ("level",), f"层级不对：{r['level']} 的上级 {parent} 是 {level_of[parent]} (level must be below its parent's)"))
         hotline = Hotline(**r["hotline"]) if r.get("hotline") else None
         line, col = doc.where(at)
-        out.append(Region(r["id"], r["name"], r["full_name"], r["level"], parent, hotline, r.get("note", ""), Where(doc.path, line, col)))
+        elsewhere = _elsewhere(doc, at, r.get("published_elsewhere", []), problems)
+        out.append(Region(r["id"], r["name"], r["full_name"], r["level"], parent, hotline, r.get("note", ""), Where(doc.path, line, col), elsewhere))
     if sum(1 for r in items if r["level"] == "全国") != 1:
         problems.append(_problem(doc, ("regions",), "必须有且只有一个 level: 全国 的地区 (exactly one national region)"))
+    return tuple(out)
+
+
+def _elsewhere(doc: Document, at: tuple, items: list[dict], problems: list[Problem]) -> tuple[ListElsewhere, ...]:
+    """Lists a region published that the site does not hold: the quote that
+    says so must name the list and its attachment, word for word."""
+    out = []
+    for j, e in enumerate(items):
+        s = e["source"]
+        for key, value in (("title", e["title"]), ("part", s["part"])):
+            if value not in s["quote"]:
+                problems.append(_problem(doc, at + ("published_elsewhere", j, "source", "quote"), f"原句中没有逐字出现{'清单名称' if key == 'title' else '附件号'}“{value}” (the quote must name the list and its part)"))
+        out.append(ListElsewhere(e["kind"], e["title"], s["title"], s["part"], s["quote"]))
     return tuple(out)
 
 
@@ -251,8 +266,11 @@ def _certificates(doc: Document, problems: list[Problem]) -> tuple[Certificate, 
             problems.append(_problem(doc, at + ("id",), f"“{c['id']}” 是导入时暂写的 id：请给“{c['name']}”起一个拼音 id（网址的一部分，发布后不要再改），清单文件中的 {c['id']} 一起改掉 (placeholder id)"))
         if c["id"] in urls.RESERVED_CERT_IDS:
             problems.append(_problem(doc, at + ("id",), f"“{c['id']}” 是网站保留的网址，不能用作证明 id (reserved)"))
+        for j, name in enumerate(c.get("not_for", [])):
+            if name not in c.get("also_called", []):
+                problems.append(_problem(doc, at + ("not_for", j), f"“{name}” 不在本证明的 also_called 中 (not_for names must be among also_called)"))
         line, col = doc.where(at)
-        out.append(Certificate(c["id"], c["name"], _t(c.get("also_called")), _t(c.get("keywords")), Where(doc.path, line, col)))
+        out.append(Certificate(c["id"], c["name"], _t(c.get("also_called")), _t(c.get("keywords")), Where(doc.path, line, col), c.get("documents_show", ""), _t(c.get("not_for"))))
     return tuple(out)
 
 
@@ -312,7 +330,7 @@ def _list(doc: Document, region_ids: set[str], cert_ids: set[str], problems: lis
                 exceptions=tuple(Exception_(e["text"], _t(e.get("see"))) for e in r.get("exceptions", [])),
                 category=r.get("category", ""), requested_by=r.get("requested_by", ""), issued_by=r.get("issued_by", ""),
                 matters=r.get("matters", ""), purpose=r.get("purpose", ""), clauses=_t(r.get("clauses")), method=r.get("method", ""),
-                limits=r.get("limits", ""), where=Where(doc.path, line, col),
+                limits=r.get("limits", ""), where=Where(doc.path, line, col), see_also=_t(r.get("see_also")),
             )
         )
     s = d["source"]
@@ -347,7 +365,8 @@ def _cross_list_checks(loaded: Loaded, lists: list[PublishedList], problems: lis
                 first.setdefault(row.id, lst)
                 if region in incomplete or lst.id.split("/")[0] in incomplete:
                     continue
-                for j, exc in enumerate(row.exceptions):
-                    for k, target in enumerate(exc.see):
-                        if target not in retained_ids:
-                            problems.append(_problem(doc, ("rows", i, "exceptions", j, "see", k), f"本地区保留清单中没有 id 为 “{target}” 的证明{suggest(target, retained_ids)} (dangling reference)"))
+                links = [(("rows", i, "exceptions", j, "see", k), t) for j, exc in enumerate(row.exceptions) for k, t in enumerate(exc.see)]
+                links += [(("rows", i, "see_also", k), t) for k, t in enumerate(row.see_also)]
+                for at, target in links:
+                    if target not in retained_ids:
+                        problems.append(_problem(doc, at, f"本地区保留清单中没有 id 为 “{target}” 的证明{suggest(target, retained_ids)} (dangling reference)"))

@@ -148,7 +148,7 @@ class WeChat(Feature):
         return [(urls.embed(view.region.id), "公众号菜单版（先搜索，再看不予出具清单）", ""), (urls.qr(urls.region(view.region.id)), "本页二维码（SVG，可用于海报和文章）", "")]
 
     def item_links(self, entry: Entry) -> list[tuple[str, str, str]]:
-        return [(urls.qr(urls.item(entry.region.id, entry.certificate.id)), "本页二维码（SVG 文件）", "")]
+        return [(urls.qr(urls.item(entry.region.id, entry.certificate.id)), "下载本页的二维码图片（可打印、可转发）", "")]
 
 
 FEATURE = WeChat()

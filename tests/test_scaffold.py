@@ -31,7 +31,7 @@ def test_new_province_inherits_the_national_list(tmp_path):
     build(content, site, search_index=False)
     page = (site / "hubei" / "index.html").read_text(encoding="utf-8")
     national = yaml.safe_load((content / "lists" / "quanguo" / "buyu-chuju.yaml").read_text(encoding="utf-8"))["rows"]
-    assert "湖北省没有发布自己的不予出具证明事项清单" in page  # said, not hidden
+    assert "本站收录的文件中没有湖北省自己的不予出具证明事项清单" in page  # said, not hidden
     for row in national:
         assert f'href="{row["id"]}/"' in page
         assert (site / "hubei" / row["id"] / "index.html").is_file()

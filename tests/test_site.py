@@ -47,7 +47,8 @@ def test_every_row_is_on_its_page_with_full_text(built_site, path):
     for row in data["rows"]:
         soup = page(built_site, f"{region['id']}/{row['id']}")
         body = squeezed(soup.find("main"))
-        assert soup.find("h1").get_text(strip=True) == row["name"]
+        heading = soup.find("h1").get_text(strip=True)  # the short name; the full one is on the page
+        assert heading and row["name"].startswith(heading) and "".join(row["name"].split()) in body
         assert region["full_name"] in text(soup)
         for key in ("route", "note", "purpose", "requested_by", "issued_by", "category", "method"):
             if key in row:
@@ -56,8 +57,9 @@ def test_every_row_is_on_its_page_with_full_text(built_site, path):
             assert "".join(clause.split()) in body
         for value in row.get("offices", []) + row.get("documents", []):
             assert value in body
-        status = "社区不予出具" if data["kind"] == "不予出具" else "社区依法出具"
-        assert soup.select_one(".status").get_text(" ", strip=True).startswith(status)
+        plain, term = ("社区不开", "不予出具") if data["kind"] == "不予出具" else ("社区可以开", "依法出具")
+        verdict = soup.select_one(".status").get_text(" ", strip=True)
+        assert verdict.startswith(plain) and term in verdict
 
 
 @pytest.mark.parametrize("region_id", list(REGIONS))
@@ -72,9 +74,9 @@ def test_region_page_lists_every_row_it_shows(built_site, region_id):
 
 def test_inherited_regions_say_whose_list_they_show(built_site):
     yunnan = text(page(built_site, "yunnan"))
-    assert "云南省的清单没有收录在本站来源文件中，这里显示全国的清单" in yunnan
+    assert "但本站收录的文件中没有这份附件的内容。这里显示全国的清单（民发〔2020〕20号）" in yunnan
     yubei_item = text(page(built_site, "yubei/qinshu-guanxi"))
-    assert "渝北区沿用重庆市的清单" in yubei_item
+    assert "本站收录的文件中没有渝北区自己的不予出具证明事项清单，这里显示重庆市的清单" in yubei_item
     assert "sichuan/" in targets(page(built_site, "panzhihua"), "panzhihua", "nav a")  # parent link
 
 
@@ -87,28 +89,29 @@ def test_every_item_page_has_the_essentials(built_site):
         assert main.select_one(".status"), path
         tel = main.select_one('a[href^="tel:"]')
         assert tel is not None and tel["href"] == "tel:12345", path
-        assert "尚未公布本地区的举报电话" in main.get_text(), path
+        assert "本站收录的文件中没有" in main.get_text() and "举报电话号码" in main.get_text(), path
         assert main.select_one("dl.citation"), path
         assert "依据" in main.get_text()
 
 
 def test_exception_links_to_the_retained_row(built_site):
     soup = page(built_site, "chongqing/qinshu-guanxi")
-    assert targets(soup, "chongqing/qinshu-guanxi", ".exceptions a") == {"chongqing/qinshu-budongchan-gongzheng/"}
-    assert soup.select_one(".exceptions a").get_text(strip=True).startswith("办理不动产登记、公证、税务业务的亲属关系证明")
+    assert targets(soup, "chongqing/qinshu-guanxi", ".related a") == {"chongqing/qinshu-budongchan-gongzheng/"}
+    assert soup.select_one(".related a").get_text(strip=True).startswith("办理不动产登记、公证、税务业务的亲属关系证明")
     marriage = page(built_site, "chongqing/hunyin-zhuangkuang")
-    assert targets(marriage, "chongqing/hunyin-zhuangkuang", ".exceptions a") == {"chongqing/hunyin-dangan-diushi/", "chongqing/shouyang/"}
+    assert targets(marriage, "chongqing/hunyin-zhuangkuang", ".related a") == {"chongqing/hunyin-dangan-diushi/", "chongqing/shouyang/"}
     # inherited by 渝北区: the link stays inside 渝北区
-    assert targets(page(built_site, "yubei/qinshu-guanxi"), "yubei/qinshu-guanxi", ".exceptions a") == {"yubei/qinshu-budongchan-gongzheng/"}
+    assert targets(page(built_site, "yubei/qinshu-guanxi"), "yubei/qinshu-guanxi", ".related a") == {"yubei/qinshu-budongchan-gongzheng/"}
 
 
 def test_comparison_page_highlights_differences(built_site):
     soup = page(built_site, "zhengming/menpai")
-    rows = soup.select("tr.compare__row")
-    answers = {r.th.get_text(" ", strip=True).split()[0]: r.select_one(".tag").get_text() for r in rows}
-    assert answers["四川省攀枝花市"] == "社区依法出具"
-    assert answers["重庆市"] == "社区不予出具"
-    assert soup.select("tr.compare__row--differs")
+    cards = soup.select(".cards .card")
+    answers = {c.select_one(".card__title a").get_text(strip=True): c.select_one(".tag").get_text() for c in cards}
+    assert answers["四川省攀枝花市"] == "社区可以开这个证明"
+    assert answers["重庆市"] == "社区不开这个证明"
+    assert soup.select(".card--differs")
+    assert not soup.select("table"), "a table squeezes region names on a phone"
 
 
 def test_home_page_has_search_regions_and_national_list(built_site):

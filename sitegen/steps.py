@@ -1,0 +1,157 @@
+"""What to do instead of asking the community, quoted from the published route.
+
+A not-issued row's 办事途径 is cut into its clauses; each clause becomes one
+step with a few fixed plain words in front ("办事单位自己核对", "去这里办" …)
+and the clause itself, word for word, with the row's offices and documents
+picked out. The plain words never name an office, a document or a service:
+every such name a page shows is inside a quoted clause (tests/test_answers.py
+checks this on every built page).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Certificate, Row
+
+# Step kinds, in the order a clause is tested for them; also CSS modifiers.
+CHECK = "check"  # the office that asked checks by itself
+GO = "go"  # an office issues it or handles it
+BRING = "bring"  # documents that prove it
+SELF = "self"  # the resident arranges it
+OTHER = "other"
+
+LEAD = {
+    CHECK: "办事单位自己核对",
+    GO: "去这里办",
+    BRING: "可以用这些证件证明",
+    SELF: "自己准备",
+    OTHER: "原文还写着",
+}
+LISTED = "原文列出的证件"  # BRING's lead when the documents do not fit every name
+
+_CUT = re.compile(r"(?<=[；;。])|(?=[，,；;]或由)")
+_CHECKS = re.compile(r"(相关|有关)部门.*(核对|核实)")
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    cls: str = ""  # "" plain words; "said" verbatim; "name" an office or document inside a quote
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str  # CSS modifier
+    lead: str  # fixed plain words
+    quote: tuple[Piece, ...]  # the clause, verbatim; names marked "name"
+    note: str = ""  # plain words about what the listed documents cover
+
+
+def clauses(route: str) -> list[str]:
+    """The route cut at ；/。 and before ", 或由 …", each still verbatim."""
+    out = []
+    for part in _CUT.split(route):
+        part = part.strip().strip("，,；;").strip()
+        if part.strip("。；;，, "):
+            out.append(part)
+    return out
+
+
+def _kind(clause: str, row: Row) -> str:
+    if _CHECKS.search(clause):
+        return CHECK
+    if any(o in clause for o in row.offices):
+        return GO
+    if any(d in clause for d in row.documents):
+        return BRING
+    if "自行" in clause:
+        return SELF
+    return OTHER
+
+
+def _marked(clause: str, names: tuple[str, ...]) -> tuple[Piece, ...]:
+    """The clause as pieces, each occurrence of a name marked (longest first)."""
+    names = tuple(sorted((n for n in names if n and n in clause), key=len, reverse=True))
+    if not names:
+        return (Piece(clause),)
+    pattern = re.compile("|".join(re.escape(n) for n in names))
+    pieces, at = [], 0
+    for m in pattern.finditer(clause):
+        if m.start() > at:
+            pieces.append(Piece(clause[at : m.start()]))
+        pieces.append(Piece(m.group(), "name"))
+        at = m.end()
+    if at < len(clause):
+        pieces.append(Piece(clause[at:]))
+    return tuple(pieces)
+
+
+def steps(row: Row, certificate: Certificate) -> tuple[Step, ...]:
+    out = []
+    has_check = any(_kind(c, row) == CHECK for c in clauses(row.route))
+    for clause in clauses(row.route):
+        kind = _kind(clause, row)
+        lead, note = LEAD[kind], ""
+        if kind == BRING and certificate.documents_show:
+            lead = LISTED
+            note = (
+                f"这些证件证明的是：{certificate.documents_show}。"
+                f"要开{'、'.join(certificate.not_for[:2])}这类“没有”的证明，原文没有写该带什么"
+                + ("；按原文，办事单位可以自己核对（见上一条）。" if has_check else "。")
+            )
+        out.append(Step(kind, lead, _marked(clause, row.offices + row.documents), note))
+    return tuple(out)
+
+
+def _names(step: Step, limit: int = 2) -> list[str]:
+    return list(dict.fromkeys(p.text for p in step.quote if p.cls == "name"))[:limit]
+
+
+def next_line(found: tuple[Step, ...], certificate: Certificate) -> tuple[Piece, ...]:
+    """One line of what to do next: up to two ways, each in plain words with
+    the office or document names quoted from the route; () when the route
+    names none (the page then points to the route itself)."""
+    ways: list[list[Piece]] = []
+    seen: set[str] = set()
+    for step in found:
+        if step.kind in seen or len(ways) == 2:
+            continue
+        if step.kind == CHECK:
+            ways.append([Piece("请办事单位自己核对")])
+        elif step.kind == GO and _names(step):
+            names = _names(step)
+            ways.append([Piece("去")] + _joined(names) + [Piece("办")])
+        elif step.kind == BRING and _names(step) and not certificate.documents_show:
+            names = _names(step)
+            ways.append([Piece("用")] + _joined(names) + [Piece("等证件证明")])
+        else:
+            continue
+        seen.add(step.kind)
+    if not ways:
+        return ()
+    out: list[Piece] = []
+    for i, way in enumerate(ways):
+        if i:
+            out.append(Piece("；或者"))
+        out.extend(way)
+    out.append(Piece("。"))
+    return tuple(out)
+
+
+def _joined(names: list[str]) -> list[Piece]:
+    out: list[Piece] = []
+    for i, name in enumerate(names):
+        if i:
+            out.append(Piece("、"))
+        out.append(Piece(name, "said"))
+    return out
+
+
+def retained_next_line(row: Row, columns: dict[str, str]) -> tuple[Piece, ...]:
+    """A retained row: who issues it, from its own columns."""
+    if row.issued_by:
+        return (Piece("找"), Piece(row.issued_by, "said"), Piece("开。"))
+    if row.method:
+        return (Piece(columns.get("method", "证明方式") + "："), Piece(row.method, "said"))
+    return (Piece("到社区（村）问清楚怎么开。"),)

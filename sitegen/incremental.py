@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from dataclasses import replace
 from functools import partial
@@ -76,8 +77,14 @@ def snapshot(content: Path, before: dict[str, tuple[int, int, str]] | None = Non
     for dirpath, _dirs, files in os.walk(content):
         for name in files:
             path = Path(dirpath) / name
-            st = path.stat()
+            try:
+                st = path.stat()
+            except OSError:  # a dangling link: the build's loader reports it
+                continue
             rel = path.relative_to(content).as_posix()
+            if not stat.S_ISREG(st.st_mode):  # a pipe or device: reading it would never end (the loader reports it)
+                out[rel] = (st.st_mtime_ns, st.st_size, "")
+                continue
             old = before.get(rel)
             if old and old[0] == st.st_mtime_ns and old[1] == st.st_size:
                 out[rel] = old

@@ -61,3 +61,37 @@ def test_idle_connections_take_at_most_the_bounded_threads(preview):
         for s in idle:
             s.close()
     assert get(preview.url)[0] == 200  # served once the idle ones are gone
+
+
+def test_serve_reports_a_pipe_in_content_instead_of_hanging(tmp_path):
+    """A pipe named like a list file: the preview says what it is and serves,
+    where reading it to hash it for the next rebuild waited forever."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "tests" / "golden" / "content", content)
+    os.mkfifo(content / "lists" / "chongqing" / "xinde.yaml")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--content", str(content), "--site", str(tmp_path / "site"), "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    seen: list[str] = []
+    reader = threading.Thread(target=lambda: seen.extend(iter(proc.stdout.readline, "")), daemon=True)
+    reader.start()  # a hung preview prints nothing: read aside, wait a bounded time
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any("预览地址" in line for line in seen):
+            time.sleep(0.1)
+        out = "".join(seen)
+        assert "xinde.yaml:1:1: 这不是普通文件" in out, out
+        assert "预览地址" in out and "Traceback" not in out
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

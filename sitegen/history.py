@@ -177,9 +177,8 @@ def versions(content: Content, regions: set[str] | None = None) -> dict[tuple[st
     """(region id, kind) → that list's versions, oldest first, current last
     (only the lists of ``regions``, when given)."""
     out = {}
-    for lst in content.lists:
-        if regions is not None and lst.region not in regions:
-            continue
+    lists = content.lists if regions is None else [lst for lst in content.lists if lst.region in regions] if len(regions) > 1 else content.current.get(next(iter(regions), ""), [])
+    for lst in lists:
         earlier = [old for old in earlier_of(content, lst.region) if old.kind == lst.kind]
         family = lst.id.rsplit("/", 1)[-1]
         chain: list[Version] = []

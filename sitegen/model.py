@@ -206,6 +206,14 @@ class Content:
     pages: tuple = ()  # sitepages.SitePage: content/pages/*.md
 
     @cached_property
+    def current(self) -> dict[str, list[PublishedList]]:
+        """Region id → its current lists, in content order (made once)."""
+        out: dict[str, list[PublishedList]] = {}
+        for lst in self.lists:
+            out.setdefault(lst.region, []).append(lst)
+        return out
+
+    @cached_property
     def earlier(self) -> dict[str, list[PublishedList]]:
         """Region id → its earlier list versions, in content order (made once)."""
         out: dict[str, list[PublishedList]] = {}

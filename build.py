@@ -41,7 +41,7 @@ try:
     from sitegen.features import FEATURES
     from sitegen.index import index
     from sitegen.load import load
-    from sitegen.model import Content, Resolved
+    from sitegen.model import Content, Resolved, Sizes
     from sitegen.pieces import Pieces
     from sitegen.plan import Plan
     from sitegen.problems import describe
@@ -81,9 +81,9 @@ class Stopwatch:
         self.last = now
 
 
-def check(content: Path = CONTENT, root: Path = ROOT):
+def check(content: Path = CONTENT, root: Path = ROOT, sizes: Sizes = Sizes()):
     """Stages 1–3 only: everything a build checks before it writes a byte."""
-    return resolve(validate(load(content, root)))
+    return resolve(validate(load(content, root)), sizes)
 
 
 def read(content: Path, root: Path = ROOT):
@@ -102,21 +102,22 @@ def _here(fn, *args):
     return fn(*args)
 
 
-def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_index: bool = True, *, indexer=index, map=map, isolate=_here, pieces: Pieces | None = None) -> BuildResult:
+def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_index: bool = True, *, indexer=index, map=map, isolate=_here, pieces: Pieces | None = None, sizes: Sizes = Sizes()) -> BuildResult:
     """load → validate → resolve → plan → write → index → publish.
 
     Speed is handed in, the stages never ask for it: ``isolate(read, …)`` may
     run stages 1–2 in a child process (``forks.in_child``: the parse leaves no
     heap behind), ``map`` may write on every core (``parallel.Workers``),
     ``indexer(resolved, out)`` is the index stage, and ``pieces`` (parts of
-    whole-site files, sitegen/pieces.py) may be kept by a builder that lives on."""
+    whole-site files, sitegen/pieces.py) may be kept by a builder that lives on.
+    ``sizes``: from how many regions on the site is built as the country's."""
     result = BuildResult()
     clock = Stopwatch(result)
     valid, result.core, seconds = isolate(read, content, root)  # 1–2. load and validate every file
     result.seconds.update(seconds)
     result.seconds["validate"] = round(time.perf_counter() - clock.last - seconds["load"], 3)  # with the trip back from a child
     clock.last = time.perf_counter()
-    resolved = resolve(valid)  # 3. national → province → city → county inheritance
+    resolved = resolve(valid, sizes)  # 3. national → province → city → county inheritance
     clock.lap("resolve")
     plan = Plan(resolved, FEATURES)  # 4. every file the site will hold
     clock.lap("plan")

@@ -568,7 +568,7 @@ def _use_layout_in_search_data(depth: str) -> None:
     make both use this run's layout."""
     from sitegen import index
 
-    index.bundle_layout = lambda regions: bundles.layout(list(regions), depth)
+    index.bundle_layout = lambda regions, *_: bundles.layout(list(regions), depth)
     index.bundle_of = lambda resolved, region_id: bundles.bundle_of(resolved.tree.chain(region_id), depth) + "/"
 
 

@@ -17,6 +17,7 @@ from .model import (
     Region,
     RegionView,
     Resolved,
+    Sizes,
 )
 
 
@@ -39,7 +40,7 @@ def lookup_order(region: Region, by_id: dict[str, Region]) -> tuple[Region, ...]
     return (region,) + tuple(reversed(ancestors(region, by_id)))
 
 
-def resolve(content: Content) -> Resolved:
+def resolve(content: Content, sizes: Sizes = Sizes()) -> Resolved:
     by_id = {r.id: r for r in content.regions}
     certs = {c.id: c for c in content.certificates}
     lists_of: dict[str, list[PublishedList]] = {}
@@ -77,7 +78,7 @@ def resolve(content: Content) -> Resolved:
     for view in views:
         for entry in view.entries:
             by_certificate.setdefault(entry.certificate.id, []).append(entry)
-    return Resolved(content, tuple(views), {k: tuple(v) for k, v in by_certificate.items()})
+    return Resolved(content, tuple(views), {k: tuple(v) for k, v in by_certificate.items()}, sizes)
 
 
 def _hotline(region: Region, by_id: dict[str, Region], national: Hotline) -> tuple[Hotline, bool]:

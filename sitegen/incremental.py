@@ -235,7 +235,7 @@ class Builder:
         for view in views:
             for entry in view.entries:
                 by_certificate.setdefault(entry.certificate.id, []).append(entry)
-        new = Resolved(valid, views, {k: tuple(v) for k, v in by_certificate.items()})
+        new = Resolved(valid, views, {k: tuple(v) for k, v in by_certificate.items()}, old.sizes)
         old_views = {v.region.id: v for v in old.views if v.region.id in affected}
         entries = set()  # (region, certificate) whose entry changed there
         for region in affected:
@@ -277,7 +277,7 @@ class Builder:
                     changed_pages.setdefault(region, []).append(rel)
             rebuilt = []
             if self.search_index and changed_pages:
-                self.pagefind.use(index.bundle_layout(list(valid.regions)), index.item_pages(new))
+                self.pagefind.use(index.bundle_layout(list(valid.regions), new.sizes.bundle_per_city_from), index.item_pages(new))
                 rebuilt = self.pagefind.reindex(self.site, staged, changed_pages, staged / ".scratch")
             clock.lap("index")
         except BaseException:

@@ -40,14 +40,13 @@ from pathlib import Path
 
 from . import bundles, urls
 from .bundles import IndexFailed  # noqa: F401  (build.py catches it from here)
-from .model import ANSWER, KINDS, LEVELS, STATUS_CLASS, Region, Resolved
+from .model import ANSWER, KINDS, LEVELS, STATUS_CLASS, Region, Resolved, Sizes
 from .pieces import Pieces
 from .plan import Feature, Output
 
 NAMES_FILE = urls.FILES["search_names"]
 SHARD_PATTERN = urls.FILES["search_shard"]
 DEFAULT_BUNDLE = bundles.PREFIX  # "pagefind": the one bundle of a small site
-SPLIT_FROM_REGIONS = 100  # from this many regions on, one bundle per city (docs/search.md)
 
 
 def shard_file(region_id: str) -> str:
@@ -57,7 +56,7 @@ def shard_file(region_id: str) -> str:
 # ------------------------------------------------------------------ layout
 
 
-def bundle_layout(regions: list[Region]) -> dict[str, list[str]]:
+def bundle_layout(regions: list[Region], per_city_from: int = Sizes.bundle_per_city_from) -> dict[str, list[str]]:
     """Bundle folder (relative to the site root) → ids of the regions it indexes.
 
     The one place the layout is chosen: one bundle for a small site (a search
@@ -65,7 +64,7 @@ def bundle_layout(regions: list[Region]) -> dict[str, list[str]]:
     county loads only its city's bundle; see ``sitegen.bundles.layout``). The
     shards record it, search.js reads it, ``index`` builds it."""
     regions = list(regions)
-    if len(regions) < SPLIT_FROM_REGIONS:
+    if len(regions) < per_city_from:
         return {DEFAULT_BUNDLE: [r.id for r in regions]}
     return bundles.layout(regions, "city")
 
@@ -73,7 +72,7 @@ def bundle_layout(regions: list[Region]) -> dict[str, list[str]]:
 def bundle_of(resolved: Resolved, region_id: str) -> str:
     """The bundle folder (with its "/") holding a region's pages: what
     ``bundle_layout`` gives, from the region's ancestors alone."""
-    if len(resolved.content.regions) < SPLIT_FROM_REGIONS:
+    if len(resolved.content.regions) < resolved.sizes.bundle_per_city_from:
         return DEFAULT_BUNDLE + "/"
     return bundles.bundle_of(resolved.tree.chain(region_id), "city") + "/"
 
@@ -281,5 +280,5 @@ def index(resolved: Resolved, out: Path, indexer: bundles.Indexer | None = None)
     its regions' item pages, into ``out``. ``indexer``: one kept by a
     long-lived builder (its Pagefind processes stay ready between builds)."""
     indexer = indexer or bundles.Indexer()
-    indexer.use(bundle_layout(list(resolved.content.regions)), item_pages(resolved))
+    indexer.use(bundle_layout(list(resolved.content.regions), resolved.sizes.bundle_per_city_from), item_pages(resolved))
     return indexer(out)

@@ -278,10 +278,19 @@ class RegionView:
 
 
 @dataclass(frozen=True)
+class Sizes:
+    """From how many regions on the site is built as the whole country's."""
+
+    nearby_only_above: int = 60  # above: an item page lists only nearby regions (sitegen/scale.py)
+    bundle_per_city_from: int = 100  # from here: one Pagefind bundle per city (sitegen/index.py, docs/search.md)
+
+
+@dataclass(frozen=True)
 class Resolved:
     content: Content
     views: tuple[RegionView, ...]  # in regions.yaml order
     by_certificate: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+    sizes: Sizes = Sizes()
 
     @cached_property
     def tree(self):

@@ -4,7 +4,7 @@ An item page (certificate × region) links to the same certificate in other
 regions. With a handful of regions it lists them all. With 3,209 regions that
 list alone would be ~640 KB on every one of ~110,000 pages (70 GB in all) and
 quadratic to build, and no resident scrolls through it. So above
-``NEARBY_ONLY_ABOVE`` regions an item page lists only the regions near its own
+``Sizes.nearby_only_above`` regions (sitegen/model.py) an item page lists only the regions near its own
 — its parents, its siblings (same parent) and its children — and its
 "各地对比" link leads to the comparison of every region, as before.
 
@@ -15,8 +15,6 @@ for a resolved model (``Resolved.tree``).
 from __future__ import annotations
 
 from .model import Entry, RegionView, Resolved
-
-NEARBY_ONLY_ABOVE = 60  # regions; the real content has 8, the country about 3,200
 
 class RegionTree:
     """Regions by position, parent and children, and each region's entries by certificate."""
@@ -59,7 +57,7 @@ class RegionTree:
 
 
 def nearby_only(resolved: Resolved) -> bool:
-    return len(resolved.views) > NEARBY_ONLY_ABOVE
+    return len(resolved.views) > resolved.sizes.nearby_only_above
 
 
 def other_entries(resolved: Resolved, view: RegionView, cert_id: str) -> tuple[Entry, ...]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,7 @@ import synthetic  # noqa: E402
 
 import build as build_module  # noqa: E402
 from sitegen import bundles, forks, incremental, parallel, scale  # noqa: E402
+from sitegen.model import Sizes  # noqa: E402
 from sitegen.cascade import resolve  # noqa: E402
 from sitegen.load import load  # noqa: E402
 from sitegen.problems import ContentError  # noqa: E402
@@ -53,10 +55,8 @@ def content(data, tmp_path) -> Path:
     return target
 
 
-@pytest.fixture
-def national_scale(monkeypatch):
-    """Treat the 14 regions as a big site: item pages list only nearby regions."""
-    monkeypatch.setattr(scale, "NEARBY_ONLY_ABOVE", 5)
+NATIONAL = Sizes(nearby_only_above=5)  # the 14 regions as a big site: item pages list only nearby regions
+PER_CITY = Sizes(nearby_only_above=5, bundle_per_city_from=0)  # … and a Pagefind bundle per city
 
 
 @pytest.fixture(scope="module")
@@ -64,11 +64,9 @@ def two_renders(data, tmp_path_factory) -> tuple[Path, Path]:
     """The same content written by forked workers and by one process."""
     out = tmp_path_factory.mktemp("renders")
     workers = parallel.Workers(workers=2, from_items=0)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(scale, "NEARBY_ONLY_ABOVE", 5)
-        many = build_module.build(data.content, out / "parallel", search_index=False, map=workers)
-        assert workers.used == 2, "the parallel path ran"
-        one = build_module.build(data.content, out / "single", search_index=False)
+    many = build_module.build(data.content, out / "parallel", search_index=False, map=workers, sizes=NATIONAL)
+    assert workers.used == 2, "the parallel path ran"
+    one = build_module.build(data.content, out / "single", search_index=False, sizes=NATIONAL)
     assert many.pages == one.pages and many.files == one.files
     return out / "parallel", out / "single"
 
@@ -153,7 +151,7 @@ def test_parallel_render_writes_the_same_bytes_as_one_process(two_renders):
     assert tree_digest(many) == tree_digest(one)
 
 
-def test_item_pages_list_only_nearby_regions_at_national_scale(data, two_renders, national_scale):
+def test_item_pages_list_only_nearby_regions_at_national_scale(data, two_renders):
     site = two_renders[0]
     resolved = resolve(validate(load(data.content, ROOT)))
     idx = resolved.tree
@@ -169,8 +167,8 @@ def test_item_pages_list_only_nearby_regions_at_national_scale(data, two_renders
         assert "s02" not in {r.split("-")[0] for r in linked} - {"quanguo"}, "no county of another province"
 
 
-def test_shown_on_is_the_inverse_of_nearby(content, national_scale):
-    resolved = resolve(validate(load(content, ROOT)))
+def test_shown_on_is_the_inverse_of_nearby(content):
+    resolved = resolve(validate(load(content, ROOT)), NATIONAL)
     idx = resolved.tree
     ids = [v.region.id for v in resolved.views]
     for r in ids:
@@ -194,11 +192,12 @@ def test_bundle_layout_puts_each_region_in_one_bundle(content):
 
 def builder(content: Path, site: Path, search_index: bool = True) -> incremental.Builder:
     """A builder as ``make serve`` keeps one (code fixed: others edit it while tests run)."""
-    return incremental.Builder(content, site, ROOT, full=build_module.build, search_index=search_index, jobs=2, code=lambda: "fixed for the test")
+    full = partial(build_module.build, sizes=PER_CITY)
+    return incremental.Builder(content, site, ROOT, full=full, search_index=search_index, jobs=2, code=lambda: "fixed for the test")
 
 
 @pytest.mark.slow
-def test_incremental_build_gives_the_tree_a_full_build_gives(content, tmp_path, national_scale, bundles_per_city):
+def test_incremental_build_gives_the_tree_a_full_build_gives(content, tmp_path):
     site = tmp_path / "site"
     state = builder(content, site)
     first = state.build()
@@ -220,12 +219,12 @@ def test_incremental_build_gives_the_tree_a_full_build_gives(content, tmp_path, 
 
     state.close()
     full = tmp_path / "full"
-    build_module.build(content, full)
+    build_module.build(content, full, sizes=PER_CITY)
     assert tree_digest(site) == tree_digest(full)
     assert not list(tmp_path.glob("site.new-*")), "no staging folder left behind"
 
 
-def test_an_edit_that_removes_a_file_builds_in_full(content, tmp_path, national_scale):
+def test_an_edit_that_removes_a_file_builds_in_full(content, tmp_path):
     import yaml
 
     site = tmp_path / "site"
@@ -237,11 +236,11 @@ def test_an_edit_that_removes_a_file_builds_in_full(content, tmp_path, national_
     synthetic._dump(data, path)
     state.build()
     assert "add or remove files" in state.why_full, state.last
-    build_module.build(content, tmp_path / "full", search_index=False)
+    build_module.build(content, tmp_path / "full", search_index=False, sizes=PER_CITY)
     assert tree_digest(site) == tree_digest(tmp_path / "full")
 
 
-def test_bad_input_in_an_incremental_build_leaves_the_site_untouched(content, tmp_path, national_scale):
+def test_bad_input_in_an_incremental_build_leaves_the_site_untouched(content, tmp_path):
     site = tmp_path / "site"
     state = builder(content, site, search_index=False)
     state.build()
@@ -296,18 +295,10 @@ def _children() -> set[str]:
     return set(Path(f"/proc/self/task/{os.getpid()}/children").read_text().split())
 
 
-@pytest.fixture
-def bundles_per_city(monkeypatch):
-    """The 14 regions as a national site: a bundle per city."""
-    from sitegen import index as index_module
-
-    monkeypatch.setattr(index_module, "SPLIT_FROM_REGIONS", 0)
-
-
 @pytest.mark.slow
-def test_a_failing_bundle_leaves_the_site_and_no_process_or_scratch_behind(content, tmp_path, national_scale, bundles_per_city, monkeypatch):
+def test_a_failing_bundle_leaves_the_site_and_no_process_or_scratch_behind(content, tmp_path, monkeypatch):
     site = tmp_path / "site"
-    build_module.build(content, site)
+    build_module.build(content, site, sizes=PER_CITY)
     before, shm_before, children_before = tree_digest(site), _shm_scratch(), _children()
     real = bundles.run_pagefind
 
@@ -318,7 +309,7 @@ def test_a_failing_bundle_leaves_the_site_and_no_process_or_scratch_behind(conte
 
     monkeypatch.setattr(bundles, "run_pagefind", failing)
     with pytest.raises(bundles.IndexFailed, match="test"):
-        build_module.build(content, site)
+        build_module.build(content, site, sizes=PER_CITY)
     assert tree_digest(site) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("site")] == ["site"]
     assert _shm_scratch() == shm_before and _children() == children_before

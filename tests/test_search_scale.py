@@ -28,7 +28,7 @@ from conftest import ROOT
 from sitegen import bundles, index
 from sitegen.cascade import resolve
 from sitegen.load import load
-from sitegen.model import KINDS, LEVELS
+from sitegen.model import KINDS, LEVELS, Sizes
 from sitegen.parallel import Workers
 from sitegen.plan import Plan
 from sitegen.render import Context
@@ -40,6 +40,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 import synthetic  # noqa: E402
 
 
+PER_CITY = Sizes(bundle_per_city_from=0)  # below 100 regions the site would keep one bundle
+
+
 def city_layout(regions):
     return bundles.layout(list(regions), "city")
 
@@ -49,11 +52,9 @@ def national(tmp_path_factory):
     """(resolved model, built site): 60 counties, 3 provinces, one Pagefind bundle per city."""
     work = tmp_path_factory.mktemp("national-search")
     data = synthetic.generate(60, work, provinces=3)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(index, "SPLIT_FROM_REGIONS", 0)  # below it the site would keep one bundle
-        site = work / "site"
-        build(data.content, site, map=Workers(workers=2, from_items=0))  # the default index stage (index.index)
-        return resolve(validate(load(data.content, ROOT))), site
+    site = work / "site"
+    build(data.content, site, map=Workers(workers=2, from_items=0), sizes=PER_CITY)  # the default index stage (index.index)
+    return resolve(validate(load(data.content, ROOT)), PER_CITY), site
 
 
 @pytest.fixture(scope="module")
@@ -123,9 +124,7 @@ def test_forked_writers_write_the_search_data_one_process_makes(national):
     resolved, site = national
     plan = Plan(resolved, (index.FEATURE,))
     context = Context(resolved.content.site)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(index, "SPLIT_FROM_REGIONS", 0)
-        made = {o.path: o.make(context) for o in plan}
+    made = {o.path: o.make(context) for o in plan}
     assert len(made) == 1 + len(resolved.views)
     for rel, data in made.items():
         assert data == (site / rel).read_bytes(), rel
@@ -149,10 +148,10 @@ def test_each_city_bundle_indexes_its_item_pages_only(national):
 
 
 def test_default_layout_is_one_bundle_below_the_split_size(tmp_path):
-    data = synthetic.generate(index.SPLIT_FROM_REGIONS, tmp_path, provinces=3)
+    data = synthetic.generate(Sizes.bundle_per_city_from, tmp_path, provinces=3)
     regions = list(validate(load(data.content, ROOT)).regions)
-    assert len(regions) > index.SPLIT_FROM_REGIONS
-    small = regions[: index.SPLIT_FROM_REGIONS - 1]
+    assert len(regions) > Sizes.bundle_per_city_from
+    small = regions[: Sizes.bundle_per_city_from - 1]
     assert index.bundle_layout(small) == {"pagefind": [r.id for r in small]}
     assert index.bundle_layout(regions) == bundles.layout(regions, "city")
 

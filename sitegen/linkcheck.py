@@ -124,10 +124,18 @@ def target_of(site: Path, page_rel: str, value: str, base_url: str = "") -> tupl
     return path, unquote(resolved.fragment), ""
 
 
-def check(site: Path, base_url: str = "") -> list[Problem]:
+def check(site: Path, base_url: str = "", files=None) -> list[Problem]:
+    """Every problem of the built ``site``. ``files``: the paths of the plan
+    (``sitegen.plan.Plan``): the pages checked and the files a link may reach
+    are the planned ones (and the index stage's pagefind/ folder), and a
+    planned file missing from ``site`` is a problem; None: the files found in ``site``."""
     site = Path(site)
     problems: list[Problem] = []
-    pages = {p.relative_to(site).as_posix(): p for p in sorted(site.rglob("*.html")) if "pagefind" not in p.relative_to(site).parts[:1]}
+    found = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    planned = found if files is None else set(files)
+    problems += [Problem(rel, 1, 1, "计划中的文件没有生成 (planned file missing)") for rel in sorted(planned - found)]
+    reachable = planned | {rel for rel in found if rel.startswith("pagefind/")}
+    pages = {rel: site / rel for rel in sorted(planned & found) if rel.endswith(".html") and not rel.startswith("pagefind/")}
     parsed = {rel: _parse(path) for rel, path in pages.items()}
     links: dict[str, set[str]] = {rel: set() for rel in pages}
     for rel, page in parsed.items():
@@ -153,8 +161,7 @@ def check(site: Path, base_url: str = "") -> list[Problem]:
                 continue
             if why:
                 continue
-            file = site / path
-            if not file.is_file():
+            if path not in reachable:
                 hint = "（链接到文件夹要以 / 结尾）" if (site / path).is_dir() else ""
                 problems.append(Problem(rel, ref.line, ref.column, f"链接的文件不存在{hint} (broken link): {ref.value[:120]} → {path}"))
                 continue
@@ -162,16 +169,15 @@ def check(site: Path, base_url: str = "") -> list[Problem]:
                 problems.append(Problem(rel, ref.line, ref.column, f"目标页面上没有 id=“{fragment}” (missing anchor): {ref.value[:120]}"))
             if not is_asset and path in links:
                 links[rel].add(path)
-    problems += _css_problems(site)
+    problems += _css_problems(site, sorted(r for r in planned & found if r.endswith(".css")), reachable)
     problems += _unreachable(links, parsed)
     return sorted(set(problems))
 
 
-def _css_problems(site: Path) -> list[Problem]:
+def _css_problems(site: Path, sheets: list[str], reachable: set[str]) -> list[Problem]:
     problems = []
-    for css in sorted(site.rglob("*.css")):
-        rel = css.relative_to(site).as_posix()
-        text = css.read_text(encoding="utf-8", errors="replace")
+    for rel in sheets:
+        text = (site / rel).read_text(encoding="utf-8", errors="replace")
         for m in _CSS_URL.finditer(text):
             value = m.group(2)
             line = text.count("\n", 0, m.start()) + 1
@@ -179,7 +185,7 @@ def _css_problems(site: Path) -> list[Problem]:
             path, _, why = target_of(site, rel, value)
             if why == "external":
                 problems.append(Problem(rel, line, col, f"样式表从其他网站加载资源，不允许 (asset from another host): {value[:120]}"))
-            elif not why and path and not (site / path).is_file():
+            elif not why and path and path not in reachable:
                 problems.append(Problem(rel, line, col, f"样式表引用的文件不存在 (broken url()): {value[:120]}"))
     return problems
 
@@ -204,11 +210,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="检查生成的网站：失效链接、缺失资源、从首页点不到的页面")
     parser.add_argument("site", type=Path, nargs="?", default=Path("site"))
     parser.add_argument("--base-url", default="", help="网站正式地址（content/site.yaml 的 base_url）：以它开头的链接按站内链接检查")
+    parser.add_argument("--content", type=Path, help="按这个内容文件夹的输出计划检查（计划中的每个文件都应生成）(check against the plan of this content)")
     args = parser.parse_args(argv)
     if not (args.site / "index.html").is_file():
         print(f"{args.site}: 不是生成好的网站（没有 index.html）(not a built site)", file=sys.stderr)
         return 1
-    problems = check(args.site, args.base_url)
+    files = None
+    if args.content:
+        from .features import FEATURES
+        from .load import load
+        from .cascade import resolve
+        from .plan import Plan
+        from .validate import validate
+
+        resolved = resolve(validate(load(args.content.resolve(), args.content.resolve().parent)))
+        files = [o.path for o in Plan(resolved, FEATURES)] + [o.path for o in Plan(resolved, FEATURES).finish([])]
+    problems = check(args.site, args.base_url, files)
     for p in problems:
         print(p)
     pages = sum(1 for _ in args.site.rglob("*.html"))

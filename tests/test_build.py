@@ -86,3 +86,26 @@ def test_two_outputs_with_one_path_fail_the_build(tmp_path):
     with pytest.raises(DuplicateOutput) as err:
         write(Plan(resolved, FEATURES + (Clash(),)), tmp_path, Context(resolved.content.site))
     assert "data/all.csv" in str(err.value) and "open data:site" in str(err.value) and "clash:site" in str(err.value)
+
+
+def test_the_link_check_reads_the_plan(built_site, tmp_path):
+    """The link check takes the plan's files as the site: every planned file
+    was written and every link reaches one; a planned file that is missing is
+    reported once, where it should be (the links to it are the plan's)."""
+    import shutil
+
+    from sitegen.features import FEATURES
+    from sitegen.linkcheck import check
+    from sitegen.plan import Plan
+
+    resolved = build_module.check(CONTENT)
+    plan = Plan(resolved, FEATURES)
+    files = [o.path for o in plan] + ["sitemap.xml"]
+    base = resolved.content.site["base_url"]
+    assert check(built_site, base, files) == []
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    gone = next(p for p in files if p.startswith(f"{resolved.views[1].region.id}/") and p.endswith("/index.html") and p.count("/") == 2)
+    (site / gone).unlink()
+    problems = [str(p) for p in check(site, base, files)]
+    assert problems == [f"{gone}:1:1: 计划中的文件没有生成 (planned file missing)"]

@@ -119,7 +119,7 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
-def _kb(path: str, key: str) -> int:
+def proc_kb(path: str, key: str) -> int:
     try:
         with open(path) as f:
             for line in f:
@@ -163,11 +163,11 @@ class Memory:
             rss = pss = single = 0
             with_pss = time.monotonic() >= next_pss
             for pid in _descendants(me):
-                r = _kb(f"/proc/{pid}/status", "VmRSS:")
+                r = proc_kb(f"/proc/{pid}/status", "VmRSS:")
                 rss += r
                 single = max(single, r)
                 if with_pss:
-                    pss += _kb(f"/proc/{pid}/smaps_rollup", "Pss:")
+                    pss += proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
             if with_pss:
                 next_pss = time.monotonic() + self.pss_interval
                 self.pss = max(self.pss, pss)

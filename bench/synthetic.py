@@ -67,7 +67,7 @@ def _name(i: int, suffix: str) -> str:
     return CHARS[i % k] + CHARS[(i // k + i) % k] + suffix
 
 
-def _dump(data, path: Path, header: str = "") -> None:
+def dump(data, path: Path, header: str = "") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096)
     path.write_text(header + text, encoding="utf-8")
@@ -97,10 +97,10 @@ def generate(counties: int, dest: Path, seed: int = 20201203, provinces: int | N
 
     site = yaml.safe_load((REAL / "site.yaml").read_text(encoding="utf-8"))
     site["title"] = site["title"] + "（合成测试数据）"
-    _dump(site, content / "site.yaml")
+    dump(site, content / "site.yaml")
     shutil.copyfile(REAL / "lists" / "certificates.yaml", lists_dir / "certificates.yaml")
     national = yaml.safe_load((REAL / "lists" / "quanguo" / "buyu-chuju.yaml").read_text(encoding="utf-8"))
-    _dump(national, lists_dir / "quanguo" / "buyu-chuju.yaml")
+    dump(national, lists_dir / "quanguo" / "buyu-chuju.yaml")
     templates = {
         rel: yaml.safe_load((REAL / "lists" / rel).read_text(encoding="utf-8"))
         for pair in PAIRS.values()
@@ -125,7 +125,7 @@ def generate(counties: int, dest: Path, seed: int = 20201203, provinces: int | N
             data["issuer"] = region["name"] + "民政局"
             data.pop("doc_number", None)  # no made-up document numbers
             name = Path(rel).name
-            _dump(data, lists_dir / region["id"] / name)
+            dump(data, lists_dir / region["id"] / name)
             stats["lists"] += 1
             stats["rows"] += len(data["rows"])
 
@@ -152,7 +152,7 @@ def generate(counties: int, dest: Path, seed: int = 20201203, provinces: int | N
                 publish(county)
                 county_ids.append(xid)
                 where[xid] = (pid, cid)
-    _dump({"regions": regions}, lists_dir / "regions.yaml")
+    dump({"regions": regions}, lists_dir / "regions.yaml")
     return Synthetic(content, provinces, cities, counties, len(regions), stats["lists"], stats["rows"], county_ids, where)
 
 
@@ -163,7 +163,7 @@ def edit_row(path: Path, index: int = 3, text: str = "；本地另行公布受�
     row = data["rows"][index]
     key = "route" if row.get("route") else "purpose"
     row[key] = row[key] + text
-    _dump(data, path)
+    dump(data, path)
     return row["id"]
 
 

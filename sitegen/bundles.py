@@ -131,31 +131,30 @@ def bundle_of(chain: list[Region], depth: str = "city", prefix: str = PREFIX) ->
 class Indexer:
     """Build the bundles of one layout, ``jobs`` Pagefind processes at a time.
 
-    ``pages``: region id → the pages to index (relative to the site), or
-    None to index every page of the regions' folders."""
+    ``pages``: region id → the pages to index (relative to the site)."""
 
     def __init__(self, bundles: dict[str, list[str]] | None = None, jobs: int | None = None, pages: dict[str, list[str]] | None = None):
         self.jobs = jobs or max(1, min(len(os.sched_getaffinity(0)), 8))
         self.use(bundles or {}, pages)
         self.last = IndexStats()
         self._idle: queue.SimpleQueue[PagefindService] = queue.SimpleQueue()
-        self._kept: list[PagefindService] = []  # service processes kept between calls (``warm``)
+        self.kept: list[PagefindService] = []  # service processes kept between calls (``warm``)
         self._warming: threading.Thread | None = None
 
     def use(self, bundles: dict[str, list[str]], pages: dict[str, list[str]] | None) -> None:
         """Build this layout from these pages from now on."""
-        self.bundles, self.listing = bundles, pages
+        self.bundles, self.listing = bundles, pages or {}
         self.bundle_of = {r: b for b, rs in bundles.items() for r in rs}
 
     def warm(self) -> None:
         """From now on keep a Pagefind service process between calls, ready:
         a builder that lives on (incremental builds) then re-indexes an edit
-        without the ~0.2 s a fresh process spends on its first page. The
+        without the start-up a fresh process spends on its first page. The
         process makes that first index now, in the background."""
-        if self._kept:
+        if self.kept:
             return
         service = PagefindService(binary())
-        self._kept.append(service)
+        self.kept.append(service)
 
         def first_page() -> None:
             with tempfile.TemporaryDirectory() as tmp:
@@ -171,13 +170,17 @@ class Indexer:
         self._warming = threading.Thread(target=first_page, daemon=True)
         self._warming.start()
 
-    def close(self) -> None:
-        """End the service processes kept by ``warm``."""
+    def warmed(self) -> None:
+        """Wait until the process ``warm`` started has made its first index."""
         if self._warming is not None:
             self._warming.join()
-        for service in self._kept:
+
+    def close(self) -> None:
+        """End the service processes kept by ``warm``."""
+        self.warmed()
+        for service in self.kept:
             service.close()
-        self._kept.clear()
+        self.kept.clear()
         self._idle = queue.SimpleQueue()
 
     def _run_all(self, work: list[tuple], job=None) -> IndexStats:
@@ -199,37 +202,14 @@ class Indexer:
         leaves out. So each bundle is indexed from a scratch folder of only its
         item pages (page URLs stay the same: they are relative to that
         folder; ``_scratch``), made and removed by the thread that runs
-        Pagefind on it (the same bundles, byte for byte, about a quarter
-        faster: docs/search.md). Without a page list (a site without search
-        data), each bundle's region folders are moved into a folder of their
-        own instead and moved back, whatever happens."""
-        listing = self.listing
-        if listing is not None:
-            scratch, copy = _scratch(out)
-            try:
-                work = [(scratch / bundle.replace("/", "__"), out / bundle, regions, [p for r in regions for p in listing.get(r, ())], copy) for bundle, regions in self.bundles.items()]
-                return self._run_all(work, lambda service, *w: _index_pages(out, *w, service=service))
-            finally:
-                shutil.rmtree(scratch, ignore_errors=True)
-        if len(self.bundles) == 1:
-            return self._run_all([(out, out / b, rs, True) for b, rs in self.bundles.items()])
-        groups = out / ".bundles"
-        moved: list[tuple[Path, Path]] = []
+        Pagefind on it (the same bundles, byte for byte, and faster:
+        docs/search.md)."""
+        scratch, copy = _scratch(out)
         try:
-            work = []
-            for bundle, regions in self.bundles.items():
-                group = groups / bundle.replace("/", "__")
-                group.mkdir(parents=True)
-                for region in regions:
-                    if (out / region).is_dir():
-                        os.rename(out / region, group / region)
-                        moved.append((group / region, out / region))
-                work.append((group, out / bundle, regions, True))
-            return self._run_all(work)
+            work = [(scratch / bundle.replace("/", "__"), out / bundle, regions, [p for r in regions for p in self.listing.get(r, ())], copy) for bundle, regions in self.bundles.items()]
+            return self._run_all(work, lambda service, *w: _index_pages(out, *w, service=service))
         finally:
-            for there, home in moved:
-                os.rename(there, home)
-            shutil.rmtree(groups, ignore_errors=True)
+            shutil.rmtree(scratch, ignore_errors=True)
 
     def reindex(self, site: Path, staged: Path, changed_pages: dict[str, list[str]], scratch: Path) -> list[str]:
         """Rebuild the bundles holding changed pages, without touching ``site``.
@@ -241,28 +221,13 @@ class Indexer:
         it comes out byte for byte as a full build makes it (tested). Returns
         the bundle folders to swap in."""
         affected = sorted({self.bundle_of[region] for region in changed_pages})
-        listing = self.listing  # item pages only, as in a full build (an edit adds or removes none)
-        if listing is None:  # a site without search data: its regions' folders, hard-linked
-            work = []
-            for bundle in affected:
-                tree = scratch / bundle.replace("/", "__")
-                for region in self.bundles[bundle]:
-                    _link_tree(site / region, tree / region)
-                    for rel in changed_pages.get(region, ()):
-                        if rel.endswith(".html"):
-                            (tree / rel).parent.mkdir(parents=True, exist_ok=True)
-                            (tree / rel).unlink(missing_ok=True)
-                            os.link(staged / rel, tree / rel)
-                work.append((tree, staged / bundle, self.bundles[bundle], len(self.bundles) == 1))
-            self._run_all(work)
-            return affected
         changed = {rel for rels in changed_pages.values() for rel in rels}
         root, copy = _scratch(staged)
         try:
             work = []
             for bundle in affected:
                 regions = self.bundles[bundle]
-                pages = [p for r in regions for p in listing.get(r, ())]
+                pages = [p for r in regions for p in self.listing.get(r, ())]
                 sources = {rel: staged / rel for rel in pages if rel in changed}
                 work.append((root / bundle.replace("/", "__"), staged / bundle, regions, pages, copy, sources))
             self._run_all(work, lambda service, *w: _index_pages(site, *w, service=service))
@@ -273,9 +238,9 @@ class Indexer:
 
 def _scratch(out: Path) -> tuple[Path, bool]:
     """(a new folder for bundles' scratch trees, whether pages are copied there
-    rather than hard-linked). In memory (/dev/shm) where there is one: on this
-    machine a hard link and its removal cost ~0.2 ms a page on disk, against
-    ~0.1 ms to copy it into memory and remove it (bench/README.md)."""
+    rather than hard-linked). In memory (/dev/shm) where there is one: a copy
+    into memory costs less than a hard link on disk and its removal
+    (bench/README.md)."""
     shm = Path("/dev/shm")
     if shm.is_dir() and os.access(shm, os.W_OK):
         return Path(tempfile.mkdtemp(prefix=scratch_prefix(), dir=shm)), True  # a killed build's is removed by the next
@@ -307,8 +272,8 @@ def _index_pages(site: Path, tree: Path, output: Path, region_ids: list[str], pa
 
 
 def _copy(source: Path, target: Path) -> None:
-    """``shutil.copyfile`` without its checks and file objects: half its CPU
-    time a page (~22 against ~43 µs into /dev/shm), for ~110,000 pages."""
+    """``shutil.copyfile`` without its checks and file objects (bench/README.md:
+    half the CPU a page, for every item page of the country)."""
     src = os.open(source, os.O_RDONLY)
     try:
         dst = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
@@ -329,8 +294,8 @@ class _Jobs:
     """Bundles being built on a thread pool, ``indexer.jobs`` at a time, each
     by a Pagefind service process taken from an idle
     queue and put back after, so each process builds bundle after bundle (a
-    process per bundle spent ~0.2 s of CPU before its first page, about a
-    third of a city's whole bundle: sitegen/pagefind_service.py). Processes
+    process per bundle would pay Pagefind's start-up each time:
+    sitegen/pagefind_service.py). Processes
     kept by ``Indexer.warm`` are used first and kept; the others end in
     ``close``, and their CPU time is counted."""
 
@@ -374,7 +339,7 @@ class _Jobs:
         self.pool.shutdown(wait=True)
         self.pool = None
         cpu = sum(service.cpu_seconds() - before for service, before in self.used.items())
-        kept = self.indexer._kept
+        kept = self.indexer.kept
         for service in set(self.ready) | set(self.used):
             if service in kept and service.alive():
                 self.indexer._idle.put(service)
@@ -397,16 +362,3 @@ def _take_all(q: queue.SimpleQueue) -> list:
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-def _link_tree(src: Path, dest: Path) -> None:
-    """Hard-link every .html file below ``src`` into the same place below ``dest``."""
-    if not src.is_dir():
-        return
-    for dirpath, _dirs, files in os.walk(src):
-        rel = Path(dirpath).relative_to(src)
-        target = dest / rel
-        target.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            if name.endswith(".html"):
-                os.link(Path(dirpath) / name, target / name)

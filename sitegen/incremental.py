@@ -145,7 +145,7 @@ class Builder:
 
         Python's cyclic garbage collector is off meanwhile: at national scale
         the model kept here is millions of objects, and one full collection
-        that happens to fall inside an update scans them all (~0.3 s)."""
+        that happens to fall inside an update would scan them all."""
         if not self.site.is_dir():
             return self._full("site/ is missing")
         with collector_paused():

@@ -1,9 +1,8 @@
 """Pagefind's service mode (``pagefind_extended --service``), spoken directly.
 
-Each start of the Pagefind binary costs ~0.18 s of CPU before it reads a page
-(the extended binary prepares its Chinese segmenter): at national scale, one
-process per bundle spent ~66 of the index stage's ~190 CPU seconds on that
-alone (bench/README.md). One service process builds any number of indexes,
+Each start of the Pagefind binary costs CPU before it reads a page (the
+extended binary prepares its Chinese segmenter), a large share of a small
+bundle's work (bench/README.md has the figures). One service process builds any number of indexes,
 one after another, with the same code as the command line and the same
 files (``sitegen.stable_index`` then orders them the same way; tested).
 
@@ -90,6 +89,10 @@ class PagefindService:
 
     def alive(self) -> bool:
         return self._proc.poll() is None
+
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
 
     def cpu_seconds(self) -> float:
         """CPU time the process has used so far (Linux /proc; 0.0 elsewhere)."""

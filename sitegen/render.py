@@ -103,8 +103,8 @@ class Context:
 
 
 def write_bytes(path: Path | str, data: bytes | list[bytes]) -> None:
-    """``Path.write_bytes`` without its file object: ~15 % less CPU a file,
-    which counts where a build writes hundreds of thousands. A list of byte
+    """``Path.write_bytes`` without its file object: less CPU a file, which
+    counts where a build writes hundreds of thousands. A list of byte
     strings is written one after the other (whole-site files of tens of MB are
     never joined in memory)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)

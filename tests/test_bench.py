@@ -121,8 +121,8 @@ def test_memory_sampler_reads_rss_often_and_pss_seldom(monkeypatch):
     import national
 
     reads: list[str] = []
-    real_kb = national._kb
-    monkeypatch.setattr(national, "_kb", lambda path, key: reads.append(path.rsplit("/", 1)[1]) or real_kb(path, key))
+    real_kb = national.proc_kb
+    monkeypatch.setattr(national, "proc_kb", lambda path, key: reads.append(path.rsplit("/", 1)[1]) or real_kb(path, key))
     with national.Memory(interval=0.01, pss_interval=60) as mem:
         time.sleep(0.3)
     # every process's RSS in each of ≥ 10 samples, its PSS only in the first
@@ -233,7 +233,7 @@ def test_an_edit_that_removes_a_file_builds_in_full(content, tmp_path):
     path = content / "lists" / COUNTY / "buyu-chuju.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["rows"].pop(0)  # the county's list without its first row: a slip, a QR code … fewer
-    synthetic._dump(data, path)
+    synthetic.dump(data, path)
     state.build()
     assert "add or remove files" in state.why_full, state.last
     build_module.build(content, tmp_path / "full", search_index=False, sizes=PER_CITY)

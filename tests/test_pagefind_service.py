@@ -1,7 +1,10 @@
 """sitegen/pagefind_service.py: the real Pagefind binary, in service mode."""
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -61,8 +64,9 @@ def test_a_failing_request_is_an_error_and_a_dead_service_says_so(tmp_path):
         with pytest.raises(ServiceFailed):
             service.call({"type": "AddDir", "index_id": 999, "path": str(tmp_path), "glob": "**/*.html"})  # no such index
         assert service.alive()
-        service._proc.kill()
-        service._proc.wait()
+        os.kill(service.pid, signal.SIGKILL)  # the process dies under the builder
+        while service.alive():
+            time.sleep(0.01)
         with pytest.raises(ServiceFailed, match="stopped"):
             service.index_folder(tmp_path, tmp_path / "out")
     finally:
@@ -73,15 +77,16 @@ def test_a_warm_indexer_keeps_one_ready_process_between_calls(tmp_path):
     site = tmp_path / "site"
     for region in ("r1", "r2"):
         _pages(site / region, [f"{region}死亡证明", f"{region}出生证明"])
-    indexer = bundles.Indexer({"pagefind/r1": ["r1"], "pagefind/r2": ["r2"]}, jobs=1)
+    pages = {r: [f"{r}/p{i}/index.html" for i in range(2)] for r in ("r1", "r2")}
+    indexer = bundles.Indexer({"pagefind/r1": ["r1"], "pagefind/r2": ["r2"]}, jobs=1, pages=pages)
     indexer.warm()
     try:
-        indexer._warming.join()
-        (kept,) = indexer._kept
+        indexer.warmed()
+        (kept,) = indexer.kept
         assert kept.alive()
         stats = indexer(site)
         assert [b.pages for b in stats.bundles] == [2, 2] and stats.cpu_seconds > 0
-        assert indexer._kept == [kept] and kept.alive()  # used for both bundles, and kept
+        assert indexer.kept == [kept] and kept.alive()  # used for both bundles, and kept
     finally:
         indexer.close()
     assert not kept.alive()

@@ -444,3 +444,35 @@ def test_error_table_in_docs_covers_the_corpus():
     missing = sorted({_doc_key(m) for m in messages if _doc_key(m) not in table})
     assert all(len(_doc_key(m)) >= 2 for m in messages)
     assert missing == []
+
+
+def test_event_walk_is_skipped_only_where_nesting_cannot_be_too_deep():
+    """load._may_be_crafted's bound, tried on every mix of block maps and
+    lists (YAML's dumper and compact "- - x" forms) from 1 to 30 levels."""
+    import random
+
+    from sitegen import load
+
+    rng = random.Random(22)
+
+    def nest(depth: int):
+        value = "叶"
+        for _ in range(depth):
+            value = {"k": value} if rng.random() < 0.5 else [value]
+        return value
+
+    def real_depth(text: str) -> int:
+        depth = best = 0
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                best = max(best, depth)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+        return best
+
+    for depth in range(1, 31):
+        for _ in range(20):
+            for text in (yaml.safe_dump(nest(depth), allow_unicode=True, default_flow_style=False, indent=rng.choice([2, 4])),
+                         "- " * depth + "x\n"):
+                assert load._may_be_crafted(text) or real_depth(text) <= load.MAX_DEPTH, text

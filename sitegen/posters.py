@@ -323,10 +323,12 @@ def inherited_text(view: RegionView, entries: tuple[Entry, ...], kind: str) -> s
     sources = list(dict.fromkeys(e.inherited_from.name for e in entries if e.inherited_from is not None))
     if not sources:
         return ""
-    whose = "、".join(sources)
     if all(e.inherited_from is not None for e in entries):
         return shown_instead(view.region, kind, entries[0], shows="本海报印的是", short=True)
-    return f"标“*”的项目是{view.region.name}沿用{whose}清单的项目。"
+    parts = view.parts(kind)  # the nearest list, then the farther lists' rows it leaves out
+    nearer = (parts[0].inherited_from or view.region).name
+    farther = "、".join(f"{(p.inherited_from or view.region).name}的清单（{p.list.doc_number or p.list.title}）" for p in parts[1:])
+    return f"标“*”的项目，{nearer}公布的清单没有收录；{farther}仍然适用于{view.region.name}，这些项目按它办理。"
 
 
 def lead_text(entries: tuple[Entry, ...], kind: str) -> str:

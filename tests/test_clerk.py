@@ -168,6 +168,9 @@ def test_the_left_out_national_row_is_labelled_inherited(clerk):
     assert "健在证明" not in own.get_text()  # not under 湖北's own citation
     item = page(site, "hubei/jianzai").select_one("main").get_text()
     assert "湖北省公布的清单没有收录这一项" in item and "民发〔2020〕20号" in item
+    poster = BeautifulSoup((site / "print" / "hubei" / "buyu-chuju-a4.html").read_text(encoding="utf-8"), "html.parser").get_text()
+    assert "健在证明*" in poster
+    assert "标“*”的项目，湖北省公布的清单没有收录；全国的清单（民发〔2020〕20号）仍然适用于湖北省" in poster
     data = (site / "data" / "regions" / "hubei.json").read_text(encoding="utf-8")
     assert '"certificate":"jianzai"' in data.replace(" ", "") and '"left_out_of":"hubei/buyu-chuju"' in data.replace(" ", "")
 

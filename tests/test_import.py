@@ -330,3 +330,28 @@ def test_the_published_csv_downloads_import_back(built_site):
         result = import_table(csv_file, data["region"], data["kind"], CONTENT, ROOT)
         assert result.problems == [], list_id
         assert data_of(result.text) == data, list_id
+
+
+def test_a_region_name_must_be_exact(tmp_path):
+    """湖南省 is not steered to a region with a similar name: an error with suggestions."""
+    content = copy_content(tmp_path)
+    assert run_build("--content", str(content), "new-region", "湖北省", "--id", "hubei").returncode == 0
+    path = write_table(tmp_path / "t.csv", [["序号", "证明名称", "办事途径"], ["1", "亲属关系证明", "x"]])
+    done = run_build("--content", str(content), "import", str(path), "--region", "湖南省", "--kind", "不予出具")
+    assert done.returncode == 1 and "地区 “湖南省” 不在 regions.yaml 中" in done.stderr and "没有写任何文件" in done.stderr
+    assert "你是不是想写" in done.stderr and "make new-region" in done.stderr
+    assert not (content / "lists" / "hubei" / "buyu-chuju.yaml").exists()
+
+
+def test_a_duplicated_row_is_reported_as_a_duplicate(tmp_path):
+    path = write_table(tmp_path / "t.csv", [["序号", "证明名称", "办事途径"], ["1", "出生证明", "a"], ["2", "健在证明", "b"], ["3", "出生证明", "a"]])
+    messages = problems_of(path)
+    assert messages == [f"{path}:4:2: 证明名称: “出生证明” 重复：第 2 行（序号 1）已是这个证明；这一行没有导入 (duplicate row)"]
+
+
+def test_a_header_synonym_is_reported_and_keeps_published_labels(tmp_path):
+    """事项名称 is read as 证明名称; the list's published column names stay."""
+    path = write_table(tmp_path / "t.csv", [["序号", "事项名称", "办理途径"], ["1", "亲属关系证明", "相关部门核对"]])
+    result = import_table(path, "chongqing", "不予出具", CONTENT, ROOT)
+    assert data_of(result.text)["columns"] == current("chongqing/buyu-chuju.yaml")["columns"]
+    assert any("表头 “事项名称” 读作 name（证明名称）" in n and "保持不变" in n for n in result.notes), result.notes

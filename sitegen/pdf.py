@@ -264,6 +264,13 @@ class Printed:
     printed: int  # printed now
     reused: int  # taken from the cache
     delivered: int  # put beside their pages (or under --out)
+    placeholder: bool = False  # the posters carry the 测试地址 line (base_url is an example address)
+
+
+PLACEHOLDER_NOTE = (
+    "注意：网站地址（content/site.yaml 的 base_url）还是示例地址，每张海报都印着“测试地址，请勿张贴”，"
+    "二维码也指向示例地址。正式张贴前请填写正式网址，再运行 make posters。 (base_url is a placeholder)"
+)
 
 
 def print_pdfs(site: Path, out: Path | None = None, only: str = "", day: dt.date | None = None, tabs: int = 2, again: bool = False) -> list[Job]:
@@ -281,12 +288,14 @@ def print_site(site: Path, out: Path | None = None, only: str = "", day: dt.date
         if not todo:
             raise PrintFailed(f"{site / PRINT} 里没有打印页：请先生成网站 (no print pages; build the site first)")
         fresh = [job for job in todo if again or not pdfcache.has(job.key, job.fragment)]
+        poster = next((job for job in todo if not job.slips), None)
+        placeholder = poster is not None and 'class="poster__warning"' in poster.html.read_text(encoding="utf-8")
         problems = asyncio.run(_print_all(fresh, made_text(day or dt.datetime.now(CST).date()), tabs)) if fresh else []
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if problems:
         raise PrintFailed("\n".join(sorted(problems)))
-    return Printed(todo, len(fresh), len(todo) - len(fresh), deliver(todo, site, out))
+    return Printed(todo, len(fresh), len(todo) - len(fresh), deliver(todo, site, out), placeholder)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -315,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
         f"已生成 {len(done.jobs)} 个 PDF，共 {pages} 页（新印 {done.printed} 个，沿用缓存 {done.reused} 个），"
         f"{done.delivered} 个放入 {where}/ ({time.perf_counter() - start:.1f}s)"
     )
+    if done.placeholder:
+        print(PLACEHOLDER_NOTE, file=sys.stderr)
     if done.delivered < len(done.jobs):
         print(f"{len(done.jobs) - done.delivered} 个打印页在打印期间已被新的构建改写：这些 PDF 留在缓存里，下次 make posters 会印新的 (pages rebuilt meanwhile)")
     return 0

@@ -646,6 +646,7 @@ def test_make_posters_command(built_site, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "已生成 1 个 PDF，共 1 页" in done.stdout
+    assert "测试地址" in done.stderr and "base_url" in done.stderr  # the content ships the example address
     assert read_pdf(tmp_path / "print/yubei/baoliu-a4.pdf").pages == 1
 
 

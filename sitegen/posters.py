@@ -3,17 +3,21 @@
 Every document in our sources orders the two lists posted in the community's
 notice board. For each region and each list it shows (its own, or the one it
 inherits — the poster then says whose list it is) this writes an A4 and an A3
-portrait poster; for each certificate × region a slip page that prints as
-one A6 slip, or (at ``#a6x4``) as an A4 sheet with four copies of it to cut
-apart. ``sitegen.pdf`` (``make posters``) prints these pages to PDF with
-headless Chromium, the slip page both ways.
+portrait poster, and where a region shows both lists and they fit, one A3
+两张清单 sheet with both; for each certificate × region a slip page that
+prints as one A6 slip, or (at ``#a6x4``) as an A4 sheet with four copies of
+it to cut apart. ``sitegen.pdf`` (``make posters``) prints these pages to
+PDF with headless Chromium, the slip page both ways; the PDFs are kept in
+the PDF cache (sitegen/pdfcache.py) and every build puts them back.
 
-Page splits are decided here, in Python, never by the browser's luck: every
-row's height is worked out from its text — lines filled character by
-character (CJK 1 em wide, anything else at most 0.6 em) and broken only where
-Chromium may break them — with the sizes print.css uses (the ``*_K`` factors
-below mirror it); rows are packed in order into two columns per sheet, and
-the columns balanced. Each sheet is a box one paper tall; ``sitegen.pdf``
+Type size and page splits are decided here, in Python, never by the
+browser's luck: every row's height is worked out from its text — lines
+filled character by character (CJK 1 em wide, anything else at most 0.6 em)
+and broken only where Chromium may break them — with the sizes print.css
+uses (the ``*_K`` factors below mirror it); rows are packed in order into two
+columns per sheet, and the columns balanced. A poster takes the largest type
+step (POSTER_UNITS) at which its rows need no more sheets than at the
+paper's smallest row-name size. Each sheet is a box one paper tall; ``sitegen.pdf``
 checks in the real browser that no sheet grew past its paper before it writes
 a PDF, so a wrong estimate stops the print run instead of leaving a stray
 half row on a second page.

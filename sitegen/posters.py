@@ -210,6 +210,11 @@ class Sheet:
     continued: bool
     sections: tuple[Section, ...]
 
+    @property
+    def numbering(self) -> str:
+        """（第 2 张，共 3 张） under the heading of a poster of several sheets."""
+        return f"（第 {self.number} 张，共 {self.of} 张）" if self.of > 1 else ""
+
 
 @dataclass(frozen=True)
 class PrintCitation:
@@ -245,6 +250,10 @@ class PosterBody:
     def pages(self) -> int:
         return len(self.sheets)
 
+    @property
+    def pages_note(self) -> str:
+        return "，每张都可以单独张贴" if self.pages > 1 else ""
+
 
 @dataclass(frozen=True)
 class SlipBody:
@@ -270,6 +279,7 @@ class SlipBody:
     qr_url: str
     back: Link
     pages: int = 1  # one sheet: an A6 page, or (at #a6x4) one A4 page with four copies
+    pages_note: str = ""  # said of a poster of several sheets
     key: str = ""  # what the page prints, as a key of the PDF cache (sitegen/pdfcache.py)
     pdfs: tuple[Link, ...] = ()  # its PDFs (A6, four on A4), once `make posters` has made them
 

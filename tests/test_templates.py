@@ -3,10 +3,7 @@ what a page says, which variant it shows and where its links point. Each
 template is parsed with Jinja2 itself and its syntax tree searched for the
 three ways a decision crept in before: a comparison (with a status string
 such as "不予出具", or of two fields), a lookup by position (``breadcrumbs[-1]``,
-``feeds[0]``) and a file name written into the markup (``qr.svg``).
-
-templates/print/ is left out: its page counts (``body.pages > 1``) belong to
-sitegen/posters.py's owner."""
+``feeds[0]``) and a file name written into the markup (``qr.svg``)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,7 +16,7 @@ from sitegen.render import TEMPLATES, environment
 
 pytestmark = pytest.mark.fast  # in `make test-fast`
 
-DISPLAY_TEMPLATES = sorted(p for p in TEMPLATES.rglob("*.html") if "print" not in p.relative_to(TEMPLATES).parts)
+DISPLAY_TEMPLATES = sorted(TEMPLATES.rglob("*.html"))
 
 
 def decisions(source: str, env: jinja2.Environment) -> list[str]:

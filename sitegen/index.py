@@ -38,7 +38,7 @@ import re
 from functools import partial
 from pathlib import Path
 
-from . import bundles, urls
+from . import bundles, tolerance, urls
 from .bundles import IndexFailed  # noqa: F401  (build.py catches it from here)
 from .model import ANSWER, KINDS, LEVELS, STATUS_CLASS, Region, Resolved, Sizes
 from .pieces import Pieces
@@ -166,9 +166,10 @@ def _certs_key(certs) -> str:
     return ",".join(c.id for c in certs)
 
 
-def search_data(resolved: Resolved, pieces: Pieces | None = None) -> dict:
+def search_data(resolved: Resolved, pieces: Pieces | None = None, assets: dict[str, str] | None = None) -> dict:
     """The core file: what search.js needs before it knows the region
-    (``pieces``: what an earlier build made, sitegen/pieces.py)."""
+    (``pieces``: what an earlier build made, sitegen/pieces.py; ``assets``:
+    the hashed asset paths, for the tolerance script)."""
     certs = resolved.content.certificates
     cert_index = {c.id: i for i, c in enumerate(certs)}
     regions = list(resolved.content.regions)
@@ -200,6 +201,7 @@ def search_data(resolved: Resolved, pieces: Pieces | None = None) -> dict:
     top = min(regions, key=lambda r: depth[r.id])  # the first of the widest regions
     return {
         "urls": {k: urls.PATTERNS[k] for k in ("item", "certificate", "index_az", "region")} | {"names": SHARD_PATTERN},
+        "tolerance": {"script": (assets or {}).get("tolerance.js", ""), "tables": tolerance.TOLERANCE_FILE},
         "kinds": [{"class": STATUS_CLASS[k], "answer": ANSWER[k]} for k in KINDS],
         "certs": [[c.id, c.name, list(c.also_called), list(c.keywords)] for c in certs],
         "regions": directory(regions),
@@ -223,19 +225,23 @@ def _dump(data: dict) -> str:
 
 
 class SearchData(Feature):
-    """search/names.json (the core) and each region's shard."""
+    """search/names.json (the core), the tolerance tables and each region's shard."""
 
     name = "search data"
 
     def site_outputs(self, resolved: Resolved) -> list[Output]:
-        return [Output(NAMES_FILE, partial(_core, resolved))]
+        return [Output(NAMES_FILE, partial(_core, resolved)), Output(tolerance.TOLERANCE_FILE, partial(_tolerance, resolved))]
 
     def region_outputs(self, resolved: Resolved, view) -> list[Output]:
         return [Output(shard_file(view.region.id), partial(_shard, resolved, view), frozenset({view.region.id}))]
 
 
 def _core(resolved: Resolved, context) -> bytes:
-    return _dump(search_data(resolved, context.pieces)).encode("utf-8")
+    return _dump(search_data(resolved, context.pieces, context.assets)).encode("utf-8")
+
+
+def _tolerance(resolved: Resolved, context) -> bytes:
+    return _dump(tolerance.tables(tolerance.name_chars(resolved))).encode("utf-8")
 
 
 def _shard(resolved: Resolved, view, context) -> bytes:

@@ -220,6 +220,7 @@ class HomeBody:
     national: tuple[Link, ...]
     search: Link
     national_hotline: HotlineView
+    region_filters: tuple[tuple[str, str], ...] = ()  # (id, full_name): the search form's region menu
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,7 @@ class SearchBody:
     regions: tuple[Link, ...]  # region full names → A–Z index (region page on a big site), for the no-JS fallback
     region_filters: tuple[tuple[str, str], ...]  # (id, full_name)
     fallback_note: str
+    letters: tuple[tuple[Link, ...], ...] = ()  # per region (as ``regions``): its A–Z index at each initial
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,7 @@ class IndexBody:
     to every page without JavaScript."""
 
     region_name: str
-    groups: tuple[tuple[str, tuple[Link, ...]], ...]
+    groups: tuple[tuple[str, str, tuple[Link, ...]], ...]  # (initial, anchor, links)
     search: Link
     lists: Link  # the region page
 
@@ -654,6 +656,7 @@ def home_page(resolved: Resolved) -> Page:
             national=tuple(Link(urls.item(national.region.id, e.certificate.id), e.row.name, note=next_words(e), status=STATUS_CLASS[e.kind], status_text=SHORT_VERDICT[e.kind]) for e in national.entries),
             search=Link(urls.search(), "搜索"),
             national_hotline=hotline_view(national),
+            region_filters=region_filters(resolved),
         ),
     )
 
@@ -672,6 +675,18 @@ def search_page(resolved: Resolved) -> Page:
     )
 
 
+def _menu_views(resolved: Resolved) -> list[RegionView]:
+    if not scale.nearby_only(resolved):
+        return list(resolved.views)
+    return [v for v in resolved.views if LEVELS.index(v.region.level) <= 1]
+
+
+def region_filters(resolved: Resolved) -> tuple[tuple[str, str], ...]:
+    """(id, full name) of the regions a search form's menu lists: every region
+    on a small site, the country and the provinces at national scale."""
+    return tuple((v.region.id, v.region.full_name) for v in _menu_views(resolved))
+
+
 def search_body(resolved: Resolved, url: str) -> SearchBody:
     """Every region in the menu and the no-JS list, on a small site. At national
     scale (thousands of regions: a 650 KB page) only the country and the
@@ -680,18 +695,40 @@ def search_body(resolved: Resolved, url: str) -> SearchBody:
     if not scale.nearby_only(resolved):
         return SearchBody(
             regions=tuple(Link(href(url, urls.index_az(v.region.id)), v.region.full_name) for v in resolved.views),
-            region_filters=tuple((v.region.id, v.region.full_name) for v in resolved.views),
+            region_filters=region_filters(resolved),
             fallback_note="不用搜索也能找到：选择地区，按名称的拼音首字母找到证明（也列出常见的其他叫法）。",
+            letters=tuple(tuple(Link(href(url, urls.index_az(v.region.id)) + "#" + anchor, key) for key, anchor, _ in az_groups(v)) for v in resolved.views),
         )
-    top = [v for v in resolved.views if LEVELS.index(v.region.level) <= 1]
     return SearchBody(
-        regions=tuple(Link(href(url, urls.region(v.region.id)), v.region.full_name) for v in top),
-        region_filters=tuple((v.region.id, v.region.full_name) for v in top),
+        regions=tuple(Link(href(url, urls.region(v.region.id)), v.region.full_name) for v in _menu_views(resolved)),
+        region_filters=region_filters(resolved),
         fallback_note="不用搜索也能找到：选择省（区、市），再选市、县，在地区页面按名称的拼音首字母找到证明。也可以在搜索框里输入地名，例如“渝北 无房证明”。",
     )
 
 
 def index_page(resolved: Resolved, view: RegionView) -> Page:
+    url = urls.index_az(view.region.id)
+    return Page(
+        url=url,
+        root=root_of(url),
+        title=f"{view.region.name}｜按名称查找证明",
+        description=f"{view.region.full_name}全部证明及其他叫法，按名称拼音首字母排列。",
+        base_url=resolved.content.site["base_url"],
+        template="index_az.html",
+        breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(view.region.id)), view.region.name)),
+        body=IndexBody(
+            view.region.name,
+            az_groups(view),
+            Link(href(url, urls.search(view.region.full_name)), "搜索"),
+            Link(href(url, urls.region(view.region.id)), "按清单查看（不予出具、依法出具）"),
+        ),
+    )
+
+
+def az_groups(view: RegionView) -> tuple[tuple[str, str, tuple[Link, ...]], ...]:
+    """A region's names by pinyin initial: (initial, its anchor on the A–Z
+    page, links relative to that page). The search page's no-JS fallback
+    links to each initial's anchor."""
     url = urls.index_az(view.region.id)
     names: list[tuple[str, Link]] = []
     for e in view.entries:
@@ -703,21 +740,7 @@ def index_page(resolved: Resolved, view: RegionView) -> Page:
     groups: dict[str, list[Link]] = {}
     for name, link in names:
         groups.setdefault(_group_key(name), []).append(link)
-    return Page(
-        url=url,
-        root=root_of(url),
-        title=f"{view.region.name}｜按名称查找证明",
-        description=f"{view.region.full_name}全部证明及其他叫法，按名称拼音首字母排列。",
-        base_url=resolved.content.site["base_url"],
-        template="index_az.html",
-        breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(view.region.id)), view.region.name)),
-        body=IndexBody(
-            view.region.name,
-            tuple((k, tuple(v)) for k, v in groups.items()),
-            Link(href(url, urls.search(view.region.full_name)), "搜索"),
-            Link(href(url, urls.region(view.region.id)), "按清单查看（不予出具、依法出具）"),
-        ),
-    )
+    return tuple((k, "az-" + (k if k != "#" else "other"), tuple(v)) for k, v in groups.items())
 
 
 # Where each pinyin initial starts in GB2312's first level, whose 3,755 common

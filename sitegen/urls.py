@@ -45,6 +45,7 @@ FILES = {
     "robots": "robots.txt",
     "search_names": "search/names.json",
     "search_shard": "search/names/{region}.json",
+    "search_tolerance": "search/tolerance.json",
     "poster": "print/{region}/{kind}-{paper}.html",
     "slip": "print/{region}/{cert}-a6.html",
     "not_found": "404.html",

@@ -29,7 +29,9 @@ const statusLine = $("search-status");
 const results = $("results");
 
 const MAX_RESULTS = 10;
+const REMEMBERED = "region"; // localStorage: the region of the last search (assets/region.js reads it on the home page)
 const MIN_SCORE = 1.2; // below this a names match is noise (e.g. only 证明)
+const RELATED = 0.4; // a result that does not match well is shown only from this share of the best score
 const RARE = 2.5; // idf above which one character alone counts (it names at most ~3 certificates)
 const PAGEFIND_WEIGHT = 1; // the top full-text hit: less than one rare character of a name …
 const TEXT_WEIGHT = 5; // … plus this much more, scaled by the share of the query the names left unexplained
@@ -38,7 +40,7 @@ const WEIGHT = { row: 1, cert: 1, former: 0.95, also: 0.9, key: 0.8 };
 const SAME = [["遗失", "丢"], ["丢失", "丢"], ["弄丢", "丢"], ["搞丢", "丢"], ["掉了", "丢了"], ["不见了", "丢了"], ["户口簿", "户口本"], ["房子", "房产"], ["离异", "离婚"], ["过世", "去世"], ["逝世", "去世"], ["离世", "去世"], ["死了", "去世了"], ["证明书", "证明"], ["村民委员会", "村委会"], ["居民委员会", "居委会"]];
 // Who is asked and how: removed from the query and from every name alike, so
 // 社区能开死亡证明吗 is compared as 开死亡证明 (longest first).
-const ASKING = ["可不可以", "能不能", "在哪里", "去哪里", "到哪里", "怎么办", "居委会", "村委会", "社区", "居委", "村委", "哪里", "在哪", "去哪", "哪儿", "怎么", "如何", "可以", "能否", "找谁", "请问", "什么", "吗", "呢", "吧"];
+const ASKING = ["可不可以", "麻烦问下", "麻烦", "你好", "您好", "谢谢", "帮忙", "现在", "到底", "问问", "问下", "能不能", "在哪里", "去哪里", "到哪里", "怎么办", "居委会", "村委会", "社区", "居委", "村委", "哪里", "在哪", "去哪", "哪儿", "怎么", "如何", "可以", "能否", "找谁", "请问", "什么", "吗", "呢", "吧"];
 // Words that say how, not what: dropped before Pagefind sees the query. A word
 // made only of FILLER_CHARS (我要, 还给, 有没有, 怎么样) is filler too.
 const FILLER = new Set(("社区 居委会 村委会 居委 村委 村里 街道 家里 办理 开具 出具 哪里 哪儿 在哪里 去哪里 如何 什么 啥 请问 一下 一个 这个 那个 证明 手续 材料").split(" "));
@@ -78,7 +80,8 @@ function coreLength(term) {
 }
 const WORD_ENDING_IN_ZHENG = /^[认公验保论查考凭签见佐实]证$/u;
 
-/** Longest common substring of a and b over positions not yet used: [length, start in a, start in b]. */
+/** Longest common substring of the query's tokens a and a name b over
+ * positions not yet used: [length, start in a, start in b]. */
 function common(a, b, usedA, usedB) {
   let best = 0, atA = 0, atB = 0;
   let prev = new Array(b.length + 1).fill(0);
@@ -86,7 +89,7 @@ function common(a, b, usedA, usedB) {
     const row = new Array(b.length + 1).fill(0);
     if (!usedA[i - 1]) {
       for (let j = 1; j <= b.length; j++) {
-        if (!usedB[j - 1] && a[i - 1] === b[j - 1]) {
+        if (!usedB[j - 1] && alike(a[i - 1], b[j - 1]) > 0) {
           row[j] = prev[j - 1] + 1;
           if (row[j] > best) { best = row[j]; atA = i - best; atB = j - best; }
         }
@@ -95,6 +98,39 @@ function common(a, b, usedA, usedB) {
     prev = row;
   }
   return [best, atA, atB];
+}
+
+// ------------------------------------------------------------------ tolerance
+
+// Traditional characters, slips and pinyin (assets/tolerance.js with the
+// tables of search/tolerance.json): both loaded only when a query needs them.
+const LATIN = /[a-z]/u;
+let tolerance = null; // Promise of the prepared tables, once needed
+let active = null; // the tables the current query is matched with (null: exact characters only)
+
+function loadTolerance() {
+  if (!tolerance) {
+    const { script, tables } = data.raw.tolerance;
+    tolerance = Promise.all([
+      import(new URL(script, ROOT).href),
+      fetch(new URL(tables, ROOT), { cache: "no-cache" }).then((response) => {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      }),
+    ])
+      .then(([module, raw]) => module.prepare(raw, SAME))
+      .catch(() => {
+        tolerance = null; // try again next time; this query goes on without
+        return null;
+      });
+  }
+  return tolerance;
+}
+
+/** How much query token tok counts for the name's character c: 1 the same
+ * character, less when it only sounds alike (tables loaded), else 0. */
+function alike(tok, c) {
+  return tok.ch === c ? 1 : active ? active.alike(tok, c) : 0;
 }
 
 // ------------------------------------------------------------------ data
@@ -139,7 +175,7 @@ function directory(d) {
 function prepare(raw) {
   const certs = raw.certs.map(([id, name, also, keys]) => ({ id, name, also, keys, terms: [] }));
   for (const cert of certs) {
-    addTerm(cert.terms, cert.name, WEIGHT.cert, "name");
+    addTerm(cert.terms, cert.name, WEIGHT.cert, "common");
     cert.also.forEach((t) => addTerm(cert.terms, t, WEIGHT.also, "also"));
     cert.keys.forEach((t) => addTerm(cert.terms, t, WEIGHT.key, "key"));
   }
@@ -175,7 +211,17 @@ function prepare(raw) {
     if (!byFull.has(full)) byFull.set(full, r);
     for (const w of [name, stem]) if (!byName.has(w)) byName.set(w, r);
   }
-  return { raw, certs, regions, rows, widest, idf, weigh, placeWords, byId, byFull, byName, certIds: new Set(certs.map((c) => c.id)) };
+  // Every character a name (or a place) has: a query with another one needs the tolerance tables.
+  // and every two characters in a row a name has: typed as a name has them, they are no slip
+  const chars = new Set(), pairs = new Set();
+  const addChars = (text) => {
+    const c = [...canon(text)];
+    c.forEach((ch, i) => { chars.add(ch); if (i) pairs.add(c[i - 1] + ch); });
+  };
+  certs.forEach((c) => [c.name, ...c.also, ...c.keys].forEach(addChars));
+  raw.rows.forEach(([, names, former]) => names.concat(former).forEach(addChars));
+  regions.forEach((r) => addChars(r.full));
+  return { raw, certs, regions, rows, widest, idf, weigh, placeWords, byId, byFull, byName, chars, pairs, certIds: new Set(certs.map((c) => c.id)) };
 }
 
 /** A region's rows (search/names/<id>.json), fetched once, when it is first needed. */
@@ -225,37 +271,78 @@ function placeIn(q) {
 
 /** How much of the query one name explains: the pieces they share (longest
  * first, two characters or one rare one), rarer characters counting more,
- * scaled by how much of the name was matched. */
-function matchTerm(q, t) {
-  const usedQ = new Array(q.length).fill(false);
+ * scaled by how much of the name was matched. A piece needs one character
+ * typed as the name has it (or a whole syllable): sounding alike only
+ * confirms. ``good``: see scorePage. */
+function matchTerm(Q, t) {
+  const toks = Q.toks;
+  const usedQ = new Array(toks.length).fill(false);
   const usedT = new Array(t.c.length).fill(false);
   const at = [];
-  let info = 0, matched = 0;
+  let info = 0, matched = 0, named = false;
   for (let round = 0; round < 4; round++) {
-    const [len, i, j] = common(q, t.c, usedQ, usedT);
-    if (len < 1 || (len === 1 && data.idf(q[i]) < RARE)) break;
-    for (let k = 0; k < len; k++) { usedQ[i + k] = usedT[j + k] = true; info += data.idf(q[i + k]); at.push(i + k); }
+    const [len, i, j] = common(toks, t.c, usedQ, usedT);
+    if (len < 1) break;
+    const factors = [];
+    for (let k = 0; k < len; k++) factors.push(alike(toks[i + k], t.c[j + k]));
+    const exact = factors.some((f) => f === 1);
+    const initials = toks[i].initial !== undefined;
+    // One token: only a character typed as the name has it, and a rare one.
+    // Initials (dszm): only all of a name's characters, as input methods abbreviate.
+    // Otherwise one character typed as the name has it, or whole syllables.
+    if (len === 1 ? !(exact && data.idf(t.c[j]) >= RARE) : initials ? len !== t.c.length : !exact && !toks[i].syllable) break;
+    for (let k = 0; k < len; k++) {
+      usedQ[i + k] = usedT[j + k] = true;
+      const tok = toks[i + k];
+      // a slip says no more than the character typed; an initial names no character
+      const worth = tok.initial ? 1 : tok.sounds && factors[k] < 1 ? Math.min(data.idf(t.c[j + k]), data.weigh(tok.ch)) : data.idf(t.c[j + k]);
+      info += factors[k] * worth;
+      at.push(i + k);
+    }
     matched += len;
+    if (!/^[证明]+$/u.test(t.c.slice(j, j + len))) named = true;
   }
   if (!at.length) return null;
-  return { s: t.w * info * Math.min(1, matched / t.core), at, t };
+  let core = 0;
+  for (let k = 0; k < t.core; k++) if (usedT[k]) core++;
+  const whole = core === t.core && ![...t.c.slice(0, t.core)].every((ch) => FILLER_CHARS.has(ch));
+  const covering = named && at.filter((i) => !FILLER_CHARS.has(toks[i].ch)).length === Q.content;
+  // exact: the name is what was asked (its core all matched, and all of the query but filler in it)
+  return { s: t.w * info * Math.min(1, matched / t.core), at, t, good: whole || covering, exact: whole && covering };
 }
 
-function scorePage(page, q) {
+/** A page's names against the query: the score, the name that matched best,
+ * which characters of the query's text they explain, and whether they match
+ * well: one name matched with all of its core (开无房证明 has 无房证明) or
+ * holding all of the query but filler (门牌号 in 门牌号变更证明), and the
+ * page's names explaining more than half of the query but filler. */
+function scorePage(page, Q) {
   const matches = [];
   for (const t of page.terms.concat(page.cert.terms)) {
-    const m = matchTerm(q, t);
+    const m = matchTerm(Q, t);
     if (m) matches.push(m);
   }
   matches.sort((a, b) => b.s - a.s);
-  const covered = new Array(q.length).fill(false);
-  let total = 0;
+  const covered = new Array(Q.text.length).fill(false);
+  const seen = new Array(Q.toks.length).fill(false);
+  let total = 0, good = false, exact = false;
   for (const m of matches) {
     let fresh = 0;
-    for (const i of m.at) if (!covered[i]) { covered[i] = true; fresh++; }
+    for (const i of m.at) {
+      if (seen[i]) continue;
+      seen[i] = true;
+      fresh++;
+      const tok = Q.toks[i];
+      for (let k = tok.at; k < tok.at + tok.len; k++) covered[k] = true;
+    }
     total += m.s * (fresh / m.at.length);
+    good = good || m.good;
+    exact = exact || m.exact;
   }
-  return { score: total, why: matches.length ? matches[0].t : null, covered };
+  // ... and the page's names explain more than half of what is not filler
+  const explained = Q.toks.filter((tok, i) => seen[i] && !FILLER_CHARS.has(tok.ch)).length;
+  good = good && 2 * explained > Q.content;
+  return { score: total, why: matches.length ? matches[0].t : null, covered, good, tier: exact ? 2 : good ? 1 : 0 };
 }
 
 // ------------------------------------------------------------------ Pagefind
@@ -360,7 +447,8 @@ async function fullText(words, region) {
 
 // ------------------------------------------------------------------ ranking
 
-function rank(q, region, text, textWeight = PAGEFIND_WEIGHT) {
+function rank(Q, region, text, textWeight = PAGEFIND_WEIGHT) {
+  const q = Q.text;
   // In a region: its pages. Without: every distinct row of names, with the
   // full text's best page of each certificate.
   const byCert = new Map();
@@ -374,22 +462,28 @@ function rank(q, region, text, textWeight = PAGEFIND_WEIGHT) {
   const textOf = region ? (page) => text.get(page.key) || 0 : (row) => byCert.get(row.cert.id) || 0;
   const scored = [];
   for (const page of pool) {
-    const { score, why, covered } = q ? scorePage(page, q) : { score: 0, why: null, covered: null };
+    const { score, why, covered, good, tier } = q ? scorePage(page, Q) : { score: 0, why: null, covered: null, good: false, tier: 0 };
     const full = textOf(page);
-    if (score >= MIN_SCORE || full > 0) scored.push({ page, score: score + textWeight * full, why, covered: score >= MIN_SCORE ? covered : null });
+    const named = score >= MIN_SCORE;
+    if (named || full > 0) scored.push({ page, score: score + textWeight * full, why, covered: named ? covered : null, good: good && named, tier: named ? tier : 0 });
   }
-  scored.sort((a, b) => b.score - a.score || a.page.order - b.page.order);
-  if (region) return scored.slice(0, MAX_RESULTS);
+  // A page with a name that is what was asked comes first, then those whose
+  // names match well, then any that only share a character or two.
+  scored.sort((a, b) => b.tier - a.tier || b.score - a.score || a.page.order - b.page.order);
+  // What only may be related is shown if it scores near the best of the results.
+  const best = Math.max(0, ...scored.map((h) => h.score));
+  const shown = scored.filter((h) => h.good || h.score >= RELATED * best);
+  if (region) return shown.slice(0, MAX_RESULTS);
   // All regions: one row per certificate, ranked by its best row of names but
   // showing the page of the widest region that lists it (全国 when it does),
   // with how many regions list it.
   const seen = new Map();
-  for (const hit of scored) {
+  for (const hit of shown) {
     if (!seen.has(hit.page.cert.id)) seen.set(hit.page.cert.id, hit);
   }
   return [...seen.values()].slice(0, MAX_RESULTS).map((hit) => {
     const widest = data.widest.get(hit.page.cert.id);
-    return { ...hit, page: widest.page, regions: widest.regions, why: q ? scorePage(widest.page, q).why : null }; // the name as that region has it
+    return { ...hit, page: widest.page, regions: widest.regions, why: q ? scorePage(widest.page, Q).why : null }; // the name as that region has it
   });
 }
 
@@ -406,33 +500,49 @@ function el(tag, cls, text) {
   return node;
 }
 
+/** What a result's note says about the name that matched: the region's own
+ * wording (a bracketed or 备注 name of its row) is "也叫"; our catalogue's
+ * names (certificates.yaml) are common names, not the region's wording. */
+function matchedName(hit) {
+  const why = hit.why;
+  if (!why || canon(why.text) === canon(hit.page.name) || why.kind === "key") return "";
+  return (why.kind === "name" || why.kind === "former" ? "也叫“" : "常见叫法“") + why.text + "”";
+}
+
 function render(raw, region, hits) {
   results.textContent = "";
   if (!raw.trim()) {
     say("");
+    delete results.dataset.verdict;
     return;
   }
-  if (!hits.length) {
-    const where = region || findRegion(select.value);
-    say("没有找到“" + raw.trim() + "”。试试别的叫法（例如“户口证明”“无房证明”），或按名称查找" + (where ? "：" : "（见下方）。"));
+  const where = region || findRegion(select.value);
+  const lists = where ? where.full + "的清单" : "本站各地的清单";
+  const found = hits.some((h) => h.good);
+  results.dataset.verdict = found ? "found" : "absent";
+  if (!found) {
+    // Said first: the lists have no such certificate (by any name we know);
+    // whatever follows only may be related.
+    say((where ? where.name + "的清单里没有“" : "本站各地的清单里都没有“") + raw.trim() + "”。" + (hits.length ? "下面是可能相关的证明，请核对名称。" : "试试别的叫法（例如“户口证明”“无房证明”）。") + "也可以按名称查找" + (where ? "：" : "（见下方）。"));
     if (where) {
       const a = el("a", "", where.name + "：全部证明及其他叫法");
       a.href = url(data.raw.urls.index_az, { region: where.id });
       statusLine.append(a);
     }
-    return;
+    if (!hits.length) return;
+  } else {
+    say("按" + lists + "，找到 " + hits.filter((h) => h.good).length + " 项" + (where ? "" : "（选择地区可看本地规定）") + "。点名称打开。");
   }
-  say("找到 " + hits.length + " 项" + (region ? "（" + region.full + "）" : "（全部地区，选择地区可看本地规定）") + "。点名称打开。");
   const ul = el("ul", "rows");
   for (const hit of hits) {
     const p = hit.page;
     const li = el("li", "rowlink rowlink--" + p.kind.class);
     li.dataset.score = hit.score.toFixed(2);
+    li.dataset.match = hit.good ? "good" : "related";
     const a = el("a", "rowlink__link");
     a.href = url(data.raw.urls.item, { region: p.region.id, cert: p.cert.id });
     a.append(el("span", "rowlink__name", p.name), el("span", "tag tag--" + p.kind.class, p.kind.answer));
-    let note = p.region.full;
-    if (hit.why && canon(hit.why.text) !== canon(p.name) && hit.why.kind !== "key") note += " · 也叫“" + hit.why.text + "”";
+    const note = [hit.good ? "" : "可能相关", p.region.full, matchedName(hit)].filter(Boolean).join(" · ");
     a.append(el("span", "rowlink__note", note));
     li.append(a);
     if (hit.regions > 1) {
@@ -454,27 +564,66 @@ function say(text) {
 
 // ------------------------------------------------------------------ flow
 
+function plainTokens(q) {
+  return [...q].map((ch, at) => ({ ch, at, len: 1 }));
+}
+
+/** The query as compared: canonical, place removed, as tokens (``tol``: with
+ * traditional characters simplified and pinyin read). */
+function analyse(raw, chosen, tol) {
+  const [named, q] = placeIn(canon(tol ? tol.simplify(raw) : raw));
+  active = tol;
+  const toks = tol ? tol.tokens(q, (pair) => data.pairs.has(pair)) : plainTokens(q);
+  const content = toks.filter((tok) => !FILLER_CHARS.has(tok.ch)).length; // tokens that are not filler
+  return { region: named || chosen, Q: { text: q, toks, content } }; // a place typed in the query wins over the menu
+}
+
+/** Whether to match again with the tolerance tables: Latin letters, a
+ * character no name has (traditional, a slip), or no name matching well. */
+function needsTolerance(raw, hits) {
+  const q = canon(raw);
+  return LATIN.test(q) || [...q].some((ch) => !data.chars.has(ch) && !FILLER_CHARS.has(ch)) || !hits.some((h) => h.good);
+}
+
 async function run() {
   const mine = ++seq;
   const raw = input.value;
   const chosen = findRegion(select.value);
-  const [named, q] = placeIn(canon(raw));
-  const region = named || chosen; // a place typed in the query wins over the menu
+  let { region, Q } = analyse(raw, chosen, null);
   results.dataset.state = "busy";
   remember(raw, chosen);
-  if (region && !region.pages) {
+  const loadRegion = async () => {
+    if (!region || region.pages) return true;
     try {
       await regionData(region);
+      return true;
     } catch (err) {
-      if (mine !== seq) return;
+      if (mine !== seq) return false;
       results.textContent = "";
       say("没有加载到" + region.full + "的搜索数据，请稍后再试，或用下面的“按名称查找”。");
       finish(raw, region);
-      return;
+      return false;
     }
+  };
+  if (!(await loadRegion()) || mine !== seq) return;
+  let byNames = rank(Q, region, new Map());
+  if (Q.text && needsTolerance(raw, byNames)) {
+    const tol = await loadTolerance();
     if (mine !== seq) return;
+    if (tol) {
+      ({ region, Q } = analyse(raw, chosen, tol)); // 重慶 is 重庆 now
+      if (!(await loadRegion()) || mine !== seq) return;
+      active = tol;
+      byNames = rank(Q, region, new Map());
+      if (!byNames.some((h) => h.good)) {
+        // Sounding alike found no name either: rank by the characters as typed (simplified).
+        active = null;
+        Q = { ...Q, toks: plainTokens(Q.text) };
+        byNames = rank(Q, region, new Map());
+      }
+    }
   }
-  const byNames = rank(q, region, new Map());
+  const q = Q.text;
   render(raw, region, byNames);
   const plan = planFullText(q, byNames);
   let text = new Map();
@@ -485,7 +634,7 @@ async function run() {
   }
   if (mine !== seq) return;
   // The less of the query the names explained, the more the full text decides.
-  render(raw, region, rank(q, region, text, PAGEFIND_WEIGHT + TEXT_WEIGHT * plan.unexplained));
+  render(raw, region, rank(Q, region, text, PAGEFIND_WEIGHT + TEXT_WEIGHT * plan.unexplained));
   finish(raw, region);
 }
 
@@ -496,11 +645,25 @@ function finish(raw, region) {
 }
 
 function remember(raw, region) {
+  try {
+    if (region) localStorage.setItem(REMEMBERED, region.full);
+    else localStorage.removeItem(REMEMBERED);
+  } catch (err) {
+    // storage off (private mode): the region is simply not remembered
+  }
   const params = new URLSearchParams();
   if (raw.trim()) params.set("q", raw.trim());
   if (region) params.set("region", region.full);
   const qs = params.toString();
   history.replaceState(null, "", qs ? "?" + qs : location.pathname);
+}
+
+function stored() {
+  try {
+    return localStorage.getItem(REMEMBERED);
+  } catch (err) {
+    return null;
+  }
 }
 
 function soon(event) {
@@ -529,7 +692,8 @@ async function start() {
     form.after(p);
   }
   const params = new URLSearchParams(location.search);
-  const region = findRegion(params.get("region"));
+  // The region asked for in the URL (the home page's form sends it), else the last one searched in.
+  const region = findRegion(params.has("region") ? params.get("region") : stored());
   if (region) {
     // The menu may not list every region (a national site's is too long to): add the one asked for.
     if (![...select.options].some((o) => o.value === region.full)) select.add(new Option(region.full, region.full));

@@ -15,10 +15,13 @@ from bs4 import BeautifulSoup
 
 from bench.search_quality import QUERIES, Served, run, run_tolerance, search_url
 from browser import RequestLog, chromium
-from build import build
-from conftest import copy_content
+from build import build, check
+
+from conftest import CONTENT, copy_content
 from sitegen import tolerance
-from sitegen.index import NAMES_FILE, index, read_search_data, region_stem, shard_file
+from sitegen import bundles
+from sitegen.index import NAMES_FILE, read_search_data, region_stem, shard_file
+from sitegen.index import item_pages as model_item_pages
 from sitegen.stable_index import read_data_file
 
 PZH, CQ, YB = "四川省攀枝花市", "重庆市", "重庆市渝北区"
@@ -137,9 +140,11 @@ def test_bundles_can_be_split_by_region(built_site, browser, tmp_path):
         path.write_text(json.dumps(shard, ensure_ascii=False), encoding="utf-8")
     core = data["core"] | {"bundle": "pagefind-rest/"}
     (site / NAMES_FILE).write_text(json.dumps(core, ensure_ascii=False), encoding="utf-8")
-    index(site)
-    pages = item_pages(site)
     full = {r["id"]: r["full"] for r in data["regions"]}
+    indexer = bundles.Indexer()  # the index stage with this layout instead of bundle_layout's
+    indexer.use({"pagefind-south": sorted(south), "pagefind-rest": sorted(set(full) - south)}, model_item_pages(check(CONTENT)))
+    indexer(site)
+    pages = item_pages(site)
     for bundle, regions in (("pagefind-south", south), ("pagefind-rest", set(full) - south)):
         entry = json.loads((site / bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
         assert entry["languages"]["zh-cn"]["page_count"] == sum(len(pages[r]) for r in regions)

@@ -7,7 +7,7 @@ and sends back its result; nothing else is pickled. ``gc.freeze()`` keeps the
 collector from touching (and so copying) the inherited objects.
 
 Items for which ``here(item)`` is true are done in this process meanwhile
-(by default the plan's whole-site parts: what they remember between builds,
+(by default the plan's whole-site group of parts: what they remember between builds,
 sitegen/pieces.py, then stays with the builder that builds incrementally).
 Fewer than ``from_items`` items, one core, or no fork: the builtin ``map``,
 as starting the workers costs more than they save.
@@ -28,12 +28,12 @@ def _call(number: int):
     return number, f(items[number])
 
 
-def _whole_site(part) -> bool:
-    return part.view is None
+def _whole_site(group) -> bool:
+    return group[0].view is None
 
 
 class Workers:
-    def __init__(self, workers: int | None = None, from_items: int = 300, here: Callable = _whole_site, chunk: int = 4):
+    def __init__(self, workers: int | None = None, from_items: int = 50, here: Callable = _whole_site, chunk: int = 8):
         self.workers = workers or min(cores(), 8)
         self.from_items, self.here, self.chunk = from_items, here, chunk
         self.used = 1  # processes the last map ran in (bench/national.py prints it)

@@ -124,6 +124,12 @@ class Plan:
             return list(part.feature.site_outputs(self.resolved))
         return list(part.feature.region_outputs(self.resolved, part.view))
 
+    def groups(self) -> list[tuple[Part, ...]]:
+        """The parts by region, the site's first: a writer's unit of work
+        (one region's files made together, its neighbours next)."""
+        n = len(self.features)
+        return [self.parts[i : i + n] for i in range(0, len(self.parts), n)]
+
     def __iter__(self) -> Iterator[Output]:
         for part in self.parts:
             yield from self.outputs(part)

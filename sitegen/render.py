@@ -143,16 +143,22 @@ def _write_part(plan: Plan, out: Path, context: Context, part: Part) -> tuple[li
     return [o.path for o in outputs], [o.sitemap for o in outputs if o.sitemap is not None], time.process_time() - start
 
 
+def _write_group(plan: Plan, out: Path, context: Context, group: tuple[Part, ...]) -> list:
+    return [_write_part(plan, out, context, part) for part in group]
+
+
 def write(plan: Plan, out: Path, context: Context, map=map) -> Written:
-    """Write every output of ``plan`` into ``out``; ``map(f, parts)`` may make
-    the parts anywhere (in order or not, as the builtin's result is ordered)."""
+    """Write every output of ``plan`` into ``out``; ``map(f, groups)`` may make
+    the plan's groups of parts anywhere (its result in order, as the builtin's)."""
     done = Written()
     listing, pages = [], []
     context.compile_all()  # once, before any fork
-    for part, (paths, listed, cpu) in zip(plan.parts, map(partial(_write_part, plan, out, context), plan.parts)):
-        listing += [(p, part) for p in paths]
-        pages += listed
-        done.seconds[part.feature.name] = round(done.seconds.get(part.feature.name, 0.0) + cpu, 3)
+    groups = plan.groups()
+    for group, results in zip(groups, map(partial(_write_group, plan, out, context), groups)):
+        for part, (paths, listed, cpu) in zip(group, results):
+            listing += [(p, part) for p in paths]
+            pages += listed
+            done.seconds[part.feature.name] = round(done.seconds.get(part.feature.name, 0.0) + cpu, 3)
     last = plan.finish(pages)
     write_outputs(last, out, context)
     listing += [(o.path, "sitemap") for o in last]

@@ -59,7 +59,7 @@ REQUIRED = {NOT_ISSUED: ("name", "route"), RETAINED: ("name", "purpose")}
 CURATED = ("covers", "former_names", "offices", "documents", "exceptions", "limits")
 ROW_ORDER = (
     "id", "name", "covers", "category", "requested_by", "issued_by", "matters", "route", "offices",
-    "documents", "exceptions", "purpose", "clauses", "method", "note", "former_names", "limits",
+    "documents", "exceptions", "see_also", "purpose", "clauses", "method", "note", "former_names", "limits",
 )
 HEADER_ORDER = ("region", "kind", "title", "batch", "issuer", "doc_number", "date", "published_on_site", "basis", "columns", "source")
 COPY_SUFFIXES = (".pdf", ".docx", ".txt")
@@ -435,6 +435,8 @@ def keep_curated(new: dict, old: dict, notes: list[str]) -> None:
         for v in gone:
             text = v.get("text", v) if isinstance(v, dict) else v
             notes.append(f"{new['id']}：“{text}” 不再出现在新的原文中，{key} 中的这一项已去掉")
+    if old.get("see_also"):  # links to the region's retained rows, not quotes: kept as the editor set them
+        new["see_also"] = old["see_also"]
 
 
 # ------------------------------------------------------------------ writing YAML

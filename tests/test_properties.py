@@ -314,7 +314,6 @@ PAYLOADS = [
     "</script><script>zzEvil()</script>",
     "&lt;script&gt;zzEvil()&amp;",
     "{{ 7*7 }}{% raw %}",
-    "\u202e\u200f右到左\u202d",
     "𠀀𡃁😀🇨🇳",
 ]
 

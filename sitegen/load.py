@@ -264,6 +264,7 @@ def _yaml_reason(problem: str) -> str:
         "found character '%' that cannot start any token": "“%” 不能放在开头，请用引号括起来",
         "found character '@' that cannot start any token": "“@” 不能放在开头，请用引号括起来",
         "found character '`' that cannot start any token": "“`” 不能放在开头，请用引号括起来",
+        "exceeded maximum nesting depth": f"嵌套太深（超过 {MAX_DEPTH} 层）：清单文件只需要几层缩进，请检查括号“[ {{”和缩进",
     }
     for english, chinese in hints.items():
         if problem.startswith(english):

@@ -418,7 +418,11 @@ def review_line(number: str, row: dict, how: str) -> str:
 
 def keep_curated(new: dict, old: dict, notes: list[str]) -> None:
     """Carry an editor's additions (quotes from the row) over to the new row
-    when the quoted text still stands in it."""
+    when the quoted text still stands in it; fields that are not the
+    document's columns nor quotes (see_also …) are the editor's and kept."""
+    for key, value in old.items():
+        if key not in new and key not in CURATED and key not in tables.DEFAULT_LABELS and key != tables.ID:
+            new[key] = value
     for key in CURATED:
         if key not in old:
             continue
@@ -446,6 +450,12 @@ def _dump(data) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
 
 
+def _ordered(row: dict) -> dict:
+    """A row's fields in the list files' usual order; fields this module does
+    not know (an editor's additions, such as see_also) follow."""
+    return {k: row[k] for k in ROW_ORDER if k in row} | {k: v for k, v in row.items() if k not in ROW_ORDER}
+
+
 def to_yaml(data: dict, comment: str, todo: list[str]) -> str:
     parts = [comment.rstrip("\n") + "\n"] if comment else []
     order = [k for k in HEADER_ORDER if k in data] + [k for k in data if k not in HEADER_ORDER and k != "rows"]
@@ -455,7 +465,7 @@ def to_yaml(data: dict, comment: str, todo: list[str]) -> str:
         parts.append("\n".join(todo) + "\n")
     parts.append("rows:\n")
     for row in data["rows"]:
-        parts.append("\n" + _dump([{k: row[k] for k in ROW_ORDER if k in row}]))
+        parts.append("\n" + _dump([_ordered(row)]))
     return "".join(parts)
 
 
@@ -622,7 +632,7 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path, 
             how = fill_quotes(data, k)
             if how:
                 notes.append(review_line(row.number or str(row.line), data, how))
-        out_rows.append({k_: data[k_] for k_ in ROW_ORDER if k_ in data})
+        out_rows.append(data)
     if not out_rows:
         problems.append(Problem(shown, 1, 1, "", "表格中没有读到任何一行清单，没有写文件 (no rows read; nothing written)"))
         raise ImportFailed(problems)

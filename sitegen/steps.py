@@ -30,7 +30,7 @@ LEAD = {
 }
 LISTED = "原文列出的证件"  # BRING's lead when the documents do not fit every name
 
-_CUT = re.compile(r"(?<=[；;。])|(?=[，,；;]或由)")
+_CUT = re.compile(r"(?<=[；。])|(?<=;)(?=\s*[\u4e00-\u9fff])|(?=[，,；;]或由)")
 _CHECKS = re.compile(r"(相关|有关)部门.*(核对|核实)")
 
 
@@ -49,7 +49,8 @@ class Step:
 
 
 def clauses(route: str) -> list[str]:
-    """The route cut at ；/。 and before ", 或由 …", each still verbatim."""
+    """The route cut at ；/。, at a ; that Chinese text follows, and before
+    ", 或由 …", each still verbatim."""
     out = []
     for part in _CUT.split(route):
         part = part.strip().strip("，,；;").strip()

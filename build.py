@@ -157,7 +157,7 @@ def serve(port: int, content: Path = CONTENT, site: Path = SITE) -> None:
 
 
 def port_number(text: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 65536:
+    if not text.isdigit() or not 0 <= int(text) < 65536:  # 0: any free port
         raise argparse.ArgumentTypeError(f"端口要写 1 到 65535 之间的数字，如 8000 (port must be 1-65535): {text}")
     return int(text)
 

@@ -44,7 +44,7 @@ try:
     from sitegen.model import Content, Resolved, Sizes
     from sitegen.pieces import Pieces
     from sitegen.plan import Plan
-    from sitegen.problems import describe
+    from sitegen.problems import ArgumentParser, describe
     from sitegen.publish import discard, fresh_dir, publish
     from sitegen.render import Context, write
     from sitegen.validate import validate
@@ -163,7 +163,7 @@ def port_number(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--content", type=Path, default=CONTENT, help="content folder (default: content/)")
     parser.add_argument("--site", type=Path, default=SITE, help="output folder (default: site/)")
     sub = parser.add_subparsers(dest="command")

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import pdfcache
+from .problems import ArgumentParser
 from .posters import A3, A4, A6, A6X4, PRINT, Paper
 
 CHROMIUM = "/usr/bin/chromium"
@@ -299,7 +300,7 @@ def print_site(site: Path, out: Path | None = None, only: str = "", day: dt.date
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site/)")
     parser.add_argument("--out", type=Path, default=None, help="where the PDFs go (default: the site folder)")
     parser.add_argument("--only", default="", help="only pages whose path matches this regular expression")

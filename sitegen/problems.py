@@ -12,11 +12,14 @@ with no line to point at (a folder, a missing file) is shown at 1:1.
 """
 from __future__ import annotations
 
+import argparse
 import errno
 import os
+import re
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -153,3 +156,27 @@ def describe(exc: BaseException, site: Path | None = None) -> BuildError | None:
     if isinstance(exc, OSError):
         return output_error(exc, site)
     return template_error(exc, page=None)
+
+
+_ARGUMENT_MESSAGES = (
+    (re.compile(r"the following arguments are required: (.+)"), "缺少必须写的参数：{0}"),
+    (re.compile(r"unrecognized arguments: (.+)"), "不认识的参数：{0}"),
+    (re.compile(r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)"), "参数 {0} 的值 {1} 不在可选范围内（可选：{2}）"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面要写一个值"),
+    (re.compile(r"argument (\S+): invalid \S+ value: (.+)"), "参数 {0} 的值 {1} 格式不对"),
+    (re.compile(r"argument (\S+): (.+)"), "参数 {0}：{1}"),
+)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, with a mistake on the command line told in one Chinese line
+    (which argument, what is wrong, how to see the usage) instead of its
+    English usage block; exit status 2 as argparse's own."""
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, chinese in _ARGUMENT_MESSAGES:
+            found = pattern.fullmatch(message)
+            if found:
+                message = chinese.format(*found.groups())
+                break
+        self.exit(2, f"{self.prog}: {message}（运行 {self.prog} --help 查看用法）\n")

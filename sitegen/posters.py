@@ -267,7 +267,7 @@ class SlipBody:
     answer: str  # 本社区不予出具 / 本社区依法出具
     name: str
     go_to: str  # 请到…办理 (offices named by the list), or ""
-    bring: str  # 需携带… or what the list does not say
+    bring: str  # the papers the route lists, or where to read what to bring
     exceptions: tuple[str, ...]
     facts: tuple[tuple[str, str], ...]  # retained rows: (column label, value)
     limits: str
@@ -715,9 +715,9 @@ def slip_texts(view: RegionView, entry: Entry) -> dict:
         if row.offices:
             texts["go_to"] = f"请到{'、'.join(row.offices)}办理。"
         if row.documents:
-            texts["bring"] = ("需携带：" if row.offices else "可凭以下证件材料证明：") + "、".join(row.documents) + "。"
+            texts["bring"] = "办事途径原文列出的证件材料：" + "、".join(row.documents) + "。"
         else:
-            texts["bring"] = "需携带：办事途径原文没有列出需要带的证件材料。"
+            texts["bring"] = "要带什么，以下面的办事途径原文为准。"
         exceptions = []
         for exc in row.exceptions:
             see = [region_entries[t].row.name for t in exc.see if t in region_entries]

@@ -245,8 +245,10 @@ def test_slips_say_what_the_list_says(printed, resolved, built_site):
                 assert f"请到{squeeze('、'.join(row.offices))}办理" in text, rel
             for document in row.documents:
                 assert squeeze(document) in text
-            if not row.documents:
-                assert "办事途径原文没有列出需要带的证件材料" in text
+            # what the route lists, never "需携带" (a list of papers may prove something else than the resident needs)
+            assert "需携带" not in text
+            lead = "办事途径原文列出的证件材料" if row.documents else "要带什么，以下面的办事途径原文为准"
+            assert lead in text, rel
             for exc in row.exceptions:
                 assert f"例外：{squeeze(exc.text)}" in text
             assert squeeze(row.route) in text, f"{rel}: 办事途径 not verbatim"

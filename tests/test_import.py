@@ -296,7 +296,9 @@ def test_fixtures_are_what_the_generator_makes(tmp_path):
     shutil.copy(FIXTURES / "make_fixtures.py", copy)
     runpy.run_path(str(copy / "make_fixtures.py"), run_name="__main__")
     made = sorted(p.name for p in copy.iterdir() if p.suffix in (".csv", ".txt", ".xlsx"))
-    assert made == sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".csv", ".txt", ".xlsx"))
+    # hubei-* are made by make_hubei.py from content/'s national list (a test table, not a source document)
+    committed = [p.name for p in FIXTURES.iterdir() if p.suffix in (".csv", ".txt", ".xlsx") and not p.name.startswith("hubei-")]
+    assert made == sorted(committed)
     for name in made:
         if name.endswith(".xlsx"):  # a workbook stores its creation time: compare the cells
             assert xlsx_cells(copy / name) == xlsx_cells(FIXTURES / name)

@@ -4,6 +4,7 @@ collect *all* problems, then either raise them together or build the model.
 """
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 import re
@@ -149,7 +150,9 @@ def _t(values) -> tuple[str, ...]:
     return tuple(values or ())
 
 
-def validate(loaded: Loaded) -> Content:
+def validate(loaded: Loaded, today: str | None = None) -> Content:
+    """Every problem of every file in one report (``ContentError``), else the model.
+    ``today``: the date an undated list is told to carry as published_on_site."""
     problems = list(loaded.problems)
     docs = [(d, n) for d, n in ((loaded.site, "site"), (loaded.regions, "regions"), (loaded.certificates, "certificates")) if d is not None]
     docs += [(d, "list") for d in loaded.lists]
@@ -161,19 +164,22 @@ def validate(loaded: Loaded) -> Content:
     for (doc, _name), found in zip(docs, checked):
         problems.extend(found)
         schema_ok[doc.path] = not found
-    core = (loaded.site, loaded.regions, loaded.certificates)
-    if any(d is None or not schema_ok[d.path] for d in core):
-        # Without valid settings, regions and certificates nothing can be cross-checked.
-        raise ContentError(problems)
 
-    regions = _regions(loaded.regions, problems)
-    certificates = _certificates(loaded.certificates, problems)
-    region_ids = {r.id for r in regions}
-    cert_ids = {c.id for c in certificates}
+    def valid(doc: Document | None) -> bool:
+        return doc is not None and schema_ok[doc.path]
+
+    # Lists are checked against the ids regions.yaml and certificates.yaml give
+    # even when those files have problems of their own: all reported in one run.
+    regions = _regions(loaded.regions, problems) if valid(loaded.regions) else ()
+    certificates = _certificates(loaded.certificates, problems) if valid(loaded.certificates) else ()
+    region_ids = _ids(loaded.regions, "regions")
+    cert_ids = _ids(loaded.certificates, "certificates")
 
     lists: list[PublishedList] = []
     seen_kind: dict[tuple[str, str], str] = {}
+    versioned = {(d.data.get("region"), d.data.get("kind")) for d in loaded.history if isinstance(d.data, dict)}
     for doc in loaded.lists:
+        problems.extend(_undated(doc, versioned, today or datetime.date.today().isoformat()))
         if not schema_ok[doc.path]:
             problems.extend(_unknown_row_ids(doc, cert_ids))  # in the same run as the file's other problems
             continue
@@ -207,6 +213,32 @@ def validate(loaded: Loaded) -> Content:
     site["national_hotline"] = Hotline(**site["national_hotline"])
     site["pages"] = sitepages.footer_links(pages)  # every page's footer links to them
     return Content(site=site, regions=regions, certificates=certificates, lists=tuple(lists), history=history, pages=pages)
+
+
+def _ids(doc: Document | None, key: str) -> set[str] | None:
+    """The ids a regions or certificates file gives, read leniently; None when it gives none."""
+    items = doc.data.get(key) if doc is not None and isinstance(doc.data, dict) else None
+    if not isinstance(items, list):
+        return None
+    return {i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
+
+
+def _undated(doc: Document, versioned: set[tuple], today: str) -> list[Problem]:
+    """A list with no date (its own or its source's) must say when this site first
+    published it, or the change feed has no date to give it an entry. (A list
+    with earlier versions needs a real date: sitegen/history.py says so.)"""
+    d = doc.data if isinstance(doc.data, dict) else None
+    source = d.get("source") if d is not None else None
+    if d is None or d.get("date") or d.get("published_on_site") or (d.get("region"), d.get("kind")) in versioned:
+        return []
+    if isinstance(source, dict) and source.get("date"):
+        return []
+    at = next((key for key in ("kind", "region") if key in d), None)
+    line, col = doc.where((at, "<key>")) if at else (1, 1)
+    return [Problem(doc.path, line, col, "published_on_site",
+                    f"原文没有日期（没有 date，source 也没有 date），订阅（Atom）无法为这份清单排一条记录：请在这一行下面加一行 "
+                    f"published_on_site: '{today}'（本站第一次发布这份清单的日期；实际发布晚于今天的，写发布那天）。"
+                    f"原文有日期的，写 date，不要推测 (undated list: add published_on_site)")]
 
 
 def _regions(doc: Document, problems: list[Problem]) -> tuple[Region, ...]:
@@ -281,10 +313,10 @@ def _unknown_id_message(cert_id: str, cert_ids: set[str]) -> str:
     return f"证明 id “{cert_id}” 不在 certificates.yaml 中{suggest(cert_id, cert_ids)} (unknown certificate id)"
 
 
-def _unknown_row_ids(doc: Document, cert_ids: set[str]) -> list[Problem]:
+def _unknown_row_ids(doc: Document, cert_ids: set[str] | None) -> list[Problem]:
     """Rows whose id is not a certificate, in a file that failed its schema
     (read leniently: whatever rows have a text id)."""
-    rows = doc.data.get("rows") if isinstance(doc.data, dict) else None
+    rows = doc.data.get("rows") if isinstance(doc.data, dict) and cert_ids is not None else None
     out = []
     for i, r in enumerate(rows if isinstance(rows, list) else []):
         if isinstance(r, dict) and isinstance(r.get("id"), str) and r["id"] not in cert_ids:
@@ -292,9 +324,9 @@ def _unknown_row_ids(doc: Document, cert_ids: set[str]) -> list[Problem]:
     return out
 
 
-def _list(doc: Document, region_ids: set[str], cert_ids: set[str], problems: list[Problem]) -> PublishedList:
+def _list(doc: Document, region_ids: set[str] | None, cert_ids: set[str] | None, problems: list[Problem]) -> PublishedList:
     d = doc.data
-    if d["region"] not in region_ids:
+    if region_ids is not None and d["region"] not in region_ids:
         problems.append(_problem(doc, ("region",), f"地区 “{d['region']}” 不在 regions.yaml 中{suggest(d['region'], region_ids)} (unknown region)"))
     rows = []
     seen: dict[str, int] = {}
@@ -303,7 +335,7 @@ def _list(doc: Document, region_ids: set[str], cert_ids: set[str], problems: lis
         if r["id"] in seen:
             problems.append(_problem(doc, at + ("id",), f"同一清单中 id “{r['id']}” 重复（第 {seen[r['id']] + 1} 行已用）(duplicate id in this list)"))
         seen.setdefault(r["id"], i)
-        if r["id"] not in cert_ids:
+        if cert_ids is not None and r["id"] not in cert_ids:
             problems.append(_problem(doc, at + ("id",), _unknown_id_message(r["id"], cert_ids)))
         route, note, name = r.get("route", ""), r.get("note", ""), r["name"]
         if d["kind"] == RETAINED and route:

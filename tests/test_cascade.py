@@ -60,6 +60,7 @@ def test_nearest_region_wins_over_ancestor(tmp_path):
     (content / "lists" / "yubei" / "baoliu.yaml").write_text(
         """region: yubei
 kind: 保留
+published_on_site: '2026-12-01'
 title: 测试清单
 basis: [民发〔2020〕20号]
 source: {title: 测试, issuer: 测试}

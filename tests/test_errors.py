@@ -80,6 +80,56 @@ def test_all_problems_reported_in_one_run(tmp_path):
     assert "共 3 个问题" in done.stderr
 
 
+def test_check_reports_core_files_and_lists_in_one_run(tmp_path):
+    """certificates.yaml and regions.yaml failing their schemas do not hide
+    the list files' problems: the lists are still checked against the ids
+    those files give."""
+    content = golden_copy(tmp_path)
+    edit(content, "lists/certificates.yaml", "  name: 居民养犬证明\n", "  nmae: 居民养犬证明\n")
+    edit(content, "lists/regions.yaml", "  level: 省级\n", "  level: 省份\n")
+    edit(content, CQ, "- id: yangquan\n", "- id: yangqun\n")
+    edit(content, CQ, "  offices:\n  - 公安派出所", "  offices:\n  - 街道办事处")
+    edit(content, CQR, "kind: 保留", "kind: 保存")
+    done = run_build("--content", str(content), "check")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    expected = [
+        ("lists/certificates.yaml", line_of(content, "lists/certificates.yaml", "nmae: 居民养犬证明"), "未知字段 “nmae”"),
+        ("lists/certificates.yaml", line_of(content, "lists/certificates.yaml", "- id: yangquan"), "缺少必填字段 “name”"),
+        ("lists/regions.yaml", line_of(content, "lists/regions.yaml", "level: 省份"), "只能是以下之一"),
+        (CQ, line_of(content, CQ, "- id: yangqun"), "你是不是想写 “yangquan”"),
+        (CQ, line_of(content, CQ, "- 街道办事处"), "没有逐字出现"),
+        (CQR, line_of(content, CQR, "kind: 保存"), "只能是以下之一"),
+    ]
+    for rel, line, message in expected:
+        assert re.search(re.escape(f"{content / rel}:{line}:") + r"\d+: .*" + re.escape(message), done.stderr), (rel, message, done.stderr)
+    problems = done.stderr.strip().splitlines()[:-1]
+    assert f"共 {len(problems)} 个问题" in done.stderr and len(problems) == len(expected), done.stderr
+
+
+def test_an_undated_list_is_told_the_line_to_add(tmp_path):
+    """A list whose document gives no date, written by hand without
+    published_on_site: check and build refuse it, naming the line to add;
+    with that line added as told, its feed entry is dated by it."""
+    content = golden_copy(tmp_path)
+    edit(content, CQR, "  date: '2020-12-03'\n", "")
+    site = tmp_path / "site"
+    for command in (["check"], ["--site", str(site)]):
+        done = run_build("--content", str(content), *command)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        told = re.search(re.escape(f"{content / CQR}:") + r"(\d+):1: published_on_site: .*加一行 (published_on_site: '(\d{4}-\d{2}-\d{2})')", done.stderr)
+        assert told, done.stderr
+        assert int(told[1]) == line_of(content, CQR, "kind: 保留")
+    assert not site.exists()
+    lines = (content / CQR).read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(int(told[1]), told[2] + "\n")
+    (content / CQR).write_text("".join(lines), encoding="utf-8")
+    done = run_build("--content", str(content), "--site", str(site))
+    assert done.returncode == 0, done.stderr
+    feed = (site / "chongqing" / "biangeng" / "feed.xml").read_text(encoding="utf-8")
+    entry = next(e for e in feed.split("<entry>")[1:] if "保留" in e)
+    assert f"<published>{told[3]}T" in entry and f"原文未载明日期；本站 {told[3]} 起收录" in entry
+
+
 def test_check_passes_on_real_content():
     done = run_build("check")
     assert done.returncode == 0, done.stderr

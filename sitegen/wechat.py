@@ -1,26 +1,20 @@
-"""Ready for WeChat official-account menus: QR code files, share-card images
-and the menu "embed" view of each region.
-
-- Every region page and every certificate × region page gets ``qr.svg`` beside
-  its index.html, encoding the page's absolute URL (base_url from
-  content/site.yaml). Pages show it for "scan on another phone"; posters and
-  articles can use the file.
-- Every region gets ``share/<region>.png`` (and the site ``share/site.png``):
-  a small picture with the region and site name. WeChat without its JS-SDK
-  tends to take a page's first large image for the share card, so pages put
-  this picture first (see templates/base.html) and in og:image.
-- ``/<region>/embed/`` leads with search and the 不予出具 list, for a 公众号 menu.
+"""Ready for WeChat official-account menus: each region page and item page has a
+``qr.svg`` beside it (the page's public address), each region (and the site) a
+small share picture (``share/<region>.png``: WeChat without its JS-SDK takes a
+page's first large image for the share card, so base.html puts it first), and
+``/<region>/embed/`` leads with search and the 不予出具 list, for a 公众号 menu.
 """
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Iterator
 
 from . import urls
-from .model import ANSWER, NOT_ISSUED, STATUS_CLASS, Entry, RegionView, Resolved
-from .pages import Link, Page, few_words, hotline_view, href, root_of
+from .model import ANSWER, NOT_ISSUED, Entry, RegionView, Resolved
+from .pages import HotlineView, Link, Page, few_words, hotline_view, href, make_page, row_link
 from .plan import NO_REGION, Feature, Output, page
 from .qr import qr_svg
 
@@ -56,23 +50,16 @@ def _fit(draw, text: str, max_width: int, start: int):
         font = _font(size)
         if draw.textlength(text, font=font) <= max_width:
             return font, text
-    lo, hi = 0, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if draw.textlength(text[:mid] + "…", font=font) <= max_width:
-            lo = mid
-        else:
-            hi = mid - 1
-    return font, text[:lo] + "…"
+    while text and draw.textlength(text + "…", font=font) > max_width:
+        text = text[:-1]
+    return font, text + "…"
 
 
 def share_png(title: str, subtitle: str) -> bytes:
     """A small, deterministic PNG: a blue band, the region name, the site name."""
     from PIL import Image, ImageDraw
 
-    # Pillow measures one line only; a name pasted with a line break is drawn on one line.
-    title, subtitle = (" ".join(text.split()) for text in (title, subtitle))
-
+    title, subtitle = (" ".join(text.split()) for text in (title, subtitle))  # Pillow measures one line only
     img = Image.new("P", (SHARE_SIZE, SHARE_SIZE), 0)
     img.putpalette([255, 255, 255, 11, 79, 156, 26, 26, 26, 155, 28, 28] + [0] * (256 - 4) * 3)
     draw = ImageDraw.Draw(img)
@@ -84,7 +71,7 @@ def share_png(title: str, subtitle: str) -> bytes:
     sub, subtitle = _fit(draw, subtitle, SHARE_SIZE - 40, 22)
     draw.text((20, 214), subtitle, font=sub, fill=2)
     out = io.BytesIO()
-    img.save(out, format="PNG", bits=2)  # four colours: 2 bits a pixel; no optimize=True, which costs far more time than the bytes it saves
+    img.save(out, format="PNG", bits=2)  # four colours; optimize=True costs more time than the bytes it saves
     return out.getvalue()
 
 
@@ -96,32 +83,33 @@ def _share(title: str, subtitle: str, context) -> bytes:
     return share_png(title, subtitle)
 
 
+@dataclass(frozen=True)
+class EmbedBody:
+    name: str
+    full_name: str
+    search_action: str
+    inherited_note: str
+    rows: tuple[Link, ...]
+    region: Link
+    hotline: HotlineView
+
+
 def embed_page(resolved: Resolved, view: RegionView) -> Page:
-    url = urls.embed(view.region.id)
-    rows = tuple(
-        Link(href(url, urls.item(view.region.id, e.certificate.id)), e.row.name, note=few_words(e), status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind])
-        for e in view.of_kind(NOT_ISSUED)
+    region = view.region
+    url = urls.embed(region.id)
+    entries = view.of_kind(NOT_ISSUED)
+    whose = entries[0].inherited_from if entries else None
+    body = EmbedBody(
+        name=region.name,
+        full_name=region.full_name,
+        search_action=href(url, urls.search()),
+        inherited_note=f"{region.name}执行{whose.name}的清单。" if whose else "",
+        rows=tuple(row_link(url, e, note=few_words(e), said=ANSWER) for e in entries),
+        region=Link(href(url, urls.region(region.id)), f"{region.name}全部清单（含社区依法出具的证明）"),
+        hotline=hotline_view(view),
     )
-    body = {
-        "name": view.region.name,
-        "full_name": view.region.full_name,
-        "search_action": href(url, urls.search()),
-        "rows": rows,
-        "hotline": hotline_view(view),
-        "region": Link(href(url, urls.region(view.region.id)), f"{view.region.name}全部清单（含社区依法出具的证明）"),
-        "inherited": rows and view.of_kind(NOT_ISSUED)[0].inherited_from is not None,
-        "inherited_from": view.of_kind(NOT_ISSUED)[0].inherited_from.name if rows and view.of_kind(NOT_ISSUED)[0].inherited_from else "",
-    }
-    return Page(
-        url=url,
-        root=root_of(url),
-        title=f"{view.region.name}｜社区不再开的证明，去哪里办",
-        description=f"{view.region.full_name}：搜索证明，查看社区不予出具的证明和办理途径。",
-        base_url=resolved.content.site["base_url"],
-        template="embed.html",
-        body=body,
-        share_image=urls.share_image(view.region.id),
-    )
+    title, desc = f"{region.name}｜社区不再开的证明，去哪里办", f"{region.full_name}：搜索证明，查看社区不予出具的证明和办理途径。"
+    return make_page(resolved, url, "embed.html", title, desc, body, crumbs=None, share_image=urls.share_image(region.id))
 
 
 class WeChat(Feature):
@@ -145,7 +133,9 @@ class WeChat(Feature):
         yield page(urls.embed(rid), embed_page, resolved, view, regions=own)
 
     def region_links(self, resolved: Resolved, view: RegionView) -> list[tuple[str, str, str]]:
-        return [(urls.embed(view.region.id), "公众号菜单版（先搜索，再看不予出具清单）", ""), (urls.qr(urls.region(view.region.id)), "本页二维码（SVG，可用于海报和文章）", "")]
+        rid = view.region.id
+        return [(urls.embed(rid), "公众号菜单版（先搜索，再看不予出具清单）", ""),
+                (urls.qr(urls.region(rid)), "本页二维码（SVG，可用于海报和文章）", "")]
 
     def item_links(self, entry: Entry) -> list[tuple[str, str, str]]:
         return [(urls.qr(urls.item(entry.region.id, entry.certificate.id)), "下载本页的二维码图片（可打印、可转发）", "")]

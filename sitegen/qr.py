@@ -1,14 +1,7 @@
-"""QR codes as inline SVG, made on this machine (no network service).
-
-Used by page QR codes ("scan on another phone"), posters and slips. The same
-URL always gives the same SVG, so builds stay byte-identical.
-
-The encoder is libqrencode (C; Debian's libqrencode4, which the Makefile
-installs), called through ctypes: at national scale every item page has a QR
-file and a printable slip, so the encoder must cost far less than rendering
-the page (bench/README.md has the encoders' figures). It tries all eight mask
-patterns and keeps the one with the lowest penalty (ISO/IEC 18004). Only the module matrix comes from it; the SVG is written here, one
-stroked path of horizontal runs, so the markup is ours to keep small.
+"""QR codes as standalone SVG, made on this machine (no network service); the same
+URL always gives the same bytes. libqrencode (Debian's libqrencode4, through
+ctypes) makes the module matrix, fast enough for a code on every item page at
+national scale (bench/README.md); the SVG is written here, one stroked path.
 """
 from __future__ import annotations
 
@@ -48,9 +41,8 @@ def _library():
 
 
 def matrix(url: str) -> tuple[int, bytes]:
-    """The QR code of ``url`` (error correction M, the smallest version that
-    holds it): (side in modules, one byte a module, row after row: 0 for dark,
-    255 for light)."""
+    """The QR code of ``url`` (error correction M, the smallest version that holds it):
+    (side in modules, one byte a module, row after row: 0 for dark, 255 for light)."""
     lib = _library()
     code = lib.QRcode_encodeString(url.encode("utf-8"), 0, _EC_LEVEL_M, _MODE_8, 1)
     if not code:
@@ -64,19 +56,16 @@ def matrix(url: str) -> tuple[int, bytes]:
 
 
 def _fragment(modules: bytes, ends_row: bool) -> str:
-    """Relative path commands for a few modules of one row: ``h<n>`` draws n
-    dark modules, ``m<n> 0`` skips n light ones (nothing after the last dark
-    module of a row)."""
+    """Path commands for a few modules of a row: ``h<n>`` draws n dark modules, ``m<n> 0``
+    skips n light ones (nothing after the last dark module of a row)."""
     runs = [(dark, len(list(group))) for dark, group in itertools.groupby(modules, key=lambda b: b == 0)]
     if ends_row and runs and not runs[-1][0]:
         runs.pop()
     return "".join(f"h{n}" if dark else f"m{n} 0" for dark, n in runs)
 
 
-# Every row is cut into pieces of 8 modules and each piece is looked up here:
-# the commands of all 2 + 4 + … + 256 possible pieces, made once, so a row is
-# a few lookups rather than a loop over its runs. Cut runs stay whole on paper
-# ("h2h3" strokes what "h5" does); the path is a little longer for it.
+# A row is cut into pieces of 8 modules, each looked up in these tables of every
+# possible piece: a few lookups a row. Runs cut in two ("h2h3") draw what "h5" does.
 _CHUNK = 8
 _PIECES = [bytes(bits) for n in range(1, _CHUNK + 1) for bits in itertools.product((0, 255), repeat=n)]
 _INSIDE = {piece: _fragment(piece, False) for piece in _PIECES}
@@ -85,8 +74,8 @@ _AT_END = {piece: _fragment(piece, True) for piece in _PIECES}
 
 @lru_cache(maxsize=None)
 def _plan(side: int) -> tuple[tuple[int, int, dict[bytes, str]], ...]:
-    """(start, end, table) for each piece of a ``side``-wide code, in order; a
-    row's absolute move comes from an empty piece whose table holds only it."""
+    """(start, end, table) of each piece of a ``side``-wide code; a row's absolute move
+    comes from an empty piece whose table holds only it."""
     plan = []
     starts = range(0, side, _CHUNK)
     for y in range(side):
@@ -96,18 +85,13 @@ def _plan(side: int) -> tuple[tuple[int, int, dict[bytes, str]], ...]:
     return tuple(plan)
 
 
-def _path(url: str) -> tuple[int, str]:
-    """(side with quiet zone, SVG path data of the dark modules): 1-module-wide
-    horizontal strokes, each row starting from its left edge."""
-    side, pixels = matrix(url)
-    return side + 2 * BORDER, "".join([table[pixels[start:end]] for start, end, table in _plan(side)])
-
-
 def qr_svg(url: str, scale: int = 4, title: str = "") -> str:
-    """A standalone SVG document (with its namespace, so it works as a file,
-    an <img> and inline HTML) for ``url``; its viewBox lets an <img> of any
-    size (print.css sizes them in millimetres) scale it."""
-    side, path = _path(url)
+    """A standalone SVG document for ``url`` (a file, an <img> or inline HTML); its
+    viewBox lets an <img> of any size scale it. The dark modules are 1-module-wide
+    horizontal strokes, each row starting from its left edge."""
+    modules, pixels = matrix(url)
+    path = "".join([table[pixels[start:end]] for start, end, table in _plan(modules)])
+    side = modules + 2 * BORDER  # with the quiet zone
     size = side * scale
     title_tag = f"<title>{escape(title, quote=False)}</title>" if title else ""
     return (

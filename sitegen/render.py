@@ -1,14 +1,9 @@
-"""Stage 5, write: every output of the plan, made and written into a fresh folder.
-
-Jinja2 with autoescape on and StrictUndefined: every value from the data is
-escaped, and a template that names a missing field fails the build instead of
-printing nothing. Static assets get a content hash in their file name so
-WeChat's cache can never pair a new page with an old stylesheet.
-
-``write(plan, out, context, map=map)`` is the one way files are made: each part
-of the plan through ``map`` (the builtin, or a pool of forked processes,
-sitegen/parallel.py), then the files made from the list of all the others
-(sitemap.xml). ``Context`` holds what making bytes needs besides the model.
+"""Stage 5, write: ``write(plan, out, context, map=map)`` makes every output of the
+plan, part by part through ``map`` (the builtin, or forked workers: sitegen/parallel.py),
+then the files made from the list of all the others (sitemap.xml). Jinja2 with
+autoescape on and StrictUndefined (a template naming a missing field fails the
+build); assets get a content hash in their name, so WeChat's cache never pairs a new
+page with an old stylesheet.
 """
 from __future__ import annotations
 
@@ -46,10 +41,9 @@ def environment(templates: Path | None = None, rowlinks_kept: int = 200_000) -> 
 
 
 def _rowlinks(env: jinja2.Environment, kept: int):
-    """``rowlinks(links)``: the rowlink component of each link, joined. An item
-    page lists the certificate in its sibling regions, so at national scale the
-    same link (same relative href) is shown on thousands of pages: each one is
-    rendered by the component once and then reused (at most ``kept`` of them)."""
+    """``rowlinks(links)``: the rowlink component of each link, joined; each link is
+    rendered once and reused (at most ``kept``): at national scale the same link is
+    on thousands of item pages."""
     made: dict = {}
 
     def rowlinks(links) -> Markup:
@@ -78,9 +72,9 @@ def asset_files(templates: Path) -> list[tuple[str, bytes]]:
 
 
 class Context:
-    """What making an output needs besides the model: site settings, the
-    Jinja environment (templates compiled once), the assets' hashed names, and
-    ``pieces``, parts of whole-site files kept by a long-lived builder."""
+    """What making an output needs besides the model: site settings, the templates
+    folder and its Jinja environment, the assets' hashed names, and ``pieces``, parts
+    of whole-site files kept by a long-lived builder."""
 
     def __init__(self, site: dict, templates: Path | None = None, pieces: Pieces | None = None):
         self.site = site
@@ -103,10 +97,8 @@ class Context:
 
 
 def write_bytes(path: Path | str, data: bytes | list[bytes]) -> None:
-    """``Path.write_bytes`` without its file object: less CPU a file, which
-    counts where a build writes hundreds of thousands. A list of byte
-    strings is written one after the other (whole-site files of tens of MB are
-    never joined in memory)."""
+    """``Path.write_bytes`` without its file object (less CPU a file); a list of byte
+    strings is written one after the other, never joined in memory."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
         for chunk in [data] if isinstance(data, bytes) else data:
@@ -135,16 +127,16 @@ class Written:
     seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds per feature, summed over processes
 
 
-def _write_part(plan: Plan, out: Path, context: Context, part: Part) -> tuple[list[str], list[str], float]:
-    """(paths, URLs of the pages sitemap.xml lists, CPU seconds) of one part, written."""
-    start = time.process_time()
-    outputs = plan.outputs(part)
-    write_outputs(outputs, out, context)
-    return [o.path for o in outputs], [o.sitemap for o in outputs if o.sitemap is not None], time.process_time() - start
-
-
 def _write_group(plan: Plan, out: Path, context: Context, group: tuple[Part, ...]) -> list:
-    return [_write_part(plan, out, context, part) for part in group]
+    """(paths, URLs of the pages sitemap.xml lists, CPU seconds) of each part, written."""
+    done = []
+    for part in group:
+        start = time.process_time()
+        outputs = plan.outputs(part)
+        write_outputs(outputs, out, context)
+        listed = [o.sitemap for o in outputs if o.sitemap is not None]
+        done.append(([o.path for o in outputs], listed, time.process_time() - start))
+    return done
 
 
 def write(plan: Plan, out: Path, context: Context, map=map) -> Written:

@@ -12,8 +12,10 @@ from bs4 import BeautifulSoup
 
 import build as build_module
 from conftest import CONTENT, ROOT
-from sitegen import render as render_module
 from sitegen import urls
+from sitegen.features import FEATURES, Pages
+from sitegen.plan import Plan
+from sitegen.render import TEMPLATES, Context, write
 
 DOC = ROOT / "docs" / "wechat.md"
 
@@ -101,16 +103,17 @@ def stylesheet_names(site: Path) -> set[str]:
     return names
 
 
-def test_changing_css_changes_its_name_everywhere(built_site, tmp_path, monkeypatch):
+def test_changing_css_changes_its_name_everywhere(built_site, tmp_path):
     (old_name,) = stylesheet_names(built_site)
     assert re.fullmatch(r"style\.[0-9a-f]{10}\.css", old_name)
     templates = tmp_path / "templates"
-    shutil.copytree(render_module.TEMPLATES, templates)
+    shutil.copytree(TEMPLATES, templates)
     css = templates / "assets" / "style.css"
     css.write_text(css.read_text(encoding="utf-8") + "\n.changed{color:#000}\n", encoding="utf-8")
-    monkeypatch.setattr(render_module, "TEMPLATES", templates)
     site = tmp_path / "site"
-    build_module.build(CONTENT, site, search_index=False)
+    resolved = build_module.check(CONTENT)  # stages 1-3; the plan and the writer are given the copied templates
+    features = tuple(Pages(templates) if isinstance(f, Pages) else f for f in FEATURES)
+    write(Plan(resolved, features), site, Context(resolved.content.site, templates=templates))
     (new_name,) = stylesheet_names(site)
     assert new_name != old_name and re.fullmatch(r"style\.[0-9a-f]{10}\.css", new_name)
     assert (site / "assets" / new_name).read_text(encoding="utf-8").endswith(".changed{color:#000}\n")

@@ -98,6 +98,23 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Footer:
+    """Every page's footer, its links relative to the page (sitegen/render.py makes it)."""
+
+    tel: str  # the national hotline's tel: link
+    number: str
+    hotline_name: str
+    search: str
+    pages: tuple[Link, ...]  # content/pages/
+
+
+def footer(site: dict, root: str) -> Footer:
+    line = site["national_hotline"]
+    pages = tuple(Link(root + p["url"], p["title"]) for p in site["pages"])
+    return Footer(f"tel:{line.number}", line.number, line.name, root + urls.search(), pages)
+
+
+@dataclass(frozen=True)
 class Related:
     """A row of the same region linked from this one (exception, see-also, or the way
     back), with a fact quoted from the other row."""
@@ -175,8 +192,7 @@ class RegionBody:
     sections: tuple[ListSection, ...]
     hotline: HotlineView
     call: HotlineView  # the compact tap-to-call line near the top
-    parent: Link | None
-    children: tuple[Link, ...]
+    relatives: tuple[tuple[str, Link], ...]  # (上级 / 下级, the region)
     search: Link
     index_az: Link
     hotline_page: Link
@@ -512,15 +528,14 @@ def region_page(resolved: Resolved, view: RegionView) -> Page:
     region = view.region
     url = urls.region(region.id)
     sections = tuple(_section(url, view, kind) for kind in (NOT_ISSUED, RETAINED))
-    parent = view.ancestors[-1] if view.ancestors else None
+    relatives = [("上级", p) for p in view.ancestors[-1:]] + [("下级", c) for c in view.children]
     body = RegionBody(
         full_name=region.full_name,
         note=region.note,
         sections=sections,
         hotline=hotline_view(view),
         call=call_line(view),
-        parent=Link(href(url, urls.region(parent.id)), parent.name) if parent else None,
-        children=tuple(Link(href(url, urls.region(c.id)), c.name) for c in view.children),
+        relatives=tuple((word, Link(href(url, urls.region(r.id)), r.name)) for word, r in relatives),
         search=Link(href(url, urls.search(region.full_name)), f"在{region.name}的清单中搜索"),
         index_az=Link(href(url, urls.index_az(region.id)), "按名称查找（全部证明及其他叫法）"),
         hotline_page=Link(href(url, urls.hotline(region.id)), "举报电话"),

@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from .pages import footer
 from .pieces import Pieces
 from .plan import Output, Part, Plan, no_duplicates
 from .problems import template_error
@@ -91,7 +92,8 @@ class Context:
     def render(self, page) -> bytes:
         assets = {k: page.root + v for k, v in self.assets.items()}
         try:
-            return self.env.get_template(page.template).render(page=page, body=page.body, site=self.site, assets=assets).encode("utf-8")
+            template = self.env.get_template(page.template)
+            return template.render(page=page, body=page.body, site=self.site, assets=assets, footer=footer(self.site, page.root)).encode()
         except Exception as exc:
             raise (template_error(exc, page.url) or exc) from None  # the template's file:line, told in any process
 

@@ -6,6 +6,7 @@ such as "不予出具", or of two fields), a lookup by position (``breadcrumbs[-
 ``feeds[0]``) and a file name written into the markup (``qr.svg``)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -35,7 +36,35 @@ def decisions(source: str, env: jinja2.Environment) -> list[str]:
         for name in ("qr.svg", ".png", "index.html"):
             if name in node.data:
                 found.append(f"line {node.lineno}: names a file ({name})")
+    for node in tree.find_all(nodes.Output):
+        found += [f"line {node.lineno}: builds a link ({value})" for value in built_links(node.nodes)]
     return found
+
+
+def built_links(parts: list[nodes.Node]) -> list[str]:
+    """Each href/src/action value made of more than one field, or of a field and
+    written text ("tel:{{ n }}", "{{ root }}search/"); "#{{ anchor }}" is a place on the page."""
+    built, value = [], None  # value: the pieces of the attribute being read, None outside one
+    for part in parts:
+        if not isinstance(part, nodes.TemplateData):
+            if value is not None:
+                value.append("{{ }}")
+            continue
+        text = part.data
+        if value is not None:
+            end = text.find('"')
+            if end < 0:
+                value.append(text)
+                continue
+            value += [text[:end]] if end else []
+            fields = value.count("{{ }}")
+            if fields > 1 or fields == 1 and len(value) > 1 and value[0] != "#":
+                built.append("".join(value))
+            text, value = text[end + 1 :], None
+        opened = re.search(r'(?:href|src|action)="([^"]*)$', text)
+        if opened:
+            value = [opened.group(1)] if opened.group(1) else []
+    return built
 
 
 def test_the_search_finds_each_kind_of_decision():
@@ -46,10 +75,14 @@ def test_the_search_finds_each_kind_of_decision():
         "{{ page.breadcrumbs[-1].href }}": "looks up by position",
         "{{ body.feeds[0].href }}": "looks up by position [0]",
         '<img src="qr.svg">': "names a file (qr.svg)",
+        '<a href="tel:{{ site.hotline.number }}">': "builds a link (tel:{{ }})",
+        '<a href="{{ page.root }}search/">': "builds a link ({{ }}search/)",
+        '<a href="{{ page.root }}{{ link.url }}">': "builds a link ({{ }}{{ }})",
     }
     for source, expected in cases.items():
         assert any(expected in d for d in decisions(source, env)), source
     assert decisions('{% if body.not_issued %}<img src="{{ body.qr }}">{% endif %}', env) == []
+    assert decisions('<a href="{{ link.href }}">x</a> <a href="#{{ anchor }}">y</a> <a href="#main">z</a>', env) == []
 
 
 @pytest.mark.parametrize("path", DISPLAY_TEMPLATES, ids=lambda p: p.relative_to(TEMPLATES).as_posix())

@@ -15,6 +15,8 @@ from functools import partial
 from pathlib import Path
 
 import jinja2
+import rcssmin
+import rjsmin
 from markupsafe import Markup
 
 from .pages import footer
@@ -61,15 +63,26 @@ def _rowlinks(env: jinja2.Environment, kept: int):
     return rowlinks
 
 
+def shipped(path: Path) -> bytes:
+    """An asset's bytes as served: scripts and stylesheets without their comments
+    and spacing (rjsmin, rcssmin); the sources in templates/assets keep them."""
+    data = path.read_bytes()
+    if path.suffix == ".js":
+        return rjsmin.jsmin(data)
+    if path.suffix == ".css":
+        return rcssmin.cssmin(data)
+    return data
+
+
 def hashed_name(path: Path) -> str:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    digest = hashlib.sha256(shipped(path)).hexdigest()[:10]
     return f"{path.stem}.{digest}{path.suffix}"
 
 
 def asset_files(templates: Path) -> list[tuple[str, bytes]]:
-    """(site path, bytes) of each asset under its content-hashed name."""
+    """(site path, bytes served) of each asset under its content-hashed name."""
     assets = templates / "assets"
-    return [(f"assets/{hashed_name(p)}", p.read_bytes()) for p in sorted(assets.iterdir()) if p.is_file()]
+    return [(f"assets/{hashed_name(p)}", shipped(p)) for p in sorted(assets.iterdir()) if p.is_file()]
 
 
 class Context:

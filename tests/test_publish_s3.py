@@ -68,7 +68,7 @@ def versions(tmp_path_factory):
     templates = base / "templates"
     shutil.copytree(render.TEMPLATES, templates)
     with (templates / "assets" / "style.css").open("a", encoding="utf-8") as css:
-        css.write("/* changed */\n")
+        css.write(".changed{color:#000}\n")  # a rule: a comment alone is not served
     restyled = base / "restyled"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(render, "TEMPLATES", templates)

@@ -4,6 +4,7 @@ sub-path, text gzip'd). tests/test_search_scale.py: the same at national scale."
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import re
 import shutil
@@ -24,6 +25,7 @@ from sitegen.index import NAMES_FILE, read_search_data, region_stem, shard_file
 from sitegen.index import item_pages as model_item_pages
 from sitegen.stable_index import read_data_file
 
+TEMPLATES_ASSETS = Path(__file__).resolve().parent.parent / "templates" / "assets"
 PZH, CQ, YB = "四川省攀枝花市", "重庆市", "重庆市渝北区"
 
 
@@ -335,6 +337,19 @@ def test_tolerance_query_sets_meet_the_targets(built_site, browser):
     for name, result in run_tolerance(built_site, browser=browser).items():
         misses = [(q, r, e, got) for q, r, e, rank, got, _ in result["rows"] if rank != 1]
         assert result["top1"] >= 0.95, (name, misses)
+
+
+def test_scripts_and_styles_are_served_without_comments_named_by_what_is_served(built_site):
+    sources = sorted(TEMPLATES_ASSETS.glob("*.js")) + sorted(TEMPLATES_ASSETS.glob("*.css"))
+    assert any(p.name == "search.js" for p in sources)
+    for source in sources:
+        (served,) = built_site.glob(f"assets/{source.stem}.*{source.suffix}")
+        data = served.read_bytes()
+        assert served.name.split(".")[1] == hashlib.sha256(data).hexdigest()[:10], served.name
+        text = source.read_text(encoding="utf-8")
+        comments = re.findall(r"/\*.*?\*/|(?<![:\\\"'])//[^\n]*", text, re.S)
+        assert comments and len(data) < len(text.encode("utf-8")), source.name
+        assert not [c for c in comments if len(c) > 12 and c.encode("utf-8") in data], source.name
 
 
 def test_search_url_encodes_region_full_names():

@@ -116,7 +116,7 @@ def test_changing_css_changes_its_name_everywhere(built_site, tmp_path):
     write(Plan(resolved, features), site, Context(resolved.content.site, templates=templates))
     (new_name,) = stylesheet_names(site)
     assert new_name != old_name and re.fullmatch(r"style\.[0-9a-f]{10}\.css", new_name)
-    assert (site / "assets" / new_name).read_text(encoding="utf-8").endswith(".changed{color:#000}\n")
+    assert (site / "assets" / new_name).read_text(encoding="utf-8").endswith(".changed{color:#000}")
     assert not (site / "assets" / old_name).exists()
     for path in site.rglob("*.html"):
         assert old_name not in path.read_text(encoding="utf-8"), path

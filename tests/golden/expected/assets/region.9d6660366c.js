@@ -1,0 +1,1 @@
+const REMEMBERED="region";const select=document.querySelector("select[data-remember]");try{const last=localStorage.getItem(REMEMBERED);if(select&&last&&[...select.options].some((o)=>o.value===last))select.value=last;}catch(err){}

@@ -29,26 +29,6 @@ class Link:
 
 
 @dataclass(frozen=True)
-class Citation:
-    """Where a list comes from, as a resident would show it to a clerk. The source is the
-    document this site's text was taken from (for the national list a province's copy)."""
-
-    list_title: str
-    issuer: str
-    doc_number: str
-    date: str
-    basis: tuple[str, ...]
-    source_title: str
-    source_issuer: str
-    source_doc_number: str
-    source_date: str
-    source_part: str
-    source_note: str
-    source_url: str = ""  # the document's web address, when the list records one
-    source_label: str = "本站文本取自"
-
-
-@dataclass(frozen=True)
 class HotlineView:
     number: str
     label: str  # as configured: 12345政务服务便民热线
@@ -152,7 +132,7 @@ class ItemBody:
     clauses: tuple[str, ...]
     note: str
     note_label: str
-    citation: Citation
+    citation: PublishedList
     hotline: HotlineView
     other_names: tuple[str, ...]
     former_names: tuple[str, ...]
@@ -171,7 +151,7 @@ class LeftOut:
 
     note: str
     rows: tuple[Link, ...]
-    citation: Citation
+    citation: PublishedList
 
 
 @dataclass(frozen=True)
@@ -179,7 +159,7 @@ class ListSection:
     heading: str
     status: str
     rows: tuple[Link, ...]
-    citation: Citation | None
+    citation: PublishedList | None  # the list and where it comes from (components/citation.html)
     inherited_note: str
     empty_note: str
     left_out: tuple[LeftOut, ...] = ()
@@ -297,12 +277,6 @@ def row_link(url: str, entry: Entry, text: str = "", note: str = "", said: dict 
     in the words of ``said``."""
     target = href(url, urls.item(entry.region.id, entry.certificate.id))
     return Link(target, text or entry.row.name, note, STATUS_CLASS[entry.kind], said[entry.kind])
-
-
-def citation(lst: PublishedList) -> Citation:
-    s = lst.source
-    return Citation(lst.title, lst.issuer, lst.doc_number, lst.date, lst.basis,
-                    s.title, s.issuer, s.doc_number, s.date, s.part, s.note, s.url)
 
 
 def shown_instead(region: Region, kind: str, entry: Entry, shows: str = "这里显示", short: bool = False) -> str:
@@ -483,7 +457,7 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         clauses=row.clauses,
         note=row.note,
         note_label=cols.get("note", "备注"),
-        citation=citation(entry.list),
+        citation=entry.list,
         hotline=hotline_view(view),
         other_names=names,
         former_names=row.former_names,
@@ -518,8 +492,8 @@ def _section(url: str, view: RegionView, kind: str) -> ListSection:
     def rows(part: ListPart) -> tuple[Link, ...]:
         return tuple(row_link(url, e, note=next_words(e)) for e in part.entries)
 
-    left_out = tuple(LeftOut(left_out_note(view.region, first, p), rows(p), citation(p.list)) for p in parts[1:])
-    return ListSection(SECTION_HEADING[kind], STATUS_CLASS[kind], rows(first), citation(first.list), inherited, empty, left_out)
+    left_out = tuple(LeftOut(left_out_note(view.region, first, p), rows(p), p.list) for p in parts[1:])
+    return ListSection(SECTION_HEADING[kind], STATUS_CLASS[kind], rows(first), first.list, inherited, empty, left_out)
 
 
 def region_page(resolved: Resolved, view: RegionView) -> Page:

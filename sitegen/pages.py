@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from . import scale, steps, urls
 from .model import ANSWER, LEVELS, LIST_NAME, NOT_ISSUED, RETAINED, STATUS_CLASS
-from .model import Entry, ListPart, PublishedList, Region, RegionView, Resolved
+from .model import Entry, ListPart, PublishedList, Region, RegionView, Resolved, Row
 from .steps import Piece, Step
 
 # The verdict in plain words; the list's own term (ANSWER) is shown beside it.
@@ -109,10 +109,8 @@ class Related:
 
 @dataclass(frozen=True)
 class ItemBody:
-    region_name: str
-    region_full_name: str
-    name: str  # as published
-    short_name: str
+    region: Region
+    row: Row  # as published: name, short_name, route, clauses, note, former_names shown verbatim
     status: str  # CSS modifier
     answer: str  # 社区不予出具 / 社区依法出具 (the list's term)
     verdict: str  # the same in plain words
@@ -122,20 +120,16 @@ class ItemBody:
     limits: str
     not_issued: bool  # where to go and what to bring; else how the community issues it
     inherited_note: str
-    route: str
     steps: tuple[Step, ...]  # what to do, clause by clause, quoted
     exceptions: tuple[str, ...]  # route exceptions no retained row on this site covers
     related: tuple[Related, ...]  # retained rows this not-issued row points to, or not-issued rows pointing here
     related_heading: str
     call: HotlineView  # the tap-to-call line of the answer block
     retained_facts: tuple[tuple[str, str, str], ...]  # (plain label, column label, value) for retained rows
-    clauses: tuple[str, ...]
-    note: str
     note_label: str
     citation: PublishedList
     hotline: HotlineView
     other_names: tuple[str, ...]
-    former_names: tuple[str, ...]
     other_regions: tuple[Link, ...]
     compare: Link
     region_link: Link
@@ -284,7 +278,7 @@ def shown_instead(region: Region, kind: str, entry: Entry, shows: str = "这里�
     documents here establish: a list named but not held, or none here at all.
     ``short``: the named list by its attachment only (a poster's one line)."""
     whose = entry.inherited_from.name if entry.inherited_from else ""
-    doc = f"（{entry.list.doc_number}）" if entry.list.doc_number else f"（{entry.list.title}）"
+    doc = f"（{entry.list.doc_number or entry.list.title}）"
     elsewhere = region.elsewhere_of(kind)
     if elsewhere and short:
         return f"{region.name}的{kind}清单（{elsewhere.part}）不在本站收录的文件中，{shows}{whose}的清单。"
@@ -336,7 +330,7 @@ def left_out_note(region: Region, nearest: ListPart, part: ListPart) -> str:
     list still applies (e.g. 湖北省's list without 健在证明, under 民发〔2020〕20号)."""
     nearer = (nearest.inherited_from or region).name
     farther = part.inherited_from.name if part.inherited_from else region.name
-    number = f"（{part.list.doc_number}）" if part.list.doc_number else f"（{part.list.title}）"
+    number = f"（{part.list.doc_number or part.list.title}）"
     return (f"{nearer}公布的{LIST_NAME[part.list.kind]}没有收录下面 {len(part.entries)} 项；"
             f"{farther}的清单{number}仍然适用于{region.name}，这些证明按{farther}的清单办理：")
 
@@ -347,7 +341,7 @@ def inherited_note(entry: Entry, view: RegionView) -> str:
     parts = view.parts(entry.kind)
     if parts and parts[0].list.id != entry.list.id:
         nearer = (parts[0].inherited_from or view.region).name
-        number = f"（{entry.list.doc_number}）" if entry.list.doc_number else f"（{entry.list.title}）"
+        number = f"（{entry.list.doc_number or entry.list.title}）"
         return f"{nearer}公布的清单没有收录这一项；{entry.inherited_from.name}的清单{number}仍然适用于{entry.region.name}，这里是它的规定。"
     return shown_instead(entry.region, entry.kind, entry)
 
@@ -433,10 +427,8 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
     short, answer, names = row.short_name, ANSWER[entry.kind], other_names(entry)
     rest = row.name[len(short):].strip()  # the other names a published name carries in its brackets
     body = ItemBody(
-        region_name=region.name,
-        region_full_name=region.full_name,
-        name=row.name,
-        short_name=short,
+        region=region,
+        row=row,
         status=STATUS_CLASS[entry.kind],
         answer=answer,
         verdict=VERDICT[entry.kind],
@@ -446,7 +438,6 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         limits=row.limits,
         not_issued=not_issued,
         inherited_note=inherited_note(entry, view),
-        route=row.route,
         steps=found,
         # the exceptions a retained row here covers are in `related`, with their link
         exceptions=tuple(exc.text for exc in row.exceptions if not any(t in here for t in exc.see)),
@@ -454,13 +445,10 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         related_heading="例外" if not_issued else "和哪些证明有关",
         call=call_line(view),
         retained_facts=facts,
-        clauses=row.clauses,
-        note=row.note,
         note_label=cols.get("note", "备注"),
         citation=entry.list,
         hotline=hotline_view(view),
         other_names=names,
-        former_names=row.former_names,
         other_regions=tuple(row_link(url, e, e.region.full_name) for e in others if e.region.id != region.id),
         compare=Link(href(url, urls.certificate(entry.certificate.id)), f"{short}：各地对比"),
         region_link=Link(href(url, urls.region(region.id)), f"{region.name}的全部清单"),

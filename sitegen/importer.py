@@ -1,42 +1,20 @@
-"""Turn a list table from Word/WPS/Excel into a content/lists YAML file.
+"""Turn a list table from Word/WPS/Excel into a content/lists YAML file
+(``make import FILE=清单.xlsx REGION=湖北省 KIND=不予出具 [COPY=原文件.pdf]``).
 
-    make import FILE=清单.xlsx REGION=湖北省 KIND=不予出具 [COPY=原文件.pdf]
-    .venv/bin/python build.py import FILE.xlsx|FILE.csv --region chongqing --kind 不予出具 [--copy 原文件.pdf]
-
-What a clerk has is the table printed in the document: 序号 / 证明名称 / 办事途径
-[/ 备注], or a retained list's own columns (证明材料, 证明类别, 用证单位 …;
-广西's template says 证明材料名称, 涉及办事事项名称, 法律法规依据, 证明用途,
-证明索要单位). sitegen/tables.py knows every one of those labels.
-
-The import keeps every character of every cell. It only undoes what copying
-a table does to it:
-
-- a line break inside a cell (or a space the PDF put between two Chinese
-  characters) is removed where it touches a Chinese character, and becomes
-  one space between two Latin words;
-- a row without 序号 directly under a numbered row is a piece of that row
-  that the paste split onto a line of its own: its cells are joined onto it;
-- the header repeated on every page, and title lines above the table, are
-  skipped.
-
-Rows it cannot read (序号 not a number, like 广西's 示例 row; no 证明名称; a
-cell outside the header's columns) are reported with file:line:column and not
-imported. Each row needs a certificate id (its URL): it is taken from the
-table's id column, from the list file being updated, from certificates.yaml or
-from another list with the same 证明名称; a row with none gets ``todo-N`` and a
-message saying what to do.
-
-When the region already has a list of this kind, that file is updated: its
-title, source and other header fields are kept, and so is what an editor added
-to a row (offices, documents, covers, exceptions …) as long as the quoted text
-still stands in the row's new wording.
+Every character of every cell is kept; only what copying a table does to it is
+undone (line breaks inside a cell, a row split over two lines, repeated headers).
+Each row gets its certificate id from the table, the list being updated,
+certificates.yaml or another list with the same name, else ``todo-N``.
+Updating a list keeps its header fields and what an editor quoted into a row.
 """
 from __future__ import annotations
 
-import difflib
-import shutil
 import datetime
+import difflib
+import itertools
 import re
+import shutil
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,10 +22,11 @@ from pathlib import Path
 import yaml
 
 from . import tables, vocabulary
-from .load import load, shown_path
+from .load import Loaded, load, shown_path
 from .model import KINDS, NOT_ISSUED, RETAINED
 from .problems import Problem
-from .validate import suggest
+from .sources import FOLDER, sha256_of
+from .validate import quoted, suggest
 
 SLUG = {NOT_ISSUED: "buyu-chuju", RETAINED: "baoliu"}
 KIND_ALIASES = {
@@ -55,18 +34,17 @@ KIND_ALIASES = {
     "保留": RETAINED, "依法出具": RETAINED, "保留清单": RETAINED, "依法出具清单": RETAINED, "baoliu": RETAINED,
 }
 REQUIRED = {NOT_ISSUED: ("name", "route"), RETAINED: ("name", "purpose")}
-# What an editor adds to a row by quoting the row's own text, and where the quote must stand.
+# What an editor adds to a row by quoting the row's own text (sitegen/validate.py's QUOTED_FROM).
 CURATED = ("covers", "former_names", "offices", "documents", "exceptions", "limits")
 ROW_ORDER = (
     "id", "name", "covers", "category", "requested_by", "issued_by", "matters", "route", "offices",
     "documents", "exceptions", "see_also", "purpose", "clauses", "method", "note", "former_names", "limits",
 )
-HEADER_ORDER = ("region", "kind", "title", "batch", "issuer", "doc_number", "date", "published_on_site", "basis", "columns", "source")
+HEADER_ORDER = (
+    "region", "kind", "title", "batch", "issuer", "doc_number", "date", "published_on_site", "basis", "columns", "source",
+)
 COPY_SUFFIXES = (".pdf", ".docx", ".txt")
-# How close a name must be to a known certificate's to be offered as "did you
-# mean" (difflib ratio of the names without the 证明 every name ends with:
-# 户口登记项目内容变更更正 / …申请 0.83; 缴费票据遗失 / 证件遗失 0.4).
-NEAR = 0.75
+NEAR = 0.75  # how alike two names (without the final 证明) must be to be offered as "did you mean"
 
 
 class ImportFailed(Exception):
@@ -78,42 +56,29 @@ class ImportFailed(Exception):
 
 
 @dataclass
-class Line:
-    """One row of the table as read: its line in the file and its cells."""
-
-    number: int
-    cells: list[str]
-
-
-@dataclass
 class Result:
     data: dict  # the list file's data
     text: str  # the YAML written
-    path: Path | None
+    path: Path
     rows_read: int
+    region_name: str
     problems: list[Problem] = field(default_factory=list)  # rows or cells not imported, ids missing
     notes: list[str] = field(default_factory=list)  # what was done to the table (joins, skipped headers)
-    certificates: list[dict] = field(default_factory=list)  # new certificates.yaml entries (todo ids) to scaffold
+    certificates: list[dict] = field(default_factory=list)  # new certificates.yaml entries (todo ids)
 
 
-# ------------------------------------------------------------------ reading the file
-
-
-def read_lines(path: Path) -> tuple[list[Line], list[str]]:
-    """Every row of the first sheet (xlsx) or of the CSV / tab-separated text
-    (read by sitegen/tables.py, which checks sizes and encodings first)."""
-    try:
-        rows, notes = tables.read_table(path)
-    except tables.Unreadable as exc:
-        raise ImportFailed([Problem(str(path), exc.line, exc.column, "", exc.message)]) from None
-    return [Line(number, cells) for number, cells in rows], notes
+def write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 # ------------------------------------------------------------------ cell text
 
-
 _SPACE = re.compile(r"\s+")
 _LATIN = re.compile(r"[A-Za-z0-9]")
+# a clause starts with its number ("1.", "2、", "３．") after a line break or the end of a clause (。；）】)
+_CLAUSE = re.compile(r"(?:\n\s*|(?<=[。；;）)\]】]))(?=[0-9０-９]{1,2}[.．、](?![0-9]))")
 
 
 def _keeps_space(before: str, after: str) -> bool:
@@ -123,16 +88,10 @@ def _keeps_space(before: str, after: str) -> bool:
 
 
 def join_lines(text: str) -> str:
-    """A cell as the document prints it: line breaks and spaces that the
-    layout put into it go; between two Latin words they become one space.
-    Every other character is kept."""
+    """A cell as the document prints it: the layout's line breaks and spaces go,
+    between two Latin words they become one space."""
     text = text.strip()
     return _SPACE.sub(lambda m: " " if _keeps_space(text[m.start() - 1], text[m.end()]) else "", text)
-
-
-# a clause starts with its number: "1.", "2、", "３．"; it follows a line break or
-# the end of the previous clause (。；）】)
-_CLAUSE = re.compile(r"(?:\n\s*|(?<=[。；;）)\]】]))(?=[0-9０-９]{1,2}[.．、](?![0-9]))")
 
 
 def split_clauses(text: str) -> list[str]:
@@ -145,10 +104,6 @@ def _unprotect(text: str) -> str:
     return text[1:] if text[:1] == "'" and text[1:2] in tables.FORMULA_START else text
 
 
-def _number(cell: str) -> str:
-    return unicodedata.normalize("NFKC", cell).strip().rstrip(".、")
-
-
 # ------------------------------------------------------------------ the table
 
 
@@ -159,72 +114,86 @@ class TableRow:
     cells: dict[str, str]  # field key → raw text (pieces joined with "\n")
 
 
-def find_header(lines: list[Line], shown: str, problems: list[Problem]) -> tuple[int, list[str | None]] | None:
+def find_header(lines: list, shown: str, problems: list[Problem]) -> tuple[int, list[str | None]] | None:
     """Index of the header line and the field key of each column."""
-    for i, line in enumerate(lines):
-        labels = [tables.squeeze(c) for c in line.cells]
+    for i, (number, cells) in enumerate(lines):
+        labels = [tables.squeeze(c) for c in cells]
         keys = [tables.key_for_label(label) for label in labels]
-        if "name" in keys and (keys[:1] == [tables.NUMBER] or sum(k is not None for k in keys) >= 2):
-            first: dict[str, str] = {}
-            for col, (label, key) in enumerate(zip(labels, keys), 1):
-                if label and key is None:
-                    problems.append(Problem(shown, line.number, col, label, f"不认识的栏目 “{label}”{suggest(label, tables.LABEL_KEYS)}；能用的栏目：{'、'.join(tables.LABEL_KEYS)} (unknown column)"))
-                elif key in first:
-                    problems.append(Problem(shown, line.number, col, label, f"栏目 “{label}” 和 “{first[key]}” 是同一栏，只能留一个 (two columns for {key})"))
-                elif key:
-                    first[key] = label
-            return i, keys
-    problems.append(Problem(shown, 1, 1, "", f"找不到表头：表格要有一行栏目名，如 序号、证明名称、办事途径 (no header row with {tables.NUMBER}/证明名称 found)"))
+        if "name" not in keys or not (keys[:1] == [tables.NUMBER] or sum(k is not None for k in keys) >= 2):
+            continue
+        first: dict[str, str] = {}
+        for col, (label, key) in enumerate(zip(labels, keys), 1):
+            if label and key is None:
+                known = "、".join(tables.LABEL_KEYS)
+                message = f"不认识的栏目 “{label}”{suggest(label, tables.LABEL_KEYS)}；能用的栏目：{known} (unknown column)"
+                problems.append(Problem(shown, number, col, label, message))
+            elif key in first:
+                message = f"栏目 “{label}” 和 “{first[key]}” 是同一栏，只能留一个 (two columns for {key})"
+                problems.append(Problem(shown, number, col, label, message))
+            elif key:
+                first[key] = label
+        return i, keys
+    problems.append(Problem(shown, 1, 1, "", f"找不到表头：表格要有一行栏目名，如 序号、证明名称、办事途径 "
+                                               f"(no header row with {tables.NUMBER}/证明名称 found)"))
     return None
 
 
-def table_rows(lines: list[Line], kind: str, shown: str, problems: list[Problem], notes: list[str]) -> tuple[list[TableRow], dict[str, str], dict[str, int]]:
+def table_rows(lines: list, kind: str, shown: str, problems: list[Problem], notes: list[str]):
     """The rows of the table (pieces joined), the label of each field's
     column and its column number."""
     found = find_header(lines, shown, problems)
     if found is None or problems:
         raise ImportFailed(problems)
     start, keys = found
-    header = lines[start]
-    labels = {key: tables.squeeze(label) for key, label in zip(keys, header.cells) if key not in (None, tables.NUMBER, tables.ID)}
+    header_line, header = lines[start]
+    labels = {key: tables.squeeze(label) for key, label in zip(keys, header) if key not in (None, tables.NUMBER, tables.ID)}
     for key in REQUIRED[kind]:
         if key not in labels:
             other = RETAINED if kind == NOT_ISSUED else NOT_ISSUED
-            raise ImportFailed([Problem(shown, header.number, 1, "", f"表头里没有“{tables.DEFAULT_LABELS[key]}”栏：{kind}清单必须有这一栏；如果这是{other}清单，请用 --kind {other} (column {key} missing)")])
-    for line in lines[:start]:
-        if any(c.strip() for c in line.cells):
-            notes.append(f"第 {line.number} 行在表头之前，没有导入：{join_lines(' '.join(line.cells))[:40]}")
+            message = (f"表头里没有“{tables.DEFAULT_LABELS[key]}”栏：{kind}清单必须有这一栏；"
+                       f"如果这是{other}清单，请用 --kind {other} (column {key} missing)")
+            raise ImportFailed([Problem(shown, header_line, 1, "", message)])
+    for number, cells in lines[:start]:
+        if any(c.strip() for c in cells):
+            notes.append(f"第 {number} 行在表头之前，没有导入：{join_lines(' '.join(cells))[:40]}")
     number_col = keys.index(tables.NUMBER) if tables.NUMBER in keys else None
-    header_text = [tables.squeeze(c) for c in header.cells]
+    header_text = [tables.squeeze(c) for c in header]
     rows: list[TableRow] = []
-    for line in lines[start + 1 :]:
-        cells = [_unprotect(c) for c in line.cells]
+    for line, raw in lines[start + 1:]:
+        cells = [_unprotect(c) for c in raw]
         if not any(c.strip() for c in cells):
             continue
         if [tables.squeeze(c) for c in cells[: len(header_text)]] == header_text:
-            notes.append(f"第 {line.number} 行是重复的表头（换页），已跳过")
+            notes.append(f"第 {line} 行是重复的表头（换页），已跳过")
             continue
         extra = [(col, c) for col, c in enumerate(cells, 1) if col > len(keys) and c.strip()]
         if extra:
             col, text = extra[0]
-            problems.append(Problem(shown, line.number, col, "", f"这一格在表头的栏目之外：“{join_lines(text)[:30]}”；这一行没有导入 (cell outside the table's columns; row skipped)"))
+            message = f"这一格在表头的栏目之外：“{join_lines(text)[:30]}”；这一行没有导入 (cell outside the table's columns; row skipped)"
+            problems.append(Problem(shown, line, col, "", message))
             continue
-        number = _number(cells[number_col]) if number_col is not None and number_col < len(cells) else ""
-        values = {key: cells[i] for i, key in enumerate(keys) if key not in (None, tables.NUMBER) and i < len(cells) and cells[i].strip()}
+        number = ""
+        if number_col is not None and number_col < len(cells):
+            number = unicodedata.normalize("NFKC", cells[number_col]).strip().rstrip(".、")
+        values = {key: cells[i] for i, key in enumerate(keys)
+                  if key not in (None, tables.NUMBER) and i < len(cells) and cells[i].strip()}
         if number_col is not None and not number:
             if rows and rows[-1].number:
                 last = rows[-1]
                 for key, text in values.items():
                     last.cells[key] = last.cells[key] + "\n" + text if key in last.cells else text
-                notes.append(f"第 {line.number} 行没有序号，已接到第 {last.line} 行（序号 {last.number}）的后面")
+                notes.append(f"第 {line} 行没有序号，已接到第 {last.line} 行（序号 {last.number}）的后面")
             else:
-                problems.append(Problem(shown, line.number, number_col + 1, tables.NUMBER, "这一行没有序号，前面也没有可以接上的行，没有导入 (no 序号; row skipped)"))
+                message = "这一行没有序号，前面也没有可以接上的行，没有导入 (no 序号; row skipped)"
+                problems.append(Problem(shown, line, number_col + 1, tables.NUMBER, message))
             continue
         if number_col is not None and not number.isdigit():
-            problems.append(Problem(shown, line.number, number_col + 1, tables.NUMBER, f"序号 “{join_lines(cells[number_col])[:30]}” 不是数字，这一行没有导入（示例行或表格外的说明？）(序号 is not a number; row skipped)"))
-            rows.append(TableRow(line.number, "", {}))  # a stop: pieces below it are not joined onto the row above
+            message = (f"序号 “{join_lines(cells[number_col])[:30]}” 不是数字，这一行没有导入（示例行或表格外的说明？）"
+                       f"(序号 is not a number; row skipped)")
+            problems.append(Problem(shown, line, number_col + 1, tables.NUMBER, message))
+            rows.append(TableRow(line, "", {}))  # a stop: pieces below it are not joined onto the row above
             continue
-        rows.append(TableRow(line.number, number, values))
+        rows.append(TableRow(line, number, values))
     rows = [r for r in rows if r.number or number_col is None]
     expected = 1
     for row in rows:
@@ -239,40 +208,47 @@ def row_data(row: TableRow, kind: str, shown: str, col_of: dict[str, int], probl
     for key, raw in row.cells.items():
         if key == "clauses":
             out[key] = split_clauses(raw)
-        elif key == tables.ID:
-            out[key] = tables.squeeze(raw)
         else:
-            out[key] = join_lines(raw)
+            out[key] = tables.squeeze(raw) if key == tables.ID else join_lines(raw)
     for key in REQUIRED[kind]:
         if not out.get(key):
             label = tables.DEFAULT_LABELS[key]
-            problems.append(Problem(shown, row.line, col_of.get(key, 1), label, f"第 {row.number} 项缺少“{label}”，这一行没有导入 ({key} is empty; row skipped)"))
+            message = f"第 {row.number} 项缺少“{label}”，这一行没有导入 ({key} is empty; row skipped)"
+            problems.append(Problem(shown, row.line, col_of.get(key, 1), label, message))
             return None
     return out
 
 
-# ------------------------------------------------------------------ ids
+# ------------------------------------------------------------------ ids and what content/ already says
 
 
 @dataclass
 class Known:
     """What content/ already says, for ids and for the file being updated."""
 
-    regions: list[dict]
     cert_names: dict[str, str]  # certificate name → id
     also_called: dict[str, set[str]]  # other name → ids
     row_names: dict[str, set[str]]  # 证明名称 in any list → ids
     existing: tuple[Path, dict, str] | None  # (path, data, leading comment) of the list being updated
     sources: dict[str, dict]  # sha256 of a local copy → a source block already in content
-    taken: set[str] = field(default_factory=set)  # ids in the region's other list: one certificate, one status
-    vocab: vocabulary.Vocabulary = vocabulary.Vocabulary()  # offices, documents, exceptions editors have quoted
-    by_route: dict[str, dict] = field(default_factory=dict)  # squeezed 办事途径 → a row that has it (with its quotes)
-    by_name: dict[str, dict] = field(default_factory=dict)  # squeezed 证明名称 → a row that has it
+    taken: set[str]  # ids in the region's other list: one certificate, one status
+    vocab: vocabulary.Vocabulary  # offices, documents, exceptions editors have quoted
+    by_route: dict[str, dict]  # squeezed 办事途径 → a row that has it (with its quotes)
+    by_name: dict[str, dict]  # squeezed 证明名称 → a row that has it
 
 
-def known(content: Path, root: Path, region: str, kind: str) -> Known:
-    loaded = load(content, root)
-    regions = loaded.regions.data.get("regions", []) if loaded.regions and isinstance(loaded.regions.data, dict) else []
+def regions_of(loaded: Loaded) -> list[dict]:
+    doc = loaded.regions
+    items = doc.data.get("regions") if doc is not None and isinstance(doc.data, dict) else None
+    return [r for r in items if isinstance(r, dict)] if isinstance(items, list) else []
+
+
+def find_region(value: str, regions: list[dict]) -> dict | None:
+    """The region whose id, name or full name is exactly ``value``."""
+    return next((r for r in regions if value in (r.get("id"), r.get("name"), r.get("full_name"))), None)
+
+
+def known(loaded: Loaded, root: Path, region: str, kind: str) -> Known:
     certs = loaded.certificates.data.get("certificates", []) if loaded.certificates and isinstance(loaded.certificates.data, dict) else []
     cert_names, also = {}, {}
     for c in certs:
@@ -297,19 +273,11 @@ def known(content: Path, root: Path, region: str, kind: str) -> Known:
             sources.setdefault(d["source"]["sha256"], d["source"])
         if d.get("region") == region and d.get("kind") == kind and existing is None:
             path = root / doc.path
-            existing = (path, d, _leading_comment(path.read_text(encoding="utf-8")))
+            comment = itertools.takewhile(lambda line: line.startswith("#"), path.read_text(encoding="utf-8").splitlines())
+            existing = (path, d, "\n".join(comment))
         elif d.get("region") == region:
             taken.update(r["id"] for r in d.get("rows") or [] if isinstance(r, dict) and isinstance(r.get("id"), str))
-    return Known(regions, cert_names, also, row_names, existing, sources, taken, vocabulary.of_rows(all_rows), by_route, by_name)
-
-
-def _leading_comment(text: str) -> str:
-    out = []
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        out.append(line)
-    return "\n".join(out)
+    return Known(cert_names, also, row_names, existing, sources, taken, vocabulary.of_rows(all_rows), by_route, by_name)
 
 
 def near_misses(name: str, k: Known, n: int = 3) -> list[tuple[str, str, float]]:
@@ -320,7 +288,7 @@ def near_misses(name: str, k: Known, n: int = 3) -> list[tuple[str, str, float]]
 
     key = stem(tables.squeeze(name))
     best: dict[str, tuple[float, str]] = {}
-    names = [(c, i) for c, i in k.cert_names.items()] + [(o, i) for o, ids in k.also_called.items() for i in ids]
+    names = list(k.cert_names.items()) + [(o, i) for o, ids in k.also_called.items() for i in ids]
     names += [(r, i) for r, ids in k.row_names.items() for i in ids]
     for other, cid in names:
         ratio = difflib.SequenceMatcher(None, key, stem(other)).ratio()
@@ -334,10 +302,10 @@ def near_misses(name: str, k: Known, n: int = 3) -> list[tuple[str, str, float]]
 def find_id(name: str, k: Known) -> tuple[str | None, str]:
     """(id, how it was found) for a row name; (None, why not) when unsure."""
     key = tables.squeeze(name)
-    if k.existing:
-        for r in k.existing[1].get("rows") or []:
-            if isinstance(r, dict) and tables.squeeze(str(r.get("name", ""))) == key and isinstance(r.get("id"), str):
-                return r["id"], "本清单原有的行"
+    old_rows = (k.existing[1].get("rows") or []) if k.existing else []
+    for r in old_rows:
+        if isinstance(r, dict) and tables.squeeze(str(r.get("name", ""))) == key and isinstance(r.get("id"), str):
+            return r["id"], "本清单原有的行"
     if key in k.cert_names:
         return k.cert_names[key], "certificates.yaml"
     ids = k.row_names.get(key, set())
@@ -356,39 +324,22 @@ def find_id(name: str, k: Known) -> tuple[str | None, str]:
     return None, "certificates.yaml 中没有这个证明"
 
 
-# ------------------------------------------------------------------ merging with the list being updated
-
-
-def _quoted_ok(key: str, value, row: dict) -> bool:
-    name, route, note, purpose = row.get("name", ""), row.get("route", ""), row.get("note", ""), row.get("purpose", "")
-    if key in ("offices", "documents"):
-        return value in route
-    if key == "covers":
-        return value in name + note
-    if key == "former_names":
-        return value in note
-    if key == "exceptions":
-        return isinstance(value, dict) and value.get("text", "") in route
-    if key == "limits":
-        return value in note + purpose
-    return True
+# ------------------------------------------------------------------ quotes: found in the route, or kept from the old row
 
 
 def fill_quotes(new: dict, k: Known) -> str:
     """Fill a new row's offices, documents, exceptions (and covers, former
-    names) with what can be proved from its own text: first from a row
-    elsewhere with the same 办事途径 (or name), copying only what stands
-    verbatim in this row; else from the words editors have quoted before.
-    Returns where they came from, for the clerk's review ("" if nothing)."""
+    names) with what stands verbatim in its own text: from a row elsewhere
+    with the same 办事途径 (or name), else from the words editors have quoted
+    before. Returns where they came from, for the clerk's review."""
     if "route" not in new:
         return ""
     same = k.by_route.get(tables.squeeze(new["route"]))
-    how = ""
     if same is not None:
         for key in ("offices", "documents", "exceptions"):
-            kept = [v for v in same.get(key) or [] if _quoted_ok(key, v, new)]
-            if kept:
-                new[key] = [{"text": v["text"]} for v in kept] if key == "exceptions" else kept  # see: names the other region's rows
+            kept = [v for v in same.get(key) or [] if quoted(key, v, new)]
+            if kept:  # an exception's see: names the other region's rows
+                new[key] = [{"text": v["text"]} for v in kept] if key == "exceptions" else kept
         how = "与已有清单中办事途径相同的行"
     else:
         found = vocabulary.find(new["route"], k.vocab)
@@ -401,7 +352,7 @@ def fill_quotes(new: dict, k: Known) -> str:
     named = k.by_name.get(tables.squeeze(new["name"]))
     for key in ("covers", "former_names"):
         source = same if same is not None and same.get(key) else named
-        kept = [v for v in (source or {}).get(key) or [] if _quoted_ok(key, v, new)]
+        kept = [v for v in (source or {}).get(key) or [] if quoted(key, v, new)]
         if kept:
             new[key] = kept
     return how if any(key in new for key in CURATED) else ""
@@ -409,7 +360,8 @@ def fill_quotes(new: dict, k: Known) -> str:
 
 def review_line(number: str, row: dict, how: str) -> str:
     parts = []
-    for key, label in (("offices", "办理机构"), ("documents", "证件材料"), ("exceptions", "例外"), ("covers", "也包括"), ("former_names", "原名称")):
+    labels = (("offices", "办理机构"), ("documents", "证件材料"), ("exceptions", "例外"), ("covers", "也包括"), ("former_names", "原名称"))
+    for key, label in labels:
         values = [v["text"] if isinstance(v, dict) else v for v in row.get(key) or []]
         if values:
             parts.append(f"{label} {'、'.join(values)}")
@@ -417,30 +369,22 @@ def review_line(number: str, row: dict, how: str) -> str:
 
 
 def keep_curated(new: dict, old: dict, notes: list[str]) -> None:
-    """Carry an editor's additions (quotes from the row) over to the new row
-    when the quoted text still stands in it; fields that are not the
-    document's columns nor quotes (see_also …) are the editor's and kept."""
+    """Carry an editor's quotes over to the new row while the quoted text still
+    stands in it; fields neither columns nor quotes (see_also …) are kept."""
     for key, value in old.items():
         if key not in new and key not in CURATED and key not in tables.DEFAULT_LABELS and key != tables.ID:
             new[key] = value
     for key in CURATED:
         if key not in old:
             continue
-        if isinstance(old[key], list):
-            kept = [v for v in old[key] if _quoted_ok(key, v, new)]
-            gone = [v for v in old[key] if v not in kept]
-            if kept:
-                new[key] = kept
-        else:
-            kept_one = _quoted_ok(key, old[key], new)
-            gone = [] if kept_one else [old[key]]
-            if kept_one:
-                new[key] = old[key]
-        for v in gone:
-            text = v.get("text", v) if isinstance(v, dict) else v
-            notes.append(f"{new['id']}：“{text}” 不再出现在新的原文中，{key} 中的这一项已去掉")
-    if old.get("see_also"):  # links to the region's retained rows, not quotes: kept as the editor set them
-        new["see_also"] = old["see_also"]
+        values = old[key] if isinstance(old[key], list) else [old[key]]
+        kept = [v for v in values if quoted(key, v, new)]
+        if kept:
+            new[key] = kept if isinstance(old[key], list) else old[key]
+        for v in values:
+            if v not in kept:
+                text = v.get("text", v) if isinstance(v, dict) else v
+                notes.append(f"{new['id']}：“{text}” 不再出现在新的原文中，{key} 中的这一项已去掉")
 
 
 # ------------------------------------------------------------------ writing YAML
@@ -450,22 +394,16 @@ def _dump(data) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
 
 
-def _ordered(row: dict) -> dict:
-    """A row's fields in the list files' usual order; fields this module does
-    not know (an editor's additions, such as see_also) follow."""
-    return {k: row[k] for k in ROW_ORDER if k in row} | {k: v for k, v in row.items() if k not in ROW_ORDER}
-
-
 def to_yaml(data: dict, comment: str, todo: list[str]) -> str:
     parts = [comment.rstrip("\n") + "\n"] if comment else []
     order = [k for k in HEADER_ORDER if k in data] + [k for k in data if k not in HEADER_ORDER and k != "rows"]
-    header = {k: data[k] for k in order}
-    parts.append(_dump(header))
+    parts.append(_dump({k: data[k] for k in order}))
     if todo:
         parts.append("\n".join(todo) + "\n")
     parts.append("rows:\n")
-    for row in data["rows"]:
-        parts.append("\n" + _dump([_ordered(row)]))
+    for row in data["rows"]:  # the usual field order; fields this module does not know follow
+        ordered = {k: row[k] for k in ROW_ORDER if k in row} | {k: v for k, v in row.items() if k not in ROW_ORDER}
+        parts.append("\n" + _dump([ordered]))
     return "".join(parts)
 
 
@@ -492,45 +430,19 @@ SOURCE_TODO = (
 )
 
 
-def _new_file_comment(region: dict, kind: str, source_name: str) -> tuple[str, list[str]]:
-    comment = "\n".join([
-        "# yaml-language-server: $schema=../../schema/list.schema.json",
-        f"# {region.get('full_name', region.get('id'))}：{kind}清单，从 {source_name} 导入（make import）。",
-        "# 导入只填了表格中的各栏。请按原文件补全下面以 “# ” 开头的必填项（去掉 “# ”），",
-        "# 补全之前 make check 会指出缺什么；原文没有载明的项（文号、日期）就不写。",
-    ])
-    return comment, list(HEADER_TODO)
-
-
-# ------------------------------------------------------------------ the command
-
-
-def resolve_region(value: str, k: Known) -> dict:
-    for r in k.regions:
-        if isinstance(r, dict) and value in (r.get("id"), r.get("name"), r.get("full_name")):
-            return r
-    names = [str(r.get(f)) for r in k.regions if isinstance(r, dict) for f in ("id", "name", "full_name") if r.get(f)]
-    raise ImportFailed([Problem("content/lists/regions.yaml", 1, 1, "region", f"地区 “{value}” 不在 regions.yaml 中{suggest(value, names)}；新地区请先运行 make new-region NAME=… ID=… (unknown region)")])
-
-
-def resolve_kind(value: str) -> str:
-    kind = KIND_ALIASES.get(value.strip())
-    if kind is None:
-        raise ImportFailed([Problem("--kind", 1, 1, "kind", f"清单种类只能是 {' 或 '.join(KINDS)}{suggest(value, KIND_ALIASES)} (kind must be one of {KINDS})")])
-    return kind
-
-
-def _todo_start(content: Path) -> int:
-    """The first free todo-N (ids a clerk has not replaced yet stay unique)."""
-    text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (content / "lists").rglob("*.yaml"))
-    return max((int(n) for n in re.findall(r"\btodo-([0-9]+)\b", text)), default=0)
+def _source_lines(copy: str = "", sha: str = "") -> list[str]:
+    """The commented ``source`` block a clerk fills in (copy and sha256 filled
+    when the import was given the document's file)."""
+    if not copy:
+        return list(SOURCE_TODO)
+    head = "source:                   # 清单出自哪个文件（必填）：照原文件填写，原文没有的项就不写"
+    return [head, *SOURCE_TODO[1:-1], f"  copy: {copy}", f"  sha256: '{sha}'"]
 
 
 def _columns(labels: dict[str, str], out_rows: list[dict], old: dict | None, notes: list[str]) -> dict[str, str]:
     """The list's column labels. A header word other than the national
     template's (事项名称 for 证明名称) is read as that column and said so; an
-    existing list keeps the labels it publishes (the site's and the CSV
-    downloads' column names change only when an editor changes ``columns``)."""
+    existing list keeps the labels it publishes."""
     used = {key: label for key, label in labels.items() if key != tables.ID and any(key in r for r in out_rows)}
     kept = dict(old.get("columns") or {}) if old else {}
     for key, label in used.items():
@@ -538,93 +450,106 @@ def _columns(labels: dict[str, str], out_rows: list[dict], old: dict | None, not
         if kept.get(key, label) != label:
             notes.append(f"表头 “{label}” 读作 {key}（{default}）；清单原有的栏名 “{kept[key]}” 保持不变，网站和下载表格仍用它")
         elif label != default and key not in kept:
-            notes.append(f"表头 “{label}” 读作 {key}（{default}）；网站和下载表格会用 “{label}” 作栏名——如果原文件写的不是 “{label}”，请在清单文件的 columns 中改正")
+            notes.append(f"表头 “{label}” 读作 {key}（{default}）；网站和下载表格会用 “{label}” 作栏名——"
+                         f"如果原文件写的不是 “{label}”，请在清单文件的 columns 中改正")
     return {**used, **kept} if old else used
 
 
-def _source_lines(copy: str = "", sha: str = "") -> list[str]:
-    """The commented ``source`` block a clerk fills in (copy and sha256 filled
-    when the import was given the document's file)."""
-    head = "source:                   # 清单出自哪个文件（必填）：照原文件填写，原文没有的项就不写" if copy else SOURCE_TODO[0]
-    lines = [head, *SOURCE_TODO[1:-1]]
-    return lines + ([f"  copy: {copy}", f"  sha256: '{sha}'"] if copy else [SOURCE_TODO[-1]])
+# ------------------------------------------------------------------ the command
+
+
+def resolve_kind(value: str) -> str:
+    kind = KIND_ALIASES.get(value.strip())
+    if kind is None:
+        message = f"清单种类只能是 {' 或 '.join(KINDS)}{suggest(value, KIND_ALIASES)} (kind must be one of {KINDS})"
+        raise ImportFailed([Problem("--kind", 1, 1, "kind", message)])
+    return kind
 
 
 def copy_of(document: Path, content: Path, root: Path) -> tuple[str, str]:
     """(name in content/sources/, SHA-256) the document's file will have there;
     an error when it is not a PDF/DOCX/TXT file or another file has that name."""
-    from .sources import FOLDER, sha256_of
-
     if document.suffix.lower() not in COPY_SUFFIXES or not document.is_file():
-        raise ImportFailed([Problem(str(document), 1, 1, "source.copy", "原文件要是一个 PDF、DOCX 或 TXT 文件 (--copy must be an existing .pdf/.docx/.txt file)")])
+        message = "原文件要是一个 PDF、DOCX 或 TXT 文件 (--copy must be an existing .pdf/.docx/.txt file)"
+        raise ImportFailed([Problem(str(document), 1, 1, "source.copy", message)])
     target = content / FOLDER / document.name
     sha = sha256_of(document)
     if target.exists() and sha256_of(target) != sha:
-        raise ImportFailed([Problem(shown_path(target.resolve(), root), 1, 1, "source.copy", "content/sources/ 里已有一个同名但内容不同的文件；请给这份原文件换个文件名再导入 (a different file of that name is kept already)")])
+        message = ("content/sources/ 里已有一个同名但内容不同的文件；请给这份原文件换个文件名再导入 "
+                   "(a different file of that name is kept already)")
+        raise ImportFailed([Problem(shown_path(target.resolve(), root), 1, 1, "source.copy", message)])
     return document.name, sha
 
 
-def place_copy(document: Path, content: Path) -> Path:
-    from .sources import FOLDER
+def _assign_id(data: dict, row: TableRow, k: Known, used: dict, todo_n: int, new_certs: list, problem) -> int:
+    """Give ``data`` its certificate id (found, or the next todo-N, said why); the last todo number."""
+    found, how = find_id(data["name"], k)
+    if found is not None and found not in used:
+        data[tables.ID] = found
+        return todo_n
+    todo = f"todo-{todo_n + 1}"
+    data[tables.ID] = todo
+    if found is not None:
+        other = used[found]
+        problem(f"“{data['name']}” 和第 {other.line} 行（序号 {other.number}）都对应证明 id “{found}”；一份清单中一个证明只能出现一次，"
+                f"请核对这两行；这一行暂写 id: {todo} (two rows for one certificate)")
+        return todo_n + 1
+    near = [(cid, name, ratio) for cid, name, ratio in near_misses(data["name"], k) if cid not in used]
+    if near:
+        ranked = "；".join(f"{i}. {cid}（{name}，相似 {ratio:.0%}）" for i, (cid, name, ratio) in enumerate(near, 1))
+        problem(f"“{data['name']}” 不在 certificates.yaml 中，最接近的是：{ranked}。如果是同一个证明改了名字，"
+                f"把清单文件中的 id: {todo} 改成它的 id（如 {near[0][0]}）；如果确是新的证明，在 certificates.yaml 中新增一条，"
+                f"id 用拼音 (not a known certificate; did you mean {near[0][0]}?)")
+    else:
+        new_certs.append({"id": todo, "name": data["name"]})
+        problem(f"“{data['name']}” 是新的证明（{how}）：已在 certificates.yaml 末尾新增 id: {todo}；请给它起一个拼音 id"
+                f"（网址的一部分，如 jiaofei-piaoju），在 certificates.yaml 和清单文件中把 {todo} 一起改掉 (new certificate scaffolded)")
+    return todo_n + 1
 
-    target = content / FOLDER / document.name
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(document, target)
-    return target
 
-
-def import_table(path: Path, region: str, kind: str, content: Path, root: Path, copy: tuple[str, str] | None = None, today: str | None = None) -> Result:
-    """Read the table and build the list file's data and text (writes nothing
-    but what ``Result.certificates`` says to add to certificates.yaml).
+def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
+                 copy: tuple[str, str] | None = None, today: str | None = None) -> Result:
+    """Read the table and build the list file's data and text (writes nothing).
     ``copy``: (name in content/sources/, sha256) of the document's file."""
     kind = resolve_kind(kind)
-    k0 = known(content, root, region, kind)
-    reg = resolve_region(region, k0)
-    k = known(content, root, reg["id"], kind) if reg["id"] != region else k0
+    loaded = load(content, root)
+    regions = regions_of(loaded)
+    reg = find_region(region, regions)
+    if reg is None:
+        names = [str(r.get(f)) for r in regions for f in ("id", "name", "full_name") if r.get(f)]
+        message = f"地区 “{region}” 不在 regions.yaml 中{suggest(region, names)}；新地区请先运行 make new-region NAME=… ID=… (unknown region)"
+        raise ImportFailed([Problem("content/lists/regions.yaml", 1, 1, "region", message)])
+    k = known(loaded, root, reg["id"], kind)
     shown = shown_path(path.resolve(), root)
     if not path.is_file():
         raise ImportFailed([Problem(shown, 1, 1, "", "找不到这个文件 (file not found)")])
     problems: list[Problem] = []
-    lines, notes = read_lines(path)
+    try:
+        lines, notes = tables.read_table(path)
+    except tables.Unreadable as exc:
+        raise ImportFailed([Problem(str(path), exc.line, exc.column, "", exc.message)]) from None
     rows, labels, col_of = table_rows(lines, kind, shown, problems, notes)
 
     old_rows = {r["id"]: r for r in (k.existing[1].get("rows") or []) if isinstance(r, dict) and "id" in r} if k.existing else {}
-    out_rows, used, todo_n = [], {}, _todo_start(content)
-    names: dict[str, TableRow] = {}
-    new_certs: list[dict] = []
-    name_col = col_of.get("name", 1)
+    text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (content / "lists").rglob("*.yaml"))
+    todo_n = max((int(n) for n in re.findall(r"\btodo-([0-9]+)\b", text)), default=0)  # todo ids stay unique
+    out_rows, used, names, new_certs = [], {}, {}, []
+    name_col, name_label = col_of.get("name", 1), tables.DEFAULT_LABELS["name"]
     for row in rows:
+        def problem(message: str) -> None:
+            problems.append(Problem(shown, row.line, name_col, name_label, message))
+
         data = row_data(row, kind, shown, col_of, problems)
         if data is None:
             continue
         key = tables.squeeze(data["name"])
         if key in names:
             first = names[key]
-            problems.append(Problem(shown, row.line, name_col, tables.DEFAULT_LABELS["name"], f"“{data['name']}” 重复：第 {first.line} 行（序号 {first.number}）已是这个证明；这一行没有导入 (duplicate row)"))
+            problem(f"“{data['name']}” 重复：第 {first.line} 行（序号 {first.number}）已是这个证明；这一行没有导入 (duplicate row)")
             continue
         names[key] = row
         if not data.get(tables.ID):
-            found, how = find_id(data["name"], k)
-            if found is not None and found in used:
-                other = used[found]
-                problems.append(Problem(shown, row.line, name_col, tables.DEFAULT_LABELS["name"], f"“{data['name']}” 和第 {other.line} 行（序号 {other.number}）都对应证明 id “{found}”；一份清单中一个证明只能出现一次，请核对这两行；这一行暂写 id: todo-{todo_n + 1} (two rows for one certificate)"))
-                found = None
-                todo_n += 1
-                data[tables.ID] = f"todo-{todo_n}"
-            elif found is None:
-                todo_n += 1
-                todo = f"todo-{todo_n}"
-                near = [(cid, name, ratio) for cid, name, ratio in near_misses(data["name"], k) if cid not in used]
-                if near:
-                    ranked = "；".join(f"{i}. {cid}（{name}，相似 {ratio:.0%}）" for i, (cid, name, ratio) in enumerate(near, 1))
-                    problems.append(Problem(shown, row.line, name_col, tables.DEFAULT_LABELS["name"], f"“{data['name']}” 不在 certificates.yaml 中，最接近的是：{ranked}。如果是同一个证明改了名字，把清单文件中的 id: {todo} 改成它的 id（如 {near[0][0]}）；如果确是新的证明，在 certificates.yaml 中新增一条，id 用拼音 (not a known certificate; did you mean {near[0][0]}?)"))
-                else:
-                    new_certs.append({"id": todo, "name": data["name"]})
-                    problems.append(Problem(shown, row.line, name_col, tables.DEFAULT_LABELS["name"], f"“{data['name']}” 是新的证明（{how}）：已在 certificates.yaml 末尾新增 id: {todo}；请给它起一个拼音 id（网址的一部分，如 jiaofei-piaoju），在 certificates.yaml 和清单文件中把 {todo} 一起改掉 (new certificate scaffolded)"))
-                data[tables.ID] = todo
-            else:
-                data[tables.ID] = found
+            todo_n = _assign_id(data, row, k, used, todo_n, new_certs, problem)
         used.setdefault(data[tables.ID], row)
         if data[tables.ID] in old_rows:
             keep_curated(data, old_rows[data[tables.ID]], notes)
@@ -644,9 +569,16 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path, 
         data["columns"] = _columns(labels, out_rows, old, notes)
     else:
         target = content / "lists" / reg["id"] / f"{SLUG[kind]}.yaml"
-        comment, todo = _new_file_comment(reg, kind, path.name)
+        comment = "\n".join([
+            "# yaml-language-server: $schema=../../schema/list.schema.json",
+            f"# {reg.get('full_name', reg.get('id'))}：{kind}清单，从 {path.name} 导入（make import）。",
+            "# 导入只填了表格中的各栏。请按原文件补全下面以 “# ” 开头的必填项（去掉 “# ”），",
+            "# 补全之前 make check 会指出缺什么；原文没有载明的项（文号、日期）就不写。",
+        ])
+        todo = list(HEADER_TODO)
         # the day the site first carries it: dates its feed entry if the document gives no date
-        data = {"region": reg["id"], "kind": kind, "published_on_site": today or datetime.date.today().isoformat(), "columns": _columns(labels, out_rows, None, notes)}
+        published = today or datetime.date.today().isoformat()
+        data = {"region": reg["id"], "kind": kind, "published_on_site": published, "columns": _columns(labels, out_rows, None, notes)}
     if copy:
         name, sha = copy
         if isinstance(data.get("source"), dict):
@@ -659,13 +591,13 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path, 
     if "source" not in data and not copy:
         todo += _source_lines()
     data["rows"] = out_rows
-    return Result(data, to_yaml(data, comment, todo), target, len(out_rows), problems, notes, new_certs)
+    region_name = reg.get("full_name") or reg.get("name") or reg["id"]
+    return Result(data, to_yaml(data, comment, todo), target, len(out_rows), region_name, problems, notes, new_certs)
 
 
 def scaffold_certificates(content: Path, entries: list[dict], region_name: str) -> Path:
     """Append new certificates (with their todo ids) to certificates.yaml."""
     path = content / "lists" / "certificates.yaml"
-    text = path.read_text(encoding="utf-8")
     block = [
         "",
         f"# 导入{region_name}的清单时新增（make import）。请给每个证明起一个拼音 id（小写字母、数字、连字符，",
@@ -673,18 +605,15 @@ def scaffold_certificates(content: Path, entries: list[dict], region_name: str) 
     ]
     for e in entries:
         block += [f"- id: {e['id']}", f"  name: {e['name']}"]
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text.rstrip("\n") + "\n" + "\n".join(block) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, path.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(block) + "\n")
     return path
 
 
-def run(path: Path, region: str, kind: str, content: Path, root: Path, copy: Path | None = None, output: Path | None = None, out=None, err=None) -> int:
+def run(path: Path, region: str, kind: str, content: Path, root: Path, copy: Path | None = None,
+        output: Path | None = None, out=None, err=None) -> int:
     """The ``import`` command: exit 0 when every row was imported with its id,
     1 when a row or cell could not be read or a row needs an id (the file is
     still written) or nothing could be written."""
-    import sys
-
     out, err = out or sys.stdout, err or sys.stderr
     try:
         kept = copy_of(copy, content, root) if copy else None
@@ -703,26 +632,23 @@ def run(path: Path, region: str, kind: str, content: Path, root: Path, copy: Pat
         out.write(result.text)
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(result.text, encoding="utf-8")
-        tmp.replace(target)
+        write_atomic(target, result.text)
         print(f"已写入 {shown_path(target.resolve(), root)}：{result.rows_read} 行 (wrote {result.rows_read} rows)", file=out)
         if copy:
-            print(f"原文件已放在 {shown_path(place_copy(copy, content).resolve(), root)}，sha256 已记录", file=out)
+            placed = content / FOLDER / copy.name
+            if not placed.exists():
+                placed.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(copy, placed)
+            print(f"原文件已放在 {shown_path(placed.resolve(), root)}，sha256 已记录", file=out)
         if result.certificates:
-            name = next((r.get("full_name") or r.get("name") for r in known_regions(content, root) if r.get("id") == result.data["region"]), result.data["region"])
-            where = shown_path(scaffold_certificates(content, result.certificates, name).resolve(), root)
-            print(f"已在 {where} 末尾新增 {len(result.certificates)} 个证明：{'、'.join(e['name'] for e in result.certificates)}（id 待改）", file=out)
+            where = shown_path(scaffold_certificates(content, result.certificates, result.region_name).resolve(), root)
+            names = "、".join(e["name"] for e in result.certificates)
+            print(f"已在 {where} 末尾新增 {len(result.certificates)} 个证明：{names}（id 待改）", file=out)
         print("下一步：按上面的提示核对、补全清单文件，然后 make check 检查，make serve 预览", file=out)
     if result.problems:
         print(f"共 {len(result.problems)} 个问题，请看上面的说明 ({len(result.problems)} problem(s))", file=err)
         return 1
     return 0
-
-
-def known_regions(content: Path, root: Path) -> list[dict]:
-    doc = load(content, root).regions
-    return [r for r in (doc.data.get("regions") or []) if isinstance(r, dict)] if doc and isinstance(doc.data, dict) else []
 
 
 def add_arguments(parser) -> None:

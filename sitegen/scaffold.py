@@ -1,21 +1,9 @@
 """Add a region: ``make new-region NAME=湖北省 ID=hubei`` (``build.py new-region 湖北省 --id hubei``).
 
-A region needs one entry in content/lists/regions.yaml (id, name, full_name,
-level, parent). With that alone it is on the site at once and shows its
-parent's lists — in the end the national list (民发〔2020〕20号) — with a note
-that it has not published its own. The entry is written with comments that
-say what each field is and what to do next.
-
-``--list 不予出具`` (or 保留) also writes a commented list file
-content/lists/<id>/buyu-chuju.yaml (baoliu.yaml) to fill in by hand. Until its
-title, basis and source are filled in, ``make check`` says what is
-missing (and the site is not rebuilt). For a list that exists as a table,
-``make import`` is quicker.
-
-The regions.yaml entry goes after the parent's last sub-region, so the file
-(and the home page) stay in hierarchy order. The file is re-read and checked
-after writing; if the new entry would make it invalid, the old file is put
-back.
+The regions.yaml entry (with comments saying what to do next) goes after the
+parent's last sub-region; the region shows its parent's lists until it has its
+own. ``--list 不予出具`` (or 保留) also writes a commented list file to fill in.
+If the new entry would make regions.yaml invalid, the old file is put back.
 """
 from __future__ import annotations
 
@@ -24,8 +12,8 @@ import re
 import sys
 from pathlib import Path
 
-from .importer import HEADER_TODO, SLUG, SOURCE_TODO, resolve_kind
-from .load import load, shown_path
+from .importer import HEADER_TODO, SLUG, SOURCE_TODO, ImportFailed, find_region, regions_of, resolve_kind, write_atomic
+from .load import Document, load, shown_path
 from .model import LEVELS
 from .problems import ContentError
 from .urls import RESERVED_REGION_IDS
@@ -38,28 +26,12 @@ class ScaffoldError(Exception):
     pass
 
 
-def _regions(content: Path, root: Path) -> list[dict]:
-    loaded = load(content, root)
-    doc = loaded.regions
-    if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get("regions"), list):
-        problems = "\n".join(str(p) for p in loaded.problems if p.path.endswith("regions.yaml"))
-        raise ScaffoldError(f"regions.yaml 现在无法读取，请先修好它 (regions.yaml is unreadable)\n{problems}")
-    return [r for r in doc.data["regions"] if isinstance(r, dict)]
-
-
-def _find(value: str, regions: list[dict]) -> dict | None:
-    for r in regions:
-        if value in (r.get("id"), r.get("name"), r.get("full_name")):
-            return r
-    return None
-
-
 def plan(name: str, region_id: str | None, parent: str | None, level: str | None, full_name: str | None, regions: list[dict]) -> dict:
     """The new entry, or a ScaffoldError saying what to change."""
     name = name.strip()
     if not name:
         raise ScaffoldError("请写地区名称，如 湖北省 (name is empty)")
-    if _find(name, regions) is not None:
+    if find_region(name, regions) is not None:
         raise ScaffoldError(f"地区 “{name}” 已经在 regions.yaml 中 (region exists)")
     if not region_id:
         raise ScaffoldError(f"请用 --id 给 “{name}” 起一个拼音 id（小写字母、数字、连字符，如 hubei、wuhan），它会成为网址的一部分，发布后不要再改 (--id required)")
@@ -69,10 +41,10 @@ def plan(name: str, region_id: str | None, parent: str | None, level: str | None
         raise ScaffoldError(f"“{region_id}” 是网站保留的网址，不能用作地区 id (reserved)")
     ids = [str(r.get("id")) for r in regions]
     if region_id in ids:
-        raise ScaffoldError(f"id “{region_id}” 已被 {_find(region_id, regions).get('name')} 使用 (id exists)")
+        raise ScaffoldError(f"id “{region_id}” 已被 {find_region(region_id, regions).get('name')} 使用 (id exists)")
     national = next((r for r in regions if r.get("level") == LEVELS[0]), None)
     if parent:
-        up = _find(parent, regions)
+        up = find_region(parent, regions)
         if up is None:
             names = ids + [str(r.get("name")) for r in regions]
             raise ScaffoldError(f"上级地区 “{parent}” 不在 regions.yaml 中{suggest(parent, names)} (unknown parent)")
@@ -178,49 +150,41 @@ def insert_at(text: str, regions_doc, parent_id: str) -> int:
     return sum(len(x) for x in lines[:line])
 
 
-def write_region(content: Path, root: Path, new: dict) -> Path:
+def write_region(content: Path, root: Path, new: dict, regions_doc: Document) -> Path:
     path = content / "lists" / "regions.yaml"
     old = path.read_text(encoding="utf-8")
-    loaded = load(content, root)
-    at = insert_at(old, loaded.regions, new["parent"])
+    at = insert_at(old, regions_doc, new["parent"])
     before = old[:at] if old[:at].endswith("\n") or not old[:at] else old[:at] + "\n"
     after = old[at:].lstrip("\n")
-    text = before.rstrip("\n") + "\n" + entry_text(new) + ("\n" + after if after else "")
-    _atomic(path, text)
-    problems = [p for p in _problems(content, root) if p.path.endswith("regions.yaml")]
+    write_atomic(path, before.rstrip("\n") + "\n" + entry_text(new) + ("\n" + after if after else ""))
+    try:
+        validate(load(content, root))
+        problems = []
+    except ContentError as err:
+        problems = [p for p in err.problems if p.path.endswith("regions.yaml")]
     if problems:
-        _atomic(path, old)
+        write_atomic(path, old)
         raise ScaffoldError("写入后 regions.yaml 不合格，已恢复原文件 (entry rejected; regions.yaml restored):\n" + "\n".join(map(str, problems)))
     return path
 
 
-def _problems(content: Path, root: Path):
-    try:
-        validate(load(content, root))
-    except ContentError as err:
-        return err.problems
-    return []
-
-
-def _atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def new_region(content: Path, root: Path, name: str, region_id: str | None, parent: str | None = None, level: str | None = None, full_name: str | None = None, lists: tuple[str, ...] = (), out=None) -> list[Path]:
     out = out or sys.stdout
-    regions = _regions(content, root)
-    new = plan(name, region_id, parent, level, full_name, regions)
+    loaded = load(content, root)
+    doc = loaded.regions
+    if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get("regions"), list):
+        problems = "\n".join(str(p) for p in loaded.problems if p.path.endswith("regions.yaml"))
+        raise ScaffoldError(f"regions.yaml 现在无法读取，请先修好它 (regions.yaml is unreadable)\n{problems}")
+    new = plan(name, region_id, parent, level, full_name, regions_of(loaded))
     kinds = [resolve_kind(k) for k in lists]
     targets = [content / "lists" / new["id"] / f"{SLUG[k]}.yaml" for k in kinds]
     for t in targets:
         if t.exists():
             raise ScaffoldError(f"{shown_path(t, root)} 已经存在，没有覆盖 (file exists)")
-    written = [write_region(content, root, new)]
+    written = [write_region(content, root, new, loaded.regions)]
     for kind, target in zip(kinds, targets):
         target.parent.mkdir(parents=True, exist_ok=True)
-        _atomic(target, list_skeleton(new, kind))
+        write_atomic(target, list_skeleton(new, kind))
         written.append(target)
     print(f"已添加地区 {new['full_name']}（id: {new['id']}，{new['level']}，上级 {new['parent_name']}）到 {shown_path(written[0], root)}", file=out)
     print(f"网址：{new['id']}/ ；没有本地清单时显示{new['parent_name']}的清单。", file=out)
@@ -239,14 +203,9 @@ def add_arguments(parser) -> None:
 
 
 def command(args, content: Path, root: Path) -> int:
-    from .importer import ImportFailed
-
     try:
         new_region(content, root, args.name, args.region_id, args.parent, args.level, args.full_name, tuple(args.lists))
-    except ScaffoldError as err:
-        print(f"没有写任何文件：{err}", file=sys.stderr)
-        return 1
-    except ImportFailed as err:  # a bad --list kind
+    except (ScaffoldError, ImportFailed) as err:  # ImportFailed: a bad --list kind
         print(f"没有写任何文件：{err}", file=sys.stderr)
         return 1
     return 0

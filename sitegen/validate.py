@@ -8,55 +8,39 @@ import datetime
 import difflib
 import json
 import re
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 
 import jsonschema
 
-from . import tables, urls
+from . import sitepages, tables, urls
+from .forks import fork_map
 from .history import supersedes_of, version_problems
 from .load import Document, Loaded
 from .model import (
-    LEVELS,
-    NOT_ISSUED,
-    RETAINED,
-    Certificate,
-    Content,
-    Exception_,
-    Hotline,
-    ListElsewhere,
-    PublishedList,
-    Region,
-    Row,
-    Source,
-    Where,
+    LEVELS, RETAINED, Certificate, Content, Exception_, Hotline, ListElsewhere, PublishedList, Region, Row, Source, Where,
 )
-from .forks import fork_map
 from .problems import ContentError, Problem, field_name
-from . import sitepages
 from .sources import copy_problems
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "content" / "schema"
-
-_TYPE_NAMES = {"string": "文字", "array": "列表（每项以“- ”开头）", "object": "字段表（键: 值）", "integer": "整数", "number": "数字", "boolean": "是/否", "null": "空"}
-
-
-# A text field's pattern: at least one character that is not a space.
-NOT_BLANK = r"^\s*\S[\s\S]*$"
-
-
-@lru_cache(maxsize=None)
-def _whole(pattern: str) -> re.Pattern:
-    """``pattern`` as JSON Schema means it: a final ``$`` is the end of the value
-    (Python's ``$`` also matches before a final newline, so ``"search\\n"``
-    would pass ``^[a-z]+$``)."""
-    if pattern.endswith("$") and not pattern.endswith("\\$"):
-        pattern = pattern[:-1] + r"\Z"
-    return re.compile(pattern)
+_TYPE_NAMES = {"string": "文字", "array": "列表（每项以“- ”开头）", "object": "字段表（键: 值）", "integer": "整数",
+               "number": "数字", "boolean": "是/否", "null": "空"}
+NOT_BLANK = r"^\s*\S[\s\S]*$"  # a text field's pattern: at least one character that is not a space
+# What an editor fills by quoting a row's own text, and the fields the quote must stand in.
+QUOTED_FROM = {"offices": ("route",), "documents": ("route",), "covers": ("name", "note"), "former_names": ("note",),
+               "exceptions": ("route",), "limits": ("note", "purpose")}
+ROW_TEXTS = ("note", "route", "category", "requested_by", "issued_by", "matters", "purpose", "method", "limits")
+ROW_LISTS = ("covers", "former_names", "offices", "documents", "clauses", "see_also")
 
 
 def _pattern(validator, pattern, instance, schema):
-    if validator.is_type(instance, "string") and not _whole(pattern).search(instance):
+    """``pattern`` as JSON Schema means it: a final ``$`` is the end of the value
+    (Python's ``$`` also matches before a final newline)."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    if validator.is_type(instance, "string") and not re.search(pattern, instance):
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
@@ -64,13 +48,23 @@ def _pattern(validator, pattern, instance, schema):
 def schema(name: str) -> jsonschema.protocols.Validator:
     with open(SCHEMA_DIR / f"{name}.schema.json", encoding="utf-8") as f:
         data = json.load(f)
-    cls = jsonschema.validators.extend(jsonschema.validators.validator_for(data), {"pattern": _pattern})
-    return cls(data)
+    return jsonschema.validators.extend(jsonschema.validators.validator_for(data), {"pattern": _pattern})(data)
 
 
 def suggest(word: str, choices) -> str:
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f"；你是不是想写 “{close[0]}”？ (did you mean {close[0]!r}?)" if close else ""
+
+
+def quoted(key: str, value, row: dict) -> bool:
+    """Whether ``value`` (of the row's field ``key``) stands verbatim in the row's text it quotes."""
+    if key not in QUOTED_FROM:
+        return True
+    if key == "exceptions":
+        if not isinstance(value, dict):
+            return False
+        value = value.get("text", "")
+    return value in "".join(row.get(f, "") for f in QUOTED_FROM[key])
 
 
 def _type_of(value) -> str:
@@ -80,48 +74,40 @@ def _type_of(value) -> str:
     return _TYPE_NAMES["null"]
 
 
-def _schema_message(error: jsonschema.ValidationError) -> tuple[tuple, str]:
-    """(path of the offending field, Chinese-first message) for one error."""
+def _schema_messages(error: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
+    """(path of the offending field, Chinese-first message) for one error;
+    one per unknown key, a column label typed as a key (办事途径: …) told its field name."""
     path = tuple(error.absolute_path)
-    v = error.validator
+    v, want = error.validator, error.validator_value
+    if v == "additionalProperties":
+        allowed = error.schema.get("properties", {}).keys()
+        out = []
+        for name in sorted(set(error.instance) - set(allowed)) or ["?"]:
+            key = tables.key_for_label(name)
+            hint = f"；“{name}”是表格的栏目名，这里要写字段名 “{key}” (the field is {key!r})" if key in allowed else suggest(name, allowed)
+            out.append((path + (name, "<key>"), f"未知字段 “{name}”{hint} (unknown field)"))
+        return out
     if v == "required":
         missing = error.message.split("'")[1]
-        return path + (missing,), f"缺少必填字段 “{missing}” (required field missing)"
-    if v == "additionalProperties":
-        return _unknown_fields(error)[0]
+        return [(path + (missing,), f"缺少必填字段 “{missing}” (required field missing)")]
     if v == "type":
-        want = error.validator_value
         want = want if isinstance(want, str) else want[0]
-        return path, f"应为{_TYPE_NAMES.get(want, want)}，实际是{_type_of(error.instance)} (expected {want})"
-    if v in ("minLength",) or (v == "pattern" and error.validator_value == NOT_BLANK):
-        return path, "不能为空 (must not be empty)"
+        return [(path, f"应为{_TYPE_NAMES.get(want, want)}，实际是{_type_of(error.instance)} (expected {want})")]
+    if v == "minLength" or (v == "pattern" and want == NOT_BLANK):
+        return [(path, "不能为空 (must not be empty)")]
     if v == "pattern":
         desc = error.schema.get("description", "")
-        edge = "（开头或末尾多了空格或换行）" if isinstance(error.instance, str) and error.instance != error.instance.strip() else ""
-        return path, f"格式不对{edge}：{desc or error.validator_value} (does not match {error.validator_value})"
+        spaced = isinstance(error.instance, str) and error.instance != error.instance.strip()
+        edge = "（开头或末尾多了空格或换行）" if spaced else ""
+        return [(path, f"格式不对{edge}：{desc or want} (does not match {want})")]
     if v == "enum":
-        options = "、".join(map(str, error.validator_value))
-        return path, f"只能是以下之一：{options}{suggest(error.instance, error.validator_value)} (must be one of {error.validator_value})"
-    if v == "minItems":
-        return path, f"至少要有 {error.validator_value} 项 (needs at least {error.validator_value} item(s))"
-    if v == "maxLength":
-        return path, f"太长，最多 {error.validator_value} 个字符 (longer than {error.validator_value})"
-    if v == "propertyNames":
-        return path, f"栏目名不对 (unknown column key): {error.instance}"
-    return path, f"不符合格式要求 (schema: {error.message})"
-
-
-def _unknown_fields(error: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
-    """One message per unknown key, each at its own line; a column label typed
-    as a key (办事途径: …) is told its field name (route)."""
-    path = tuple(error.absolute_path)
-    allowed = error.schema.get("properties", {}).keys()
-    out = []
-    for name in sorted(set(error.instance) - set(allowed)) or ["?"]:
-        key = tables.key_for_label(name)
-        hint = f"；“{name}”是表格的栏目名，这里要写字段名 “{key}” (the field is {key!r})" if key in allowed else suggest(name, allowed)
-        out.append((path + (name, "<key>"), f"未知字段 “{name}”{hint} (unknown field)"))
-    return out
+        return [(path, f"只能是以下之一：{'、'.join(map(str, want))}{suggest(error.instance, want)} (must be one of {want})")]
+    messages = {
+        "minItems": f"至少要有 {want} 项 (needs at least {want} item(s))",
+        "maxLength": f"太长，最多 {want} 个字符 (longer than {want})",
+        "propertyNames": f"栏目名不对 (unknown column key): {error.instance}",
+    }
+    return [(path, messages.get(v, f"不符合格式要求 (schema: {error.message})"))]
 
 
 def check_schema(doc: Document, name: str) -> list[Problem]:
@@ -129,16 +115,10 @@ def check_schema(doc: Document, name: str) -> list[Problem]:
     for error in schema(name).iter_errors(doc.data):
         if error.validator in ("if", "then", "allOf"):
             continue
-        found = _unknown_fields(error) if error.validator == "additionalProperties" else [_schema_message(error)]
-        for path, message in found:
+        for path, message in _schema_messages(error):
             line, col = doc.where(path)
-            shown = tuple(p for p in path if p != "<key>")
-            problems.append(Problem(doc.path, line, col, field_name(shown), message))
+            problems.append(Problem(doc.path, line, col, field_name(tuple(p for p in path if p != "<key>")), message))
     return problems
-
-
-def _check(doc_and_schema: tuple[Document, str]) -> list[Problem]:
-    return check_schema(*doc_and_schema)
 
 
 def _problem(doc: Document, path: tuple, message: str) -> Problem:
@@ -154,26 +134,20 @@ def validate(loaded: Loaded, today: str | None = None) -> Content:
     """Every problem of every file in one report (``ContentError``), else the model.
     ``today``: the date an undated list is told to carry as published_on_site."""
     problems = list(loaded.problems)
-    docs = [(d, n) for d, n in ((loaded.site, "site"), (loaded.regions, "regions"), (loaded.certificates, "certificates")) if d is not None]
-    docs += [(d, "list") for d in loaded.lists]
-    docs += [(d, "list") for d in loaded.history]  # earlier versions: same rules as current lists
+    core = ((loaded.site, "site"), (loaded.regions, "regions"), (loaded.certificates, "certificates"))
+    docs = [(d, n) for d, n in core if d is not None] + [(d, "list") for d in loaded.lists + loaded.history]
     schema_ok = {}
-    # each file against its schema: on every core for a national data set (the
-    # longest part of this stage there)
-    checked = fork_map(_check, docs)
-    for (doc, _name), found in zip(docs, checked):
+    # each file against its schema: on every core for a national data set (the longest part of this stage there)
+    for (doc, _name), found in zip(docs, fork_map(lambda d: check_schema(*d), docs)):
         problems.extend(found)
         schema_ok[doc.path] = not found
 
-    def valid(doc: Document | None) -> bool:
-        return doc is not None and schema_ok[doc.path]
-
     # Lists are checked against the ids regions.yaml and certificates.yaml give
     # even when those files have problems of their own: all reported in one run.
-    regions = _regions(loaded.regions, problems) if valid(loaded.regions) else ()
-    certificates = _certificates(loaded.certificates, problems) if valid(loaded.certificates) else ()
-    region_ids = _ids(loaded.regions, "regions")
-    cert_ids = _ids(loaded.certificates, "certificates")
+    valid = {n: d is not None and schema_ok[d.path] for d, n in core}
+    regions = _regions(loaded.regions, problems) if valid["regions"] else ()
+    certificates = _certificates(loaded.certificates, problems) if valid["certificates"] else ()
+    region_ids, cert_ids = _ids(loaded.regions, "regions"), _ids(loaded.certificates, "certificates")
 
     lists: list[PublishedList] = []
     seen_kind: dict[tuple[str, str], str] = {}
@@ -186,9 +160,9 @@ def validate(loaded: Loaded, today: str | None = None) -> Content:
         lst = _list(doc, region_ids, cert_ids, problems)
         key = (lst.region, lst.kind)
         if key in seen_kind:
-            problems.append(_problem(doc, ("kind",), f"地区 {lst.region} 已有一份“{lst.kind}”清单：{seen_kind[key]}；一个地区每种清单只能有一份 (duplicate list for this region and kind)"))
-        else:
-            seen_kind[key] = doc.path
+            problems.append(_problem(doc, ("kind",), f"地区 {lst.region} 已有一份“{lst.kind}”清单：{seen_kind[key]}；"
+                                                     f"一个地区每种清单只能有一份 (duplicate list for this region and kind)"))
+        seen_kind.setdefault(key, doc.path)
         lists.append(lst)
     for doc in loaded.lists + loaded.history:
         if schema_ok[doc.path]:
@@ -249,40 +223,38 @@ def _regions(doc: Document, problems: list[Problem]) -> tuple[Region, ...]:
     level_of = {r["id"]: r["level"] for r in items}
     for i, r in enumerate(items):
         at = ("regions", i)
+
+        def problem(tail: tuple, message: str) -> None:
+            problems.append(_problem(doc, at + tail, message))
+
         if r["id"] in seen:
-            problems.append(_problem(doc, at + ("id",), f"地区 id 重复 (duplicate id): {r['id']}"))
+            problem(("id",), f"地区 id 重复 (duplicate id): {r['id']}")
         seen.add(r["id"])
         if r["id"] in urls.RESERVED_REGION_IDS:
-            problems.append(_problem(doc, at + ("id",), f"“{r['id']}” 是网站保留的网址，不能用作地区 id (reserved)"))
+            problem(("id",), f"“{r['id']}” 是网站保留的网址，不能用作地区 id (reserved)")
         parent = r.get("parent")
         if r["level"] == "全国":
             if parent:
-                problems.append(_problem(doc, at + ("parent",), "全国不能有上级地区 (the national level has no parent)"))
+                problem(("parent",), "全国不能有上级地区 (the national level has no parent)")
         elif not parent:
-            problems.append(_problem(doc, at, "缺少必填字段 “parent”：除全国外每个地区都要写上级地区 (parent required)"))
+            problem((), "缺少必填字段 “parent”：除全国外每个地区都要写上级地区 (parent required)")
         elif parent not in ids:
-            problems.append(_problem(doc, at + ("parent",), f"上级地区 “{parent}” 不存在{suggest(parent, ids)} (unknown region)"))
+            problem(("parent",), f"上级地区 “{parent}” 不存在{suggest(parent, ids)} (unknown region)")
         elif LEVELS.index(level_of[parent]) >= LEVELS.index(r["level"]):
-            problems.append(_problem(doc, at + ("level",), f"层级不对：{r['level']} 的上级 {parent} 是 {level_of[parent]} (level must be below its parent's)"))
+            problem(("level",), f"层级不对：{r['level']} 的上级 {parent} 是 {level_of[parent]} (level must be below its parent's)")
+        elsewhere = []
+        for j, e in enumerate(r.get("published_elsewhere", [])):  # lists the site does not hold
+            s = e["source"]
+            for what, value in (("清单名称", e["title"]), ("附件号", s["part"])):
+                if value not in s["quote"]:  # the quote saying so must name the list and its part
+                    problem(("published_elsewhere", j, "source", "quote"),
+                            f"原句中没有逐字出现{what}“{value}” (the quote must name the list and its part)")
+            elsewhere.append(ListElsewhere(e["kind"], e["title"], s["title"], s["part"], s["quote"]))
         hotline = Hotline(**r["hotline"]) if r.get("hotline") else None
-        line, col = doc.where(at)
-        elsewhere = _elsewhere(doc, at, r.get("published_elsewhere", []), problems)
-        out.append(Region(r["id"], r["name"], r["full_name"], r["level"], parent, hotline, r.get("note", ""), Where(doc.path, line, col), elsewhere))
+        where = Where(doc.path, *doc.where(at))
+        out.append(Region(r["id"], r["name"], r["full_name"], r["level"], parent, hotline, r.get("note", ""), where, tuple(elsewhere)))
     if sum(1 for r in items if r["level"] == "全国") != 1:
         problems.append(_problem(doc, ("regions",), "必须有且只有一个 level: 全国 的地区 (exactly one national region)"))
-    return tuple(out)
-
-
-def _elsewhere(doc: Document, at: tuple, items: list[dict], problems: list[Problem]) -> tuple[ListElsewhere, ...]:
-    """Lists a region published that the site does not hold: the quote that
-    says so must name the list and its attachment, word for word."""
-    out = []
-    for j, e in enumerate(items):
-        s = e["source"]
-        for key, value in (("title", e["title"]), ("part", s["part"])):
-            if value not in s["quote"]:
-                problems.append(_problem(doc, at + ("published_elsewhere", j, "source", "quote"), f"原句中没有逐字出现{'清单名称' if key == 'title' else '附件号'}“{value}” (the quote must name the list and its part)"))
-        out.append(ListElsewhere(e["kind"], e["title"], s["title"], s["part"], s["quote"]))
     return tuple(out)
 
 
@@ -295,14 +267,16 @@ def _certificates(doc: Document, problems: list[Problem]) -> tuple[Certificate, 
             problems.append(_problem(doc, at + ("id",), f"证明 id 重复 (duplicate id): {c['id']}"))
         seen.add(c["id"])
         if c["id"].startswith("todo-"):
-            problems.append(_problem(doc, at + ("id",), f"“{c['id']}” 是导入时暂写的 id：请给“{c['name']}”起一个拼音 id（网址的一部分，发布后不要再改），清单文件中的 {c['id']} 一起改掉 (placeholder id)"))
+            problems.append(_problem(doc, at + ("id",), f"“{c['id']}” 是导入时暂写的 id：请给“{c['name']}”起一个拼音 id"
+                                                         f"（网址的一部分，发布后不要再改），清单文件中的 {c['id']} 一起改掉 (placeholder id)"))
         if c["id"] in urls.RESERVED_CERT_IDS:
             problems.append(_problem(doc, at + ("id",), f"“{c['id']}” 是网站保留的网址，不能用作证明 id (reserved)"))
         for j, name in enumerate(c.get("not_for", [])):
             if name not in c.get("also_called", []):
                 problems.append(_problem(doc, at + ("not_for", j), f"“{name}” 不在本证明的 also_called 中 (not_for names must be among also_called)"))
-        line, col = doc.where(at)
-        out.append(Certificate(c["id"], c["name"], _t(c.get("also_called")), _t(c.get("keywords")), Where(doc.path, line, col), c.get("documents_show", ""), _t(c.get("not_for"))))
+        where = Where(doc.path, *doc.where(at))
+        out.append(Certificate(c["id"], c["name"], _t(c.get("also_called")), _t(c.get("keywords")), where,
+                               c.get("documents_show", ""), _t(c.get("not_for"))))
     return tuple(out)
 
 
@@ -337,39 +311,25 @@ def _list(doc: Document, region_ids: set[str] | None, cert_ids: set[str] | None,
         seen.setdefault(r["id"], i)
         if cert_ids is not None and r["id"] not in cert_ids:
             problems.append(_problem(doc, at + ("id",), _unknown_id_message(r["id"], cert_ids)))
-        route, note, name = r.get("route", ""), r.get("note", ""), r["name"]
-        if d["kind"] == RETAINED and route:
+        if d["kind"] == RETAINED and r.get("route"):
             problems.append(_problem(doc, at + ("route",), "保留清单的行不写办事途径，请用 purpose/requested_by 等栏 (route is for not-issued rows)"))
-        for key, haystack, where_text in (
-            ("offices", route, "办事途径"),
-            ("documents", route, "办事途径"),
-            ("covers", name + note, "名称或备注"),
-            ("former_names", note, "备注"),
-        ):
+        for key, where_text in (("offices", "办事途径"), ("documents", "办事途径"), ("covers", "名称或备注"), ("former_names", "备注")):
             for j, value in enumerate(r.get(key, [])):
-                if value not in haystack:
-                    problems.append(_problem(doc, at + (key, j), f"“{value}” 没有逐字出现在本行{where_text}中；只能摘录原文，不能改写 (must be quoted verbatim from the row)"))
+                if not quoted(key, value, r):
+                    problems.append(_problem(doc, at + (key, j), f"“{value}” 没有逐字出现在本行{where_text}中；只能摘录原文，不能改写 "
+                                                                  f"(must be quoted verbatim from the row)"))
         for j, exc in enumerate(r.get("exceptions", [])):
-            if exc["text"] not in route:
-                problems.append(_problem(doc, at + ("exceptions", j, "text"), f"“{exc['text']}” 没有逐字出现在本行办事途径中 (must be quoted verbatim from route)"))
-        if r.get("limits") and r["limits"] not in note + r.get("purpose", ""):
+            if not quoted("exceptions", exc, r):
+                problems.append(_problem(doc, at + ("exceptions", j, "text"), f"“{exc['text']}” 没有逐字出现在本行办事途径中 "
+                                                                             f"(must be quoted verbatim from route)"))
+        if r.get("limits") and not quoted("limits", r["limits"], r):
             problems.append(_problem(doc, at + ("limits",), "使用限制须逐字摘自本行备注或证明用途 (limits must be quoted from note or purpose)"))
-        line, col = doc.where(at)
-        rows.append(
-            Row(
-                id=r["id"], number=i + 1, name=name, covers=_t(r.get("covers")), former_names=_t(r.get("former_names")), note=note,
-                route=route, offices=_t(r.get("offices")), documents=_t(r.get("documents")),
-                exceptions=tuple(Exception_(e["text"], _t(e.get("see"))) for e in r.get("exceptions", [])),
-                category=r.get("category", ""), requested_by=r.get("requested_by", ""), issued_by=r.get("issued_by", ""),
-                matters=r.get("matters", ""), purpose=r.get("purpose", ""), clauses=_t(r.get("clauses")), method=r.get("method", ""),
-                limits=r.get("limits", ""), where=Where(doc.path, line, col), see_also=_t(r.get("see_also")),
-            )
-        )
-    s = d["source"]
-    source = Source(
-        s["title"], s["issuer"], s.get("doc_number", ""), s.get("date", ""), s.get("part", ""), s.get("note", ""),
-        s.get("url", ""), s.get("copy", ""), s.get("sha256", ""),
-    )
+        rows.append(Row(
+            id=r["id"], number=i + 1, name=r["name"], where=Where(doc.path, *doc.where(at)),
+            exceptions=tuple(Exception_(e["text"], _t(e.get("see"))) for e in r.get("exceptions", [])),
+            **{key: r.get(key, "") for key in ROW_TEXTS}, **{key: _t(r.get(key)) for key in ROW_LISTS},
+        ))
+    source = Source(**{f.name: d["source"].get(f.name, "") for f in fields(Source)})
     return PublishedList(
         id=doc.key, region=d["region"], kind=d["kind"], title=d["title"], batch=d.get("batch", ""), issuer=d.get("issuer", ""),
         doc_number=d.get("doc_number", ""), date=d.get("date", ""), basis=_t(d["basis"]), columns=dict(d.get("columns", {})),
@@ -393,7 +353,8 @@ def _cross_list_checks(loaded: Loaded, lists: list[PublishedList], problems: lis
             for i, row in enumerate(lst.rows):
                 other = first.get(row.id)
                 if other is not None and other is not lst:
-                    problems.append(_problem(doc, ("rows", i, "id"), f"“{row.id}” 已在本地区另一份清单 {other.where.path} 中出现；同一证明在一个地区只能有一种状态 (one page per certificate and region)"))
+                    problems.append(_problem(doc, ("rows", i, "id"), f"“{row.id}” 已在本地区另一份清单 {other.where.path} 中出现；"
+                                                                    f"同一证明在一个地区只能有一种状态 (one page per certificate and region)"))
                 first.setdefault(row.id, lst)
                 if region in incomplete or lst.id.split("/")[0] in incomplete:
                     continue

@@ -1,13 +1,8 @@
 """What a row's 办事途径 names, found verbatim: offices (where to go),
-documents (papers to bring) and exceptions (…除外).
-
-The words come from what content/ already says — every ``offices`` and
-``documents`` entry and every exception an editor has quoted in any list —
-so a term is proposed only when a person has once read it as an office or a
-document. The import fills a new row with these (for the clerk to review),
-and validation reports a row whose route names a known office while its
-``offices`` is empty, so no page says "the route names no office" when it
-names one.
+documents (papers to bring) and exceptions (…除外). The words are those
+editors have already quoted in some list (``offices``, ``documents``,
+``exceptions``), so a term is proposed only once a person has read it as one;
+the import fills a new row with them for the clerk to review.
 """
 from __future__ import annotations
 
@@ -73,10 +68,3 @@ def find(route: str, vocab: Vocabulary) -> Found:
         if not any(t != o and t in o for o in texts):
             found.exceptions.append(t)
     return found
-
-
-def unnamed_offices(route: str, offices, vocab: Vocabulary) -> list[str]:
-    """Known offices the route names when the row lists none."""
-    if offices:
-        return []
-    return find(route, vocab).offices

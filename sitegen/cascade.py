@@ -1,24 +1,11 @@
 """Stage 3, resolve: which rows apply in each region (national → province →
-city → county), like Eleventy's data cascade — the nearest wins.
-
-For each region and certificate the row comes from the nearest region, walking
-up from the region itself, that published one. A region's own rows keep their
-published order; rows it inherits follow, in the ancestor's order. Every entry
-records the region it was inherited from (None when it is the region's own).
+city → county); the nearest region that published a certificate's row wins.
+A region's own rows keep their order, inherited rows follow in the ancestor's,
+and every entry records the region it was inherited from (None: its own).
 """
 from __future__ import annotations
 
-from .model import (
-    KINDS,
-    Content,
-    Entry,
-    Hotline,
-    PublishedList,
-    Region,
-    RegionView,
-    Resolved,
-    Sizes,
-)
+from .model import KINDS, Content, Entry, Hotline, PublishedList, Region, RegionView, Resolved, Sizes
 
 
 def ancestors(region: Region, by_id: dict[str, Region]) -> tuple[Region, ...]:

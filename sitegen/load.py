@@ -1,17 +1,9 @@
 """Stage 1, load: read every YAML file under content/ and remember where each
-value stands (line and column), so later stages can point at it.
-
-Nothing here judges the content; it only parses. A file that is not valid YAML
-(or has a key twice) becomes a Problem, and loading goes on with the others so
-all errors are reported in one run.
-
-Content is plain data typed by people, so the loader refuses what only a
-crafted file needs, before building anything from it: anchors, aliases and
-tags (a kilobyte of nested aliases expands to gigabytes), nesting deeper than
-MAX_DEPTH (a real list nests 6 deep; libyaml's parser slows with the square
-of the depth and its composer overflows the C stack at ~100,000), files
-larger than MAX_FILE_BYTES and texts longer than MAX_TEXT (docs/editing.md
-lists these limits).
+value stands (line and column), so later stages can point at it. Nothing here
+judges the content; a file that cannot be read becomes a Problem and loading
+goes on. What only a crafted file needs is refused before it is built: anchors,
+aliases, tags, nesting deeper than MAX_DEPTH, files over MAX_FILE_BYTES, texts
+over MAX_TEXT (docs/editing.md lists these limits).
 """
 from __future__ import annotations
 
@@ -35,11 +27,11 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 Marks = dict[tuple, tuple[int, int]]
 
-# Limits on one content file: the largest real ones are ~100 times smaller
-# (a list file ~16 KB, its longest text 288 characters; a national regions.yaml ~0.5 MB).
+# Limits on one content file, ~100 times what real ones need.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_TEXT = 10_000  # characters in one value
 MAX_DEPTH = 20  # nested lists and maps
+_TOO_DEEP = f"嵌套太深（超过 {MAX_DEPTH} 层）：清单文件只需要几层缩进，请检查括号“[ {{”和缩进"
 
 
 @dataclass
@@ -68,35 +60,28 @@ class Loaded:
     content_dir: Path | None = None  # where the files came from (content/sources/ is beside lists/)
 
 
-
 def _scalar(node: yaml.ScalarNode) -> Any:
-    tag = node.tag
-    if tag.endswith(":null"):
+    """A scalar's value; strings, and dates kept as written (2020-12-03 stays text)."""
+    kind = node.tag.rsplit(":", 1)[-1]
+    if kind == "null":
         return None
-    if tag.endswith(":bool"):
+    if kind == "bool":
         return node.value.lower() in ("true", "yes", "on")
-    if tag.endswith(":int"):
-        try:
+    try:
+        if kind == "int":
             return int(node.value.replace("_", ""), 0)
-        except ValueError:
-            return node.value
-    if tag.endswith(":float"):
-        try:
+        if kind == "float":
             return float(node.value)
-        except ValueError:
-            return node.value
-    # strings, and dates kept as written (2020-12-03 stays text)
+    except ValueError:
+        pass
     return node.value
 
 
-class _TooLong(Exception):
-    def __init__(self, node: yaml.Node):
-        self.node = node
+class _Refused(Exception):
+    """A node loading stops at: ``field`` and ``message`` of the problem."""
 
-
-class _Duplicate(Exception):
-    def __init__(self, key: str, node: yaml.Node):
-        self.key, self.node = key, node
+    def __init__(self, node: yaml.Node, field: str, message: str):
+        self.node, self.field, self.message = node, field, message
 
 
 def _to_python(node: yaml.Node, path: tuple, marks: Marks) -> Any:
@@ -107,7 +92,7 @@ def _to_python(node: yaml.Node, path: tuple, marks: Marks) -> Any:
             key = _to_python(key_node, path + ("<key>",), {})
             key = str(key)
             if key in out:
-                raise _Duplicate(key, key_node)
+                raise _Refused(key_node, key, f"字段重复出现 (key appears twice): {key}")
             out[key] = _to_python(value_node, path + (key,), marks)
             # a key's own position is more useful than its value's for "missing" errors
             marks.setdefault(path + (key, "<key>"), (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
@@ -115,7 +100,8 @@ def _to_python(node: yaml.Node, path: tuple, marks: Marks) -> Any:
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, path + (i,), marks) for i, item in enumerate(node.value)]
     if len(node.value) > MAX_TEXT:
-        raise _TooLong(node)
+        raise _Refused(node, "", f"这一项文字太长（{len(node.value):,} 个字符），一项最多 {MAX_TEXT:,} 个字符；"
+                                 f"是不是粘贴了整份文件？ (text longer than {MAX_TEXT} characters)")
     return _scalar(node)
 
 
@@ -132,7 +118,8 @@ def parse(text: str, shown_path: str) -> tuple[Document | None, list[Problem]]:
             mark = exc.context_mark  # the quote or bracket that was never closed, not the end of the file
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = (exc.problem or "").strip()
-        return None, [Problem(shown_path, line, col, "", f"YAML 格式错误：{_yaml_reason(what)} (YAML syntax: {what})")]
+        reason = next((chinese for english, chinese in _YAML_REASONS.items() if what.startswith(english)), "无法解析")
+        return None, [Problem(shown_path, line, col, "", f"YAML 格式错误：{reason} (YAML syntax: {what})")]
     except yaml.reader.ReaderError as exc:  # a control character pasted from elsewhere
         # libyaml counts bytes, the Python reader characters: find the character itself
         at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
@@ -146,12 +133,9 @@ def parse(text: str, shown_path: str) -> tuple[Document | None, list[Problem]]:
     marks: Marks = {}
     try:
         data = _to_python(node, (), marks)
-    except _Duplicate as dup:
-        m = dup.node.start_mark
-        return None, [Problem(shown_path, m.line + 1, m.column + 1, dup.key, f"字段重复出现 (key appears twice): {dup.key}")]
-    except _TooLong as long:
-        m = long.node.start_mark
-        return None, [Problem(shown_path, m.line + 1, m.column + 1, "", f"这一项文字太长（{len(long.node.value):,} 个字符），一项最多 {MAX_TEXT:,} 个字符；是不是粘贴了整份文件？ (text longer than {MAX_TEXT} characters)")]
+    except _Refused as refused:
+        m = refused.node.start_mark
+        return None, [Problem(shown_path, m.line + 1, m.column + 1, refused.field, refused.message)]
     doc = Document(shown_path, data, marks)
     return doc, (_hidden_characters(doc) if _HIDDEN.search(text) or "\\" in text else [])
 
@@ -160,6 +144,7 @@ def parse(text: str, shown_path: str) -> tuple[Document | None, list[Problem]]:
 # (a tab and a line break excepted), line/paragraph separators, and the bidi
 # controls that make text display in another order than it reads (Trojan Source).
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _hidden_characters(doc: Document) -> list[Problem]:
@@ -187,14 +172,10 @@ def _hidden_characters(doc: Document) -> list[Problem]:
 def _hidden_problem(doc: Document, at: tuple, field: tuple, text: str) -> Problem:
     char = _HIDDEN.search(text).group()
     code = f"U+{ord(char):04X}"
-    name = unicodedata.name(char, "")
-    if char in "\u061c\u200e\u200f" or "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
-        what = "文字方向控制符，会让文字显示的顺序和实际不同"
-    else:
-        what = "控制字符，多半是从别处复制来的"
-    line, col = doc.where(at)
-    shown = f"{code} {name}" if name else code
-    return Problem(doc.path, line, col, field_name(field), f"含有看不见的字符 {shown}（{what}），请删除这个字 (invisible character {code} not allowed)")
+    shown = f"{code} {unicodedata.name(char, '')}".rstrip()
+    what = "文字方向控制符，会让文字显示的顺序和实际不同" if _BIDI.match(char) else "控制字符，多半是从别处复制来的"
+    message = f"含有看不见的字符 {shown}（{what}），请删除这个字 (invisible character {code} not allowed)"
+    return Problem(doc.path, *doc.where(at), field_name(field), message)
 
 
 _BLOCK_PREFIX = re.compile(r"^[ ?:-]*", re.MULTILINE)
@@ -215,61 +196,58 @@ def _may_be_crafted(text: str) -> bool:
 
 
 def _refused_structure(text: str, shown: str) -> Problem | None:
-    """The first anchor, alias, tag or too deep nesting in ``text`` (from
-    libyaml's event stream, stopped there), or None. Syntax errors are left
-    to the composer, which explains them."""
+    """The first anchor, alias, tag or too deep nesting in ``text`` (libyaml's
+    event stream, stopped there), or None; syntax errors are left to the composer."""
     if not _may_be_crafted(text):
         return None
     depth = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
-            mark = event.start_mark
-            line, col = mark.line + 1, mark.column + 1
+            depth += isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent))
+            depth -= isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent))
+            tag = getattr(event, "tag", None) or (getattr(event, "tags", None) and "%TAG")
             if isinstance(event, yaml.AliasEvent):
-                return Problem(shown, line, col, "", f"不能使用 YAML 别名“*{event.anchor}”：每一项请直接写出全文 (YAML aliases are not allowed)")
-            if getattr(event, "anchor", None):
-                return Problem(shown, line, col, "", f"不能使用 YAML 锚点“&{event.anchor}”：每一项请直接写出全文 (YAML anchors are not allowed)")
-            if getattr(event, "tag", None) or getattr(event, "tags", None):
-                tag = (getattr(event, "tag", None) or "%TAG").replace("tag:yaml.org,2002:", "!!")
-                return Problem(shown, line, col, "", f"不能使用 YAML 类型标记“{tag}”：以“!”开头的文字请用引号括起来 (YAML tags are not allowed)")
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return Problem(shown, line, col, "", f"嵌套太深（超过 {MAX_DEPTH} 层）：清单文件只需要几层缩进，请检查括号“[ {{”和缩进 (nested deeper than {MAX_DEPTH} levels)")
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                depth -= 1
+                message = f"不能使用 YAML 别名“*{event.anchor}”：每一项请直接写出全文 (YAML aliases are not allowed)"
+            elif getattr(event, "anchor", None):
+                message = f"不能使用 YAML 锚点“&{event.anchor}”：每一项请直接写出全文 (YAML anchors are not allowed)"
+            elif tag:
+                tag = tag.replace("tag:yaml.org,2002:", "!!")
+                message = f"不能使用 YAML 类型标记“{tag}”：以“!”开头的文字请用引号括起来 (YAML tags are not allowed)"
+            elif depth > MAX_DEPTH:
+                message = f"{_TOO_DEEP} (nested deeper than {MAX_DEPTH} levels)"
+            else:
+                continue
+            return Problem(shown, event.start_mark.line + 1, event.start_mark.column + 1, "", message)
     except yaml.YAMLError:
-        return None
+        pass
     return None
 
 
-def _yaml_reason(problem: str) -> str:
-    hints = {
-        "could not find expected ':'": "缺少冒号“:”",
-        "mapping values are not allowed here": "这里不能出现冒号，含冒号的文字请用引号括起来",
-        "found character '\\t' that cannot start any token": "不能用制表符（Tab）缩进，请用空格",
-        "expected <block end>, but found": "缩进不一致",
-        "found undefined alias": "未定义的别名",
-        "did not find expected key": "缩进不一致或缺少“-”",
-        "found unexpected end of stream": "文件意外结束（引号没有配对？文件没有保存完整？）",
-        "did not find expected '-' indicator": "列表项缺少“-”",
-        "found a tab character that violates indentation": "不能用制表符（Tab）缩进，请用空格",
-        "found a tab character where an indentation space is expected": "不能用制表符（Tab）缩进，请用空格",
-        "mapping values are not allowed in this context": "这里不能出现冒号，含冒号的文字请用引号括起来",
-        "expected ',' or ']'": "方括号“[ ]”没有配对",
-        "expected ',' or '}'": "花括号“{ }”没有配对",
-        "found unknown escape character": "双引号里的反斜杠“\\”要写两次，或改用单引号",
-        "expected a single document in the stream": "一个文件只能有一份内容（多了一行“---”？）",
-        "but found another document": "一个文件只能有一份内容（多了一行“---”？）",
-        "found character '%' that cannot start any token": "“%” 不能放在开头，请用引号括起来",
-        "found character '@' that cannot start any token": "“@” 不能放在开头，请用引号括起来",
-        "found character '`' that cannot start any token": "“`” 不能放在开头，请用引号括起来",
-        "exceeded maximum nesting depth": f"嵌套太深（超过 {MAX_DEPTH} 层）：清单文件只需要几层缩进，请检查括号“[ {{”和缩进",
-    }
-    for english, chinese in hints.items():
-        if problem.startswith(english):
-            return chinese
-    return "无法解析"
+_TAB = "不能用制表符（Tab）缩进，请用空格"
+_COLON = "这里不能出现冒号，含冒号的文字请用引号括起来"
+_ONE_DOCUMENT = "一个文件只能有一份内容（多了一行“---”？）"
+_YAML_REASONS = {  # the start of libyaml's message → what it means to a clerk
+    "could not find expected ':'": "缺少冒号“:”",
+    "mapping values are not allowed here": _COLON,
+    "mapping values are not allowed in this context": _COLON,
+    "found character '\\t' that cannot start any token": _TAB,
+    "found a tab character that violates indentation": _TAB,
+    "found a tab character where an indentation space is expected": _TAB,
+    "expected <block end>, but found": "缩进不一致",
+    "found undefined alias": "未定义的别名",
+    "did not find expected key": "缩进不一致或缺少“-”",
+    "found unexpected end of stream": "文件意外结束（引号没有配对？文件没有保存完整？）",
+    "did not find expected '-' indicator": "列表项缺少“-”",
+    "expected ',' or ']'": "方括号“[ ]”没有配对",
+    "expected ',' or '}'": "花括号“{ }”没有配对",
+    "found unknown escape character": "双引号里的反斜杠“\\”要写两次，或改用单引号",
+    "expected a single document in the stream": _ONE_DOCUMENT,
+    "but found another document": _ONE_DOCUMENT,
+    "found character '%' that cannot start any token": "“%” 不能放在开头，请用引号括起来",
+    "found character '@' that cannot start any token": "“@” 不能放在开头，请用引号括起来",
+    "found character '`' that cannot start any token": "“`” 不能放在开头，请用引号括起来",
+    "exceeded maximum nesting depth": _TOO_DEEP,
+}
 
 
 def shown_path(path: Path, root: Path) -> str:

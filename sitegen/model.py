@@ -62,12 +62,6 @@ class ListElsewhere:
     quote: str  # the sentence of the document that says it was published, verbatim
 
 
-# How much of a region's list the site holds, kind by kind.
-ON_SITE = "on-site"  # the list is on this site
-ELSEWHERE = "elsewhere"  # published, named by a document here, text not on this site
-NOT_IN_SOURCES = "not-in-sources"  # none of the documents here has or names one
-
-
 @dataclass(frozen=True)
 class Region:
     id: str
@@ -208,18 +202,19 @@ class Content:
     @cached_property
     def current(self) -> dict[str, list[PublishedList]]:
         """Region id → its current lists, in content order (made once)."""
-        out: dict[str, list[PublishedList]] = {}
-        for lst in self.lists:
-            out.setdefault(lst.region, []).append(lst)
-        return out
+        return _by_region(self.lists)
 
     @cached_property
     def earlier(self) -> dict[str, list[PublishedList]]:
         """Region id → its earlier list versions, in content order (made once)."""
-        out: dict[str, list[PublishedList]] = {}
-        for lst in self.history:
-            out.setdefault(lst.region, []).append(lst)
-        return out
+        return _by_region(self.history)
+
+
+def _by_region(lists: tuple[PublishedList, ...]) -> dict[str, list[PublishedList]]:
+    out: dict[str, list[PublishedList]] = {}
+    for lst in lists:
+        out.setdefault(lst.region, []).append(lst)
+    return out
 
 
 # ---- resolved (the cascade's output) ----

@@ -1,14 +1,7 @@
-"""Problems: collected across a whole run, reported together, one line each.
-
-Each problem names file, line, column and field, Chinese first, so a clerk
-can open the file and fix it: ``content/lists/chongqing/buyu-chuju.yaml:212:5:
-rows[3].route: 不能为空 (must not be empty)``.
-
-The build's other failures a user can cause — a mistake in a template, a
-search index Pagefind could not build, an output folder that cannot be
-written — are told the same way by ``describe``: `make site`, `make serve`
-and `build.py check` all print its report and leave site/ as it was. A file
-with no line to point at (a folder, a missing file) is shown at 1:1.
+"""Problems: collected across a whole run, reported together, one line each,
+``file:line:column: field: message`` with the message Chinese first. ``describe``
+tells the build's other failures a user can cause (a template, the search index,
+the output folder) the same way, for `make site`, `make serve` and `check` alike.
 """
 from __future__ import annotations
 

@@ -1,12 +1,7 @@
 """A list's source document as the clerk has it: a citation (issuer, title,
-文号, date, web address) and, optionally, a copy of the file itself kept in
-content/sources/ (PDF, DOCX or TXT) with its SHA-256 recorded in the list.
-
-The copy is checked at every build: it must exist, and its hash must be the
-one recorded, so a copy that was replaced or edited after the list was
-transcribed from it is noticed. When the hash is missing or differs, the
-message gives the file's actual hash to write in, once the clerk has made sure
-the file is the right document.
+文号, date, web address) and optionally a copy of the file in content/sources/
+(PDF, DOCX or TXT) whose SHA-256 the list records. Every build checks the copy
+is there and unchanged; the message gives its actual hash to write in.
 """
 from __future__ import annotations
 

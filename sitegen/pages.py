@@ -413,18 +413,18 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
     region, row, cols = view.region, entry.row, entry.list.columns
     url = urls.item(region.id, entry.certificate.id)
     here = {e.certificate.id for e in view.entries}
-    not_issued = entry.kind == NOT_ISSUED
-    found = steps.steps(row, entry.certificate) if not_issued else ()
+    not_issued, short, answer, names = entry.kind == NOT_ISSUED, row.short_name, ANSWER[entry.kind], other_names(entry)
+    found, facts = (), ()
     if not_issued:
+        found = steps.steps(row, entry.certificate)
         next_line = steps.next_line(found, entry.certificate) or (Piece("看下面的办事途径原文。"),)
+        desc = f"{region.full_name}社区不予出具{short}。去哪里办：{few_words(entry)}。依据：{'、'.join(entry.list.basis)}。"
     else:
         next_line = steps.retained_next_line(row, cols)
-    facts = ()
-    if not not_issued:
         shown = [(key, plain, label) for key, (plain, label) in _COLUMNS.items() if getattr(row, key)]
         facts = tuple((plain, cols.get(key, label), getattr(row, key)) for key, plain, label in shown)
+        desc = f"{region.full_name}社区依法出具{short}，用途：{row.purpose}"
     others = scale.other_entries(resolved, view, entry.certificate.id)  # nearby regions only at national scale
-    short, answer, names = row.short_name, ANSWER[entry.kind], other_names(entry)
     rest = row.name[len(short):].strip()  # the other names a published name carries in its brackets
     body = ItemBody(
         region=region,
@@ -456,13 +456,8 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         qr=href(url, urls.qr(url)),
         extra_links=_links(url, item_links(entry)),
     )
-    if not_issued:
-        desc = f"{region.full_name}社区不予出具{short}。去哪里办：{few_words(entry)}。依据：{'、'.join(entry.list.basis)}。"
-    else:
-        desc = f"{region.full_name}社区依法出具{short}，用途：{row.purpose}"
-    title = f"{region.name}｜{short}：{answer}"
     return make_page(
-        resolved, url, "item.html", title, desc, body, ((urls.region(region.id), region.full_name),),
+        resolved, url, "item.html", f"{region.name}｜{short}：{answer}", desc, body, ((urls.region(region.id), region.full_name),),
         pagefind=True, jsonld=item_jsonld(resolved, entry, view), share_image=urls.share_image(region.id),
     )
 

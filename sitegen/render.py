@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -135,11 +135,11 @@ def write_outputs(outputs: list[Output], out: Path, context: Context, folders: s
         write_bytes(path, o.make(context))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Written:
-    files: list[str] = field(default_factory=list)  # relative to the output folder
-    pages: int = 0  # HTML pages among them
-    seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds per feature, summed over processes
+    files: list[str]  # relative to the output folder
+    pages: int  # HTML pages among them
+    seconds: dict[str, float]  # CPU seconds per feature, summed over processes
 
 
 def _write_group(plan: Plan, out: Path, context: Context, group: tuple[Part, ...]) -> list:
@@ -157,19 +157,17 @@ def _write_group(plan: Plan, out: Path, context: Context, group: tuple[Part, ...
 def write(plan: Plan, out: Path, context: Context, map=map) -> Written:
     """Write every output of ``plan`` into ``out``; ``map(f, groups)`` may make
     the plan's groups of parts anywhere (its result in order, as the builtin's)."""
-    done = Written()
-    listing, pages = [], []
+    listing, pages, seconds = [], [], {}
     context.compile_all()  # once, before any fork
     groups = plan.groups()
     for group, results in zip(groups, map(partial(_write_group, plan, out, context), groups)):
         for part, (paths, listed, cpu) in zip(group, results):
             listing += [(p, part) for p in paths]
             pages += listed
-            done.seconds[part.feature.name] = round(done.seconds.get(part.feature.name, 0.0) + cpu, 3)
+            seconds[part.feature.name] = round(seconds.get(part.feature.name, 0.0) + cpu, 3)
     last = plan.finish(pages)
     write_outputs(last, out, context)
     listing += [(o.path, "sitemap") for o in last]
     no_duplicates(listing)
-    done.files = sorted(p for p, _ in listing)
-    done.pages = sum(1 for p in done.files if p.endswith(".html"))
-    return done
+    files = sorted(p for p, _ in listing)
+    return Written(files, sum(1 for p in files if p.endswith(".html")), seconds)

@@ -199,6 +199,7 @@ class CertificateBody:
 class HomeBody:
     intro: str
     regions: tuple[Link, ...]
+    national_heading: str  # the national list, by its 文号
     national: tuple[Link, ...]
     search: Link
     national_hotline: HotlineView
@@ -552,9 +553,12 @@ INTRO = (
 
 def home_page(resolved: Resolved) -> Page:
     url, site, national = urls.home(), resolved.content.site, resolved.views[0]
+    lists = [p.list for p in national.parts(NOT_ISSUED)]
+    number = f"（{lists[0].doc_number or lists[0].title}）" if lists else ""
     body = HomeBody(
         intro=INTRO,
         regions=tuple(Link(href(url, urls.region(v.region.id)), v.region.full_name) for v in resolved.views),
+        national_heading=f"全国不予出具清单{number}",
         national=tuple(row_link(url, e, note=next_words(e)) for e in national.entries),
         search=Link(href(url, urls.search()), "搜索"),
         national_hotline=hotline_view(national),

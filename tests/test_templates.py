@@ -1,9 +1,11 @@
 """Templates only display (GOV.UK Frontend's habit): the Python side decides
 what a page says, which variant it shows and where its links point. Each
 template is parsed with Jinja2 itself and its syntax tree searched for the
-three ways a decision crept in before: a comparison (with a status string
-such as "不予出具", or of two fields), a lookup by position (``breadcrumbs[-1]``,
-``feeds[0]``) and a file name written into the markup (``qr.svg``)."""
+ways a decision crept in before: a comparison (with a status string such as
+"不予出具", or of two fields), a lookup by position (``breadcrumbs[-1]``,
+``feeds[0]``), a file name written into the markup (``qr.svg``), a link put
+together from pieces (``tel:{{ n }}``, ``{{ page.root }}search/``) and a
+document's 文号 typed into the markup instead of read from its list."""
 from __future__ import annotations
 
 import re
@@ -36,6 +38,9 @@ def decisions(source: str, env: jinja2.Environment) -> list[str]:
         for name in ("qr.svg", ".png", "index.html"):
             if name in node.data:
                 found.append(f"line {node.lineno}: names a file ({name})")
+    for node in tree.find_all(nodes.TemplateData):
+        for number in re.findall(r"\w+〔\d{4}〕\d+号", node.data):
+            found.append(f"line {node.lineno}: writes a document's 文号 ({number})")
     for node in tree.find_all(nodes.Output):
         found += [f"line {node.lineno}: builds a link ({value})" for value in built_links(node.nodes)]
     return found
@@ -76,6 +81,7 @@ def test_the_search_finds_each_kind_of_decision():
         "{{ body.feeds[0].href }}": "looks up by position [0]",
         '<img src="qr.svg">': "names a file (qr.svg)",
         '<a href="tel:{{ site.hotline.number }}">': "builds a link (tel:{{ }})",
+        "<h2>全国不予出具清单（民发〔2020〕20号）</h2>": "writes a document's 文号 (民发〔2020〕20号)",
         '<a href="{{ page.root }}search/">': "builds a link ({{ }}search/)",
         '<a href="{{ page.root }}{{ link.url }}">': "builds a link ({{ }}{{ }})",
     }

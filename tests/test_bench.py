@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import synthetic  # noqa: E402
 
 import build as build_module  # noqa: E402
-from sitegen import bundles, forks, incremental, parallel, scale  # noqa: E402
+from sitegen import bundles, forks, incremental, index, parallel, scale  # noqa: E402
 from sitegen.model import Sizes  # noqa: E402
 from sitegen.cascade import resolve  # noqa: E402
 from sitegen.load import load  # noqa: E402
@@ -296,20 +296,19 @@ def _children() -> set[str]:
 
 
 @pytest.mark.slow
-def test_a_failing_bundle_leaves_the_site_and_no_process_or_scratch_behind(content, tmp_path, monkeypatch):
+def test_a_failing_bundle_leaves_the_site_and_no_process_or_scratch_behind(content, tmp_path):
     site = tmp_path / "site"
     build_module.build(content, site, sizes=PER_CITY)
     before, shm_before, children_before = tree_digest(site), _shm_scratch(), _children()
-    real = bundles.run_pagefind
-
-    def failing(tree, output, *rest, **kw):
-        if output.name == "s01-c01":
-            raise bundles.IndexFailed("pagefind 建立索引失败 (test)")
-        return real(tree, output, *rest, **kw)
-
-    monkeypatch.setattr(bundles, "run_pagefind", failing)
-    with pytest.raises(bundles.IndexFailed, match="test"):
-        build_module.build(content, site, sizes=PER_CITY)
+    # a stand-in Pagefind: the first process started fails, the others are the real one
+    stand_in = tmp_path / "pagefind"
+    stand_in.write_text(f"#!/bin/sh\nmkdir '{tmp_path}/failed' 2>/dev/null && {{ echo 'disk on fire' >&2; exit 1; }}\n"
+                        f"exec '{bundles.pagefind_binary()}' \"$@\"\n", encoding="utf-8")
+    stand_in.chmod(0o755)
+    indexer = bundles.Indexer(binary=str(stand_in))
+    with pytest.raises(bundles.IndexFailed, match="disk on fire"):
+        build_module.build(content, site, sizes=PER_CITY, indexer=partial(index.index, indexer=indexer))
+    assert (tmp_path / "failed").is_dir()
     assert tree_digest(site) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("site")] == ["site"]
     assert _shm_scratch() == shm_before and _children() == children_before

@@ -27,7 +27,7 @@ def test_build_replaces_previous_site(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["site"], "temporary build folders left behind"
 
 
-def test_failure_in_index_stage_leaves_site_untouched(built_site, tmp_path, monkeypatch):
+def test_failure_in_index_stage_leaves_site_untouched(built_site, tmp_path):
     site = tmp_path / "site"
     build_module.build(CONTENT, site)
     before = tree_digest(site)
@@ -42,7 +42,7 @@ def test_failure_in_index_stage_leaves_site_untouched(built_site, tmp_path, monk
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
 
-def test_pagefind_failure_is_a_clean_error(tmp_path, monkeypatch):
+def test_pagefind_failure_is_a_clean_error(tmp_path):
     """The real index stage reports a failing pagefind run (here: a binary that exits at once)."""
     empty = tmp_path / "empty"
     resolved = build_module.check(CONTENT)
@@ -50,9 +50,8 @@ def test_pagefind_failure_is_a_clean_error(tmp_path, monkeypatch):
         for rel in pages:
             (empty / rel).parent.mkdir(parents=True, exist_ok=True)
             (empty / rel).write_text("<!doctype html><title>x</title>", encoding="utf-8")
-    monkeypatch.setattr(bundles, "binary", lambda: "/bin/false")
     with pytest.raises(IndexFailed) as err:
-        index_module.index(resolved, empty)
+        index_module.index(resolved, empty, bundles.Indexer(binary="/bin/false"))
     assert "pagefind" in str(err.value)
 
 

@@ -30,13 +30,13 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def test_the_service_writes_what_the_command_line_writes(tmp_path):
     site = _pages(tmp_path / "site", ["死亡证明", "出生证明", "无犯罪记录证明"])
-    service = PagefindService(bundles.binary())
+    service = PagefindService(bundles.pagefind_binary())
     try:
         assert service.index_folder(site, tmp_path / "a") == 3
         assert service.index_folder(site, tmp_path / "b") == 3  # the same process, a second index
     finally:
         service.close()
-    subprocess.run([bundles.binary(), "--site", str(site), "--output-path", str(tmp_path / "cli"), "--quiet"], check=True, capture_output=True)
+    subprocess.run([bundles.pagefind_binary(), "--site", str(site), "--output-path", str(tmp_path / "cli"), "--quiet"], check=True, capture_output=True)
     a, b, cli = (stabilise_files(_files(tmp_path / out)) for out in ("a", "b", "cli"))
     assert a == cli == b
 
@@ -46,7 +46,7 @@ def test_stabilised_files_written_once_are_what_a_written_folder_stabilises_to(t
     (``stabilise_files``): the tree written is the one a folder Pagefind
     wrote stabilises to, with no filter or meta file left from Pagefind's order."""
     site = _pages(tmp_path / "site", ["死亡证明", "出生证明", "无犯罪记录证明", "亲属关系证明"])
-    service = PagefindService(bundles.binary())
+    service = PagefindService(bundles.pagefind_binary())
     try:
         pages, files = service.index_files(site)
         assert service.index_folder(site, tmp_path / "folder") == pages == 4
@@ -59,7 +59,7 @@ def test_stabilised_files_written_once_are_what_a_written_folder_stabilises_to(t
 
 
 def test_a_failing_request_is_an_error_and_a_dead_service_says_so(tmp_path):
-    service = PagefindService(bundles.binary())
+    service = PagefindService(bundles.pagefind_binary())
     try:
         with pytest.raises(ServiceFailed):
             service.call({"type": "AddDir", "index_id": 999, "path": str(tmp_path), "glob": "**/*.html"})  # no such index

@@ -45,7 +45,7 @@ try:
     from sitegen.pieces import Pieces
     from sitegen.plan import Plan
     from sitegen.problems import ArgumentParser, describe
-    from sitegen.publish import discard, fresh_dir, publish
+    from sitegen.publish import Staging
     from sitegen.render import Context, write
     from sitegen.validate import validate
 except ModuleNotFoundError as exc:  # run with a Python that lacks the project's packages
@@ -121,7 +121,8 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
     clock.lap("resolve")
     plan = Plan(resolved, FEATURES)  # 4. every file the site will hold
     clock.lap("plan")
-    out = fresh_dir(site)
+    stage = Staging(site)  # the lock on site/'s folder, held until publish or discard
+    out = stage.path
     try:
         written = write(plan, out, Context(valid.site, pieces=pieces), map=map)  # 5. into a fresh folder
         clock.lap("write")
@@ -129,9 +130,9 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
             indexer(resolved, out)  # 6. Pagefind bundles of the item pages
         clock.lap("index")
     except BaseException:
-        discard(out)
+        stage.discard()
         raise
-    publish(out, site)  # 7. swap it in for site/
+    stage.publish()  # 7. swap it in for site/
     clock.lap("publish")
     result.pages, result.files, result.render_seconds = written.pages, len(written.files), written.seconds
     result.valid, result.resolved, result.plan = valid, resolved, plan

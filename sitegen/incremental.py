@@ -49,7 +49,7 @@ from .load import Loaded, read_file
 from .model import Resolved
 from .pieces import Pieces
 from .plan import Edit, Plan
-from .publish import discard, fresh_dir, publish
+from .publish import Staging, swap
 from .render import Context, write_outputs
 from .validate import validate
 
@@ -257,7 +257,8 @@ class Builder:
                 return self._full(f"{p} would add or remove files")
             outputs += [(p, o) for o in made if edit.touches(o)]
         clock.lap("plan")
-        staged = fresh_dir(self.site)
+        stage = Staging(self.site)
+        staged = stage.path
         try:
             context = Context(valid.site, pieces=self.pieces)
             start = time.process_time()
@@ -281,17 +282,19 @@ class Builder:
                 rebuilt = self.pagefind.reindex(self.site, staged, changed_pages, staged / ".scratch")
             clock.lap("index")
         except BaseException:
-            discard(staged)
+            stage.discard()
             raise
 
         # 5. publish: changed files one by one, then the rebuilt bundles
-        for rel in sorted(written):
-            target = self.site / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staged / rel, target)
-        for bundle in rebuilt:
-            publish(staged / bundle, self.site / bundle)
-        discard(staged)
+        try:
+            for rel in sorted(written):
+                target = self.site / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged / rel, target)
+            for bundle in rebuilt:
+                swap(staged / bundle, self.site / bundle)
+        finally:
+            stage.discard()
         clock.lap("publish")
 
         self.files = files

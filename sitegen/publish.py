@@ -1,17 +1,11 @@
-"""Stage 6, publish: swap the finished build in for site/ in one step.
+"""Stage 7, publish: swap the finished build in for site/ in one step.
 
-Everything is written into a fresh sibling folder first (site.new-*); only when
-every stage has succeeded does that folder take site/'s place. On Linux the
-swap is a single renameat2(RENAME_EXCHANGE), so a reader (or a web server)
-sees either the old site or the new one, never a half. A failed build never
-reaches this stage, so the published site/ stays exactly as it was.
-
-One build at a time: ``fresh_dir`` takes a lock on the folder that holds
-site/ (flock, so the kernel drops it when a build is killed) and
-``publish``/``discard`` give it back; a second build waits for the first,
-saying so. Holding the lock, a build removes what killed builds left: their
-site.new-*/site.old-* folders and their index scratch in /dev/shm (named
-with the builder's process id, removed once that process is gone).
+A build writes into a fresh sibling folder (site.new-*), which takes site/'s
+place only when every stage has succeeded: on Linux in one
+renameat2(RENAME_EXCHANGE), so a reader sees the old site or the new one, never
+a half. One build of a folder at a time (``Staging``); the one holding the lock
+removes what killed builds left: site.new-*/site.old-* and their /dev/shm index
+scratch (named with the builder's process id).
 """
 from __future__ import annotations
 
@@ -29,91 +23,87 @@ from pathlib import Path
 
 from .problems import BuildError, Problem, shown
 
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
 LOCK_WAIT = 15 * 60  # seconds a build waits for another (a national build takes ~3 minutes)
 SCRATCH_ROOT = Path("/dev/shm")
 _SCRATCH = re.compile(r"zhengming-index-([0-9]+)-")
-
-_held: dict[Path, Path] = {}  # build folder → the folder locked for it
-_locks: dict[Path, list[int]] = {}  # locked folder → [descriptor, builds of this process holding it, umask before]
 SITE_UMASK = 0o022  # files 0644, folders 0755: readable by a web server whatever the builder's umask
 
 
 def scratch_prefix() -> str:
-    """The name a build's scratch folder starts with: it carries the process id,
-    so a later build can tell a killed build's scratch from a running one's."""
+    """The start of a build's scratch folder name: with the process id, so a later
+    build can tell a killed build's scratch from a running one's."""
     return f"zhengming-index-{os.getpid()}-"
 
 
-def fresh_dir(site: Path) -> Path:
-    """An empty folder beside site/ to build into (same file system), once no
-    other build of this folder runs; what killed builds left is removed first."""
-    site.parent.mkdir(parents=True, exist_ok=True)
-    folder = site.parent.resolve()
-    if folder in _locks:  # this process holds it already (a build that never published or discarded)
-        _locks[folder][1] += 1
-    else:
-        _locks[folder] = [_lock(folder), 1, os.umask(SITE_UMASK)]  # children (workers, Pagefind) inherit it
-    try:
-        remove_stale(site)
-        out = Path(tempfile.mkdtemp(prefix=f"{site.name}.new-", dir=site.parent))
-    except BaseException:
-        _release(folder)
-        raise
-    _held[out] = folder
-    return out
+class Staging:
+    """An empty folder beside ``site`` (same file system) to build into, made once no
+    other build of that folder runs: a flock on the folder holding site/, which the
+    kernel drops when a build is killed. ``publish`` or ``discard`` gives it back."""
+
+    def __init__(self, site: Path, wait: float = LOCK_WAIT):
+        self.site = site
+        site.parent.mkdir(parents=True, exist_ok=True)
+        self._fd: int | None = _lock(site.parent.resolve(), wait)
+        self._umask = os.umask(SITE_UMASK)  # children (workers, Pagefind) inherit it
+        try:
+            remove_stale(site)
+            self.path = Path(tempfile.mkdtemp(prefix=f"{site.name}.new-", dir=site.parent))
+        except BaseException:
+            self._release()
+            raise
+
+    def publish(self) -> None:
+        """Make the folder the new site/; remove the old one afterwards."""
+        try:
+            # a process started before the build (a kept Pagefind) wrote with the old umask
+            swap(self.path, self.site, fix=self._umask != SITE_UMASK)
+        finally:
+            self._release()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        self._release()
+
+    def _release(self) -> None:
+        if self._fd is not None:
+            os.umask(self._umask)
+            os.close(self._fd)  # closing the only descriptor releases the flock
+            self._fd = None
 
 
-def _lock(folder: Path) -> int:
+def _lock(folder: Path, wait: float) -> int:
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return fd
-    except BlockingIOError:
-        pass
-    print(f"{shown(folder)}：另一个生成正在进行，等它完成后再继续…… (another build of this folder is running; waiting)", file=sys.stderr, flush=True)
-    deadline = time.monotonic() + LOCK_WAIT
-    while time.monotonic() < deadline:
-        time.sleep(0.2)
+    deadline, said = time.monotonic() + wait, False
+    while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return fd
         except BlockingIOError:
-            continue
-    os.close(fd)
-    raise BuildError([Problem(shown(folder), 1, 1, "", f"另一个生成已经进行了 {LOCK_WAIT // 60} 分钟以上还没结束，本次没有生成；请确认它是否卡住 (another build holds the lock)")])
-
-
-def _unlock(build: Path) -> None:
-    folder = _held.pop(build, None)
-    if folder is not None:
-        _release(folder)
-
-
-def _release(folder: Path) -> None:
-    lock = _locks[folder]
-    lock[1] -= 1
-    if lock[1] == 0:
-        del _locks[folder]
-        os.umask(lock[2])
-        os.close(lock[0])  # closing the only descriptor releases the flock
+            pass
+        if time.monotonic() >= deadline:
+            os.close(fd)
+            minutes = int(wait // 60)
+            raise BuildError([Problem(shown(folder), 1, 1, "", f"另一个生成已经进行了 {minutes} 分钟以上还没结束，"
+                                      "本次没有生成；请确认它是否卡住 (another build holds the lock)")])
+        if not said:
+            print(f"{shown(folder)}：另一个生成正在进行，等它完成后再继续…… (another build of this folder is running; waiting)",
+                  file=sys.stderr, flush=True)
+            said = True
+        time.sleep(0.2)
 
 
 def remove_stale(site: Path) -> list[Path]:
-    """Remove site.new-*/site.old-* beside ``site`` and index scratch of
-    processes that no longer run (call with the lock held); what was removed."""
-    removed = []
-    for path in site.parent.glob(f"{site.name}.*-*"):
-        if path.name.startswith((f"{site.name}.new-", f"{site.name}.old-")) and path not in _held:
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path)
+    """Remove site.new-*/site.old-* beside ``site`` and index scratch of processes
+    that no longer run (call with the lock held); what was removed."""
+    removed = [p for p in site.parent.glob(f"{site.name}.*-*")
+               if p.name.startswith((f"{site.name}.new-", f"{site.name}.old-"))]
     if SCRATCH_ROOT.is_dir():
         for path in SCRATCH_ROOT.glob("zhengming-index-*"):
             found = _SCRATCH.match(path.name)
             if found and not _alive(int(found.group(1))):
-                shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
     return removed
 
 
@@ -128,36 +118,33 @@ def _alive(pid: int) -> bool:
 
 
 def _exchange(a: Path, b: Path) -> bool:
+    """renameat2(RENAME_EXCHANGE) where libc has it."""
     libc_name = ctypes.util.find_library("c")
     if not libc_name:
         return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    fn = getattr(libc, "renameat2", None)
-    if fn is None:
+    renameat2 = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None)
+    if renameat2 is None:
         return False
-    res = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return res == 0
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def publish(build: Path, site: Path) -> None:
-    """Make ``build`` the new ``site``; remove the old one afterwards."""
-    try:
-        build.chmod(0o755)
-        folder = _held.get(build)
-        if folder is None or _locks[folder][2] != SITE_UMASK:
-            fix_modes(build)  # a process started before the build (a kept Pagefind) wrote with another umask
-        if not site.exists():
-            os.rename(build, site)
-            return
-        if _exchange(build, site):
-            old = build  # after the exchange the build path holds the old site
-        else:  # two renames: a moment without site/, but never a mixed one
-            old = site.with_name(f"{site.name}.old-{os.getpid()}")
-            os.rename(site, old)
-            os.rename(build, site)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        _unlock(build)
+def swap(build: Path, site: Path, fix: bool = True) -> None:
+    """Make ``build`` the new ``site`` (folders 0755 and files 0644 first if ``fix``);
+    remove the old one afterwards."""
+    build.chmod(0o755)
+    if fix:
+        fix_modes(build)
+    if not site.exists():
+        os.rename(build, site)
+        return
+    if _exchange(build, site):
+        old = build  # after the exchange the build path holds the old site
+    else:  # two renames: a moment without site/, but never a mixed one
+        old = site.with_name(f"{site.name}.old-{os.getpid()}")
+        os.rename(site, old)
+        os.rename(build, site)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def fix_modes(tree: Path) -> None:
@@ -170,8 +157,3 @@ def fix_modes(tree: Path) -> None:
             mode = os.lstat(path).st_mode
             if stat.S_ISREG(mode):
                 os.chmod(path, 0o755 if mode & 0o100 else 0o644)
-
-
-def discard(build: Path) -> None:
-    shutil.rmtree(build, ignore_errors=True)
-    _unlock(build)

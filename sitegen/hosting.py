@@ -1,22 +1,13 @@
-"""How each file of the built site is served, in one table read by the
-publish to object storage (sitegen/deploy.py) and the nginx configuration
-(sitegen/nginx.py): its Content-Type, its Cache-Control, and the step of a
-publish that uploads it (docs/deploy.md explains each rule).
+"""How each file of the built site is served, in one table read by the publish
+to object storage (sitegen/deploy.py) and the nginx configuration
+(sitegen/nginx.py): Content-Type, Cache-Control and the publish step that
+uploads it (docs/deploy.md explains each rule).
 
-Two cache rules only. A file whose name carries a hash of its content (the
-stylesheets and scripts under assets/, Pagefind's index, filter, fragment and
-meta files) can never change under that name: browsers, WeChat's built-in one
-included, and CDNs may keep it a year without asking. Every other file keeps
-its name from build to build, so the browser must ask each time whether it
-changed (``no-cache``: a small 304 when it has not); that is what stops a
-phone showing last week's list.
-
-Upload steps, in order (a step starts when the one before has finished):
-files (everything a page refers to: hashed assets, search data files, data
-downloads, share cards, QR codes), then pages, then the entry files that point
-at other files by name, deepest first (Pagefind's runtime, pagefind-entry.json,
-pagefind.js, the search names shards, then their core, then feeds, sitemap and
-robots.txt). Deleting what the new build no longer has comes last.
+Two cache rules: a file whose name carries a hash of its content can never
+change under that name (cached a year); every other file must be revalidated
+(``no-cache``), which stops a phone showing last week's list. Upload steps run
+in order: files a page refers to, pages, then entry files naming other files,
+deepest first; deletions come last.
 """
 from __future__ import annotations
 
@@ -30,12 +21,11 @@ REVALIDATE = "no-cache"
 
 # The steps of a publish, in order.
 FILES, PAGES = "files", "pages"
-ENTRY_STEPS = ("search runtime", "search entry", "search loader", "search shards", "search names", "feeds and sitemap")
-STEPS = (FILES, PAGES) + ENTRY_STEPS
+STEPS = (FILES, PAGES, "search runtime", "search entry", "search loader", "search shards", "search names",
+         "feeds and sitemap")
 
-# The Content-Security-Policy every page may need at most; a page's own
-# <meta> policy can only narrow it. Sent as a response header where the
-# server can (nginx, a CDN), which also covers what <meta> cannot.
+# The most any page may need; a page's <meta> policy can only narrow it. Sent as a
+# header where the server can (nginx, a CDN).
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'")
 
@@ -107,10 +97,6 @@ def media_type(path: str) -> str:
 def content_type(path: str) -> str:
     kind = media_type(path)
     return f"{kind}; charset=utf-8" if kind in TEXT_TYPES else kind
-
-
-def cache_control(path: str) -> str:
-    return rule_for(path).cache
 
 
 def published(path: str) -> bool:

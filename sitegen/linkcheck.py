@@ -1,15 +1,10 @@
 """Check a built site's links: ``python -m sitegen.linkcheck site/``.
 
-- every internal link, stylesheet, script, image and form target points at a
-  file that exists (a URL ending in "/" is served by its index.html), and a
-  ``#fragment`` at an id on the target page;
-- no page loads anything from another host (links *to* other sites are fine;
-  ``javascript:`` links are not);
-- every HTML page can be reached from the home page by following links — a
-  page nobody can click to is a page residents never find (404.html excepted).
-
-Each problem names the page, line and column of the link. The exit status is 1
-when there are problems, so CI fails.
+Every internal link, asset and form target must point at a file that exists (a
+URL ending in "/" at its index.html) and a ``#fragment`` at an id there; no page
+loads anything from another host or has a ``javascript:`` link; every page can
+be reached from the home page (404.html excepted). Each problem names the page,
+line and column; the exit status is 1 when there are problems.
 """
 from __future__ import annotations
 
@@ -22,12 +17,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-# (tag, attribute) pairs that load something the page needs ...
+# (tag, attribute) pairs that load something the page needs, and those a reader follows
 ASSET_ATTRS = {("link", "href"), ("script", "src"), ("img", "src"), ("source", "src"), ("video", "src"), ("audio", "src"),
                ("iframe", "src"), ("embed", "src"), ("object", "data"), ("input", "src"), ("video", "poster")}
-# ... and those a reader follows.
 NAV_ATTRS = {("a", "href"), ("area", "href"), ("form", "action")}
-SKIP_SCHEMES = ("tel", "mailto", "sms", "weixin")
+SKIP_SCHEMES = ("tel", "mailto", "sms", "weixin", "data")
+LINK_ASSET_RELS = ("stylesheet", "icon", "preload", "modulepreload", "manifest", "apple-touch-icon")
 NOT_PAGES = ("404.html",)  # reached by mistake, not by links
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 _FAKE = "http://site.invalid/"
@@ -63,9 +58,8 @@ class _Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         line, col = self.getpos()
         a = dict(attrs)
-        for key in ("id",):
-            if a.get(key):
-                self.ids.add(a[key])
+        if a.get("id"):
+            self.ids.add(a["id"])
         if tag == "a" and a.get("name"):
             self.ids.add(a["name"])
         for attr, value in attrs:
@@ -85,13 +79,6 @@ class _Page(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-def _parse(path: Path) -> _Page:
-    page = _Page()
-    page.feed(path.read_text(encoding="utf-8", errors="replace"))
-    page.close()
-    return page
-
-
 def _climb(path: str) -> int:
     """How many folders a relative path climbs above its start, at most."""
     depth = most = 0
@@ -101,7 +88,7 @@ def _climb(path: str) -> int:
     return most
 
 
-def target_of(site: Path, page_rel: str, value: str, base_url: str = "") -> tuple[str | None, str, str]:
+def target_of(page_rel: str, value: str, base_url: str = "") -> tuple[str | None, str, str]:
     """(file below site/ or None for "not ours", fragment, why-not-ours)."""
     value = value.strip()
     if base_url and value.startswith(base_url):
@@ -111,8 +98,6 @@ def target_of(site: Path, page_rel: str, value: str, base_url: str = "") -> tupl
         return None, "", "skip"
     if parts.scheme == "javascript":
         return None, "", "javascript"
-    if parts.scheme == "data":
-        return None, "", "data"
     if parts.scheme or parts.netloc:
         return None, "", "external"
     if not parts.path.startswith("/") and _climb(parts.path) > page_rel.count("/"):
@@ -136,38 +121,39 @@ def check(site: Path, base_url: str = "", files=None) -> list[Problem]:
     problems += [Problem(rel, 1, 1, "计划中的文件没有生成 (planned file missing)") for rel in sorted(planned - found)]
     reachable = planned | {rel for rel in found if rel.startswith("pagefind/")}
     pages = {rel: site / rel for rel in sorted(planned & found) if rel.endswith(".html") and not rel.startswith("pagefind/")}
-    parsed = {rel: _parse(path) for rel, path in pages.items()}
+    parsed = {}
+    for rel, path in pages.items():
+        parsed[rel] = _Page()
+        parsed[rel].feed(path.read_text(encoding="utf-8", errors="replace"))
+        parsed[rel].close()
     links: dict[str, set[str]] = {rel: set() for rel in pages}
     for rel, page in parsed.items():
         for ref in page.refs:
             if not ref.value.strip():
                 problems.append(Problem(rel, ref.line, ref.column, f"空链接 (empty {ref.attr})"))
                 continue
-            if ref.rel and ref.tag == "link" and any(r in ref.rel.split() for r in ("canonical", "alternate")) and not ref.value.startswith(base_url or "\0"):
+            rels = ref.rel.split()
+            if ref.tag == "link" and {"canonical", "alternate"} & set(rels) and not ref.value.startswith(base_url or "\0"):
                 continue  # the public address of the page; checked when it starts with base_url
-            path, fragment, why = target_of(site, rel, ref.value, base_url)
+            path, fragment, why = target_of(rel, ref.value, base_url)
             is_asset = (ref.tag, ref.attr) in ASSET_ATTRS or ref.attr == "srcset"
-            if ref.tag == "link" and not any(r in ref.rel.split() for r in ("stylesheet", "icon", "preload", "modulepreload", "manifest", "apple-touch-icon")):
+            if ref.tag == "link" and not set(LINK_ASSET_RELS) & set(rels):
                 is_asset = False
+            say = ""
             if why == "javascript":
-                problems.append(Problem(rel, ref.line, ref.column, f"不允许 javascript: 链接 (javascript: URL): {ref.value[:80]}"))
-                continue
-            if why == "above-root":
-                problems.append(Problem(rel, ref.line, ref.column, f"链接跳出了网站根目录 (relative link climbs above the site root): {ref.value[:120]}"))
-                continue
-            if why == "external":
-                if is_asset:
-                    problems.append(Problem(rel, ref.line, ref.column, f"页面从其他网站加载资源，不允许 (asset from another host): {ref.value[:120]}"))
-                continue
-            if why:
-                continue
-            if path not in reachable:
+                say = f"不允许 javascript: 链接 (javascript: URL): {ref.value[:80]}"
+            elif why == "above-root":
+                say = f"链接跳出了网站根目录 (relative link climbs above the site root): {ref.value[:120]}"
+            elif why == "external" and is_asset:
+                say = f"页面从其他网站加载资源，不允许 (asset from another host): {ref.value[:120]}"
+            elif not why and path not in reachable:
                 hint = "（链接到文件夹要以 / 结尾）" if (site / path).is_dir() else ""
-                problems.append(Problem(rel, ref.line, ref.column, f"链接的文件不存在{hint} (broken link): {ref.value[:120]} → {path}"))
-                continue
-            if fragment and path in parsed and fragment not in parsed[path].ids:
-                problems.append(Problem(rel, ref.line, ref.column, f"目标页面上没有 id=“{fragment}” (missing anchor): {ref.value[:120]}"))
-            if not is_asset and path in links:
+                say = f"链接的文件不存在{hint} (broken link): {ref.value[:120]} → {path}"
+            elif not why and fragment and path in parsed and fragment not in parsed[path].ids:
+                say = f"目标页面上没有 id=“{fragment}” (missing anchor): {ref.value[:120]}"
+            if say:
+                problems.append(Problem(rel, ref.line, ref.column, say))
+            if not why and not is_asset and path in links:
                 links[rel].add(path)
     problems += _css_problems(site, sorted(r for r in planned & found if r.endswith(".css")), reachable)
     problems += _unreachable(links, parsed)
@@ -182,7 +168,7 @@ def _css_problems(site: Path, sheets: list[str], reachable: set[str]) -> list[Pr
             value = m.group(2)
             line = text.count("\n", 0, m.start()) + 1
             col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-            path, _, why = target_of(site, rel, value)
+            path, _, why = target_of(rel, value)
             if why == "external":
                 problems.append(Problem(rel, line, col, f"样式表从其他网站加载资源，不允许 (asset from another host): {value[:120]}"))
             elif not why and path and path not in reachable:
@@ -223,8 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         from .plan import Plan
         from .validate import validate
 
-        resolved = resolve(validate(load(args.content.resolve(), args.content.resolve().parent)))
-        files = [o.path for o in Plan(resolved, FEATURES)] + [o.path for o in Plan(resolved, FEATURES).finish([])]
+        plan = Plan(resolve(validate(load(args.content.resolve(), args.content.resolve().parent))), FEATURES)
+        files = [o.path for o in plan] + [o.path for o in plan.finish([])]
     problems = check(args.site, args.base_url, files)
     for p in problems:
         print(p)

@@ -1,15 +1,10 @@
-"""Serving site/ with one's own nginx: ``make nginx-config [PORT=8080]`` prints
-a ``server`` block made from the rules of sitegen/hosting.py (the same
-Content-Type, Cache-Control and CSP the object-storage publish sets), and
-``make precompress`` writes a ``.gz`` beside each text file for
-``gzip_static`` (docs/deploy.md).
+"""Serving site/ with one's own nginx: ``make nginx-config [PORT=8080]`` prints a
+``server`` block from the rules of sitegen/hosting.py, and ``make precompress``
+writes a ``.gz`` beside each text file for ``gzip_static`` (docs/deploy.md).
 
-The ``.gz`` files are not made by the build: at national scale they would
-add ~350,000 files and a minute of compression to every build, for a server
-that compresses on the fly anyway (``gzip on`` covers any file without one).
-Each build's site/ is a fresh folder, so a ``.gz`` can never be older than
-the file beside it; precompressing walks one folder through its descriptor,
-so a build swapping site/ meanwhile cannot mix two builds' files.
+The build makes no ``.gz`` (at national scale ~350,000 more files a build, for a
+server that compresses on the fly anyway). Precompressing walks one folder
+through its descriptor, so a build swapping site/ meanwhile cannot mix builds.
 """
 from __future__ import annotations
 
@@ -86,21 +81,15 @@ def precompress(site: Path, minimum: int = MIN_BYTES) -> int:
         for name in files:
             if name.startswith(".") or not hosting.published(name) or hosting.media_type(name) not in hosting.TEXT_TYPES:
                 continue
-            if os.stat(name, dir_fd=dirfd).st_size < minimum:
+            gz = name + hosting.PRECOMPRESSED
+            if os.stat(name, dir_fd=dirfd).st_size < minimum or os.access(gz, os.F_OK, dir_fd=dirfd):
                 continue
-            try:
-                os.stat(name + hosting.PRECOMPRESSED, dir_fd=dirfd)
-                continue
-            except FileNotFoundError:
-                pass
-            source = os.open(name, os.O_RDONLY, dir_fd=dirfd)
-            with os.fdopen(source, "rb") as f:
+            with os.fdopen(os.open(name, os.O_RDONLY, dir_fd=dirfd), "rb") as f:
                 data = gzip.compress(f.read(), compresslevel=9, mtime=0)
             scratch = f".{name}.{os.getpid()}.tmp"
-            target = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644, dir_fd=dirfd)
-            with os.fdopen(target, "wb") as f:
+            with os.fdopen(os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644, dir_fd=dirfd), "wb") as f:
                 f.write(data)
-            os.replace(scratch, name + hosting.PRECOMPRESSED, src_dir_fd=dirfd, dst_dir_fd=dirfd)
+            os.replace(scratch, gz, src_dir_fd=dirfd, dst_dir_fd=dirfd)
             written += 1
     return written
 

@@ -1,16 +1,9 @@
 """Pagefind's service mode (``pagefind_extended --service``), spoken directly.
 
-Each start of the Pagefind binary costs CPU before it reads a page (the
-extended binary prepares its Chinese segmenter), a large share of a small
-bundle's work (bench/README.md has the figures). One service process builds any number of indexes,
-one after another, with the same code as the command line and the same
-files (``sitegen.stable_index`` then orders them the same way; tested).
-
-The protocol is Pagefind's own (its Python package speaks it too): each
-message is a base64-encoded JSON object followed by a comma, on stdin; each
-answer the same, on stdout, carrying the message's id. Pagefind's Python API
-polls for answers every 0.1 s, which caps it at ~10 calls a second; this
-client waits on the pipe, one call at a time.
+One process builds any number of indexes, one after another, with the same
+files as the command line, sparing each bundle Pagefind's start-up. Each message
+is a base64-encoded JSON object and a comma, on stdin; each answer the same, on
+stdout. Pagefind's own Python API polls every 0.1 s; this waits on the pipe.
 """
 from __future__ import annotations
 
@@ -31,7 +24,8 @@ class ServiceFailed(Exception):
 class PagefindService:
     def __init__(self, binary: str):
         self._stderr = tempfile.TemporaryFile()  # Pagefind's notes; read back when something fails
-        self._proc = subprocess.Popen([binary, "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr)
+        self._proc = subprocess.Popen([binary, "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=self._stderr)
         self._last_id = 0
 
     def call(self, payload: dict) -> dict:
@@ -45,47 +39,39 @@ class PagefindService:
             raise ServiceFailed(self._failure("the service stopped")) from None
         answer = self._read_answer()
         if answer.get("message_id") != self._last_id:
-            raise ServiceFailed(self._failure(f"an answer to message {answer.get('message_id')}, not {self._last_id}"))
+            got = answer.get("message_id")
+            raise ServiceFailed(self._failure(f"an answer to message {got}, not {self._last_id}"))
         body = answer["payload"]
         if body.get("type") == "Error":
             raise ServiceFailed(self._failure(body.get("message", "")))
         return body
 
     def _read_answer(self) -> dict:
-        data = bytearray()
-        read = self._proc.stdout.read1
+        data = bytearray()  # one request is in flight at a time, so one answer comes back
         while not data.endswith(b","):
-            chunk = read(65536)
+            chunk = self._proc.stdout.read1(65536)
             if not chunk:
                 raise ServiceFailed(self._failure("the service stopped"))
             data += chunk
-        # one request is in flight at a time, so one answer comes back
         return json.loads(base64.b64decode(bytes(data[:-1])))
 
     def index_folder(self, folder: Path, output: Path, glob: str = "**/*.html") -> int:
-        """Index the pages of ``folder`` matching ``glob`` into the folder
-        ``output`` (the files ``pagefind --site folder --glob … --output-path
-        output`` writes); return the number of pages indexed."""
+        """Index the pages of ``folder`` matching ``glob`` into ``output``; how many."""
         pages, files = self.index_files(folder, glob)
         write_files(output, files)
         return pages
 
     def index_files(self, folder: Path, glob: str = "**/*.html") -> tuple[int, dict[str, bytes]]:
-        """(pages indexed, the index's files: path relative to the output
-        folder → bytes) for the pages of ``folder`` matching ``glob``.
-
-        The files come back in the answer and are written by the caller:
-        Pagefind 1.5.2's own ``WriteFiles`` answers before its writes have
-        finished (Pagefind issue #1271), and a file read right after could be
-        short."""
+        """(pages indexed, the index's files: relative path → bytes). Written by the
+        caller: Pagefind 1.5.2's ``WriteFiles`` answers before its writes finish (#1271)."""
         index_id = self.call({"type": "NewIndex", "config": None})["index_id"]
         try:
-            pages = self.call({"type": "AddDir", "index_id": index_id, "path": str(folder), "glob": glob})["page_count"]
+            added = self.call({"type": "AddDir", "index_id": index_id, "path": str(folder), "glob": glob})
             files = self.call({"type": "GetFiles", "index_id": index_id})["files"]
         finally:
             if self.alive():
                 self.call({"type": "DeleteIndex", "index_id": index_id})  # its memory, before the next bundle
-        return pages, {file["path"]: base64.b64decode(file["content"]) for file in files}
+        return added["page_count"], {file["path"]: base64.b64decode(file["content"]) for file in files}
 
     def alive(self) -> bool:
         return self._proc.poll() is None
@@ -95,7 +81,7 @@ class PagefindService:
         return self._proc.pid
 
     def cpu_seconds(self) -> float:
-        """CPU time the process has used so far (Linux /proc; 0.0 elsewhere)."""
+        """CPU seconds the process has used so far (Linux /proc; 0.0 elsewhere)."""
         try:
             fields = Path(f"/proc/{self._proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:

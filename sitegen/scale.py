@@ -1,16 +1,9 @@
 """What changes when the site holds the whole country (thousands of regions).
 
-An item page (certificate × region) links to the same certificate in other
-regions. With a handful of regions it lists them all. With 3,209 regions that
-list alone would be ~640 KB on every one of ~110,000 pages (70 GB in all) and
-quadratic to build, and no resident scrolls through it. So above
-``Sizes.nearby_only_above`` regions (sitegen/model.py) an item page lists only the regions near its own
-— its parents, its siblings (same parent) and its children — and its
-"各地对比" link leads to the comparison of every region, as before.
-
-``shown_on`` answers the reverse question for incremental builds: which
-regions' item pages show a given region. Both walk ``RegionTree``, made once
-for a resolved model (``Resolved.tree``).
+Above ``Sizes.nearby_only_above`` regions an item page lists the same certificate
+only in the regions near its own (parents, siblings, children), not in all of
+them (~640 KB a page at 3,209 regions); ``shown_on`` answers the reverse question
+for incremental builds. Both walk ``RegionTree`` (``Resolved.tree``).
 """
 from __future__ import annotations
 

@@ -1,15 +1,10 @@
 """Make Pagefind's output byte-identical between builds of the same content.
 
 Pagefind 1.5 writes each filter index (pagefind/filter/*.pf_filter) with its
-values in hash-map order, so two runs over the same pages differ, and so do
-the names that point at them (the language meta file and pagefind-entry.json).
-Upstream made fragments stable in 1.3 and says filter files still vary.
-
-The files are gzip'd "pagefind_dcd" + CBOR. Here each filter's values are
-sorted, the file is rewritten and renamed after its own content hash, and the
-meta file and entry JSON are updated to the new names (same lengths, so the
-CBOR around them is unchanged). Only definite-length CBOR of the kinds Pagefind
-writes (unsigned ints, byte and text strings, arrays, maps) is handled.
+values in hash-map order, and so the names pointing at them vary too. The files
+are gzip'd "pagefind_dcd" + CBOR: each filter's values are sorted, the file is
+renamed after its own hash and the meta file and entry JSON are updated (same
+name lengths). Only the definite-length CBOR kinds Pagefind writes are handled.
 """
 from __future__ import annotations
 
@@ -48,36 +43,25 @@ def encode(value) -> bytes:
 
 
 def decode(data: bytes, i: int = 0):
-    first = data[i]
-    major, ai = first >> 5, first & 31
-    i += 1
-    if ai < 24:
-        n = ai
-    elif ai in (24, 25, 26, 27):
-        size = 1 << (ai - 24)
-        n = int.from_bytes(data[i : i + size], "big")
-        i += size
-    else:
-        raise ValueError(f"unsupported CBOR item 0x{first:02x}")
+    """The CBOR value at ``data[i]`` and the index after it."""
+    major, ai = data[i] >> 5, data[i] & 31
+    if ai >= 28:
+        raise ValueError(f"unsupported CBOR item 0x{data[i]:02x}")
+    size = 0 if ai < 24 else 1 << (ai - 24)
+    n = ai if ai < 24 else int.from_bytes(data[i + 1 : i + 1 + size], "big")
+    i += 1 + size
     if major == 0:
         return n, i
     if major in (2, 3):
         raw = data[i : i + n]
         return (raw if major == 2 else raw.decode("utf-8")), i + n
-    if major == 4:
-        out = []
-        for _ in range(n):
-            item, i = decode(data, i)
-            out.append(item)
-        return out, i
-    if major == 5:
-        obj = {}
-        for _ in range(n):
-            k, i = decode(data, i)
-            v, i = decode(data, i)
-            obj[k] = v
-        return obj, i
-    raise ValueError(f"unsupported CBOR major type {major}")
+    if major not in (4, 5):
+        raise ValueError(f"unsupported CBOR major type {major}")
+    items = []
+    for _ in range(n if major == 4 else 2 * n):
+        item, i = decode(data, i)
+        items.append(item)
+    return (items if major == 4 else dict(zip(items[::2], items[1::2]))), i
 
 
 def read_data_file(path: Path):
@@ -94,25 +78,9 @@ def decode_data_file(data: bytes, name: str):
     return value
 
 
-def _gzip(payload: bytes) -> bytes:
-    return gzip.compress(payload, compresslevel=9, mtime=0)
-
-
-def _sorted_meta(raw: bytes) -> bytes:
-    """The language meta file lists its filter indexes ([name, file] pairs)
-    and sort indexes in hash-map order too: sort both by name."""
-    meta, end = decode(raw, len(SIGNATURE))
-    if end != len(raw) or SIGNATURE + encode(meta) != raw:
-        raise ValueError("unexpected Pagefind meta layout; cannot make it stable")
-    version, pages, chunks, filters, sorts, fields = meta
-    return SIGNATURE + encode([version, pages, chunks, sorted(filters), sorted(sorts), fields])
-
-
 def stabilise_files(files: dict[str, bytes]) -> dict[str, bytes]:
-    """One bundle's files (path relative to the bundle folder → bytes, as
-    Pagefind's service returns them), made deterministic: the filter and meta
-    files are replaced by sorted ones under their new names. Done before the
-    files are written, so none is written twice or deleted."""
+    """One bundle's files (relative path → bytes, as Pagefind's service returns them)
+    with the filter and meta files replaced by sorted ones under their new names."""
     out = dict(files)
     entry = json.loads(out["pagefind-entry.json"].decode("utf-8"))
     for lang, info in entry["languages"].items():
@@ -123,11 +91,15 @@ def stabilise_files(files: dict[str, bytes]) -> dict[str, bytes]:
             payload = SIGNATURE + encode([name, values])
             old_hash = path[len("filter/") : -len(".pf_filter")]
             new_hash = f"{lang}_" + hashlib.sha256(payload).hexdigest()[: len(old_hash) - len(lang) - 1]
-            out[f"filter/{new_hash}.pf_filter"] = _gzip(payload)
+            out[f"filter/{new_hash}.pf_filter"] = gzip.compress(payload, compresslevel=9, mtime=0)
             meta_raw = meta_raw.replace(old_hash.encode(), new_hash.encode())
-        meta_raw = _sorted_meta(meta_raw)
+        meta, end = decode(meta_raw, len(SIGNATURE))  # its filter and sort lists are in hash-map order too
+        if end != len(meta_raw) or SIGNATURE + encode(meta) != meta_raw:
+            raise ValueError("unexpected Pagefind meta layout; cannot make it stable")
+        version, pages, chunks, filters, sorts, fields = meta
+        meta_raw = SIGNATURE + encode([version, pages, chunks, sorted(filters), sorted(sorts), fields])
         new_meta_hash = f"{lang}_" + hashlib.sha256(meta_raw).hexdigest()[: len(info["hash"]) - len(lang) - 1]
-        out[f"pagefind.{new_meta_hash}.pf_meta"] = _gzip(meta_raw)
+        out[f"pagefind.{new_meta_hash}.pf_meta"] = gzip.compress(meta_raw, compresslevel=9, mtime=0)
         info["hash"] = new_meta_hash
     out["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return out

@@ -1,10 +1,8 @@
 """Every public URL the site has, in one place.
 
-Links in 公众号 menus and printed QR codes must never break, so URLs are built
-only from ids (never from row numbers). docs/wechat.md lists these patterns and
-a test checks the two agree. Paths are relative to the site's base URL; a
-page's ends in "/" (served as index.html). ``absolute`` is the one place a
-path becomes a full address.
+URLs are built only from ids (never from row numbers), so links in 公众号 menus
+and printed QR codes never break; docs/wechat.md lists the patterns (tested).
+Paths are relative to the base URL; a page's ends in "/" (its index.html).
 """
 from __future__ import annotations
 
@@ -158,9 +156,8 @@ def search_shard(region_id: str) -> str:
 
 
 def absolute(base_url: str, path: str) -> str:
-    """The public address of a site path: ``base_url`` (content/site.yaml,
-    ending in "/") followed by the path. Canonical links, share cards, QR
-    codes, feeds, the sitemap and the open data all get theirs here."""
+    """The public address of a site path (``base_url`` ends in "/"): the one place a
+    path becomes a full address."""
     return base_url + path
 
 
@@ -175,8 +172,8 @@ def favicon() -> str:
 
 
 def base_path(base_url: str) -> str:
-    """The path of the site below its host: "/" or "/zhengming/". Pages shown
-    at any depth (the 404 page) link with it, since relative links cannot work."""
+    """The path of the site below its host: "/" or "/zhengming/" (for the 404 page,
+    shown at any depth, where relative links cannot work)."""
     path = urlsplit(base_url).path or "/"
     return path if path.endswith("/") else path + "/"
 
@@ -187,24 +184,18 @@ def file_for(url: str) -> str:
     return path + "index.html" if path.endswith("/") or path == "" else path
 
 
-def relative(from_url: str, to_url: str) -> str:
-    """A link from one page to another that works from file:// and any base."""
-    depth = from_url.split("?", 1)[0].count("/")
-    return "../" * depth + to_url if (depth or to_url) else "./"
-
-
-# The base_url content/site.yaml ships with. Any address under a name reserved
-# for examples and tests (RFC 2606, RFC 6761) can never be a real site either.
+# The base_url content/site.yaml ships with; names reserved for examples and tests
+# (RFC 2606, RFC 6761) can never be a real site either.
 PLACEHOLDER_BASE_URL = "https://zhengming.example.org/"
 _EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net")
 _RESERVED_TLDS = ("example", "test", "invalid", "localhost")
 
 
 def is_placeholder(base_url: str) -> bool:
-    """True while ``base_url`` is not a real public address: the shipped
-    placeholder, or any name reserved for examples and tests. The one place
-    that knows; publishing refuses it and posters say 测试地址 (docs/deploy.md)."""
+    """True while ``base_url`` is not a real public address (publishing refuses it,
+    posters say 测试地址)."""
     host = (urlsplit(base_url.strip()).hostname or "").rstrip(".").lower()
     if not host:
         return True
-    return host.rsplit(".", 1)[-1] in _RESERVED_TLDS or any(host == d or host.endswith("." + d) for d in _EXAMPLE_DOMAINS)
+    example = any(host == d or host.endswith("." + d) for d in _EXAMPLE_DOMAINS)
+    return example or host.rsplit(".", 1)[-1] in _RESERVED_TLDS

@@ -48,7 +48,7 @@ def test_every_built_file_has_a_known_type_and_hashed_names_alone_are_immutable(
         assert kind != "application/octet-stream" or path.endswith((".pagefind", ".pf_fragment", ".pf_index", ".pf_filter", ".pf_meta")), path
         if kind.startswith("text/") or "json" in kind or "xml" in kind:
             assert kind.endswith("; charset=utf-8"), path
-        assert (hosting.cache_control(path) == "public, max-age=31536000, immutable") == bool(hashed.search(path)), path
+        assert (hosting.rule_for(path).cache == "public, max-age=31536000, immutable") == bool(hashed.search(path)), path
 
 
 @pytest.mark.fast

@@ -287,8 +287,9 @@ def test_content_read_in_a_child_process_builds_the_same_site_and_reports_errors
 
 
 def _shm_scratch() -> set[str]:
+    """This process's index scratch (other builds on the machine have their own)."""
     shm = Path("/dev/shm")
-    return {p.name for p in shm.glob("zhengming-index-*")} if shm.is_dir() else set()
+    return {p.name for p in shm.glob(f"zhengming-index-{os.getpid()}-*")} if shm.is_dir() else set()
 
 
 def _children() -> set[str]:

@@ -1,35 +1,17 @@
 """List versions, and what changed from one to the next.
 
-How versions live in ``content/lists/``:
-
-- The current list of a region and kind is ``<region>/<name>.yaml``.
-- When a region publishes a new version (第一批 → 第二批, a reworded list), the
-  clerk moves the old file, unchanged, into ``<region>/history/`` and writes the
-  new one in its place. Every file in a ``history/`` folder is an earlier
-  version of the current list with the same region and kind. Each version needs
-  its date (``date``, else ``source.date``): versions are ordered by it and the
-  change feed is dated by it — never by the build time.
-- An earlier *document* that is not in our sources and is known only from what
-  the new list says about it (重庆's 备注 naming the 渝府办发〔2018〕56号 items each
-  row replaces) is a ``supersedes:`` entry of the list that replaced it: its
-  文号, title and part, the list's own 说明 about it (verbatim), and the old
-  items the new list ``dropped`` (verbatim from that 说明). Its date is written
-  only if a source gives it; otherwise pages say 原文未载明日期. Which old names
-  each new row covers stays in the rows (``former_names`` and ``note``), so
-  nothing is restated and no row is invented for the old document.
-
-``versions`` orders all of that per region and kind; ``changes`` compares each
-version with the one before: rows added, removed or reworded (matched by id),
-the list's own details changed, and for a superseded document which old names
-each row covers, which rows carry an old item on, and what was dropped.
+A region's current list is ``<region>/<name>.yaml``; its earlier versions,
+each dated, are files in ``<region>/history/`` (docs/editing.md); an earlier
+document known only from what a list says of it is that list's
+``supersedes:`` entry. ``chain`` orders a list's versions, ``changes``
+compares each with the one before (rows matched by id).
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import Content, PublishedList, Row, Superseded
+from .model import Content, PublishedList, Row, Source, Superseded
 from .problems import Problem, field_name
 from .tables import DEFAULT_LABELS
 
@@ -81,10 +63,6 @@ class FieldChange:
     old: str
     new: str
 
-    @property
-    def segments(self) -> tuple[tuple[str, str], ...]:
-        return diff_segments(self.old, self.new)
-
 
 @dataclass(frozen=True)
 class Reworded:
@@ -105,8 +83,6 @@ class Replaced:
 class Change:
     """From one version of a region's list to the next (old is None: first publication)."""
 
-    region: str
-    kind: str
     old: Version | None
     new: Version
     added: tuple[Row, ...] = ()
@@ -119,25 +95,25 @@ class Change:
     dropped: tuple[str, ...] = ()  # superseded document: old items not carried
 
     @property
-    def date(self) -> str:
-        return self.new.date
+    def region(self) -> str:
+        return self.new.list.region
 
     @property
-    def first(self) -> bool:
-        return self.old is None
+    def kind(self) -> str:
+        return self.new.list.kind
+
+    @property
+    def date(self) -> str:
+        return self.new.date
 
     @property
     def from_superseded(self) -> bool:
         return self.old is not None and self.old.list is None
 
-    @property
-    def empty(self) -> bool:
-        return not (self.first or self.from_superseded or self.added or self.removed or self.reworded or self.details)
-
     def summary(self) -> str:
         """A one-line count of what changed, e.g. 新增 1 项，改写 2 项."""
         rows = len(self.new.list.rows)
-        if self.first:
+        if self.old is None:
             return f"发布，共 {rows} 项"
         if self.from_superseded:
             parts = [f"取代{self.old.superseded.doc_number}{self.old.superseded.part}，共 {rows} 项"]
@@ -164,34 +140,21 @@ def _norm_doc(text: str) -> str:
     return "".join(text.translate(table).split())
 
 
-def cites(row: Row, doc_number: str) -> bool:
-    return _norm_doc(doc_number) in _norm_doc(row.note)
-
-
-def earlier_of(content: Content, region_id: str) -> list[PublishedList]:
-    """A region's earlier list versions."""
-    return content.earlier.get(region_id, [])
-
-
-def versions(content: Content, regions: set[str] | None = None) -> dict[tuple[str, str], tuple[Version, ...]]:
-    """(region id, kind) → that list's versions, oldest first, current last
-    (only the lists of ``regions``, when given)."""
-    out = {}
-    lists = content.lists if regions is None else [lst for lst in content.lists if lst.region in regions] if len(regions) > 1 else content.current.get(next(iter(regions), ""), [])
-    for lst in lists:
-        earlier = [old for old in earlier_of(content, lst.region) if old.kind == lst.kind]
-        family = lst.id.rsplit("/", 1)[-1]
-        chain: list[Version] = []
-        seen: set[str] = set()
-        for published in sorted(earlier, key=lambda x: (x.version_date, x.id)) + [lst]:
-            for s in published.supersedes:
-                key = _norm_doc(s.doc_number + s.part)
-                if key not in seen:  # a later version repeating the block adds nothing
-                    seen.add(key)
-                    chain.append(Version(None, s, family))
-            chain.append(Version(published, None, family))
-        out[(lst.region, lst.kind)] = tuple(chain)
-    return out
+def chain(content: Content, lst: PublishedList) -> tuple[Version, ...]:
+    """A current list's versions, oldest first: its earlier versions, each after
+    the documents it superseded (named once), and ``lst`` last."""
+    earlier = [old for old in content.earlier.get(lst.region, ()) if old.kind == lst.kind]
+    family = lst.id.rsplit("/", 1)[-1]
+    out: list[Version] = []
+    seen: set[str] = set()
+    for published in sorted(earlier, key=lambda x: (x.version_date, x.id)) + [lst]:
+        for s in published.supersedes:
+            key = _norm_doc(s.doc_number + s.part)
+            if key not in seen:  # a later version repeating the block adds nothing
+                seen.add(key)
+                out.append(Version(None, s, family))
+        out.append(Version(published, None, family))
+    return tuple(out)
 
 
 def _row_fields(old: Row, new: Row, labels: dict[str, str]) -> tuple[FieldChange, ...]:
@@ -205,31 +168,33 @@ def _row_fields(old: Row, new: Row, labels: dict[str, str]) -> tuple[FieldChange
     return tuple(out)
 
 
+def source_text(s: Source) -> str:
+    """A list's source document in one line: issuer《title》, 文号, date, part."""
+    return "，".join(p for p in (f"{s.issuer}《{s.title}》", s.doc_number, s.date, s.part) if p)
+
+
 def _detail(lst: PublishedList, key: str) -> str:
     if key == "basis":
         return "、".join(lst.basis)
-    if key == "source":
-        s = lst.source
-        return "，".join(p for p in (f"{s.issuer}《{s.title}》", s.doc_number, s.date, s.part) if p)
-    return getattr(lst, key)
+    return source_text(lst.source) if key == "source" else getattr(lst, key)
 
 
-def compare(region: str, kind: str, old: Version | None, new: Version) -> Change:
+def compare(old: Version | None, new: Version) -> Change:
     """What changed from ``old`` to ``new`` (``new`` is always a published list)."""
     lst = new.list
     if old is None:
-        return Change(region, kind, None, new)
+        return Change(None, new)
     if old.list is None:
         s = old.superseded
         replaced, carried, unmapped = [], [], []
         for row in lst.rows:
-            if not cites(row, s.doc_number):
+            if _norm_doc(s.doc_number) not in _norm_doc(row.note):
                 unmapped.append(row)
             elif row.former_names:
                 replaced.append(Replaced(row, row.former_names))
             else:
                 carried.append(row)
-        return Change(region, kind, old, new, replaced=tuple(replaced), carried=tuple(carried), unmapped=tuple(unmapped), dropped=s.dropped)
+        return Change(old, new, replaced=tuple(replaced), carried=tuple(carried), unmapped=tuple(unmapped), dropped=s.dropped)
     labels = DEFAULT_LABELS | lst.columns
     before = {r.id: r for r in old.list.rows}
     after = {r.id: r for r in lst.rows}
@@ -245,7 +210,7 @@ def compare(region: str, kind: str, old: Version | None, new: Version) -> Change
         if _detail(old.list, key) != _detail(lst, key)
     )
     return Change(
-        region, kind, old, new,
+        old, new,
         added=tuple(r for r in lst.rows if r.id not in before),
         removed=tuple(r for r in old.list.rows if r.id not in after),
         reworded=tuple(reworded),
@@ -253,33 +218,10 @@ def compare(region: str, kind: str, old: Version | None, new: Version) -> Change
     )
 
 
-def changes(content: Content, regions: set[str] | None = None) -> dict[tuple[str, str], tuple[Change, ...]]:
-    """(region id, kind) → every change of that list, oldest first. A names-only
-    document has no change of its own: it is only the 'before' of the next."""
-    out = {}
-    for key, chain in versions(content, regions).items():
-        found = []
-        for i, version in enumerate(chain):
-            if version.list is None:
-                continue
-            found.append(compare(key[0], key[1], chain[i - 1] if i else None, version))
-        out[key] = tuple(found)
-    return out
-
-
-def diff_segments(old: str, new: str) -> tuple[tuple[str, str], ...]:
-    """('same'|'del'|'ins', text) pieces turning ``old`` into ``new``, by character."""
-    out = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            out.append(("same", old[i1:i2]))
-            continue
-        if i2 > i1:
-            out.append(("del", old[i1:i2]))
-        if j2 > j1:
-            out.append(("ins", new[j1:j2]))
-    return tuple(out)
+def changes(versions: tuple[Version, ...]) -> tuple[Change, ...]:
+    """Every change along a ``chain``, oldest first. A names-only document has
+    no change of its own: it is only the 'before' of the next."""
+    return tuple(compare(versions[i - 1] if i else None, v) for i, v in enumerate(versions) if v.list is not None)
 
 
 # ------------------------------------------------------------------ validation

@@ -1,27 +1,10 @@
-"""Open data: downloads, schema.org JSON-LD, sitemap, robots.txt, the change
-feed, and the 数据下载 and 变更记录 pages.
-
-What a build writes (paths relative to the site root):
-
-- ``data/all.json`` and ``data/all.csv``: the whole data set (every region,
-  certificate, current list, earlier version and change; the CSV: every row of
-  every current list in one table).
-- ``data/regions/<region>.json``: one region — its own lists and their earlier
-  versions, every certificate that applies there (inherited ones included),
-  its hotline and its changes.
-- ``data/lists/<list id>.csv``: each list version as published, in the
-  documents' own columns (``sitegen/tables.py``; UTF-8 with BOM).
-- ``schema/data-<version>.schema.json``: the JSON Schema of the JSON files,
-  copied from ``content/schema/data.schema.json`` (its ``$id`` holds the version).
-- ``feed.xml`` (latest changes of every list) and ``<region>/biangeng/feed.xml``
-  (that region's own lists): Atom, each entry dated by its list version's date.
-- ``sitemap.xml`` (split into a sitemap index above 50,000 pages) and
-  ``robots.txt``, both from ``site.yaml``'s ``base_url``.
-
-Nothing depends on the build time, so two builds are byte-identical.
-"""
+"""Open data: all.json and all.csv, each region's JSON and its lists as CSV
+(every version), the data format's JSON Schema, the Atom feeds, robots.txt,
+schema.org JSON-LD for item pages, and the 数据下载 and 变更记录 pages.
+Nothing depends on the build time: two builds are byte-identical."""
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -32,18 +15,16 @@ from markupsafe import Markup
 from markupsafe import escape as html_escape
 
 from . import history, scale, tables, urls
-from .pieces import Pieces
-from .plan import EVERY_REGION, NO_REGION, Feature, Output, page
-from .sitemap import SITEMAP, xml_text
-from .model import ANSWER, KINDS, LEVELS, LIST_NAME, NOT_ISSUED, STATUS_CLASS, Entry, PublishedList, Region, RegionView, Resolved, Row
+from .model import ANSWER, KINDS, LEVELS, LIST_NAME, NOT_ISSUED, STATUS_CLASS
+from .model import Entry, PublishedList, Region, RegionView, Resolved, Row
 from .pages import Link, Page, hotline_view, href, other_names, root_of
+from .plan import EVERY_REGION, NO_REGION, Feature, Output, constant, page
+from .sitemap import SITEMAP, xml_text
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "content" / "schema" / "data.schema.json"
 
 FEED_LIMIT = 100  # entries in the site-wide feed; each region's feed has all of its own
 CHINA_TIME = "T00:00:00+08:00"  # a list's date is a day in China; Atom wants a time
-
-
 
 
 @lru_cache(maxsize=None)
@@ -60,39 +41,43 @@ def schema_version() -> str:
     return found.group(1)
 
 
-def schema_path() -> str:
-    return urls.schema(schema_version())
-
-
 # ------------------------------------------------------------------ JSON
 
 
-def _date(value: str) -> str | None:
-    return value or None
+def _enc(data) -> bytes:
+    # compact separators keep json's C encoder (indent= switches to the pure-Python one)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _line(h) -> dict:
+    return {"number": h.number, "label": h.label, "note": h.note}
 
 
 def row_data(row: Row) -> dict:
     return {
-        "id": row.id, "number": row.number, "name": row.name, "covers": list(row.covers), "former_names": list(row.former_names),
-        "note": row.note, "route": row.route, "offices": list(row.offices), "documents": list(row.documents),
+        "id": row.id, "number": row.number, "name": row.name, "covers": list(row.covers),
+        "former_names": list(row.former_names), "note": row.note, "route": row.route,
+        "offices": list(row.offices), "documents": list(row.documents),
         "exceptions": [{"text": e.text, "see": list(e.see)} for e in row.exceptions],
-        "category": row.category, "requested_by": row.requested_by, "issued_by": row.issued_by, "matters": row.matters,
-        "purpose": row.purpose, "clauses": list(row.clauses), "method": row.method, "limits": row.limits,
+        "category": row.category, "requested_by": row.requested_by, "issued_by": row.issued_by,
+        "matters": row.matters, "purpose": row.purpose, "clauses": list(row.clauses),
+        "method": row.method, "limits": row.limits,
     }
 
 
 def list_data(lst: PublishedList, base: str) -> dict:
     s = lst.source
     return {
-        "id": lst.id, "region": lst.region, "kind": lst.kind, "title": lst.title, "batch": lst.batch, "issuer": lst.issuer,
-        "doc_number": lst.doc_number, "date": _date(lst.date), "version_date": _date(lst.version_date), "basis": list(lst.basis),
-        "columns": dict(lst.columns),
+        "id": lst.id, "region": lst.region, "kind": lst.kind, "title": lst.title, "batch": lst.batch,
+        "issuer": lst.issuer, "doc_number": lst.doc_number, "date": lst.date or None,
+        "version_date": lst.version_date or None, "basis": list(lst.basis), "columns": dict(lst.columns),
         "source": {
-            "title": s.title, "issuer": s.issuer, "doc_number": s.doc_number, "date": _date(s.date), "part": s.part, "note": s.note,
-            "url": s.url, "copy": s.copy, "sha256": s.sha256,
+            "title": s.title, "issuer": s.issuer, "doc_number": s.doc_number, "date": s.date or None,
+            "part": s.part, "note": s.note, "url": s.url, "copy": s.copy, "sha256": s.sha256,
         },
         "supersedes": [
-            {"doc_number": x.doc_number, "title": x.title, "part": x.part, "date": _date(x.date), "note": x.note, "dropped": list(x.dropped)}
+            {"doc_number": x.doc_number, "title": x.title, "part": x.part, "date": x.date or None,
+             "note": x.note, "dropped": list(x.dropped)}
             for x in lst.supersedes
         ],
         "csv": urls.absolute(base, urls.list_csv(lst.id)),
@@ -102,11 +87,12 @@ def list_data(lst: PublishedList, base: str) -> dict:
 
 
 def region_data(region: Region, base: str) -> dict:
-    h = region.hotline
     return {
-        "id": region.id, "name": region.name, "full_name": region.full_name, "level": region.level, "parent": region.parent,
-        "note": region.note, "hotline": {"number": h.number, "label": h.label, "note": h.note} if h else None,
-        "url": urls.absolute(base, urls.region(region.id)), "changes_url": urls.absolute(base, urls.changes(region.id)), "json": urls.absolute(base, urls.region_json(region.id)),
+        "id": region.id, "name": region.name, "full_name": region.full_name, "level": region.level,
+        "parent": region.parent, "note": region.note, "hotline": _line(region.hotline) if region.hotline else None,
+        "url": urls.absolute(base, urls.region(region.id)),
+        "changes_url": urls.absolute(base, urls.changes(region.id)),
+        "json": urls.absolute(base, urls.region_json(region.id)),
     }
 
 
@@ -117,11 +103,11 @@ def change_data(change: history.Change, base: str) -> dict:
         previous = {
             "list": old.list.id if old.list else None,
             "doc_number": old.list.doc_number if old.list else old.superseded.doc_number,
-            "date": _date(old.date),
+            "date": old.date or None,
         }
     return {
-        "region": change.region, "kind": change.kind, "list": change.new.list.id, "date": _date(change.date), "previous": previous,
-        "summary": change.summary(),
+        "region": change.region, "kind": change.kind, "list": change.new.list.id, "date": change.date or None,
+        "previous": previous, "summary": change.summary(),
         "added": [r.id for r in change.added], "removed": [r.id for r in change.removed],
         "reworded": [{"id": w.new.id, "fields": [f.key for f in w.fields]} for w in change.reworded],
         "replaced": [{"id": r.row.id, "former_names": list(r.old_names)} for r in change.replaced],
@@ -132,87 +118,23 @@ def change_data(change: history.Change, base: str) -> dict:
 
 def _header(resolved: Resolved, scope: str) -> dict:
     site = resolved.content.site
-    line = site["national_hotline"]
     return {
-        "$schema": urls.absolute(site["base_url"], schema_path()),
+        "$schema": urls.absolute(site["base_url"], urls.schema(schema_version())),
         "schema_version": schema_version(),
         "scope": scope,
-        "site": {"title": site["title"], "base_url": site["base_url"], "national_hotline": {"number": line.number, "label": line.label, "note": line.note}},
+        "site": {"title": site["title"], "base_url": site["base_url"], "national_hotline": _line(site["national_hotline"])},
     }
 
 
-def all_data(resolved: Resolved, changes: dict) -> dict:
-    """all.json as one dict: the plain statement of its format. The build
-    writes the same bytes from remembered pieces (``all_json_parts``); the
-    tests compare the two."""
-    c, base = resolved.content, resolved.content.site["base_url"]
-    return _header(resolved, "all") | {
-        "regions": [region_data(r, base) for r in c.regions],
-        "certificates": [{"id": x.id, "name": x.name, "also_called": list(x.also_called), "keywords": list(x.keywords)} for x in c.certificates],
-        "lists": [list_data(lst, base) for lst in c.lists],
-        "earlier_versions": [list_data(lst, base) for lst in c.history],
-        "changes": [change_data(ch, base) for ch in _by_date(x for chs in changes.values() for x in chs)],
-    }
-
-
-def one_region_data(resolved: Resolved, view: RegionView, changes: dict) -> dict:
-    base = resolved.content.site["base_url"]
-    rid = view.region.id
-    line = view.hotline
-    nearest = {kind: parts[0].list.id if parts else None for kind in KINDS for parts in [view.parts(kind)]}  # see left_out_of
-    return _header(resolved, "region") | {
-        "region": region_data(view.region, base),
-        "hotline": {"number": line.number, "label": line.label, "note": line.note, "is_fallback": view.hotline_is_fallback},
-        "lists": [list_data(lst, base) for lst in view.own_lists],
-        "earlier_versions": [list_data(lst, base) for lst in history.earlier_of(resolved.content, rid)],
-        "entries": [
-            {
-                "certificate": e.certificate.id, "name": e.row.name, "kind": e.kind, "answer": ANSWER[e.kind], "list": e.list.id,
-                "number": e.row.number, "inherited_from": e.inherited_from.id if e.inherited_from else None,
-                "left_out_of": nearest[e.kind] if nearest[e.kind] != e.list.id else None,
-                "url": urls.absolute(base, urls.item(rid, e.certificate.id)),
-            }
-            for e in view.entries
-        ],
-        "changes": [change_data(ch, base) for kind in KINDS for ch in changes.get((rid, kind), ())],
-    }
-
-
-def _by_date(changes) -> list[history.Change]:
-    """Oldest first; undated last; ties in content order (stable sort)."""
-    return sorted(changes, key=lambda ch: ch.date or "9999")
-
-
-# ------------------------------------------------------------------ CSV
-
-# The whole data set in one table: every current row, in generic column names.
-ALL_COLUMNS = (("region", "地区id"), ("region_name", "地区"), ("list", "清单id"), ("kind", "清单种类"), ("title", "清单标题"), ("number", tables.NUMBER), ("id", tables.ID))
-ALL_FIELDS = ("name", "route", "note", "category", "requested_by", "issued_by", "matters", "purpose", "clauses", "method")
-
-
-def all_rows(resolved: Resolved) -> tuple[list[str], list[list[str]]]:
-    """all.csv as one table (the build writes it in pieces: ``all_csv_parts``)."""
-    names = {r.id: r.full_name for r in resolved.content.regions}
-    return ALL_HEADER, [row for lst in resolved.content.lists for row in _all_rows_of(lst, names.get(lst.region, ""))]
-
-
-ALL_HEADER = [label for _, label in ALL_COLUMNS] + [tables.DEFAULT_LABELS[k] for k in ALL_FIELDS]
-
-
-def _all_rows_of(lst: PublishedList, region_name: str) -> list[list[str]]:
-    return [[lst.region, region_name, lst.id, lst.kind, lst.title, str(row.number), row.id] + [tables.cell(row, k) for k in ALL_FIELDS] for row in lst.rows]
-
-
-# ------------------------------------------------------------------ all.json and all.csv, remade in pieces
-
-def _dumps(data) -> str:
-    # compact separators keep json's C encoder (indent= switches to the pure-Python one)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def _change_owners(ch: history.Change) -> tuple:
-    """What a change's JSON is made of: its two versions' lists or superseded documents."""
-    return tuple(getattr(v, part) for v in (ch.old, ch.new) if v is not None for part in ("list", "superseded"))
+def _changes(resolved: Resolved, context) -> list[history.Change]:
+    """Every list's changes in content order; a list's are remade only when it
+    or one of its region's earlier versions is a new object (sitegen/pieces.py)."""
+    c = resolved.content
+    made = context.pieces.remembered(
+        "changes", c.lists, lambda lst: history.changes(history.chain(c, lst)),
+        key=lambda lst: (lst, *c.earlier.get(lst.region, ())),
+    )
+    return [ch for chs in made for ch in chs]
 
 
 def _array(pieces: list[bytes]) -> list[bytes]:
@@ -222,34 +144,78 @@ def _array(pieces: list[bytes]) -> list[bytes]:
     return out + [b"]"]
 
 
-def all_json_parts(resolved: Resolved, changes: dict, pieces: Pieces | None = None) -> list[bytes]:
-    """``_dumps(all_data(resolved, changes))`` encoded, in parts to write one
-    after the other (tens of MB at national scale: never joined in memory),
-    from the pieces an earlier build made (sitegen/pieces.py)."""
+def _all_json(resolved: Resolved, context) -> list[bytes]:
+    """all.json in parts, written one after the other (tens of MB at national
+    scale: never joined in memory); each region's, list's and change's part is
+    remembered across builds (sitegen/pieces.py)."""
     c, base = resolved.content, resolved.content.site["base_url"]
-    remembered = (pieces or Pieces()).remembered
-
-    def enc(data) -> bytes:
-        return _dumps(data).encode("utf-8")
-
-    values = {k: [enc(v)] for k, v in _header(resolved, "all").items()}
-    values["regions"] = _array(remembered(f"region {base}", c.regions, lambda r: enc(region_data(r, base))))
-    values["certificates"] = [enc([{"id": x.id, "name": x.name, "also_called": list(x.also_called), "keywords": list(x.keywords)} for x in c.certificates])]
-    values["lists"] = _array(remembered(f"list {base}", c.lists, lambda lst: enc(list_data(lst, base))))
-    values["earlier_versions"] = _array(remembered(f"history {base}", c.history, lambda lst: enc(list_data(lst, base))))
-    every = _by_date(x for chs in changes.values() for x in chs)
-    values["changes"] = _array(remembered(f"change {base}", every, lambda ch: enc(change_data(ch, base)), key=_change_owners))
+    remembered = context.pieces.remembered
+    every = sorted(_changes(resolved, context), key=lambda ch: ch.date or "9999")  # undated last, stable
+    certificates = [
+        {"id": x.id, "name": x.name, "also_called": list(x.also_called), "keywords": list(x.keywords)}
+        for x in c.certificates
+    ]
+    values = {k: [_enc(v)] for k, v in _header(resolved, "all").items()}
+    values["regions"] = _array(remembered(f"region {base}", c.regions, lambda r: _enc(region_data(r, base))))
+    values["certificates"] = [_enc(certificates)]
+    values["lists"] = _array(remembered(f"list {base}", c.lists, lambda lst: _enc(list_data(lst, base))))
+    values["earlier_versions"] = _array(remembered(f"history {base}", c.history, lambda lst: _enc(list_data(lst, base))))
+    values["changes"] = _array(remembered(f"change {base}", every, lambda ch: _enc(change_data(ch, base))))
     out = [b"{"]
     for i, (key, parts) in enumerate(values.items()):
-        out += [b"," if i else b"", enc(key), b":", *parts]
-    return out + [b"}"]
+        out += [b"," if i else b"", _enc(key), b":", *parts]
+    return out + [b"}\n"]
 
 
-def all_csv_parts(resolved: Resolved, pieces: Pieces | None = None) -> list[bytes]:
-    """``tables.csv_text(*all_rows(resolved))`` encoded, in parts, from remembered pieces."""
+def _region_json(resolved: Resolved, view: RegionView, own: list[history.Change], context) -> bytes:
+    base, rid = resolved.content.site["base_url"], view.region.id
+    nearest = {kind: parts[0].list.id if parts else None for kind in KINDS for parts in [view.parts(kind)]}
+    data = _header(resolved, "region") | {
+        "region": region_data(view.region, base),
+        "hotline": _line(view.hotline) | {"is_fallback": view.hotline_is_fallback},
+        "lists": [list_data(lst, base) for lst in view.own_lists],
+        "earlier_versions": [list_data(lst, base) for lst in resolved.content.earlier.get(rid, ())],
+        "entries": [
+            {
+                "certificate": e.certificate.id, "name": e.row.name, "kind": e.kind, "answer": ANSWER[e.kind],
+                "list": e.list.id, "number": e.row.number,
+                "inherited_from": e.inherited_from.id if e.inherited_from else None,
+                "left_out_of": nearest[e.kind] if nearest[e.kind] != e.list.id else None,
+                "url": urls.absolute(base, urls.item(rid, e.certificate.id)),
+            }
+            for e in view.entries
+        ],
+        "changes": [change_data(ch, base) for ch in own],
+    }
+    return _enc(data) + b"\n"
+
+
+# ------------------------------------------------------------------ CSV
+
+# all.csv: every current row in one table, in generic column names
+ALL_FIELDS = ("name", "route", "note", "category", "requested_by", "issued_by", "matters", "purpose", "clauses", "method")
+ALL_HEADER = (
+    "地区id", "地区", "清单id", "清单种类", "清单标题", tables.NUMBER, tables.ID,
+    *(tables.DEFAULT_LABELS[k] for k in ALL_FIELDS),
+)
+
+
+def _all_csv(resolved: Resolved, context) -> list[bytes]:
+    """all.csv in parts; each list's lines are remembered across builds."""
     names = {r.id: r.full_name for r in resolved.content.regions}
-    rows = (pieces or Pieces()).remembered("csv", resolved.content.lists, lambda lst: tables.csv_rows_text(_all_rows_of(lst, names.get(lst.region, ""))).encode("utf-8"))
-    return [tables.csv_text(ALL_HEADER, []).encode("utf-8"), *rows]
+
+    def lines(lst: PublishedList) -> bytes:
+        first = [lst.region, names.get(lst.region, ""), lst.id, lst.kind, lst.title]
+        return tables.csv_bytes(
+            [first + [str(row.number), row.id] + [tables.cell(row, k) for k in ALL_FIELDS] for row in lst.rows]
+        )
+
+    return [tables.csv_bytes([ALL_HEADER], bom=True), *context.pieces.remembered("csv", resolved.content.lists, lines)]
+
+
+def _list_csv(lst: PublishedList, context) -> bytes:
+    header, rows = tables.list_to_rows(lst)
+    return tables.csv_bytes([header, *rows], bom=True)
 
 
 # ------------------------------------------------------------------ JSON-LD
@@ -268,48 +234,32 @@ def _org(name: str) -> dict:
     return {"@type": "GovernmentOrganization", "name": name}
 
 
+def _given(**fields) -> dict:
+    """The fields that have a value (schema.org leaves unknown facts out)."""
+    return {k: v for k, v in fields.items() if v}
+
+
 def item_jsonld(resolved: Resolved, entry: Entry, view: RegionView | None = None) -> Markup:
     """schema.org ``GovernmentService`` for a certificate × region page."""
     view = view or resolved.view(entry.region.id)
-    base = resolved.content.site["base_url"]
-    url = urls.absolute(base, urls.item(entry.region.id, entry.certificate.id))
-    row, lst = entry.row, entry.list
-    line = hotline_view(view)
-    jurisdiction = entry.inherited_from or entry.region
-    data = {
-        "@context": "https://schema.org",
-        "@type": "GovernmentService",
-        "@id": url + "#service",
-        "url": url,
-        "name": row.name,
-    }
-    names = list(dict.fromkeys(other_names(entry) + row.former_names))
-    if names:
-        data["alternateName"] = names
+    url = urls.absolute(resolved.content.site["base_url"], urls.item(entry.region.id, entry.certificate.id))
+    row, lst, line = entry.row, entry.list, hotline_view(view)
+    data = {"@context": "https://schema.org", "@type": "GovernmentService", "@id": url + "#service", "url": url, "name": row.name}
+    data |= _given(alternateName=list(dict.fromkeys(other_names(entry) + row.former_names)))
     data["serviceType"] = LIST_NAME[entry.kind]
     data["description"] = f"{ANSWER[entry.kind]}。" + (f"办事途径：{row.route}" if row.route else f"证明用途：{row.purpose}")
     data["areaServed"] = {"@type": "AdministrativeArea", "name": entry.region.full_name}
-    data["jurisdiction"] = {"@type": "AdministrativeArea", "name": jurisdiction.full_name}
+    data["jurisdiction"] = {"@type": "AdministrativeArea", "name": (entry.inherited_from or entry.region).full_name}
     providers = row.offices if entry.kind == NOT_ISSUED else tuple(x for x in (row.issued_by,) if x)
-    if providers:  # only where the list names one
-        data["provider"] = [_org(name) for name in providers]
+    data |= _given(provider=[_org(name) for name in providers])  # only where the list names one
     phone = {"@type": "ContactPoint", "telephone": line.number, "name": line.label}
-    if line.fallback_note or line.region_note:
-        phone["description"] = line.fallback_note or line.region_note
+    phone |= _given(description=line.fallback_note or line.region_note)
     data["availableChannel"] = {"@type": "ServiceChannel", "name": line.label, "servicePhone": phone}
     s = lst.source
     source = {"@type": "CreativeWork", "name": s.title, "publisher": _org(s.issuer)}
-    if s.doc_number:
-        source["identifier"] = s.doc_number
-    if s.date:
-        source["datePublished"] = s.date
+    source |= _given(identifier=s.doc_number, datePublished=s.date)
     published = {"@type": "CreativeWork", "name": lst.title, "isPartOf": source}
-    if lst.doc_number:
-        published["identifier"] = lst.doc_number
-    if lst.issuer:
-        published["publisher"] = _org(lst.issuer)
-    if lst.date:
-        published["datePublished"] = lst.date
+    published |= _given(identifier=lst.doc_number, publisher=lst.issuer and _org(lst.issuer), datePublished=lst.date)
     data["subjectOf"] = published
     return safe_json(data)
 
@@ -401,26 +351,31 @@ class DataBody:
     feeds: tuple[Link, ...]
 
 
-# how a diff piece is marked up: (element, words a screen reader says before it)
-_SEGMENT = {"same": ("", ""), "del": ("del", "删去"), "ins": ("ins", "新增")}
-
-
 def _field(f: history.FieldChange) -> FieldView:
-    segments = tuple(Segment(*_SEGMENT[op], text) for op, text in f.segments)
-    return FieldView(f.label, f.old or "（空）", segments)
+    """The new text with what changed from the old marked, character by character."""
+    segments = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, f.old, f.new, autojunk=False).get_opcodes():
+        if op == "equal":
+            segments.append(Segment("", "", f.old[i1:i2]))
+            continue
+        if i2 > i1:
+            segments.append(Segment("del", "删去", f.old[i1:i2]))
+        if j2 > j1:
+            segments.append(Segment("ins", "新增", f.new[j1:j2]))
+    return FieldView(f.label, f.old or "（空）", tuple(segments))
 
 
 def _version_facts(lst: PublishedList) -> tuple[tuple[str, str], ...]:
-    s = lst.source
-    facts = [("文号", lst.doc_number), ("发布机关", lst.issuer), ("依据", "、".join(lst.basis))]
-    facts.append(("来源文件", "，".join(p for p in (f"{s.issuer}《{s.title}》", s.doc_number, s.date, s.part) if p)))
-    return tuple((k, v) for k, v in facts if v)
+    facts = (("文号", lst.doc_number), ("发布机关", lst.issuer), ("依据", "、".join(lst.basis)))
+    return tuple((k, v) for k, v in facts + (("来源文件", history.source_text(lst.source)),) if v)
 
 
-def changes_page(resolved: Resolved, view: RegionView, changes: dict, chains: dict) -> Page:
-    url = urls.changes(view.region.id)
+def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[history.Change]) -> Page:
+    """A region's 变更记录: ``chains`` (kind → its list's versions) and ``own``, their changes."""
     rid = view.region.id
+    url = urls.changes(rid)
     current = {e.certificate.id: e for e in view.entries}
+    by_new = {ch.new.anchor: ch for ch in own}
 
     def row_link(row: Row) -> Link:
         e = current.get(row.id)
@@ -430,13 +385,12 @@ def changes_page(resolved: Resolved, view: RegionView, changes: dict, chains: di
 
     sections, inherited = [], []
     for kind in KINDS:
-        chain = chains.get((rid, kind))
+        chain = chains.get(kind)
         if not chain:
             source = next((e.inherited_from for e in view.of_kind(kind) if e.inherited_from), None)
             if source is not None:
                 inherited.append(Link(href(url, urls.changes(source.id)), f"{source.name}的变更记录", note=f"{view.region.name}沿用{source.name}的{LIST_NAME[kind]}"))
             continue
-        by_new = {ch.new.anchor: ch for ch in changes[(rid, kind)]}
         versions = []
         for version in chain:
             if version.list is None:
@@ -526,7 +480,7 @@ def data_page(resolved: Resolved) -> Page:
             Link(href(url, urls.FILES["all_json"]), "全部数据（JSON）", note=f"{len(resolved.content.regions)} 个地区，{len(resolved.content.lists)} 份现行清单及历史版本、变更记录"),
             Link(href(url, urls.FILES["all_csv"]), "全部清单行（CSV 表格）", note=f"{rows} 行，每行一种证明在一份现行清单中的原文"),
         ),
-        schema=Link(href(url, schema_path()), f"数据格式（JSON Schema，版本 {version}）"),
+        schema=Link(href(url, urls.schema(version)), f"数据格式（JSON Schema，版本 {version}）"),
         regions=tuple(regions),
         regions_note="这里列出全国和各省（区、市）的数据；市、县的数据在各自地区页面的“打印、分享和下载”里，也都在上面的全部数据中。" if big else "",
         fields=_schema_fields(),
@@ -576,29 +530,26 @@ def region_links(view: RegionView) -> list[tuple[str, str, str]]:
 
 # ------------------------------------------------------------------ Atom
 
-_x = xml_text  # text for XML content or a double-quoted attribute
-
 
 def _entry_html(ch: history.Change) -> str:
     """The entry's content: what changed, as escaped HTML (names and old → new)."""
     e = html_escape
-    parts = [f"<p>{e(ch.summary())}</p>"]
-    for title, rows in (("新增", ch.added), ("删除", ch.removed)):
-        if rows:
-            parts.append(f"<p>{title}：</p><ul>" + "".join(f"<li>{e(r.name)}</li>" for r in rows) + "</ul>")
-    if ch.reworded:
-        items = []
-        for w in ch.reworded:
-            fields = "".join(f"<li>{e(f.label)}：原为“{e(f.old)}”，现为“{e(f.new)}”</li>" for f in w.fields)
-            items.append(f"<li>{e(w.new.name)}<ul>{fields}</ul></li>")
-        parts.append("<p>改写：</p><ul>" + "".join(items) + "</ul>")
-    if ch.details:
-        parts.append("<p>清单信息：</p><ul>" + "".join(f"<li>{e(f.label)}：原为“{e(f.old)}”，现为“{e(f.new)}”</li>" for f in ch.details) + "</ul>")
-    if ch.replaced:
-        parts.append("<p>涵盖旧文件中的名称：</p><ul>" + "".join(f"<li>{e(r.row.name)}：{e('、'.join(r.old_names))}</li>" for r in ch.replaced) + "</ul>")
-    if ch.dropped:
-        parts.append("<p>旧文件中未列入本清单：</p><ul>" + "".join(f"<li>{e(n)}</li>" for n in ch.dropped) + "</ul>")
-    return "".join(str(p) for p in parts)
+
+    def items(title: str, lines) -> str:
+        return f"<p>{title}：</p><ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>" if lines else ""
+
+    def was(fields) -> list[str]:
+        return [f"{e(f.label)}：原为“{e(f.old)}”，现为“{e(f.new)}”" for f in fields]
+
+    return "".join([
+        f"<p>{e(ch.summary())}</p>",
+        items("新增", [e(r.name) for r in ch.added]),
+        items("删除", [e(r.name) for r in ch.removed]),
+        items("改写", [f"{e(w.new.name)}<ul>" + "".join(f"<li>{x}</li>" for x in was(w.fields)) + "</ul>" for w in ch.reworded]),
+        items("清单信息", was(ch.details)),
+        items("涵盖旧文件中的名称", [f"{e(r.row.name)}：{e('、'.join(r.old_names))}" for r in ch.replaced]),
+        items("旧文件中未列入本清单", [e(n) for n in ch.dropped]),
+    ])
 
 
 def feed_date(ch: history.Change) -> str:
@@ -609,91 +560,54 @@ def feed_date(ch: history.Change) -> str:
     return ch.new.list.published_on_site if ch.new.list else ""
 
 
-def _entry_title(ch: history.Change, names: dict[str, str]) -> str:
-    when = ch.date or f"{history.UNDATED}；本站 {feed_date(ch)} 起收录"
-    return f"{names[ch.region]}{LIST_NAME[ch.kind]}（{when}）：{ch.summary()}"
-
-
-def atom(resolved: Resolved, changes: list[history.Change], self_path: str, title: str, alternate: str, names: dict[str, str]) -> str:
-    """An Atom 1.0 document (RFC 4287) of ``changes``, newest first. Every date
-    is a list version's own; the feed's ``updated`` is its newest entry's."""
-    site = resolved.content.site
-    base = site["base_url"]
-    dated = [ch for ch in changes if feed_date(ch)]
-    dated.sort(key=feed_date, reverse=True)  # stable: same-day changes keep content order
+def atom(resolved: Resolved, changes: list[history.Change], self_path: str, title: str, alternate: str, limit=None) -> bytes:
+    """An Atom 1.0 document (RFC 4287) of ``changes`` (the ``limit`` newest),
+    newest first. Every date is a list version's own, never the build's."""
+    site, x = resolved.content.site, xml_text
+    base, names = site["base_url"], resolved.tree.regions
+    dated = sorted((ch for ch in changes if feed_date(ch)), key=feed_date, reverse=True)[:limit]  # stable: same day in content order
     newest = feed_date(dated[0]) if dated else max((lst.version_date for lst in resolved.content.lists), default="") or "1970-01-01"
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
-        f"<title>{_x(title)}</title>",
-        f"<subtitle>{_x('各地社区证明事项清单的新版本：新增、删除和改写了哪些证明。日期按清单原文。')}</subtitle>",
-        f'<link rel="self" type="application/atom+xml" href="{_x(urls.absolute(base, self_path))}"/>',
-        f'<link rel="alternate" type="text/html" href="{_x(urls.absolute(base, alternate))}"/>',
-        f"<id>{_x(urls.absolute(base, self_path))}</id>",
+        f"<title>{x(title)}</title>",
+        f"<subtitle>{x('各地社区证明事项清单的新版本：新增、删除和改写了哪些证明。日期按清单原文。')}</subtitle>",
+        f'<link rel="self" type="application/atom+xml" href="{x(urls.absolute(base, self_path))}"/>',
+        f'<link rel="alternate" type="text/html" href="{x(urls.absolute(base, alternate))}"/>',
+        f"<id>{x(urls.absolute(base, self_path))}</id>",
         f"<updated>{newest}{CHINA_TIME}</updated>",
-        f"<author><name>{_x(site['title'])}</name><uri>{_x(base)}</uri></author>",
+        f"<author><name>{x(site['title'])}</name><uri>{x(base)}</uri></author>",
     ]
     for ch in dated:
         link = urls.absolute(base, urls.changes(ch.region)) + "#" + ch.new.anchor
+        when = ch.date or f"{history.UNDATED}；本站 {feed_date(ch)} 起收录"
+        heading = f"{names[ch.region].name}{LIST_NAME[ch.kind]}（{when}）：{ch.summary()}"
         out += [
             "<entry>",
-            f"<title>{_x(_entry_title(ch, names))}</title>",
-            f'<link rel="alternate" type="text/html" href="{_x(link)}"/>',
-            f"<id>{_x(link)}</id>",
+            f"<title>{x(heading)}</title>",
+            f'<link rel="alternate" type="text/html" href="{x(link)}"/>',
+            f"<id>{x(link)}</id>",
             f"<updated>{feed_date(ch)}{CHINA_TIME}</updated>",
             f"<published>{feed_date(ch)}{CHINA_TIME}</published>",
-            f"<summary type=\"text\">{_x(ch.summary())}</summary>",
-            f'<content type="html">{_x(_entry_html(ch))}</content>',
+            f'<summary type="text">{x(ch.summary())}</summary>',
+            f'<content type="html">{x(_entry_html(ch))}</content>',
             "</entry>",
         ]
     out.append("</feed>")
-    return "\n".join(out) + "\n"
+    return ("\n".join(out) + "\n").encode("utf-8")
 
 
-# ------------------------------------------------------------------ robots
-
-
-def robots_txt(base: str) -> str:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(base, SITEMAP)}\n"
-
-
-# ------------------------------------------------------------------ outputs
-
-
-def _names(resolved: Resolved) -> dict[str, str]:
-    return {r.id: r.name for r in resolved.content.regions}
-
-
-def _text(text: str, context) -> bytes:
-    return text.encode("utf-8")  # as is: CSV keeps its CRLF
-
-
-def _all_json(resolved: Resolved, context) -> list[bytes]:
-    return all_json_parts(resolved, history.changes(resolved.content), context.pieces) + [b"\n"]
-
-
-def _all_csv(resolved: Resolved, context) -> list[bytes]:
-    return ["\ufeff".encode("utf-8"), *all_csv_parts(resolved, context.pieces)]
-
-
-def _feed(resolved: Resolved, context) -> bytes:
-    every = [ch for chs in history.changes(resolved.content).values() for ch in chs]
-    latest = sorted((ch for ch in every if feed_date(ch)), key=feed_date, reverse=True)[:FEED_LIMIT]
-    return atom(resolved, latest, urls.feed(), f"{resolved.content.site['title']}：清单变化", urls.data(), _names(resolved)).encode("utf-8")
-
-
-def _region_json(resolved: Resolved, view: RegionView, changes: dict, context) -> bytes:
-    return (_dumps(one_region_data(resolved, view, changes)) + "\n").encode("utf-8")
+def _site_feed(resolved: Resolved, context) -> bytes:
+    title = f"{resolved.content.site['title']}：清单变化"
+    return atom(resolved, _changes(resolved, context), urls.feed(), title, urls.data(), FEED_LIMIT)
 
 
 def _region_feed(resolved: Resolved, view: RegionView, own: list, context) -> bytes:
     rid = view.region.id
-    return atom(resolved, own, urls.feed(rid), f"{view.region.name}社区证明事项清单：变化", urls.changes(rid), _names(resolved)).encode("utf-8")
+    return atom(resolved, own, urls.feed(rid), f"{view.region.name}社区证明事项清单：变化", urls.changes(rid))
 
 
-def _list_csv(lst: PublishedList, context) -> bytes:
-    header, rows = tables.list_to_rows(lst)
-    return ("\ufeff" + tables.csv_text(header, rows)).encode("utf-8")
+# ------------------------------------------------------------------ outputs
 
 
 class OpenData(Feature):
@@ -703,27 +617,26 @@ class OpenData(Feature):
     name = "open data"
 
     def site_outputs(self, resolved: Resolved) -> list[Output]:
-        base = resolved.content.site["base_url"]
+        robots = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(resolved.content.site['base_url'], SITEMAP)}\n"
         return [
-            Output(schema_path(), partial(_text, _schema_text()), NO_REGION),
+            Output(urls.schema(schema_version()), constant(_schema_text().encode("utf-8")), NO_REGION),
             Output(urls.FILES["all_json"], partial(_all_json, resolved)),
             Output(urls.FILES["all_csv"], partial(_all_csv, resolved)),
-            Output(urls.feed(), partial(_feed, resolved)),
-            Output(urls.FILES["robots"], partial(_text, robots_txt(base)), NO_REGION),
+            Output(urls.feed(), partial(_site_feed, resolved)),
+            Output(urls.FILES["robots"], constant(robots.encode("utf-8")), NO_REGION),
             page(urls.data(), data_page, resolved, regions=EVERY_REGION),
         ]
 
     def region_outputs(self, resolved: Resolved, view: RegionView) -> list[Output]:
         rid, own_region = view.region.id, frozenset({view.region.id})
-        changes = history.changes(resolved.content, {rid})
-        chains = history.versions(resolved.content, {rid})
-        out = [Output(urls.region_json(rid), partial(_region_json, resolved, view, changes), own_region)]
-        own = [ch for kind in KINDS for ch in changes.get((rid, kind), ())]
+        chains = {lst.kind: history.chain(resolved.content, lst) for lst in view.own_lists}
+        own = [ch for kind in KINDS if kind in chains for ch in history.changes(chains[kind])]
+        out = [Output(urls.region_json(rid), partial(_region_json, resolved, view, own), own_region)]
         if own:
             out.append(Output(urls.feed(rid), partial(_region_feed, resolved, view, own), own_region))
-        for lst in view.own_lists + tuple(history.earlier_of(resolved.content, rid)):
+        for lst in view.own_lists + tuple(resolved.content.earlier.get(rid, ())):
             out.append(Output(urls.list_csv(lst.id), partial(_list_csv, lst), own_region))
-        out.append(page(urls.changes(rid), changes_page, resolved, view, changes, chains, regions=own_region))
+        out.append(page(urls.changes(rid), changes_page, resolved, view, chains, own, regions=own_region))
         return out
 
     def region_links(self, resolved: Resolved, view: RegionView) -> list[tuple[str, str, str]]:

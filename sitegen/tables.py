@@ -1,19 +1,10 @@
-"""One published list as a table: the columns the documents use.
-
-Shared by the CSV downloads (sitegen/opendata.py) and the spreadsheet import
-(staff tools), so that export → import is a round trip agreed in code:
-
-- ``list_to_rows(lst)`` gives (header, rows). The header is ``序号``, then the
-  region's own column labels (``PublishedList.columns``, e.g. 证明名称/办事途径/备注,
-  or 证明材料/证明类别/用证单位/开具单位/证明用途, or 事项名称/要求提供证明单位/
-  证明用途/依据/证明方式/备注), then ``id``. List-valued fields (依据 clauses)
-  are joined with a newline.
-- ``columns_for(lst)`` gives the same columns as (field key, label) pairs, and
-  ``label_keys(lst)`` the reverse mapping an importer needs.
-- ``write_csv`` / ``read_csv`` are the file format: UTF-8 with BOM (so Excel
-  and WPS open it correctly), CRLF rows, and a cell (header or not) that a
-  spreadsheet would run as a formula (starting with = + - @, a tab or CR) — or that starts with
-  an apostrophe — gets one leading apostrophe, which ``read_csv`` removes again.
+"""One published list as a table in the documents' own columns, for the CSV
+downloads (sitegen/opendata.py) and the spreadsheet import (sitegen/importer.py),
+so that export → import is a round trip: ``list_to_rows`` gives 序号, the
+region's column labels, then id; ``csv_bytes`` writes UTF-8 (with the BOM Excel
+and WPS need), CRLF rows, and guards a cell a spreadsheet would run as a formula
+with a leading apostrophe, which ``read_csv`` removes. ``read_table`` reads a
+clerk's .xlsx or CSV, checking its sizes first.
 """
 from __future__ import annotations
 
@@ -44,8 +35,7 @@ DEFAULT_LABELS = {
 NOT_ISSUED_KEYS = ("name", "route", "note")
 RETAINED_KEYS = ("name", "category", "requested_by", "issued_by", "matters", "purpose", "clauses", "method", "note")
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
-FORMULA_START = _FORMULA_START  # the importer undoes the guard too
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")  # a cell starting so is guarded; the importer undoes it too
 
 # Import: every column label a document or a clerk uses → field key. The
 # regions' own labels (重庆 事项名称, 攀枝花 证明材料/用证单位) and 广西's template
@@ -103,11 +93,6 @@ def columns_for(lst: PublishedList) -> list[tuple[str, str]]:
     return [(k, lst.columns.get(k, DEFAULT_LABELS[k])) for k in keys]
 
 
-def label_keys(lst: PublishedList) -> dict[str, str]:
-    """Column label → field key (the reverse of ``columns_for``)."""
-    return {label: key for key, label in columns_for(lst)}
-
-
 def list_to_rows(lst: PublishedList) -> tuple[list[str], list[list[str]]]:
     """(header, rows) of one list: 序号, the document's columns, id."""
     cols = columns_for(lst)
@@ -116,31 +101,22 @@ def list_to_rows(lst: PublishedList) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _protect(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _unprotect(text: str) -> str:
-    return text[1:] if text.startswith("'") else text
-
-
-def csv_text(header: list[str], rows: list[list[str]]) -> str:
-    """The CSV document (without the BOM): CRLF line ends, quoted where needed,
-    every cell guarded, the header's too (its labels are the list's ``columns``)."""
-    return csv_rows_text([header]) + csv_rows_text(rows)
-
-
-def csv_rows_text(rows: list[list[str]]) -> str:
-    """CSV lines for ``rows``, cells guarded against spreadsheet formulas."""
+def csv_bytes(rows, bom: bool = False) -> bytes:
+    """CSV lines of ``rows`` (header included), UTF-8, every cell guarded;
+    ``bom`` at the start of a file."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerows([_protect(c) for c in row] for row in rows)
-    return buf.getvalue()
+    buf.write("\ufeff" if bom else "")
+    csv.writer(buf, lineterminator="\r\n").writerows([_protect(c) for c in row] for row in rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def _protect(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(("\ufeff" + csv_text(header, rows)).encode("utf-8"))
+    path.write_bytes(csv_bytes([header, *rows], bom=True))
 
 
 def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -149,7 +125,8 @@ def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
         table = list(csv.reader(f))
     if not table:
         return [], []
-    return [_unprotect(c) for c in table[0]], [[_unprotect(c) for c in row] for row in table[1:]]
+    header, *rows = [[c[1:] if c.startswith("'") else c for c in row] for row in table]
+    return header, rows
 
 
 # ------------------------------------------------------------------ reading a table file

@@ -60,7 +60,6 @@ class Result:
     data: dict  # the list file's data
     text: str  # the YAML written
     path: Path
-    rows_read: int
     region_name: str
     problems: list[Problem] = field(default_factory=list)  # rows or cells not imported, ids missing
     notes: list[str] = field(default_factory=list)  # what was done to the table (joins, skipped headers)
@@ -592,7 +591,7 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         todo += _source_lines()
     data["rows"] = out_rows
     region_name = reg.get("full_name") or reg.get("name") or reg["id"]
-    return Result(data, to_yaml(data, comment, todo), target, len(out_rows), region_name, problems, notes, new_certs)
+    return Result(data, to_yaml(data, comment, todo), target, region_name, problems, notes, new_certs)
 
 
 def scaffold_certificates(content: Path, entries: list[dict], region_name: str) -> Path:
@@ -609,12 +608,12 @@ def scaffold_certificates(content: Path, entries: list[dict], region_name: str) 
     return path
 
 
-def run(path: Path, region: str, kind: str, content: Path, root: Path, copy: Path | None = None,
-        output: Path | None = None, out=None, err=None) -> int:
+def run(path: Path, region: str, kind: str, content: Path, root: Path,
+        copy: Path | None = None, output: Path | None = None) -> int:
     """The ``import`` command: exit 0 when every row was imported with its id,
     1 when a row or cell could not be read or a row needs an id (the file is
     still written) or nothing could be written."""
-    out, err = out or sys.stdout, err or sys.stderr
+    err = sys.stderr
     try:
         kept = copy_of(copy, content, root) if copy else None
         result = import_table(path, region, kind, content, root, kept)
@@ -625,26 +624,27 @@ def run(path: Path, region: str, kind: str, content: Path, root: Path, copy: Pat
         return 1
     target = output or result.path
     for note in result.notes:
-        print(f"提示：{note}", file=out)
+        print(f"提示：{note}")
     for p in result.problems:
         print(p, file=err)
     if str(target) == "-":
-        out.write(result.text)
+        sys.stdout.write(result.text)
     else:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, result.text)
-        print(f"已写入 {shown_path(target.resolve(), root)}：{result.rows_read} 行 (wrote {result.rows_read} rows)", file=out)
+        rows = len(result.data["rows"])
+        print(f"已写入 {shown_path(target.resolve(), root)}：{rows} 行 (wrote {rows} rows)")
         if copy:
             placed = content / FOLDER / copy.name
             if not placed.exists():
                 placed.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(copy, placed)
-            print(f"原文件已放在 {shown_path(placed.resolve(), root)}，sha256 已记录", file=out)
+            print(f"原文件已放在 {shown_path(placed.resolve(), root)}，sha256 已记录")
         if result.certificates:
             where = shown_path(scaffold_certificates(content, result.certificates, result.region_name).resolve(), root)
             names = "、".join(e["name"] for e in result.certificates)
-            print(f"已在 {where} 末尾新增 {len(result.certificates)} 个证明：{names}（id 待改）", file=out)
-        print("下一步：按上面的提示核对、补全清单文件，然后 make check 检查，make serve 预览", file=out)
+            print(f"已在 {where} 末尾新增 {len(result.certificates)} 个证明：{names}（id 待改）")
+        print("下一步：按上面的提示核对、补全清单文件，然后 make check 检查，make serve 预览")
     if result.problems:
         print(f"共 {len(result.problems)} 个问题，请看上面的说明 ({len(result.problems)} problem(s))", file=err)
         return 1

@@ -168,8 +168,8 @@ def write_region(content: Path, root: Path, new: dict, regions_doc: Document) ->
     return path
 
 
-def new_region(content: Path, root: Path, name: str, region_id: str | None, parent: str | None = None, level: str | None = None, full_name: str | None = None, lists: tuple[str, ...] = (), out=None) -> list[Path]:
-    out = out or sys.stdout
+def new_region(content: Path, root: Path, name: str, region_id: str | None, parent: str | None = None,
+               level: str | None = None, full_name: str | None = None, lists: tuple[str, ...] = ()) -> list[Path]:
     loaded = load(content, root)
     doc = loaded.regions
     if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get("regions"), list):
@@ -186,10 +186,10 @@ def new_region(content: Path, root: Path, name: str, region_id: str | None, pare
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, list_skeleton(new, kind))
         written.append(target)
-    print(f"已添加地区 {new['full_name']}（id: {new['id']}，{new['level']}，上级 {new['parent_name']}）到 {shown_path(written[0], root)}", file=out)
-    print(f"网址：{new['id']}/ ；没有本地清单时显示{new['parent_name']}的清单。", file=out)
+    print(f"已添加地区 {new['full_name']}（id: {new['id']}，{new['level']}，上级 {new['parent_name']}）到 {shown_path(written[0], root)}")
+    print(f"网址：{new['id']}/ ；没有本地清单时显示{new['parent_name']}的清单。")
     for t in written[1:]:
-        print(f"已写清单模板 {shown_path(t, root)}：按原文件填好以 “# ” 开头的必填项；填好之前网站不会更新。", file=out)
+        print(f"已写清单模板 {shown_path(t, root)}：按原文件填好以 “# ” 开头的必填项；填好之前网站不会更新。")
     return written
 
 

@@ -21,7 +21,8 @@ from build import build, check
 from conftest import CONTENT, copy_content
 from sitegen import tolerance
 from sitegen import bundles
-from sitegen.index import NAMES_FILE, read_search_data, region_stem, shard_file
+from sitegen.index import NAMES_FILE, read_search_data, region_stem
+from sitegen.urls import search_shard
 from sitegen.index import item_pages as model_item_pages
 from sitegen.stable_index import read_data_file
 
@@ -136,7 +137,7 @@ def test_bundles_can_be_split_by_region(built_site, browser, tmp_path):
     data = names(site)
     south = {"chongqing", "yubei"}
     for region in data["regions"]:
-        path = site / shard_file(region["id"])
+        path = site / search_shard(region["id"])
         shard = json.loads(path.read_text(encoding="utf-8"))
         shard["bundle"] = "pagefind-south/" if region["id"] in south else "pagefind-rest/"
         path.write_text(json.dumps(shard, ensure_ascii=False), encoding="utf-8")
@@ -281,17 +282,24 @@ def test_without_javascript_every_certificate_is_two_taps_from_search(built_site
     page.goto(href)
     page.locator("main a.rowlink__link").first.click()  # tap 2
     assert page.locator(".status").is_visible()
-    # Or straight to the initial: each region's letters land on its A–Z page at
-    # that letter (tap 1), whose first name opens the certificate (tap 2).
-    page.goto(served.url + "search/?q=" + quote("死亡证明") + "&region=" + quote(PZH))  # what a form without JS sends
-    assert "关闭了脚本" in page.locator("main").inner_text()
-    letter = page.locator("#fallback li", has_text=PZH).locator(".az a", has_text="S")
-    letter.click()  # tap 1
-    assert urlsplit(page.url).path.endswith("/panzhihua/suoyin/") and urlsplit(page.url).fragment == "az-S"
-    section = page.locator("#az-S + ul a.rowlink__link", has_text="死亡证明")
-    assert section.count() >= 1 and page.locator("#az-S").evaluate("h => h.getBoundingClientRect().top") < 50  # scrolled to S
+    # A search submitted without JavaScript answers in the page's frame: what was typed
+    # stays in the box, the frame shows every region's initials; the initial (tap 1)
+    # opens the region's A–Z page at that letter, the name (tap 2) the certificate.
+    page.goto(served.url + "search/")
+    page.fill("#q", "死亡证明")
+    page.select_option("#region", PZH)
+    page.press("#q", "Enter")
+    frame = page.frame(name="answer")
+    frame.wait_for_url(re.compile(r"/search/\?q=.+#fallback$"))
+    assert urlsplit(page.url).query == "" and page.input_value("#q") == "死亡证明"
+    assert page.locator("#q").evaluate("e => e.getBoundingClientRect().top") >= 0  # the answer did not scroll it away
+    frame.locator("#fallback li", has_text=PZH).locator(".az a", has_text="S").click()  # tap 1
+    frame.wait_for_url(re.compile(r"/panzhihua/suoyin/#az-S$"))
+    section = frame.locator("#az-S + ul a.rowlink__link", has_text="死亡证明")
+    assert section.count() >= 1 and frame.locator("#az-S").evaluate("h => h.getBoundingClientRect().top") < 50  # scrolled to S
     section.first.click()  # tap 2
-    assert urlsplit(page.url).path.endswith("/panzhihua/siwang/")
+    frame.wait_for_url(re.compile(r"/panzhihua/siwang/$"))
+    assert frame.locator(".status").is_visible() and page.input_value("#q") == "死亡证明"  # still typed above
     context.close()
 
 

@@ -23,6 +23,9 @@
 const ROOT = new URL("../", import.meta.url); // this file is <root>/assets/search.<hash>.js
 const $ = (id) => document.getElementById(id);
 const form = $("search-form");
+// Without this script the form answers in the frame of the page's <noscript> (the A–Z lists).
+form.removeAttribute("target");
+form.setAttribute("action", "./");
 const input = $("q");
 const select = $("region");
 const statusLine = $("search-status");

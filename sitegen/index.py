@@ -1,35 +1,12 @@
-"""Stage 5, index: the search data a resident's phone downloads.
+"""Stage 5, index: the search data a resident's phone downloads (docs/search.md).
 
-Two things, both written before anything is published:
-
-- The names (planned by ``SearchData``, written with every other output):
-  every certificate's names — as published, the bracketed and 备注 names of
-  each region's row, and the ``also_called`` and ``keywords`` an editor
-  curated — and which certificates each region lists with what answer.
-  ``templates/assets/search.js`` matches what a resident typed against these
-  names directly (no word segmentation involved), which is what makes 暂住证明
-  or 社区能开死亡证明吗 find their page. Split so that what a query downloads
-  grows with the region asked about, not with the country (docs/search.md):
-
-  ``search/names.json`` (the core, whole site): the
-  certificates; a compact directory of every region (id, name, how much of
-  the name is suffix, parent, level) from which search.js resolves a chosen or
-  typed place; and, for a query without a region, every distinct set of names
-  a row has anywhere (deduplicated: its size follows the wording, not the
-  number of regions) with each certificate's widest region page.
-
-  ``search/names/<region id>.json`` (a shard per region): that region's rows and its Pagefind bundle. A search in a
-  region loads the core and that one file.
-- Pagefind bundles (this stage): the full text of every item page, with the
-  filters ``region`` (the region's full name) and ``status``, for words the
-  names do not cover. Built by ``sitegen.bundles.Indexer`` (the extended
-  binary, which segments Chinese), from only the item pages, listed from the
-  model (``item_pages``), not read back from the written search data.
-
-Which regions go into which Pagefind bundle is decided by ``bundle_layout``
-alone: one bundle (``pagefind/``) for a small site, one per city at national
-scale. Each shard records its region's bundle (``bundle_of``), search.js
-reads it, and ``index`` builds the same layout.
+- The names (``SearchData``, written with every other output): ``search/names.json``
+  (the core: certificates, a directory of every region, every distinct row of
+  names) and ``search/names/<region id>.json`` (one region's rows and bundle), so
+  a search downloads what its region needs, not the country; search.js matches
+  what was typed against them as plain strings (no word segmentation).
+- The Pagefind bundles (``index``): the full text of the item pages, with the
+  filters ``region`` and ``status``, laid out by ``bundle_layout`` alone.
 """
 from __future__ import annotations
 
@@ -49,20 +26,12 @@ SHARD_PATTERN = urls.FILES["search_shard"]
 DEFAULT_BUNDLE = bundles.PREFIX  # "pagefind": the one bundle of a small site
 
 
-def shard_file(region_id: str) -> str:
-    return urls.search_shard(region_id)
-
-
 # ------------------------------------------------------------------ layout
 
 
 def bundle_layout(regions: list[Region], per_city_from: int = Sizes.bundle_per_city_from) -> dict[str, list[str]]:
-    """Bundle folder (relative to the site root) → ids of the regions it indexes.
-
-    The one place the layout is chosen: one bundle for a small site (a search
-    in a region filters it), one per city at national scale (a search in a
-    county loads only its city's bundle; see ``sitegen.bundles.layout``). The
-    shards record it, search.js reads it, ``index`` builds it."""
+    """Bundle folder → ids of the regions it indexes: one bundle for a small site,
+    one per city at national scale. The shards record it, ``index`` builds it."""
     regions = list(regions)
     if len(regions) < per_city_from:
         return {DEFAULT_BUNDLE: [r.id for r in regions]}
@@ -70,8 +39,7 @@ def bundle_layout(regions: list[Region], per_city_from: int = Sizes.bundle_per_c
 
 
 def bundle_of(resolved: Resolved, region_id: str) -> str:
-    """The bundle folder (with its "/") holding a region's pages: what
-    ``bundle_layout`` gives, from the region's ancestors alone."""
+    """The bundle folder (with its "/") of a region's pages, as ``bundle_layout`` gives."""
     if len(resolved.content.regions) < resolved.sizes.bundle_per_city_from:
         return DEFAULT_BUNDLE + "/"
     return bundles.bundle_of(resolved.tree.chain(region_id), "city") + "/"
@@ -102,21 +70,16 @@ def _row(entry) -> tuple[list[str], list[str]]:
 
 
 def _derived_full(name: str, parent: Region | None) -> str:
-    """A region's full name as search.js rebuilds it: the name itself for a
-    top region and the regions right below it (陕西省), else the parent's full
-    name + the name (四川省 + 攀枝花市)."""
+    """A region's full name as search.js rebuilds it: the name for the top two
+    levels (陕西省), else the parent's full name + the name (四川省攀枝花市)."""
     return name if parent is None or parent.parent is None else parent.full_name + name
 
 
 def directory(regions: list[Region]) -> dict:
-    """Every region, column by column, small enough for the core file.
-
-    ``id``: the id, or "-rest" when it is the parent's id + "-rest" (ids never
-    start with "-"); ``name``; ``cut``: one digit per region, how many characters
-    of the name are a suffix (攀枝花市 → 1: people type 攀枝花); ``up``: the
-    parent's position (-1 for none); ``depth``: one digit per region, its level
-    (全国 0 … 县级 3); ``full``: the full names search.js cannot rebuild as the
-    parent's full name + the name (position → full name)."""
+    """Every region, column by column, for the core file: ``id`` ("-rest" when it
+    is the parent's id + "-rest"), ``name``, ``cut`` (a digit each: the name's
+    suffix length), ``up`` (the parent's position), ``depth`` (a digit each: the
+    level) and ``full`` (position → full names ``_derived_full`` cannot rebuild)."""
     at = {r.id: i for i, r in enumerate(regions)}
     by_id = {r.id: r for r in regions}
     out: dict = {"id": [], "name": [], "cut": "", "up": [], "depth": "", "full": {}}
@@ -161,15 +124,9 @@ def expand_directory(d: dict) -> list[dict]:
     return out
 
 
-def _certs_key(certs) -> str:
-    """Certificate positions a piece depends on: pieces are not reused if they move."""
-    return ",".join(c.id for c in certs)
-
-
 def search_data(resolved: Resolved, pieces: Pieces | None = None, assets: dict[str, str] | None = None) -> dict:
     """The core file: what search.js needs before it knows the region
-    (``pieces``: what an earlier build made, sitegen/pieces.py; ``assets``:
-    the hashed asset paths, for the tolerance script)."""
+    (``pieces``: an earlier build's, ``assets``: the hashed asset paths)."""
     certs = resolved.content.certificates
     cert_index = {c.id: i for i, c in enumerate(certs)}
     regions = list(resolved.content.regions)
@@ -186,8 +143,10 @@ def search_data(resolved: Resolved, pieces: Pieces | None = None, assets: dict[s
         return out
 
     widest: list = [None] * len(certs)
-    # a view's keys are remembered: an incremental build recomputes the edited regions' only
-    for view, keys in zip(resolved.views, (pieces or Pieces()).remembered(f"search rows {_certs_key(certs)}", resolved.views, entry_keys)):
+    # a view's keys are remembered (an incremental build recomputes the edited regions' only),
+    # under the certificates' order: pieces are not reused if the positions move
+    remembered = (pieces or Pieces()).remembered("search rows " + ",".join(c.id for c in certs), resolved.views, entry_keys)
+    for view, keys in zip(resolved.views, remembered):
         r = view.region
         for c, kind, key in keys:
             row = rows.setdefault(key, len(rows))
@@ -211,17 +170,8 @@ def search_data(resolved: Resolved, pieces: Pieces | None = None, assets: dict[s
     }
 
 
-def region_shard(view, cert_index: dict[str, int], bundle: str) -> dict:
-    """One region's rows, in the order its pages list them."""
-    rows = []
-    for e in view.entries:
-        names, former = _row(e)
-        rows.append([cert_index[e.certificate.id], KINDS.index(e.kind), names, former])
-    return {"id": view.region.id, "bundle": bundle, "rows": rows}
-
-
-def _dump(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+def _dump(data: dict) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 class SearchData(Feature):
@@ -233,44 +183,42 @@ class SearchData(Feature):
         return [Output(NAMES_FILE, partial(_core, resolved)), Output(tolerance.TOLERANCE_FILE, partial(_tolerance, resolved))]
 
     def region_outputs(self, resolved: Resolved, view) -> list[Output]:
-        return [Output(shard_file(view.region.id), partial(_shard, resolved, view), frozenset({view.region.id}))]
+        return [Output(urls.search_shard(view.region.id), partial(_shard, resolved, view), frozenset({view.region.id}))]
 
 
 def _core(resolved: Resolved, context) -> bytes:
-    return _dump(search_data(resolved, context.pieces, context.assets)).encode("utf-8")
+    return _dump(search_data(resolved, context.pieces, context.assets))
 
 
 def _tolerance(resolved: Resolved, context) -> bytes:
-    return _dump(tolerance.tables(tolerance.name_chars(resolved))).encode("utf-8")
+    return _dump(tolerance.tables(tolerance.name_chars(resolved)))
 
 
 def _shard(resolved: Resolved, view, context) -> bytes:
+    """One region's rows, in the order its pages list them, and its bundle."""
     cert_index = {c.id: i for i, c in enumerate(resolved.content.certificates)}
-    return _dump(region_shard(view, cert_index, bundle_of(resolved, view.region.id))).encode("utf-8")
+    rows = []
+    for e in view.entries:
+        names, former = _row(e)
+        rows.append([cert_index[e.certificate.id], KINDS.index(e.kind), names, former])
+    return _dump({"id": view.region.id, "bundle": bundle_of(resolved, view.region.id), "rows": rows})
 
 
 FEATURE = SearchData()
-
-
-def _read(site: Path, region_ids: list[str] | None = None) -> tuple[dict, list[dict], dict[str, dict]] | None:
-    """(core, directory expanded, region id → shard) of a built site, for
-    ``region_ids`` or every region; None if it has no search data."""
-    if not (site / NAMES_FILE).exists():
-        return None
-    core = json.loads((site / NAMES_FILE).read_text(encoding="utf-8"))
-    regions = expand_directory(core["regions"])
-    ids = [r["id"] for r in regions] if region_ids is None else region_ids
-    return core, regions, {r: json.loads((site / shard_file(r)).read_text(encoding="utf-8")) for r in ids}
 
 
 def read_search_data(site: Path) -> dict:
     """The core and every shard of a built site, put back together (tests, benchmarks):
     ``regions`` (dicts with id, name, full, stem, depth, bundle), ``certs`` (ids),
     ``pages`` (region id → rows as in its shard) and the ``core`` itself."""
-    core, regions, shards = _read(site)
+    core = json.loads((site / NAMES_FILE).read_text(encoding="utf-8"))
+    regions = expand_directory(core["regions"])
+    pages = {}
     for region in regions:
-        region["bundle"] = shards[region["id"]]["bundle"]
-    return {"core": core, "regions": regions, "certs": [c[0] for c in core["certs"]], "pages": {r: s["rows"] for r, s in shards.items()}}
+        shard = json.loads((site / urls.search_shard(region["id"])).read_text(encoding="utf-8"))
+        region["bundle"] = shard["bundle"]
+        pages[region["id"]] = shard["rows"]
+    return {"core": core, "regions": regions, "certs": [c[0] for c in core["certs"]], "pages": pages}
 
 
 # ------------------------------------------------------------------ Pagefind

@@ -1,23 +1,9 @@
-"""Tolerance tables for the search page: traditional characters and readings.
+"""Tolerance tables for the search page (search/tolerance.json), computed at build time.
 
-Residents type 單身證明 (handwriting input, relatives abroad), 婚姻壮况证明
-(pinyin input, wrong character chosen) or danshen zhengming / dszm (pinyin
-typed without choosing characters). The names search.js compares with are in
-simplified characters, so it needs two tables, both computed here at build
-time from maintained libraries, never written by hand:
-
-- ``t2s``: traditional → simplified, from OpenCC's t2s conversion of every
-  CJK unified ideograph, kept where the simplified character is one people
-  type (GB2312) or one of the site's names has.
-- ``py``: toneless pinyin reading → characters, from pypinyin (every reading
-  of a heteronym: 重 is zhong and chong), for the same characters. search.js
-  reads it both ways: a syllable typed in Latin letters matches a name's
-  characters with that reading, and a character typed by mistake matches a
-  name's character that sounds the same (壮 for 状).
-
-One file, ``search/tolerance.json`` (~25 KB, ~17 KB gzip'd). search.js loads it
-only when a query needs it: Latin letters, a character that no name has, or
-no name matching well without it (docs/search.md).
+``t2s``: traditional → simplified (OpenCC), for 單身證明; ``py`` and ``more``:
+pinyin readings (pypinyin), for slips such as 婚姻壮况证明 and for pinyin typed in
+Latin letters (danshen zhengming, dszm). No table is written by hand; search.js
+loads the file only when a query needs it (docs/search.md).
 """
 from __future__ import annotations
 
@@ -38,8 +24,7 @@ def _is_cjk(ch: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _common() -> frozenset[str]:
-    """GB2312's first level, its 3,755 common characters: what Chinese input
-    methods offer first, so what a slip most likely typed."""
+    """GB2312's first level (3,755 common characters): what input methods offer first."""
     out = set()
     for hi in range(0xB0, 0xD8):
         for lo in range(0xA1, 0xFF):
@@ -51,16 +36,11 @@ def _common() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-@lru_cache(maxsize=1)
 def _traditional() -> tuple[tuple[str, str], ...]:
     """(traditional, simplified) for every ideograph OpenCC's t2s changes into one character."""
-    convert = _converter().convert
+    import opencc
+
+    convert = opencc.OpenCC("t2s").convert
     pairs = []
     for code in CJK:
         ch = chr(code)
@@ -81,14 +61,10 @@ def readings(ch: str, every: bool = True) -> tuple[str, ...]:
 
 
 def tables(name_chars: set[str]) -> dict:
-    """The two tables for the common characters plus the names' own.
-
-    ``py``: each character under its usual reading, kept only when a name's
-    character reads the same (a reading no name has matches nothing); a slip
-    is a character the input method offered for the reading the resident
-    meant, so the character typed counts by its usual reading. ``more``: the
-    names' characters under their other readings (重庆 is chong qing, 重病
-    zhong bing), for pinyin typed in Latin letters."""
+    """The tables for the common characters plus the names' own. ``py``: each
+    character under its usual reading (what a slip is typed by), only where a
+    name's character reads the same; ``more``: the names' characters under
+    their other readings (重庆 is chong qing)."""
     names = {ch for ch in name_chars if _is_cjk(ch)}
     usual: dict[str, set[str]] = {}
     more: dict[str, set[str]] = {}

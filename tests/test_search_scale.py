@@ -25,7 +25,7 @@ from bench.search_quality import Served, search_url
 from browser import RequestLog, chromium
 from build import build
 from conftest import ROOT
-from sitegen import bundles, index
+from sitegen import bundles, index, urls
 from sitegen.cascade import resolve
 from sitegen.load import load
 from sitegen.model import KINDS, LEVELS, Sizes
@@ -125,7 +125,7 @@ def test_forked_writers_write_the_search_data_one_process_makes(national):
     plan = Plan(resolved, (index.FEATURE,))
     context = Context(resolved.content.site)
     made = {o.path: o.make(context) for o in plan}
-    assert {index.NAMES_FILE} | {index.shard_file(v.region.id) for v in resolved.views} <= set(made)
+    assert {index.NAMES_FILE} | {urls.search_shard(v.region.id) for v in resolved.views} <= set(made)
     for rel, data in made.items():
         assert data == (site / rel).read_bytes(), rel
 

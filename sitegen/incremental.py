@@ -1,42 +1,24 @@
-"""Incremental builds: after a county edits its list, remake only the
-outputs of the plan that the edit touched.
+"""Incremental builds for ``make serve``: after an edit to list files, remake
+only the outputs of the plan the edit touched (``plan.Edit``).
 
-A ``Builder`` lives as long as ``make serve`` (or the benchmark) and keeps
-what its last build knew: every content file's size, time and hash, the
-validated content, the resolved model, the plan, the remembered pieces of
-whole-site files (sitegen/pieces.py) and a Pagefind process kept ready.
-``builder.build()`` then:
-
-1. finds what changed. Files whose size or time differ are hashed; only
-   current list files (``content/lists/<region>/*.yaml``) can be handled
-   incrementally. Any other change (regions, certificates, site settings,
-   schemas, history files, templates, code) means a full build, as does the
-   first build;
-2. loads and validates the changed files and every other list of the regions
-   they name, with the same ``validate()`` as a full build (per-region rules
-   need the region's other lists), so the same errors come out the same way
-   and the published site stays untouched;
-3. resolves again only the touched regions and their descendants (who
-   inherit their rows); every other region's view is the same object as before;
-4. plans the new model and makes the outputs the edit touches
-   (``plan.Edit.touches``): every output of the regions whose view changed,
-   the item pages of other regions that show a changed entry, the comparison
-   page of a changed certificate, and the files of the whole site. If the
-   edit would add or remove a file, it builds in full instead, so no stale
-   file is ever left behind and sitemap.xml stays true;
-5. re-indexes only the bundles holding changed pages (``bundles.Indexer.reindex``);
-6. publishes: files whose bytes changed replace their old versions one by one
-   (each an atomic rename), then each rebuilt bundle folder is swapped in.
-   Unlike a full build this is atomic per file, not for the whole site.
-
-tests/test_bench.py checks that an incremental build gives byte for byte the
-tree a full build gives.
+A ``Builder`` keeps what its last build knew: each content file's hash, the
+validated content, the resolved model, the plan, the compiled templates, the
+pieces of whole-site files (sitegen/pieces.py) and a Pagefind process. A
+change to anything but current list files (``content/lists/<region>/*.yaml``),
+or an edit that would add or remove a file, means a full build. The edited
+regions are validated and resolved again (with their descendants), and
+changed files replace their old versions one by one (each atomically). The
+search bundles holding changed item pages are re-indexed after that, in the
+background: the preview shows an edit without waiting for Pagefind, and the
+next build (or ``close``) waits for it. tests/test_bench.py checks that an
+incremental build gives byte for byte the tree a full build gives.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import stat
+import threading
 import time
 from dataclasses import replace
 from functools import partial
@@ -45,12 +27,12 @@ from pathlib import Path
 from . import bundles, index, scale
 from .cascade import ancestors, resolve
 from .forks import collector_paused
-from .load import Loaded, read_file
+from .load import IGNORED_NAMES, Loaded, read_file
 from .model import Resolved
 from .pieces import Pieces
 from .plan import Edit, Plan
 from .publish import Staging, swap
-from .render import Context, write_outputs
+from .render import Context, write_bytes
 from .validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,22 +41,20 @@ ROOT = Path(__file__).resolve().parent.parent
 def code_hash(root: Path = ROOT) -> str:
     """Everything besides content that shapes the output."""
     digest = hashlib.sha256()
-    paths = [root / "build.py", *sorted((root / "sitegen").glob("*.py")), *sorted(p for p in (root / "templates").rglob("*") if p.is_file())]
-    for path in paths:
+    templates = sorted(p for p in (root / "templates").rglob("*") if p.is_file())
+    for path in [root / "build.py", *sorted((root / "sitegen").glob("*.py")), *templates]:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def snapshot(content: Path, before: dict[str, tuple[int, int, str]] | None = None) -> dict[str, tuple[int, int, str]]:
-    """rel path → (mtime_ns, size, sha256) of every file under ``content``;
-    files whose time and size match ``before`` keep their recorded hash."""
+def snapshot(content: Path, before: dict | None = None) -> dict[str, tuple[int, int, str]]:
+    """rel path → (mtime_ns, size, sha256) of every file under ``content`` the
+    loader does not ignore (an editor's scratch files); a file whose time and
+    size match ``before`` keeps its recorded hash."""
     before = before or {}
     out = {}
-    for dirpath, _dirs, files in os.walk(content):
+    for dirpath, dirs, files in os.walk(content):
+        dirs[:] = [d for d in dirs if not IGNORED_NAMES.search(d)]
         for name in files:
             path = Path(dirpath) / name
             try:
@@ -82,14 +62,15 @@ def snapshot(content: Path, before: dict[str, tuple[int, int, str]] | None = Non
             except OSError:  # a dangling link: the build's loader reports it
                 continue
             rel = path.relative_to(content).as_posix()
-            if not stat.S_ISREG(st.st_mode):  # a pipe or device: reading it would never end (the loader reports it)
-                out[rel] = (st.st_mtime_ns, st.st_size, "")
-                continue
             old = before.get(rel)
-            if old and old[0] == st.st_mtime_ns and old[1] == st.st_size:
+            if IGNORED_NAMES.search(name):
+                continue
+            if not stat.S_ISREG(st.st_mode):  # a pipe or device would never end (the loader reports it)
+                out[rel] = (st.st_mtime_ns, st.st_size, "")
+            elif old and old[:2] == (st.st_mtime_ns, st.st_size):
                 out[rel] = old
             else:
-                out[rel] = (st.st_mtime_ns, st.st_size, _sha(path))
+                out[rel] = (st.st_mtime_ns, st.st_size, hashlib.sha256(path.read_bytes()).hexdigest())
     return out
 
 
@@ -109,214 +90,229 @@ class Builder:
     """Builds ``content`` into ``site``, incrementally when it can (module docstring).
 
     ``full(content, site, search_index=…, indexer=…, pieces=…)`` is the full
-    build (``build.build`` or ``build.fast``); ``code`` tells whether code or
-    templates changed since the last build (default ``code_hash``)."""
+    build (``build.build`` or ``build.fast``); ``code()`` changes when code or
+    templates do (default ``code_hash``)."""
 
     def __init__(self, content: Path, site: Path, root: Path, full, search_index: bool = True, jobs: int | None = None, code=code_hash):
-        self.content, self.site, self.root, self.full, self.search_index, self.code = content, site, root, full, search_index, code
+        self.content, self.site, self.root, self.full = content, site, root, full
+        self.search_index, self.code = search_index, code
         self.pagefind = bundles.Indexer(jobs=jobs)
         self.pieces = Pieces()
         self.known = None  # the last build's BuildResult
         self.last: dict = {}  # what the last incremental update did (for the benchmark)
         self.why_full = "first build"  # why the last build was a full one
+        self.indexing: threading.Thread | None = None  # the last edit's search index, made in the background
 
     def close(self) -> None:
-        """End the Pagefind process kept ready."""
+        """Wait for the last edit's search index; end the Pagefind process kept ready."""
+        self.indexed()
         self.pagefind.close()
+
+    def indexed(self) -> None:
+        """Wait until the last edit's search bundles are swapped in."""
+        if self.indexing is not None:
+            self.indexing.join()
+            self.indexing = None
 
     def build(self):
         """Bring ``site`` up to date with ``content``: a BuildResult."""
-        result = self._update() if self.known is not None else None
-        if result is not None:
-            return result
+        waited = time.perf_counter()
+        self.indexed()  # if it failed, ``known`` is None: a full build
+        waited = round(time.perf_counter() - waited, 3)
+        if self.known is not None and not self.site.is_dir():
+            self.why_full = "site/ is missing"
+        elif self.known is not None:
+            with collector_paused():  # a collection would walk the whole kept model (millions of objects)
+                result = self._incremental()
+            if result is not None:
+                result.seconds["index of the edit before"] = waited
+                return result
+        self.last = {}
         files, code = snapshot(self.content, self.files if self.known else None), self.code()  # edits made during the build count as changes
-        result = self.full(self.content, self.site, search_index=self.search_index, indexer=partial(index.index, indexer=self.pagefind), pieces=self.pieces)
+        indexer = partial(index.index, indexer=self.pagefind)
+        result = self.full(self.content, self.site, search_index=self.search_index, indexer=indexer, pieces=self.pieces)
         self.known, self.files, self.hash = result, files, code
+        self.context = Context(result.valid.site, pieces=self.pieces)
+        self.context.compile_all()  # once: an edit then renders with templates compiled
         if self.search_index:
             self.pagefind.warm()  # a Pagefind process kept ready for the next edit
         return result
 
     def _full(self, why: str) -> None:
-        self.why_full, self.last = why, {}
+        self.why_full = why
         return None
 
-    def _update(self):
-        """The build made incrementally, or None when a full build is needed.
-
-        Python's cyclic garbage collector is off meanwhile: at national scale
-        the model kept here is millions of objects, and one full collection
-        that happens to fall inside an update would scan them all."""
-        if not self.site.is_dir():
-            return self._full("site/ is missing")
-        with collector_paused():
-            return self._incremental()
-
     def _incremental(self):
+        """The build made incrementally, or None when a full build is needed."""
         known = self.known
         result = type(known)()  # what the full build returns (build.BuildResult)
         clock = _Clock(result.seconds)
         files = snapshot(self.content, self.files)
-        changed = {rel for rel in files.keys() | self.files.keys() if files.get(rel, (0, 0, ""))[2] != self.files.get(rel, (0, 0, ""))[2]}
-        keys = {rel: _list_key(rel) for rel in changed}
-        if any(k is None for k in keys.values()):
-            return self._full("not only current list files changed: " + ", ".join(sorted(r for r, k in keys.items() if k is None)[:5]))
+        changed = sorted(r for r in files.keys() | self.files.keys() if _sha(files, r) != _sha(self.files, r))
+        others = [rel for rel in changed if _list_key(rel) is None]
+        if others:
+            return self._full("not only current list files changed: " + ", ".join(others[:5]))
         if self.code() != self.hash:
             return self._full("code or templates changed")
         result.core, result.valid, result.resolved, result.plan = known.core, known.valid, known.resolved, known.plan
+        self.last = {"changed": changed, "regions": [], "pages": 0, "bundles": []}
         if not changed:
             self.files = files
             clock.lap("load")
-            self.last = {"changed": [], "regions": [], "pages": 0, "bundles": []}
             return result
-        changed_keys = set(keys.values())
-        lists_dir = self.content / "lists"
-        old_valid, old = known.valid, known.resolved
 
-        # 1. load: the changed files and every list of the regions they name
-        problems, docs, unreadable = [], {}, []
-        touched = {lst.region for lst in old_valid.lists if lst.id in changed_keys}
-        for key in changed_keys:
-            path = lists_dir / f"{key}.yaml"
-            if not path.exists():
-                continue
-            doc, found = read_file(path, self.root)
-            problems.extend(found)
-            if doc is None:
-                unreadable.append(key)
-                continue
-            doc.key = key
-            docs[key] = doc
-            if isinstance(doc.data, dict) and isinstance(doc.data.get("region"), str):
-                touched.add(doc.data["region"])
-        known_regions = {r.id for r in old_valid.regions}
-        touched &= known_regions  # an unknown region is reported by validate() below
-        folders = {key.split("/")[0] for key in changed_keys}
-        for lst in old_valid.lists:
-            if (lst.region in touched or lst.id.split("/")[0] in folders) and lst.id not in docs and lst.id not in changed_keys:
-                doc, found = read_file(lists_dir / f"{lst.id}.yaml", self.root)
-                problems.extend(found)
-                doc.key = lst.id
-                docs[lst.id] = doc
-        earlier = []
-        for lst in old_valid.history:
-            if lst.region in touched or lst.id.split("/")[0] in folders:
-                doc, found = read_file(lists_dir / f"{lst.id}.yaml", self.root)
-                problems.extend(found)
-                doc.key = lst.id
-                earlier.append(doc)
-        ordered = [docs[k] for k in sorted(docs, key=_load_order)]
-        loaded = Loaded(*known.core, ordered, problems, sorted(unreadable), sorted(earlier, key=lambda d: _load_order(d.key)))
-        clock.lap("load")
-
-        # 2. validate (raises ContentError; nothing has been written yet)
-        part = validate(loaded)
-        replaced = {lst.id for lst in part.lists} | changed_keys | {d.key for d in ordered}
-        lists = [lst for lst in old_valid.lists if lst.id not in replaced] + list(part.lists)
-        lists.sort(key=lambda lst: _load_order(lst.id))
-        old_history = {h.id for h in part.history} | {d.key for d in earlier}
-        hist = [h for h in old_valid.history if h.id not in old_history] + list(part.history)
-        hist.sort(key=lambda h: _load_order(h.id))
-        valid = replace(old_valid, lists=tuple(lists), history=tuple(hist))
-        touched |= {lst.region for lst in part.lists}
-        clock.lap("validate")
-
-        # 3. resolve the touched regions and everything below them
-        affected = set(touched)
-        for region in touched:
-            affected |= old.tree.descendants(region)
-        by_id = {r.id: r for r in valid.regions}
-        needed = set(affected)
-        for region in touched:
-            needed |= {a.id for a in ancestors(by_id[region], by_id)}
-        sub = resolve(replace(valid, regions=tuple(r for r in valid.regions if r.id in needed), lists=tuple(lst for lst in valid.lists if lst.region in needed)))
-        fresh = {v.region.id: v for v in sub.views if v.region.id in affected}
-        views = tuple(fresh.get(v.region.id, v) for v in old.views)
-        by_certificate: dict[str, list] = {}
-        for view in views:
-            for entry in view.entries:
-                by_certificate.setdefault(entry.certificate.id, []).append(entry)
-        new = Resolved(valid, views, {k: tuple(v) for k, v in by_certificate.items()}, old.sizes)
-        old_views = {v.region.id: v for v in old.views if v.region.id in affected}
-        entries = set()  # (region, certificate) whose entry changed there
-        for region in affected:
-            before = {e.certificate.id: _shown(e) for e in old_views[region].entries}
-            entries |= {(region, c) for c, shown in ((e.certificate.id, _shown(e)) for e in fresh[region].entries) if before.get(c) != shown}
-        near = {(other, c) for region, c in entries for other in scale.shown_on(new, region)}
-        edit = Edit(frozenset(affected), frozenset(entries), frozenset(near))
+        valid, touched = self._read({_list_key(rel) for rel in changed}, clock)
+        new, edit = _resolve(valid, touched, known.resolved)
         clock.lap("resolve")
 
-        # 4. plan, and make what the edit touched into a fresh folder beside site/
         plan = Plan(new, known.plan.features)
-        look = affected | {r for r, _ in near}
-        whose = {str(p): p for p in known.plan.parts if p.region is None or p.region in affected}
-        parts = [p for p in plan.parts if p.region is None or p.region in look]
-        outputs, timing = [], {}
-        for p in parts:
-            made = plan.outputs(p)
-            if str(p) in whose and [o.path for o in made] != [o.path for o in known.plan.outputs(whose[str(p)])]:
-                return self._full(f"{p} would add or remove files")
-            outputs += [(p, o) for o in made if edit.touches(o)]
+        before = {str(p): p for p in known.plan.parts if p.region is None or p.region in edit.regions}
+        look = edit.regions | {r for r, _ in edit.near}
+        outputs = []
+        for part in plan.parts:
+            if part.region is None or part.region in look:
+                made = plan.outputs(part)
+                if str(part) in before and [o.path for o in made] != [o.path for o in known.plan.outputs(before[str(part)])]:
+                    return self._full(f"{part} would add or remove files")
+                outputs += [(part, o) for o in made if edit.touches(o)]
         clock.lap("plan")
+
         stage = Staging(self.site)
-        staged = stage.path
         try:
-            context = Context(valid.site, pieces=self.pieces)
-            start = time.process_time()
-            for p, o in outputs:
-                write_outputs([o], staged, context)
-                now = time.process_time()
-                timing[p.feature.name] = round(timing.get(p.feature.name, 0.0) + now - start, 3)
-                start = now
-            compared = time.perf_counter()
-            written = {o.path for _, o in outputs if not _same_file(self.site / o.path, staged / o.path)}
-            timing["unchanged files left out"] = round(time.perf_counter() - compared, 3)
+            written, timing = self._write(outputs, stage.path)
             clock.lap("write")
-            changed_pages: dict[str, list[str]] = {}
-            for rel in sorted(written):
-                region = rel.split("/", 1)[0]
-                if region in by_id and rel.endswith(".html"):
-                    changed_pages.setdefault(region, []).append(rel)
-            rebuilt = []
-            if self.search_index and changed_pages:
-                self.pagefind.use(index.bundle_layout(list(valid.regions), new.sizes.bundle_per_city_from), index.item_pages(new))
-                rebuilt = self.pagefind.reindex(self.site, staged, changed_pages, staged / ".scratch")
-            clock.lap("index")
+            # from here on site/ changes: should anything fail, the next build is a full one
+            self.known, self.why_full = None, "the last incremental build failed after changing site/"
+            for rel, made in written.items():
+                (self.site / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(made, self.site / rel)
+            clock.lap("publish")
         except BaseException:
             stage.discard()
             raise
-
-        # 5. publish: changed files one by one, then the rebuilt bundles
-        try:
-            for rel in sorted(written):
-                target = self.site / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staged / rel, target)
-            for bundle in rebuilt:
-                swap(staged / bundle, self.site / bundle)
-        finally:
-            stage.discard()
-        clock.lap("publish")
-
-        self.files = files
         result.valid, result.resolved, result.plan = valid, new, plan
-        self.known = result
-        self.last = {"changed": sorted(changed), "regions": sorted(affected), "pages": len(written), "bundles": rebuilt, "render_parts": timing}
-        result.pages, result.files = len([r for r in written if r.endswith(".html")]), len(written)
+        result.pages, result.files = sum(1 for r in written if r.endswith(".html")), len(written)
+        self.known, self.files = result, files
+        regions = self._reindexed(written)
+        bundles = sorted({self.pagefind.bundle_of[r] for r in regions})
+        self.last.update(regions=sorted(edit.regions), pages=len(written), render_parts=timing, bundles=bundles)
+        self.indexing = threading.Thread(target=self._reindex, args=(regions, stage), daemon=True)
+        self.indexing.start()
         return result
 
+    def _read(self, keys: set[str], clock) -> tuple:
+        """Load and validate the changed list files and every other list of
+        the regions they name (per-region rules need them all), as a full
+        build does: (the new validated content, the regions touched)."""
+        old, lists_dir = self.known.valid, self.content / "lists"
+        problems, unreadable = [], []
 
-def _same_file(old: Path, new: Path) -> bool:
-    """Same bytes? Sizes first: all.json and the like are tens of MB at national scale."""
+        def read(key: str):
+            doc, found = read_file(lists_dir / f"{key}.yaml", self.root)
+            problems.extend(found)
+            if doc is None:
+                unreadable.append(key)
+            else:
+                doc.key = key
+            return doc
+
+        docs = {key: read(key) for key in keys if (lists_dir / f"{key}.yaml").exists()}
+        touched = {lst.region for lst in old.lists if lst.id in keys}
+        touched |= {d.data["region"] for d in docs.values() if d and isinstance(d.data, dict) and isinstance(d.data.get("region"), str)}
+        touched &= {r.id for r in old.regions}  # an unknown region is reported by validate() below
+        folders = {key.split("/")[0] for key in keys}
+        for lst in old.lists:
+            if (lst.region in touched or lst.id.split("/")[0] in folders) and lst.id not in keys | docs.keys():
+                docs[lst.id] = read(lst.id)
+        earlier = [read(h.id) for h in old.history if h.region in touched or h.id.split("/")[0] in folders]
+        ordered = [docs[k] for k in sorted(docs, key=_load_order) if docs[k] is not None]
+        earlier = sorted((d for d in earlier if d is not None), key=lambda d: _load_order(d.key))
+        loaded = Loaded(*self.known.core, ordered, problems, sorted(unreadable), earlier, self.content)
+        clock.lap("load")
+
+        part = validate(loaded)  # raises ContentError; nothing has been written yet
+        replaced = {lst.id for lst in part.lists} | keys | {d.key for d in ordered}
+        lists = sorted([lst for lst in old.lists if lst.id not in replaced] + list(part.lists), key=lambda lst: _load_order(lst.id))
+        redone = {h.id for h in part.history} | {d.key for d in earlier}
+        history = sorted([h for h in old.history if h.id not in redone] + list(part.history), key=lambda h: _load_order(h.id))
+        clock.lap("validate")
+        return replace(old, lists=tuple(lists), history=tuple(history)), touched | {lst.region for lst in part.lists}
+
+    def _write(self, outputs: list, staged: Path) -> tuple[dict[str, Path], dict[str, float]]:
+        """Make each output; those whose bytes differ from site/'s are written
+        into ``staged`` (flat: one folder to remove). ({site path: staged
+        file}, CPU seconds per feature)."""
+        written, timing = {}, {}
+        for n, (part, o) in enumerate(outputs):
+            start = time.process_time()
+            data = o.make(self.context)
+            if not _same_bytes(self.site / o.path, data):
+                written[o.path] = staged / str(n)
+                write_bytes(written[o.path], data)
+            timing[part.feature.name] = round(timing.get(part.feature.name, 0.0) + time.process_time() - start, 3)
+        return written, timing
+
+    def _reindexed(self, written: dict[str, Path]) -> list[str]:
+        """The regions whose item pages changed (what the last full build indexed)."""
+        if not self.search_index:
+            return []
+        pages = self.pagefind.listing  # region → its item pages
+        return [r for r in sorted({rel.split("/", 1)[0] for rel in written}) if not set(pages.get(r, ())).isdisjoint(written)]
+
+    def _reindex(self, regions: list[str], stage: Staging) -> None:
+        """Re-index the bundles of ``regions`` (their pages are in site/
+        already) into ``stage`` and swap them in; on failure the next build
+        is a full one."""
+        try:
+            for bundle in self.pagefind.reindex(self.site, stage.path, {r: [] for r in regions}, stage.path) if regions else []:
+                swap(stage.path / bundle, self.site / bundle)
+        except BaseException as exc:  # noqa: BLE001 - told by the full build that follows
+            self.known, self.why_full = None, f"the search index of the last edit failed: {exc}"
+        finally:
+            stage.discard()
+
+
+def _resolve(valid, touched: set[str], old: Resolved) -> tuple[Resolved, Edit]:
+    """Resolve the touched regions and everything below them again; every
+    other region's view stays the very object it was. (The new model, the edit.)"""
+    affected = set(touched)
+    for region in touched:
+        affected |= old.tree.descendants(region)
+    by_id = {r.id: r for r in valid.regions}
+    needed = affected | {a.id for region in touched for a in ancestors(by_id[region], by_id)}
+    sub = resolve(replace(valid, regions=tuple(r for r in valid.regions if r.id in needed), lists=tuple(lst for lst in valid.lists if lst.region in needed)))
+    fresh = {v.region.id: v for v in sub.views if v.region.id in affected}
+    views = tuple(fresh.get(v.region.id, v) for v in old.views)
+    by_certificate: dict[str, list] = {}
+    for view in views:
+        for entry in view.entries:
+            by_certificate.setdefault(entry.certificate.id, []).append(entry)
+    new = Resolved(valid, views, {k: tuple(v) for k, v in by_certificate.items()}, old.sizes)
+    entries = set()  # (region, certificate) whose entry changed there
+    for view in old.views:
+        if view.region.id in affected:
+            before = {e.certificate.id: _shown(e) for e in view.entries}
+            entries |= {(view.region.id, e.certificate.id) for e in fresh[view.region.id].entries if before.get(e.certificate.id) != _shown(e)}
+    near = {(other, c) for region, c in entries for other in scale.shown_on(new, region)}
+    return new, Edit(frozenset(affected), frozenset(entries), frozenset(near))
+
+
+def _sha(files: dict, rel: str) -> str | None:
+    return files[rel][2] if rel in files else None
+
+
+def _same_bytes(path: Path, data: bytes | list[bytes]) -> bool:
+    """Does ``path`` hold ``data``? Sizes first: all.json is tens of MB at national scale."""
+    chunks = [data] if isinstance(data, bytes) else data
     try:
-        return old.stat().st_size == new.stat().st_size and old.read_bytes() == new.read_bytes()
+        return path.stat().st_size == sum(map(len, chunks)) and path.read_bytes() == b"".join(chunks)
     except FileNotFoundError:
         return False
 
 
 def _shown(entry) -> tuple:
-    """What other regions' pages can show of an entry: everything but where it
-    stands in its file (line numbers move when a row above is edited) and the
-    other rows of its list. A page whose inputs all compare equal is not rendered."""
+    """What other regions' pages show of an entry: all but where it stands in
+    its file (line numbers move when a row above is edited) and its list's other rows."""
     lst = replace(entry.list, rows=(), where=None)
     inherited = entry.inherited_from.id if entry.inherited_from else None
     return (entry.region, entry.certificate, replace(entry.row, where=None), lst, inherited)

@@ -1,11 +1,9 @@
 """Preview while editing: ``make serve`` / ``python build.py serve``.
 
-Serves site/ on 127.0.0.1 only, looks at content/ and templates/ twice a
-second, and rebuilds when a file there changes. When a rebuild fails — a
-typo in a list file, a broken template — the error is printed (file:line:col,
-in Chinese first) and the last good site goes on being served: the build
-only swaps a finished site in for site/, so a failed build leaves it as it was.
-Pages are sent with ``Cache-Control: no-store`` so a reload shows the new build.
+Serves site/ on 127.0.0.1 only (``Cache-Control: no-store``, so a reload shows
+the new build) and rebuilds when a file in content/ or templates/ changes. A
+failed rebuild is reported (file:line:col, Chinese first) and the last good
+site goes on being served: a build swaps in only what it finished.
 """
 from __future__ import annotations
 
@@ -21,28 +19,23 @@ import traceback
 from pathlib import Path
 from typing import Callable
 
+from .load import IGNORED_NAMES
 from .problems import describe
 
 HOST = "127.0.0.1"
-# Files editors write beside the one being edited; they are not content.
-IGNORED_SUFFIXES = (".swp", ".swx", ".tmp", "~", ".bak", ".part")
 
 
 def snapshot(dirs: list[Path]) -> dict[str, tuple[int, int]]:
-    """Every watched file's modification time and size."""
+    """Every watched file's modification time and size (an editor's scratch
+    files left out, as the loader leaves them out)."""
     state = {}
     for folder in dirs:
-        if not folder.is_dir():
-            continue
-        for path in folder.rglob("*"):
-            name = path.name
-            if name.startswith((".", "#")) or name.endswith(IGNORED_SUFFIXES):
-                continue
+        for path in folder.rglob("*") if folder.is_dir() else ():
             try:
                 st = path.stat()
             except FileNotFoundError:  # removed while we looked
                 continue
-            if path.is_file():
+            if not IGNORED_NAMES.search(path.name) and path.is_file():
                 state[str(path)] = (st.st_mtime_ns, st.st_size)
     return state
 
@@ -58,20 +51,15 @@ def describe_failure(exc: BaseException, site: Path | None = None) -> str:
     return f"{where}生成失败 (build failed): {type(exc).__name__}: {exc}\n网站未更新 (site/ left unchanged)"
 
 
-MAX_CONNECTIONS = 16  # served at once; more wait in the listen queue
-REQUEST_TIMEOUT = 10.0  # seconds a connection may stay silent before it is closed
-
-
 class _Server(http.server.ThreadingHTTPServer):
-    """A thread a connection, at most MAX_CONNECTIONS at once: a page, a
-    browser's parallel requests and a stuck client fit; a flood of idle
+    """A thread a connection, at most ``connections`` at once: a flood of idle
     connections waits in the kernel's queue instead of taking a thread each."""
 
     daemon_threads = True
 
-    def __init__(self, *args, **kwargs):
-        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
-        super().__init__(*args, **kwargs)
+    def __init__(self, address, handler, connections: int):
+        self._slots = threading.BoundedSemaphore(connections)
+        super().__init__(address, handler)
 
     def process_request(self, request, client_address):
         self._slots.acquire()
@@ -89,33 +77,30 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Files from site/ as it is at each request (a rebuild swaps the folder).
-    A silent connection is closed after REQUEST_TIMEOUT; a folder without an
-    index page is 404, never a listing (the site has none either)."""
-
-    timeout = REQUEST_TIMEOUT
+    """Files from site/ as it is at each request; a connection silent for the
+    preview's ``timeout`` is closed; a folder without an index page is 404,
+    never a listing (the site has none either)."""
 
     def __init__(self, *args, preview: "Preview", **kwargs):
-        self.preview = preview
+        self.preview, self.timeout = preview, preview.timeout
         super().__init__(*args, directory=str(preview.site_dir), **kwargs)
 
     def send_head(self):
-        if not self.preview.site_dir.is_dir():
-            body = (
-                "<!doctype html><meta charset=utf-8><title>网站还没有生成</title>"
-                "<h1>网站还没有生成</h1><p>内容有错误，改好后这里会自动更新（刷新本页）：</p>"
-                f"<pre>{html.escape(self.preview.last_error or '')}</pre>"
-            ).encode("utf-8")
-            self.send_response(503)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            return io.BytesIO(body)
-        return super().send_head()
+        if self.preview.site_dir.is_dir():
+            return super().send_head()
+        body = (
+            "<!doctype html><meta charset=utf-8><title>网站还没有生成</title>"
+            "<h1>网站还没有生成</h1><p>内容有错误，改好后这里会自动更新（刷新本页）：</p>"
+            f"<pre>{html.escape(self.preview.last_error or '')}</pre>"
+        ).encode("utf-8")
+        self.send_response(503)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
     def list_directory(self, path):
         self.send_error(404, "Not Found")
-        return None
 
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")
@@ -126,26 +111,25 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 class Preview:
-    """The preview server and the watcher; ``poll()`` checks once (tests call
-    it directly, ``serve_and_watch`` calls it in a loop)."""
+    """The preview server and the watcher; ``poll()`` looks once (tests call
+    it directly, ``serve_and_watch`` in a loop). ``connections``: served at
+    once (more wait in the listen queue); ``timeout``: seconds a connection
+    may stay silent."""
 
-    def __init__(self, build_fn: Callable[[], object], site_dir: Path, watch_dirs: list[Path], port: int = 8000, out=None):
-        self.build_fn = build_fn
-        self.site_dir = Path(site_dir)
+    def __init__(self, build_fn: Callable[[], object], site_dir: Path, watch_dirs: list[Path], port: int = 8000, out=None,
+                 connections: int = 16, timeout: float = 10.0):
+        self.build_fn, self.site_dir, self.port = build_fn, Path(site_dir), port
         self.watch_dirs = [Path(d) for d in watch_dirs]
-        self.port = port
         self.out = out or sys.stdout
+        self.connections, self.timeout = connections, timeout
         self.last_error: str | None = None
-        self.builds = 0
         self._seen = snapshot(self.watch_dirs)
         self._server: http.server.ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
     def rebuild(self) -> bool:
-        self.builds += 1
         started = time.perf_counter()
         try:
             result = self.build_fn()
@@ -162,25 +146,26 @@ class Preview:
 
     def poll(self, settle: float = 0.0) -> bool | None:
         """Rebuild if a watched file changed since the last look: True/False
-        for the build's outcome, None when nothing changed."""
+        for the build's outcome, None when nothing changed. ``settle``: seconds
+        the changed files must have held still (an editor may still be writing)."""
         now = snapshot(self.watch_dirs)
         if now == self._seen:
             return None
-        if settle:  # an editor may still be writing: wait until the files hold still
-            time.sleep(settle)
+        written = dict(now.items() - self._seen.items())  # files new or changed since the last look
+        held = time.time() - max((mtime for mtime, _ in written.values()), default=0) / 1e9  # seconds they held still
+        if settle and held < settle:
+            time.sleep(min(settle, settle - held))
             now = snapshot(self.watch_dirs)
-        changed = sorted(set(now.items()) ^ set(self._seen.items()))
+        names = sorted({Path(p).name for p, _ in now.items() ^ self._seen.items()})
         self._seen = now
-        names = sorted({Path(p).name for p, _ in changed})
         self.say(f"[{time.strftime('%H:%M:%S')}] 文件有改动：{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}")
         return self.rebuild()
 
     def start(self) -> str:
         handler = functools.partial(_Handler, preview=self)
-        self._server = _Server((HOST, self.port), handler)
+        self._server = _Server((HOST, self.port), handler, self.connections)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self.url
 
     @property
@@ -189,7 +174,6 @@ class Preview:
 
     @property
     def address(self) -> tuple[str, int]:
-        assert self._server is not None
         return self._server.server_address[:2]
 
     def stop(self) -> None:
@@ -204,8 +188,7 @@ def serve_and_watch(build_fn: Callable[[], object], site_dir: Path, watch_dirs: 
     """Build once, serve site/ on 127.0.0.1:port, rebuild on every change
     until Ctrl+C (or ``stop`` is set)."""
     if threading.current_thread() is threading.main_thread():
-        # Ctrl+C (SIGINT) stops the preview even when it was started from a
-        # shell that ignores SIGINT for background jobs (Python then leaves it ignored)
+        # Ctrl+C stops the preview even when started from a shell that ignores SIGINT in background jobs
         signal.signal(signal.SIGINT, signal.default_int_handler)
     preview = Preview(build_fn, site_dir, watch_dirs, port, out)
     preview.rebuild()

@@ -16,14 +16,12 @@ from sitegen import serve
 
 
 @pytest.fixture
-def preview(tmp_path, monkeypatch):
-    monkeypatch.setattr(serve, "MAX_CONNECTIONS", 2)
-    monkeypatch.setattr(serve._Handler, "timeout", 1.0)
+def preview(tmp_path):
     site = tmp_path / "site"
     (site / "chongqing" / "notes").mkdir(parents=True)
     (site / "index.html").write_text("<!doctype html><title>首页</title>", encoding="utf-8")
     (site / "chongqing" / "notes" / "secret.txt").write_text("x", encoding="utf-8")
-    p = serve.Preview(lambda: None, site, [], port=0, out=open("/dev/null", "w"))
+    p = serve.Preview(lambda: None, site, [], port=0, out=open("/dev/null", "w"), connections=2, timeout=1.0)
     p.start()
     yield p
     p.stop()

@@ -18,6 +18,7 @@ from . import history, scale, tables, urls
 from .model import ANSWER, KINDS, LEVELS, LIST_NAME, NOT_ISSUED, STATUS_CLASS
 from .model import Entry, PublishedList, Region, RegionView, Resolved, Row
 from .pages import Link, Page, hotline_view, href, other_names, root_of
+from .pieces import Pieces
 from .plan import EVERY_REGION, NO_REGION, Feature, Output, constant, page
 from .sitemap import SITEMAP, xml_text
 
@@ -339,16 +340,14 @@ class RegionData:
 
 @dataclass(frozen=True)
 class DataBody:
-    intro: tuple[str, ...]
     version: str
     whole: tuple[Link, ...]
     schema: Link
     regions: tuple[RegionData, ...]
     regions_note: str  # at national scale the table holds the country and the provinces only
     fields: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (group, ((field, description), …))
-    csv_notes: tuple[str, ...]
-    feed: Link  # the site's Atom feed, announced in the page head
-    feeds: tuple[Link, ...]
+    feed: Link  # the site's Atom feed, announced in the page head too
+    sitemap: Link
 
 
 def _field(f: history.FieldChange) -> FieldView:
@@ -383,6 +382,9 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
             return Link("", row.name)
         return Link(href(url, urls.item(rid, row.id)), row.name, status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind])
 
+    def rows(found) -> tuple[RowView, ...]:
+        return tuple(RowView(row_link(r)) for r in found)
+
     sections, inherited = [], []
     for kind in KINDS:
         chain = chains.get(kind)
@@ -411,13 +413,13 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
                 facts=_version_facts(lst),
                 current=lst is chain[-1].list,
                 summary=ch.summary(),
-                added=tuple(RowView(row_link(r)) for r in ch.added),
-                removed=tuple(RowView(row_link(r)) for r in ch.removed),
+                added=rows(ch.added),
+                removed=rows(ch.removed),
                 reworded=tuple(RowView(row_link(w.new), tuple(_field(f) for f in w.fields)) for w in ch.reworded),
                 details=tuple(_field(f) for f in ch.details),
                 replaced=tuple(RowView(row_link(r.row), names=r.old_names, note=r.row.note) for r in ch.replaced),
                 carried=tuple(RowView(row_link(r), note=r.note) for r in ch.carried),
-                unmapped=tuple(RowView(row_link(r)) for r in ch.unmapped),
+                unmapped=rows(ch.unmapped),
                 dropped=ch.dropped,
                 note=ch.old.superseded.note if ch.from_superseded else "",
                 csv=Link(href(url, urls.list_csv(lst.id)), f"这一版本的表格（CSV，{len(lst.rows)} 项）"),
@@ -471,10 +473,6 @@ def data_page(resolved: Resolved) -> Page:
         regions.append(RegionData(view.region.full_name, Link(href(url, urls.region_json(view.region.id)), "JSON"), csvs, Link(href(url, urls.changes(view.region.id)), "变更记录")))
     rows = sum(len(lst.rows) for lst in resolved.content.lists)
     body = DataBody(
-        intro=(
-            "这里的数据就是本站页面所用的数据：各地公布的社区证明事项清单，按原文逐字整理，供记者、研究者和其他网站、应用直接使用，不必从网页上抓取。引用时请注明各清单的原文件（每份清单的 source 字段）。",
-            "JSON 文件的格式由公开的 JSON Schema 描述，下面也逐项列出了字段含义。格式有版本号：只增加字段时升次版本号，改动字段时升主版本号，旧版本的格式文件继续保留。",
-        ),
         version=version,
         whole=(
             Link(href(url, urls.FILES["all_json"]), "全部数据（JSON）", note=f"{len(resolved.content.regions)} 个地区，{len(resolved.content.lists)} 份现行清单及历史版本、变更记录"),
@@ -484,13 +482,8 @@ def data_page(resolved: Resolved) -> Page:
         regions=tuple(regions),
         regions_note="这里列出全国和各省（区、市）的数据；市、县的数据在各自地区页面的“打印、分享和下载”里，也都在上面的全部数据中。" if big else "",
         fields=_schema_fields(),
-        csv_notes=(
-            "CSV 文件是 UTF-8 编码（带 BOM），可以直接用 Excel 或 WPS 打开；每份清单的表格使用该清单原文的栏名，最后一栏 id 是本站的证明编号。",
-            "一个格子里有多条内容（如“依据”的各条）时，各条之间换行。",
-            "以 = + - @ 或单引号开头的格子，前面加了一个单引号，防止表格软件把它当作公式；读取时去掉这个单引号即得原文。",
-        ),
         feed=Link(href(url, urls.feed()), "各地清单的变化（Atom 订阅）"),
-        feeds=(Link(href(url, urls.feed()), "各地清单的变化（Atom 订阅）"), Link(href(url, SITEMAP), "网站地图（sitemap.xml）")),
+        sitemap=Link(href(url, SITEMAP), "网站地图（sitemap.xml）"),
     )
     return Page(
         url=url,
@@ -553,21 +546,38 @@ def _entry_html(ch: history.Change) -> str:
 
 
 def feed_date(ch: history.Change) -> str:
-    """The date a feed entry carries: the version's own, or for an undated
-    list the day this site first published it (labelled so in the title)."""
-    if ch.date:
-        return ch.date
-    return ch.new.list.published_on_site if ch.new.list else ""
+    """The version's own date, or for an undated list the day this site first
+    published it (labelled so in the entry's title)."""
+    return ch.date or ch.new.list.published_on_site
 
 
-def atom(resolved: Resolved, changes: list[history.Change], self_path: str, title: str, alternate: str, limit=None) -> bytes:
+def _entry(ch: history.Change, base: str, names: dict) -> str:
+    x = xml_text
+    link = urls.absolute(base, urls.changes(ch.region)) + "#" + ch.new.anchor
+    when = ch.date or f"{history.UNDATED}；本站 {feed_date(ch)} 起收录"
+    heading = f"{names[ch.region].name}{LIST_NAME[ch.kind]}（{when}）：{ch.summary()}"
+    return "\n".join([
+        "<entry>",
+        f"<title>{x(heading)}</title>",
+        f'<link rel="alternate" type="text/html" href="{x(link)}"/>',
+        f"<id>{x(link)}</id>",
+        f"<updated>{feed_date(ch)}{CHINA_TIME}</updated>",
+        f"<published>{feed_date(ch)}{CHINA_TIME}</published>",
+        f'<summary type="text">{x(ch.summary())}</summary>',
+        f'<content type="html">{x(_entry_html(ch))}</content>',
+        "</entry>",
+    ])
+
+
+def atom(resolved: Resolved, changes, self_path: str, title: str, alternate: str, limit=None, pieces=None) -> bytes:
     """An Atom 1.0 document (RFC 4287) of ``changes`` (the ``limit`` newest),
-    newest first. Every date is a list version's own, never the build's."""
+    newest first, each entry remembered in ``pieces`` if given. Every date is
+    a list version's own, never the build's."""
     site, x = resolved.content.site, xml_text
     base, names = site["base_url"], resolved.tree.regions
-    dated = sorted((ch for ch in changes if feed_date(ch)), key=feed_date, reverse=True)[:limit]  # stable: same day in content order
-    newest = feed_date(dated[0]) if dated else max((lst.version_date for lst in resolved.content.lists), default="") or "1970-01-01"
-    out = [
+    dated = sorted((ch for ch in changes if feed_date(ch)), key=feed_date, reverse=True)[:limit]  # stable
+    newest = feed_date(dated[0]) if dated else max((lst.version_date for lst in resolved.content.lists), default="")
+    head = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
         f"<title>{x(title)}</title>",
@@ -575,31 +585,16 @@ def atom(resolved: Resolved, changes: list[history.Change], self_path: str, titl
         f'<link rel="self" type="application/atom+xml" href="{x(urls.absolute(base, self_path))}"/>',
         f'<link rel="alternate" type="text/html" href="{x(urls.absolute(base, alternate))}"/>',
         f"<id>{x(urls.absolute(base, self_path))}</id>",
-        f"<updated>{newest}{CHINA_TIME}</updated>",
+        f"<updated>{newest or '1970-01-01'}{CHINA_TIME}</updated>",
         f"<author><name>{x(site['title'])}</name><uri>{x(base)}</uri></author>",
     ]
-    for ch in dated:
-        link = urls.absolute(base, urls.changes(ch.region)) + "#" + ch.new.anchor
-        when = ch.date or f"{history.UNDATED}；本站 {feed_date(ch)} 起收录"
-        heading = f"{names[ch.region].name}{LIST_NAME[ch.kind]}（{when}）：{ch.summary()}"
-        out += [
-            "<entry>",
-            f"<title>{x(heading)}</title>",
-            f'<link rel="alternate" type="text/html" href="{x(link)}"/>',
-            f"<id>{x(link)}</id>",
-            f"<updated>{feed_date(ch)}{CHINA_TIME}</updated>",
-            f"<published>{feed_date(ch)}{CHINA_TIME}</published>",
-            f'<summary type="text">{x(ch.summary())}</summary>',
-            f'<content type="html">{x(_entry_html(ch))}</content>',
-            "</entry>",
-        ]
-    out.append("</feed>")
-    return ("\n".join(out) + "\n").encode("utf-8")
+    entries = (pieces or Pieces()).remembered(f"entry {base}", dated, lambda ch: _entry(ch, base, names))
+    return ("\n".join(head + entries + ["</feed>"]) + "\n").encode("utf-8")
 
 
 def _site_feed(resolved: Resolved, context) -> bytes:
     title = f"{resolved.content.site['title']}：清单变化"
-    return atom(resolved, _changes(resolved, context), urls.feed(), title, urls.data(), FEED_LIMIT)
+    return atom(resolved, _changes(resolved, context), urls.feed(), title, urls.data(), FEED_LIMIT, context.pieces)
 
 
 def _region_feed(resolved: Resolved, view: RegionView, own: list, context) -> bytes:

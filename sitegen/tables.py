@@ -76,13 +76,9 @@ def cell(row: Row, key: str) -> str:
 
 
 def columns_for(lst: PublishedList) -> list[tuple[str, str]]:
-    """(field key, column label) of every document column of ``lst``, in order.
-
-    Not-issued lists: 证明名称, 办事途径, 备注 (labels as the region wrote them).
-    Retained lists: the columns the region published, in its order; a field a
-    row fills but the list's ``columns`` does not name is added with its
-    default label, so no published text is left out.
-    """
+    """(field key, column label) of every document column of ``lst``, in order:
+    a retained list's as the region published them, then any field a row fills
+    that they do not name (default label), so no published text is left out."""
     if lst.kind == NOT_ISSUED:
         keys = list(NOT_ISSUED_KEYS)
     else:

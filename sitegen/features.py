@@ -2,7 +2,6 @@
 files are planned (the interface they implement: sitegen/plan.py)."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Iterator
 
 from . import hostfiles, index, opendata, pages, posters, render, sitepages, urls, wechat
@@ -15,11 +14,8 @@ class Pages(Feature):
 
     name = "pages"
 
-    def __init__(self, templates: Path | None = None):
-        self.templates = templates  # None: render.TEMPLATES when planning
-
     def site_outputs(self, resolved: Resolved) -> Iterator[Output]:
-        for path, data in render.asset_files(self.templates or render.TEMPLATES):
+        for path, data in render.asset_files(render.TEMPLATES):
             yield Output(path, constant(data), NO_REGION)
         yield page(urls.home(), pages.home_page, resolved, regions=frozenset({resolved.views[0].region.id}))
         yield page(urls.search(), pages.search_page, resolved, regions=NO_REGION)
@@ -32,7 +28,8 @@ class Pages(Feature):
         yield page(urls.index_az(rid), pages.index_page, resolved, view, regions=own)
         yield page(urls.hotline(rid), pages.hotline_page, resolved, view, regions=own)
         for entry in view.entries:
-            yield page(urls.item(rid, entry.certificate.id), pages.item_page, resolved, view, entry, regions=own, certificate=entry.certificate.id)
+            cert = entry.certificate.id
+            yield page(urls.item(rid, cert), pages.item_page, resolved, view, entry, regions=own, certificate=cert)
 
 
 FEATURES: tuple[Feature, ...] = (Pages(), wechat.FEATURE, index.FEATURE, opendata.FEATURE, posters.FEATURE, hostfiles.FEATURE, sitepages.FEATURE)

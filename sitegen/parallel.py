@@ -1,16 +1,14 @@
 """A ``map`` over forked processes, for the writer (``render.write(…, map=Workers())``).
 
-``Workers()(f, items)`` returns what ``list(map(f, items))`` returns, in
-order. Forked workers inherit ``f`` and the items — the resolved model, the
-plan, the compiled templates — copy-on-write: a worker gets an item's number
-and sends back its result; nothing else is pickled. ``gc.freeze()`` keeps the
-collector from touching (and so copying) the inherited objects.
-
-Items for which ``here(item)`` is true are done in this process meanwhile
-(by default the plan's whole-site group of parts: what they remember between builds,
-sitegen/pieces.py, then stays with the builder that builds incrementally).
-Fewer than ``from_items`` items, one core, or no fork: the builtin ``map``,
-as starting the workers costs more than they save.
+``Workers()(f, items)`` returns what ``list(map(f, items))`` returns, in order.
+Forked children inherit ``f`` and the items — the resolved model, the plan,
+the compiled templates — copy-on-write, take ``chunk`` items at a time from a
+counter they share, and send back only their results (sitegen/forks.py).
+``gc.freeze()`` keeps the collector from touching (and so copying) what they
+inherit. Items for which ``here(item)`` is true are done in this process
+(by default the plan's whole-site parts: what they remember between builds,
+sitegen/pieces.py, stays with the builder), which then takes chunks too.
+Fewer than ``from_items`` items, one core, or no fork: the builtin ``map``.
 """
 from __future__ import annotations
 
@@ -18,14 +16,7 @@ import gc
 import multiprocessing
 from typing import Callable
 
-from .forks import cores
-
-_job: list = []  # (f, items) of the running map: set just before forking, read by the workers
-
-
-def _call(number: int):
-    f, items = _job[0]
-    return number, f(items[number])
+from .forks import can_fork, cores, finish_child, outcome, start_child
 
 
 def _whole_site(group) -> bool:
@@ -40,24 +31,38 @@ class Workers:
 
     def __call__(self, f: Callable, items) -> list:
         items = list(items)
-        if self.workers < 2 or len(items) < self.from_items or "fork" not in multiprocessing.get_all_start_methods():
+        if self.workers < 2 or len(items) < self.from_items or not can_fork():
             self.used = 1
             return [f(item) for item in items]
-        results: list = [None] * len(items)
         away = [i for i, item in enumerate(items) if not self.here(item)]
-        _job.append((f, items))
+        taken = multiprocessing.get_context("fork").Value("q", 0)  # how many of ``away`` are taken
+
+        def take() -> list[tuple[int, object]]:
+            done = []
+            while True:
+                with taken.get_lock():
+                    start = taken.value
+                    taken.value = start + self.chunk
+                if start >= len(away):
+                    return done
+                done += [(i, f(items[i])) for i in away[start : start + self.chunk]]
+
+        def here() -> list[tuple[int, object]]:
+            return [(i, f(item)) for i, item in enumerate(items) if self.here(item)] + take()
+
         gc.collect()
         gc.freeze()
         try:
-            with multiprocessing.get_context("fork").Pool(self.workers) as pool:
-                running = pool.imap_unordered(_call, away, chunksize=self.chunk)
-                for i, item in enumerate(items):
-                    if self.here(item):
-                        results[i] = f(item)
-                for number, result in running:
-                    results[number] = result
+            children = [start_child(take, collector=True) for _ in range(self.workers)]
+            # every child is reaped, whatever failed before it; then the first failure is raised
+            outcomes = [outcome(here)] + [outcome(finish_child, take, *child) for child in children]
         finally:
             gc.unfreeze()
-            _job.clear()
+        results: list = [None] * len(items)
+        for done, exc in outcomes:
+            if exc is not None:
+                raise exc
+            for i, result in done:
+                results[i] = result
         self.used = self.workers
         return results

@@ -1,28 +1,12 @@
 """Stage 4, plan: every file the site will hold, decided before a byte is written.
 
-``Plan(resolved, FEATURES)`` asks each feature (sitegen/features.py) for its outputs: the
-files that belong to no one region, then, region by region, each region's.
-Each ``Output`` is a path, the regions whose lists it shows, and how its bytes
-are made (``make(context)``, sitegen/render.py). Everything after this stage
-consumes the plan: the writer (serial or through any ``map``), the check that
-no two outputs share a path, sitemap.xml, the index stage's page list, and
-incremental rebuilds (``touched``). ``python build.py plan`` prints it.
-
-A feature declares its outputs through one interface (``Feature``), and is
-listed in ``sitegen.features.FEATURES``; nothing registers itself on import:
-
-- ``site_outputs(resolved)``: its files that belong to no one region;
-- ``region_outputs(resolved, view)``: one region's files. It reads only that
-  region's view, site settings and the region tree (``resolved.tree``), so
-  parts can be made in any order, in any process, and an incremental build
-  remakes only the regions an edit touched;
-- ``region_links(resolved, view)`` and ``item_links(entry)``: (site path, text, note) of
-  the links a region or item page lists under 打印和下载.
-
-The plan is made of ``Part``s (one feature's site files, or one feature's
-files of one region) whose outputs are listed when asked for: at national
-scale the site holds ~400,000 files, and a list of them all would be held by
-every writer process for nothing.
+``Plan(resolved, FEATURES)`` asks each ``Feature`` (listed in sitegen/features.py;
+nothing registers itself on import) for its ``Output``s: a path, the regions
+whose lists it shows, and how its bytes are made. The writer, the duplicate
+check, sitemap.xml, the index stage and incremental builds (``Edit``) all
+consume it; ``python build.py plan`` prints it. Outputs are listed part by
+part when asked for: at national scale a list of all ~400,000 would be held
+by every writer process for nothing.
 """
 from __future__ import annotations
 
@@ -39,15 +23,12 @@ NO_REGION: frozenset[str] = frozenset()  # … of one that changes only with a f
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """One file of the site.
-
-    ``make(context)`` returns its bytes (or a list of byte strings written one
-    after another). ``regions``: the regions whose lists it shows (an edit in
-    one of them remakes it), ``EVERY_REGION`` or ``NO_REGION``.
-    ``certificate``: it also shows this certificate's entry in other regions —
-    those near its one region (an item page's other regions, ``scale``), or,
-    with no region of its own, every region (the comparison page).
-    ``sitemap``: its page URL if sitemap.xml lists it, else None."""
+    """One file: ``make(context)`` returns its bytes (or a list of byte strings).
+    ``regions``: those whose lists it shows (an edit there remakes it), or
+    ``EVERY_REGION`` / ``NO_REGION``. ``certificate``: it also shows this
+    certificate's entry in other regions (an item page's nearby regions, or,
+    with no region of its own, every region: the comparison page).
+    ``sitemap``: its page URL if sitemap.xml lists it."""
 
     path: str
     make: Callable
@@ -57,7 +38,10 @@ class Output:
 
 
 class Feature:
-    """The declared interface of a feature (module docstring); every method may be left out."""
+    """What a feature declares; every method may be left out. ``region_outputs``
+    reads only that region's view, the site settings and ``resolved.tree``, so
+    parts can be made in any order and process, and an edit remakes only its
+    regions'. The links are (site path, text, note) listed under 打印和下载."""
 
     name = "feature"
 
@@ -112,7 +96,8 @@ class DuplicateOutput(Exception):
 
 
 class Plan:
-    """Every output of the site, part by part (module docstring)."""
+    """Every output of the site, part by part: one feature's site files, then
+    region by region each feature's files of that region."""
 
     def __init__(self, resolved: Resolved, features: tuple[Feature, ...]):
         self.resolved, self.features = resolved, features
@@ -125,8 +110,7 @@ class Plan:
         return list(part.feature.region_outputs(self.resolved, part.view))
 
     def groups(self) -> list[tuple[Part, ...]]:
-        """The parts by region, the site's first: a writer's unit of work
-        (one region's files made together, its neighbours next)."""
+        """The parts by region, the site's first: a writer's unit of work."""
         n = len(self.features)
         return [self.parts[i : i + n] for i in range(0, len(self.parts), n)]
 
@@ -135,8 +119,7 @@ class Plan:
             yield from self.outputs(part)
 
     def finish(self, pages: list[str]) -> list[Output]:
-        """The outputs made from the list of every other one: sitemap.xml (and
-        its parts above 50,000 pages) from the URLs of the listed pages."""
+        """sitemap.xml (and its parts above 50,000 pages) from the listed pages' URLs."""
         base = self.resolved.content.site["base_url"]
         return [Output(path, constant(data), NO_REGION) for path, data in sitemap.files(base, [urls.absolute(base, u) for u in pages])]
 
@@ -179,23 +162,17 @@ def no_duplicates(listing: Iterable[tuple[str, Part]]) -> None:
 @dataclass(frozen=True)
 class Edit:
     """What an incremental build changed: ``regions`` whose view changed (with
-    their descendants), ``entries`` whose shown content changed as (region,
-    certificate), and ``near``: (region, certificate) of item pages that show
-    one of those entries among their other regions."""
+    their descendants), ``entries`` (region, certificate) whose shown content
+    changed, and ``near``: (region, certificate) of item pages showing one of
+    those entries among their other regions."""
 
     regions: frozenset[str]
     entries: frozenset[tuple[str, str]]
     near: frozenset[tuple[str, str]]
 
-    @property
-    def certificates(self) -> frozenset[str]:
-        return frozenset(c for _, c in self.entries)
-
     def touches(self, o: Output) -> bool:
         if o.regions is EVERY_REGION or not o.regions.isdisjoint(self.regions):
             return True
-        if not o.certificate:
-            return False
         if not o.regions:
-            return o.certificate in self.certificates
+            return any(c == o.certificate for _, c in self.entries)
         return any((r, o.certificate) in self.near for r in o.regions)

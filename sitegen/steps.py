@@ -1,11 +1,9 @@
 """What to do instead of asking the community, quoted from the published route.
 
-A not-issued row's 办事途径 is cut into its clauses; each clause becomes one
-step with a few fixed plain words in front ("办事单位自己核对", "去这里办" …)
-and the clause itself, word for word, with the row's offices and documents
-picked out. The plain words never name an office, a document or a service:
-every such name a page shows is inside a quoted clause (tests/test_answers.py
-checks this on every built page).
+A not-issued row's 办事途径 is cut into clauses; each becomes a step: a few
+fixed plain words, then the clause word for word with the row's offices and
+documents marked. The plain words never name an office, a document or a
+service (tests/test_answers.py checks every built page).
 """
 from __future__ import annotations
 
@@ -21,13 +19,7 @@ BRING = "bring"  # documents that prove it
 SELF = "self"  # the resident arranges it
 OTHER = "other"
 
-LEAD = {
-    CHECK: "办事单位自己核对",
-    GO: "去这里办",
-    BRING: "可以用这些证件证明",
-    SELF: "自己准备",
-    OTHER: "原文还写着",
-}
+LEAD = {CHECK: "办事单位自己核对", GO: "去这里办", BRING: "可以用这些证件证明", SELF: "自己准备", OTHER: "原文还写着"}
 LISTED = "原文列出的证件"  # BRING's lead when the documents do not fit every name
 
 _CUT = re.compile(r"(?<=[；。])|(?<=;)(?=\s*[\u4e00-\u9fff])|(?=[，,；;]或由)")
@@ -73,26 +65,18 @@ def _kind(clause: str, row: Row) -> str:
 
 def _marked(clause: str, names: tuple[str, ...]) -> tuple[Piece, ...]:
     """The clause as pieces, each occurrence of a name marked (longest first)."""
-    names = tuple(sorted((n for n in names if n and n in clause), key=len, reverse=True))
+    names = sorted((n for n in names if n and n in clause), key=len, reverse=True)
     if not names:
         return (Piece(clause),)
-    pattern = re.compile("|".join(re.escape(n) for n in names))
-    pieces, at = [], 0
-    for m in pattern.finditer(clause):
-        if m.start() > at:
-            pieces.append(Piece(clause[at : m.start()]))
-        pieces.append(Piece(m.group(), "name"))
-        at = m.end()
-    if at < len(clause):
-        pieces.append(Piece(clause[at:]))
-    return tuple(pieces)
+    parts = re.split("(" + "|".join(re.escape(n) for n in names) + ")", clause)  # names at odd places
+    return tuple(Piece(part, "name" if i % 2 else "") for i, part in enumerate(parts) if part)
 
 
 def steps(row: Row, certificate: Certificate) -> tuple[Step, ...]:
     out = []
-    has_check = any(_kind(c, row) == CHECK for c in clauses(row.route))
-    for clause in clauses(row.route):
-        kind = _kind(clause, row)
+    cut = [(clause, _kind(clause, row)) for clause in clauses(row.route)]
+    has_check = any(kind == CHECK for _, kind in cut)
+    for clause, kind in cut:
         lead, note = LEAD[kind], ""
         if kind == BRING and certificate.documents_show:
             lead = LISTED
@@ -113,39 +97,27 @@ def next_line(found: tuple[Step, ...], certificate: Certificate) -> tuple[Piece,
     """One line of what to do next: up to two ways, each in plain words with
     the office or document names quoted from the route; () when the route
     names none (the page then points to the route itself)."""
-    ways: list[list[Piece]] = []
-    seen: set[str] = set()
+    ways: dict[str, list[Piece]] = {}  # kind → its way, the first step of each kind
     for step in found:
-        if step.kind in seen or len(ways) == 2:
+        names = _joined([[Piece(name, "said")] for name in _names(step)], "、")
+        if len(ways) == 2 or step.kind in ways:
             continue
         if step.kind == CHECK:
-            ways.append([Piece("请办事单位自己核对")])
-        elif step.kind == GO and _names(step):
-            names = _names(step)
-            ways.append([Piece("去")] + _joined(names) + [Piece("办")])
-        elif step.kind == BRING and _names(step) and not certificate.documents_show:
-            names = _names(step)
-            ways.append([Piece("用")] + _joined(names) + [Piece("等证件证明")])
-        else:
-            continue
-        seen.add(step.kind)
+            ways[CHECK] = [Piece("请办事单位自己核对")]
+        elif step.kind == GO and names:
+            ways[GO] = [Piece("去"), *names, Piece("办")]
+        elif step.kind == BRING and names and not certificate.documents_show:
+            ways[BRING] = [Piece("用"), *names, Piece("等证件证明")]
     if not ways:
         return ()
-    out: list[Piece] = []
-    for i, way in enumerate(ways):
-        if i:
-            out.append(Piece("；或者"))
-        out.extend(way)
-    out.append(Piece("。"))
-    return tuple(out)
+    return tuple(_joined(list(ways.values()), "；或者") + [Piece("。")])
 
 
-def _joined(names: list[str]) -> list[Piece]:
+def _joined(pieces: list[list[Piece]], between: str) -> list[Piece]:
+    """The lists of pieces one after another, ``between`` between each two."""
     out: list[Piece] = []
-    for i, name in enumerate(names):
-        if i:
-            out.append(Piece("、"))
-        out.append(Piece(name, "said"))
+    for i, more in enumerate(pieces):
+        out += ([Piece(between)] if i else []) + more
     return out
 
 

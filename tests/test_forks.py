@@ -21,12 +21,13 @@ def test_fork_map_gives_what_the_loop_gives_in_order_from_other_processes():
     assert os.getpid() in pids and len(pids) == 3  # this process took the first share, two children the rest
 
 
-def test_fork_map_raises_a_childs_exception_and_leaves_no_child_behind():
-    def boom(i):
-        if i == 9:
-            raise ValueError(f"item {i}")
-        return i
+def boom(i):
+    if i == 9:
+        raise ValueError(f"item {i}")
+    return i
 
+
+def test_fork_map_raises_a_childs_exception_and_leaves_no_child_behind():
     before = _children()
     with pytest.raises(ValueError, match="item 9"):
         forks.fork_map(boom, list(range(10)), workers=2, from_items=2)  # 9 is in the child's share
@@ -36,8 +37,7 @@ def test_fork_map_raises_a_childs_exception_and_leaves_no_child_behind():
 def test_fork_map_in_one_process_for_one_item_one_worker_or_few_items():
     assert forks.fork_map(lambda i: os.getpid(), [1], from_items=0) == [os.getpid()]
     assert forks.fork_map(lambda i: os.getpid(), [1, 2, 3], workers=1, from_items=0) == [os.getpid()] * 3
-    few = list(range(forks.FORK_FROM_ITEMS - 1))
-    assert forks.fork_map(lambda i: os.getpid(), few, workers=2) == [os.getpid()] * len(few)
+    assert forks.fork_map(lambda i: os.getpid(), [1, 2, 3], workers=2, from_items=4) == [os.getpid()] * 3
 
 
 def test_in_child_returns_the_value_or_raises_the_exception():
@@ -56,3 +56,26 @@ def test_children_run_without_the_cycle_collector_and_the_parent_keeps_its_own()
     assert {enabled for pid, enabled in shares if pid != os.getpid()} == {False}
     assert {enabled for pid, enabled in shares if pid == os.getpid()} == {True}  # this process's own share
     assert gc.isenabled()
+
+
+def test_workers_map_in_order_over_forked_processes_and_raise_an_items_exception():
+    from sitegen.parallel import Workers
+
+    import time
+
+    def square(i):
+        time.sleep(0.02)  # long enough for the children to take their chunks
+        return i * i, os.getpid()
+
+    items = list(range(40))
+    workers = Workers(workers=2, from_items=2, here=lambda i: i < 3, chunk=4)
+    out = workers(square, items)
+    assert [square for square, _ in out] == [i * i for i in items] and workers.used == 2
+    assert {pid for i, (_, pid) in enumerate(out) if i < 3} == {os.getpid()}  # ``here`` items stay in this process
+    assert len({pid for _, pid in out} - {os.getpid()}) >= 1
+
+    before = _children()
+    with pytest.raises(ValueError, match="item 9"):
+        Workers(workers=2, from_items=2, here=lambda i: False)(boom, items)
+    assert _children() == before  # every child was reaped
+    assert Workers(workers=2, from_items=50, here=lambda i: False)(lambda i: os.getpid(), items) == [os.getpid()] * 40

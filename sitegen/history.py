@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from .model import Content, PublishedList, Row, Source, Superseded
 from .problems import Problem, field_name
-from .tables import DEFAULT_LABELS
+from .tables import DEFAULT_LABELS, cell
 
 UNDATED = "原文未载明日期"
 
@@ -66,17 +66,8 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class Reworded:
-    old: Row
     new: Row
     fields: tuple[FieldChange, ...]
-
-
-@dataclass(frozen=True)
-class Replaced:
-    """A new row that, by its 备注, covers names of the superseded document."""
-
-    row: Row
-    old_names: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -89,7 +80,7 @@ class Change:
     removed: tuple[Row, ...] = ()
     reworded: tuple[Reworded, ...] = ()
     details: tuple[FieldChange, ...] = ()  # the list's own title, 文号, basis …
-    replaced: tuple[Replaced, ...] = ()  # superseded document: old names a row covers
+    replaced: tuple[Row, ...] = ()  # superseded document: rows whose 备注 name old names (former_names)
     carried: tuple[Row, ...] = ()  # superseded document: rows whose 备注 cite an old item
     unmapped: tuple[Row, ...] = ()  # superseded document: rows whose 备注 say nothing of it
     dropped: tuple[str, ...] = ()  # superseded document: old items not carried
@@ -158,14 +149,8 @@ def chain(content: Content, lst: PublishedList) -> tuple[Version, ...]:
 
 
 def _row_fields(old: Row, new: Row, labels: dict[str, str]) -> tuple[FieldChange, ...]:
-    out = []
-    for key in ROW_FIELDS:
-        a, b = getattr(old, key), getattr(new, key)
-        if isinstance(a, tuple):
-            a, b = "\n".join(a), "\n".join(b)
-        if a != b:
-            out.append(FieldChange(key, labels.get(key, key), a, b))
-    return tuple(out)
+    pairs = ((key, cell(old, key), cell(new, key)) for key in ROW_FIELDS)
+    return tuple(FieldChange(key, labels.get(key, key), a, b) for key, a, b in pairs if a != b)
 
 
 def source_text(s: Source) -> str:
@@ -191,7 +176,7 @@ def compare(old: Version | None, new: Version) -> Change:
             if _norm_doc(s.doc_number) not in _norm_doc(row.note):
                 unmapped.append(row)
             elif row.former_names:
-                replaced.append(Replaced(row, row.former_names))
+                replaced.append(row)
             else:
                 carried.append(row)
         return Change(old, new, replaced=tuple(replaced), carried=tuple(carried), unmapped=tuple(unmapped), dropped=s.dropped)
@@ -203,7 +188,7 @@ def compare(old: Version | None, new: Version) -> Change:
         if row.id in before:
             fields = _row_fields(before[row.id], row, labels)
             if fields:
-                reworded.append(Reworded(before[row.id], row, fields))
+                reworded.append(Reworded(row, fields))
     details = tuple(
         FieldChange(key, label, _detail(old.list, key), _detail(lst, key))
         for key, label in LIST_FIELDS

@@ -99,19 +99,17 @@ def region_data(region: Region, base: str) -> dict:
 
 def change_data(change: history.Change, base: str) -> dict:
     old = change.old
-    previous = None
-    if old is not None:
-        previous = {
-            "list": old.list.id if old.list else None,
-            "doc_number": old.list.doc_number if old.list else old.superseded.doc_number,
-            "date": old.date or None,
-        }
+    previous = None if old is None else {
+        "list": old.list.id if old.list else None,
+        "doc_number": old.list.doc_number if old.list else old.superseded.doc_number,
+        "date": old.date or None,
+    }
     return {
         "region": change.region, "kind": change.kind, "list": change.new.list.id, "date": change.date or None,
         "previous": previous, "summary": change.summary(),
         "added": [r.id for r in change.added], "removed": [r.id for r in change.removed],
         "reworded": [{"id": w.new.id, "fields": [f.key for f in w.fields]} for w in change.reworded],
-        "replaced": [{"id": r.row.id, "former_names": list(r.old_names)} for r in change.replaced],
+        "replaced": [{"id": r.id, "former_names": list(r.former_names)} for r in change.replaced],
         "carried": [r.id for r in change.carried], "dropped": list(change.dropped),
         "url": urls.absolute(base, urls.changes(change.region)) + "#" + change.new.anchor,
     }
@@ -417,7 +415,7 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
                 removed=rows(ch.removed),
                 reworded=tuple(RowView(row_link(w.new), tuple(_field(f) for f in w.fields)) for w in ch.reworded),
                 details=tuple(_field(f) for f in ch.details),
-                replaced=tuple(RowView(row_link(r.row), names=r.old_names, note=r.row.note) for r in ch.replaced),
+                replaced=tuple(RowView(row_link(r), names=r.former_names, note=r.note) for r in ch.replaced),
                 carried=tuple(RowView(row_link(r), note=r.note) for r in ch.carried),
                 unmapped=rows(ch.unmapped),
                 dropped=ch.dropped,
@@ -450,6 +448,7 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
     )
 
 
+@lru_cache(maxsize=None)
 def _schema_fields() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     """The field documentation on the 数据下载 page, read from the schema itself."""
     defs = json.loads(_schema_text())["$defs"]
@@ -540,7 +539,7 @@ def _entry_html(ch: history.Change) -> str:
         items("删除", [e(r.name) for r in ch.removed]),
         items("改写", [f"{e(w.new.name)}<ul>" + "".join(f"<li>{x}</li>" for x in was(w.fields)) + "</ul>" for w in ch.reworded]),
         items("清单信息", was(ch.details)),
-        items("涵盖旧文件中的名称", [f"{e(r.row.name)}：{e('、'.join(r.old_names))}" for r in ch.replaced]),
+        items("涵盖旧文件中的名称", [f"{e(r.name)}：{e('、'.join(r.former_names))}" for r in ch.replaced]),
         items("旧文件中未列入本清单", [e(n) for n in ch.dropped]),
     ])
 

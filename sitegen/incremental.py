@@ -1,23 +1,16 @@
 """Incremental builds for ``make serve``: after an edit to list files, remake
 only the outputs of the plan the edit touched (``plan.Edit``).
 
-A ``Builder`` keeps what its last build knew: each content file's hash, the
-validated content, the resolved model, the plan, the compiled templates, the
-pieces of whole-site files (sitegen/pieces.py) and a Pagefind process. A
-change to anything but current list files (``content/lists/<region>/*.yaml``),
-or an edit that would add or remove a file, means a full build. The edited
-regions are validated and resolved again (with their descendants), and
-changed files replace their old versions one by one (each atomically). The
-search bundles holding changed item pages are re-indexed after that, in the
-background: the preview shows an edit without waiting for Pagefind, and the
-next build (or ``close``) waits for it. tests/test_bench.py checks that an
-incremental build gives byte for byte the tree a full build gives.
+A ``Builder`` keeps what its last build knew (file hashes, model, plan,
+compiled templates, sitegen/pieces.py, a Pagefind process). Any other change,
+or an edit that would add or remove a file, means a full build. Changed files
+replace their old versions one by one (each atomically); their search bundles
+are re-indexed after that in the background, which the next build waits for.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import stat
 import threading
 import time
 from dataclasses import replace
@@ -27,12 +20,13 @@ from pathlib import Path
 from . import bundles, index, scale
 from .cascade import ancestors, resolve
 from .forks import collector_paused
-from .load import IGNORED_NAMES, Loaded, read_file
+from .load import Loaded, read_file
 from .model import Resolved
 from .pieces import Pieces
 from .plan import Edit, Plan
 from .publish import Staging, swap
 from .render import Context, write_bytes
+from .serve import snapshot as watched
 from .validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,29 +42,13 @@ def code_hash(root: Path = ROOT) -> str:
 
 
 def snapshot(content: Path, before: dict | None = None) -> dict[str, tuple[int, int, str]]:
-    """rel path → (mtime_ns, size, sha256) of every file under ``content`` the
-    loader does not ignore (an editor's scratch files); a file whose time and
-    size match ``before`` keeps its recorded hash."""
-    before = before or {}
-    out = {}
-    for dirpath, dirs, files in os.walk(content):
-        dirs[:] = [d for d in dirs if not IGNORED_NAMES.search(d)]
-        for name in files:
-            path = Path(dirpath) / name
-            try:
-                st = path.stat()
-            except OSError:  # a dangling link: the build's loader reports it
-                continue
-            rel = path.relative_to(content).as_posix()
-            old = before.get(rel)
-            if IGNORED_NAMES.search(name):
-                continue
-            if not stat.S_ISREG(st.st_mode):  # a pipe or device would never end (the loader reports it)
-                out[rel] = (st.st_mtime_ns, st.st_size, "")
-            elif old and old[:2] == (st.st_mtime_ns, st.st_size):
-                out[rel] = old
-            else:
-                out[rel] = (st.st_mtime_ns, st.st_size, hashlib.sha256(path.read_bytes()).hexdigest())
+    """rel path → (mtime_ns, size, sha256) of each file the preview watches
+    below ``content``; a file whose time and size match ``before`` keeps its hash."""
+    before, out = before or {}, {}
+    for path, stamp in watched([content]).items():
+        rel = path.relative_to(content).as_posix()
+        old = before.get(rel)
+        out[rel] = old if old and old[:2] == stamp else (*stamp, hashlib.sha256(path.read_bytes()).hexdigest())
     return out
 
 
@@ -82,16 +60,10 @@ def _list_key(rel: str) -> str | None:
     return f"{parts[1]}/{parts[2][:-5]}"
 
 
-def _load_order(key: str) -> tuple[str, ...]:
-    return tuple(key.split("/"))  # what sorted(rglob(...)) gives for paths below lists/
-
-
 class Builder:
-    """Builds ``content`` into ``site``, incrementally when it can (module docstring).
-
-    ``full(content, site, search_index=…, indexer=…, pieces=…)`` is the full
-    build (``build.build`` or ``build.fast``); ``code()`` changes when code or
-    templates do (default ``code_hash``)."""
+    """Builds ``content`` into ``site``, incrementally when it can. ``full(content,
+    site, search_index=…, indexer=…, pieces=…)`` is the full build (``build.build``
+    or ``build.fast``); ``code()`` changes when code or templates do."""
 
     def __init__(self, content: Path, site: Path, root: Path, full, search_index: bool = True, jobs: int | None = None, code=code_hash):
         self.content, self.site, self.root, self.full = content, site, root, full
@@ -193,7 +165,8 @@ class Builder:
         result.valid, result.resolved, result.plan = valid, new, plan
         result.pages, result.files = sum(1 for r in written if r.endswith(".html")), len(written)
         self.known, self.files = result, files
-        regions = self._reindexed(written)
+        pages = self.pagefind.listing if self.search_index else {}  # region → its item pages, as last indexed
+        regions = [r for r in sorted({rel.split("/", 1)[0] for rel in written}) if not set(pages.get(r, ())).isdisjoint(written)]
         bundles = sorted({self.pagefind.bundle_of[r] for r in regions})
         self.last.update(regions=sorted(edit.regions), pages=len(written), render_parts=timing, bundles=bundles)
         self.indexing = threading.Thread(target=self._reindex, args=(regions, stage), daemon=True)
@@ -225,16 +198,16 @@ class Builder:
             if (lst.region in touched or lst.id.split("/")[0] in folders) and lst.id not in keys | docs.keys():
                 docs[lst.id] = read(lst.id)
         earlier = [read(h.id) for h in old.history if h.region in touched or h.id.split("/")[0] in folders]
-        ordered = [docs[k] for k in sorted(docs, key=_load_order) if docs[k] is not None]
-        earlier = sorted((d for d in earlier if d is not None), key=lambda d: _load_order(d.key))
+        ordered = [docs[k] for k in sorted(docs, key=_in_load_order) if docs[k] is not None]
+        earlier = sorted((d for d in earlier if d is not None), key=lambda d: _in_load_order(d.key))
         loaded = Loaded(*self.known.core, ordered, problems, sorted(unreadable), earlier, self.content)
         clock.lap("load")
 
         part = validate(loaded)  # raises ContentError; nothing has been written yet
         replaced = {lst.id for lst in part.lists} | keys | {d.key for d in ordered}
-        lists = sorted([lst for lst in old.lists if lst.id not in replaced] + list(part.lists), key=lambda lst: _load_order(lst.id))
+        lists = sorted([lst for lst in old.lists if lst.id not in replaced] + list(part.lists), key=lambda lst: _in_load_order(lst.id))
         redone = {h.id for h in part.history} | {d.key for d in earlier}
-        history = sorted([h for h in old.history if h.id not in redone] + list(part.history), key=lambda h: _load_order(h.id))
+        history = sorted([h for h in old.history if h.id not in redone] + list(part.history), key=lambda h: _in_load_order(h.id))
         clock.lap("validate")
         return replace(old, lists=tuple(lists), history=tuple(history)), touched | {lst.region for lst in part.lists}
 
@@ -251,13 +224,6 @@ class Builder:
                 write_bytes(written[o.path], data)
             timing[part.feature.name] = round(timing.get(part.feature.name, 0.0) + time.process_time() - start, 3)
         return written, timing
-
-    def _reindexed(self, written: dict[str, Path]) -> list[str]:
-        """The regions whose item pages changed (what the last full build indexed)."""
-        if not self.search_index:
-            return []
-        pages = self.pagefind.listing  # region → its item pages
-        return [r for r in sorted({rel.split("/", 1)[0] for rel in written}) if not set(pages.get(r, ())).isdisjoint(written)]
 
     def _reindex(self, regions: list[str], stage: Staging) -> None:
         """Re-index the bundles of ``regions`` (their pages are in site/
@@ -299,6 +265,10 @@ def _resolve(valid, touched: set[str], old: Resolved) -> tuple[Resolved, Edit]:
 
 def _sha(files: dict, rel: str) -> str | None:
     return files[rel][2] if rel in files else None
+
+
+def _in_load_order(key: str) -> list[str]:
+    return key.split("/")  # as sorted(rglob(...)) orders the paths below lists/
 
 
 def _same_bytes(path: Path, data: bytes | list[bytes]) -> bool:

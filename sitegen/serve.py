@@ -12,6 +12,7 @@ import html
 import http.server
 import io
 import signal
+import stat
 import sys
 import threading
 import time
@@ -25,18 +26,19 @@ from .problems import describe
 HOST = "127.0.0.1"
 
 
-def snapshot(dirs: list[Path]) -> dict[str, tuple[int, int]]:
-    """Every watched file's modification time and size (an editor's scratch
-    files left out, as the loader leaves them out)."""
+def snapshot(dirs: list[Path]) -> dict[Path, tuple[int, int]]:
+    """Every watched file's modification time and size: regular files only (a
+    pipe would never end if read; the loader reports it), an editor's scratch
+    files left out as the loader leaves them out."""
     state = {}
     for folder in dirs:
         for path in folder.rglob("*") if folder.is_dir() else ():
             try:
                 st = path.stat()
-            except FileNotFoundError:  # removed while we looked
+            except OSError:  # removed while we looked, or a dangling link (the loader reports it)
                 continue
-            if not IGNORED_NAMES.search(path.name) and path.is_file():
-                state[str(path)] = (st.st_mtime_ns, st.st_size)
+            if not IGNORED_NAMES.search(path.name) and stat.S_ISREG(st.st_mode):
+                state[path] = (st.st_mtime_ns, st.st_size)
     return state
 
 
@@ -156,7 +158,7 @@ class Preview:
         if settle and held < settle:
             time.sleep(min(settle, settle - held))
             now = snapshot(self.watch_dirs)
-        names = sorted({Path(p).name for p, _ in now.items() ^ self._seen.items()})
+        names = sorted({p.name for p, _ in now.items() ^ self._seen.items()})
         self._seen = now
         self.say(f"[{time.strftime('%H:%M:%S')}] 文件有改动：{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}")
         return self.rebuild()

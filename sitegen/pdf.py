@@ -2,35 +2,12 @@
 
     python -m sitegen.pdf [--site site] [--out DIR] [--only PATTERN] [--date YYYY-MM-DD] [--jobs N] [--again]
 
-``make posters`` runs this after building site/. One browser — Playwright
-driving Debian's /usr/bin/chromium, never a downloaded one — prints every page
-under <site>/print/, a few tabs at once. A slip page is printed twice: one A6
-slip (<name>-a6.pdf) and, with #a6x4 made its target, four on an A4 sheet
-(<name>-a6x4.pdf).
-
-Where the PDFs go: into the PDF cache (sitegen/pdfcache.py), each under the
-key its page carries (data-key: a hash of what it prints), and from there
-into the site beside their pages (print/<region>/<name>.pdf), or into --out.
-A page whose key is already in the cache is not printed again (--again
-prints it anyway). Every later build links the cached PDFs back in and
-shows "下载 PDF" on the pages that have one.
-
-It prints from a snapshot: site/ is hard-linked (print pages, styles, QR
-codes) into a scratch folder first, so a build that swaps in a new site/
-meanwhile (``make serve`` rebuilding) cannot pull pages away mid-print. At
-the end each PDF goes into whatever site/ is current then, only beside a
-page that still has the same key.
-
-Before it prints a page it checks, in the real layout, that every sheet is
-exactly its paper's height (sitegen/posters.py decided the page splits in
-Python; a sheet that grew means the plan was wrong and rows would spill onto
-an extra page). After printing it checks the PDF has the planned number of
-pages. Any failure is reported by file and the run exits with status 1.
-
-The print date: the HTML pages carry a blank 打印日期：____年__月__日 line
-(the site build must stay byte-identical); here each PDF gets the day it was
-made (China Standard Time) beside it, e.g. （PDF 生成于 2025年6月3日）; a PDF
-taken from the cache keeps the day it was made.
+``make posters`` runs this after building site/: Debian's Chromium (through Playwright) prints
+every page under <site>/print/, a slip page twice (<name>-a6.pdf, and at #a6x4 <name>-a6x4.pdf).
+Each PDF is kept in the PDF cache (sitegen/pdfcache.py) under its page's key, and put beside
+its page (or under --out); a page the cache has is not printed again unless --again. Pages are
+printed from a hard-linked snapshot, so a build swapping site/ meanwhile takes nothing away.
+A sheet taller than its paper, or a PDF with other than the planned page count, fails the run.
 """
 from __future__ import annotations
 
@@ -47,22 +24,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import pdfcache
+from .posters import A3, A4, A6, A6X4, Paper
 from .problems import ArgumentParser
-from .posters import A3, A4, A6, A6X4, PRINT, Paper
+from .urls import PRINT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
 )
 PAPERS = {p.key: p for p in (A4, A3, A6, A6X4)}
 PX_PER_MM = 96 / 25.4
+# what a print page's <html> says: its paper, sheets, the paper it also prints on, its PDF cache key
+PRINT_PAGE = (
+    r'data-paper="([a-z0-9]+)" data-sheets="(\d+)"(?: data-fourup="([a-z0-9]+)")?(?: data-key="([0-9a-f]*)")?'
+)
 CST = dt.timezone(dt.timedelta(hours=8))  # China has one time zone and no DST
+PLACEHOLDER_NOTE = (
+    "注意：网站地址（content/site.yaml 的 base_url）还是示例地址，每张海报都印着“测试地址，请勿张贴”，"
+    "二维码也指向示例地址。正式张贴前请填写正式网址，再运行 make posters。 (base_url is a placeholder)"
+)
 
 
 class PrintFailed(Exception):
@@ -76,39 +57,37 @@ class Job:
     rel: str  # print/<region>/<name>.html, with #fragment for a page's other way to print
     paper: Paper
     pages: int
-    fragment: str = ""  # the page's element made :target before printing ("a6x4": a slip four to a sheet)
+    fragment: str = ""  # the element made :target before printing ("a6x4": a slip four to a sheet)
     slips: int = 0  # slips that must show (1 on A6, 4 four to a sheet); 0: a poster
     key: str = ""  # the page's key in the PDF cache ("": not kept there)
 
-    @property
-    def page(self) -> str:
-        return self.rel.split("#", 1)[0]
+
+def page_head(html: Path) -> re.Match | None:
+    """What a print page's <html> says (PRINT_PAGE), or None: not a print page, or none there."""
+    try:
+        with html.open(encoding="utf-8") as f:
+            return re.search(PRINT_PAGE, f.read(400))
+    except FileNotFoundError:
+        return None
 
 
 def jobs(site: Path, out: Path, only: str = "") -> list[Job]:
-    """Every print page in the built site (the pages whose <html> names a paper),
-    and a slip page a second time, four to a sheet (``data-fourup``): its own
-    PDF, <name>-a6x4.pdf beside <name>-a6.pdf."""
+    """Every print page in the built site (its <html> names a paper), a slip page twice."""
     found = []
     for html in sorted((site / PRINT).rglob("*.html")):
         rel = html.relative_to(site).as_posix()
         if only and not re.search(only, rel):
             continue
-        head = html.read_text(encoding="utf-8")[:400]
-        m = re.search(r'data-paper="([a-z0-9]+)" data-sheets="(\d+)"(?: data-fourup="([a-z0-9]+)")?(?: data-key="([0-9a-f]*)")?', head)
+        m = page_head(html)
         if not m:
             continue  # an index page, not a print page
-        paper, sheets, fourup, key = PAPERS[m.group(1)], int(m.group(2)), m.group(3), m.group(4) or ""
+        paper, sheets, fourup, key = PAPERS[m[1]], int(m[2]), m[3], m[4] or ""
         stem = rel.removesuffix(".html")
         found.append(Job(html, out / (stem + ".pdf"), rel, paper, sheets, slips=1 if fourup else 0, key=key))
         if fourup:
-            name = stem.removesuffix(f"-{paper.key}") + f"-{fourup}"
-            found.append(Job(html, out / (name + ".pdf"), f"{rel}#{fourup}", PAPERS[fourup], sheets, fragment=fourup, slips=4, key=key))
+            pdf = out / (stem.removesuffix(f"-{paper.key}") + f"-{fourup}.pdf")
+            found.append(Job(html, pdf, f"{rel}#{fourup}", PAPERS[fourup], sheets, fourup, slips=4, key=key))
     return found
-
-
-def made_text(day: dt.date) -> str:
-    return f"（PDF 生成于 {day.year}年{day.month}月{day.day}日）"
 
 
 def pdf_page_count(data: bytes) -> int:
@@ -129,20 +108,14 @@ _CHECK = """async ([limit, stamp, fragment]) => {
 }"""
 
 
-async def _load(page, job: Job, folder: list[Path]) -> None:
-    """Open the page in the tab. Pages of one folder share their base URL, so
-    after the first one (a real navigation) the next are written into the same
-    document (Playwright's set_content): the same HTML resolved against the
-    same folder, without a navigation for each file."""
-    if folder and folder[0] == job.html.parent:
+async def _print_one(page, job: Job, stamp: str, folder: list[Path]) -> list[str]:
+    # After a tab's first page of a folder, the next are written into the same document: the
+    # same base URL without a navigation per file.
+    if folder == [job.html.parent]:
         await page.set_content(job.html.read_text(encoding="utf-8"), wait_until="load")
     else:
         await page.goto(job.html.resolve().as_uri(), wait_until="load")
         folder[:] = [job.html.parent]
-
-
-async def _print_one(page, job: Job, stamp: str, folder: list[Path]) -> list[str]:
-    await _load(page, job, folder)
     limit = job.paper.height_mm * PX_PER_MM + 1  # one px for rounding
     found = await page.evaluate(_CHECK, [limit, stamp, job.fragment])
     problems = []
@@ -158,9 +131,8 @@ async def _print_one(page, job: Job, stamp: str, folder: list[Path]) -> list[str
     if problems:
         return problems
     data = await page.pdf(prefer_css_page_size=True, print_background=True)
-    pages = pdf_page_count(data)
-    if pages != job.pages:
-        return [f"{job.rel}: PDF 有 {pages} 页，计划 {job.pages} 页 (PDF page count ≠ plan)"]
+    if pdf_page_count(data) != job.pages:
+        return [f"{job.rel}: PDF 有 {pdf_page_count(data)} 页，计划 {job.pages} 页 (PDF page count ≠ plan)"]
     if job.key:
         pdfcache.store(data, job.key, job.fragment)
     else:  # a page not from a build (no key): straight to where it goes
@@ -174,41 +146,33 @@ async def _print_all(todo: list[Job], stamp: str, tabs: int) -> list[str]:
         from playwright.async_api import async_playwright
     except ImportError:
         raise PrintFailed("没有安装 Playwright：请用 make posters（会安装 requirements-test.txt） (playwright missing)") from None
-
     problems: list[str] = []
-    queue: asyncio.Queue[Job] = asyncio.Queue()
-    for job in todo:
-        queue.put_nowait(job)
+    queue = list(reversed(todo))
+
+    async def worker(browser) -> None:
+        # a context per tab: its own renderer process, so the tabs really print in parallel
+        page = await (await browser.new_context()).new_page()
+        await page.emulate_media(media="print")
+        folder: list[Path] = []
+        while queue:
+            job = queue.pop()
+            try:
+                problems.extend(await _print_one(page, job, stamp, folder))
+            except Exception as err:  # report the file, keep printing the rest
+                problems.append(f"{job.rel}: {err}")
+
     async with async_playwright() as p:
-        # Playwright starts the browser with a fresh temporary profile of its own
-        # (it refuses --user-data-dir here) and removes it afterwards.
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_FLAGS))
         try:
-
-            async def worker() -> None:
-                # A context per tab: contexts get their own renderer process, so
-                # the tabs really print in parallel.
-                page = await (await browser.new_context()).new_page()
-                await page.emulate_media(media="print")
-                folder: list[Path] = []
-                while not queue.empty():
-                    job = queue.get_nowait()
-                    try:
-                        problems.extend(await _print_one(page, job, stamp, folder))
-                    except Exception as err:  # report the file, keep printing the rest
-                        problems.append(f"{job.rel}: {err}")
-
-            await asyncio.gather(*(worker() for _ in range(max(1, tabs))))
+            await asyncio.gather(*(worker(browser) for _ in range(max(1, tabs))))
         finally:
             await browser.close()
     return problems
 
 
 def snapshot(site: Path) -> Path:
-    """The site's print pages, styles and QR codes, hard-linked into a scratch
-    folder beside it, all from one build: the site folder is opened once and
-    walked through that handle; if a build swaps site/ and removes the old
-    tree under the walk, it starts again on the new one."""
+    """The site's print pages, styles and QR codes hard-linked into a scratch folder, all from
+    one build: walked through one handle on the folder, and again if a build swapped it."""
     for _ in range(5):
         scratch = Path(tempfile.mkdtemp(prefix=f".{site.name}.print-", dir=site.parent))
         try:
@@ -224,9 +188,9 @@ def snapshot(site: Path) -> Path:
                 for name in wanted:
                     try:
                         os.link(name, scratch / rel / name, src_dir_fd=dir_fd)
-                    except OSError as err:
-                        if isinstance(err, FileNotFoundError):
-                            raise
+                    except FileNotFoundError:
+                        raise
+                    except OSError:
                         shutil.copyfile(f"/proc/self/fd/{dir_fd}/{name}", scratch / rel / name)
             return scratch
         except FileNotFoundError:  # the tree went away under the walk: a new site/ is in
@@ -234,29 +198,6 @@ def snapshot(site: Path) -> Path:
         finally:
             os.close(fd)
     raise PrintFailed(f"{site} 一直在重建，无法取得完整的打印页 (site/ kept changing)")
-
-
-def page_key(html: Path) -> str:
-    """The data-key a built print page carries ("" if none, or no page)."""
-    try:
-        with html.open(encoding="utf-8") as f:
-            m = re.search(r'data-key="([0-9a-f]*)"', f.read(400))
-    except FileNotFoundError:
-        return ""
-    return m.group(1) if m else ""
-
-
-def deliver(todo: list[Job], site: Path, out: Path | None) -> int:
-    """Each cached PDF beside its page in the current site/ (only where the
-    page there still has the same key), or under ``out``. Returns how many."""
-    count = 0
-    for job in todo:
-        if not job.key:
-            count += job.pdf.exists()
-            continue
-        if out is not None or page_key(site / job.page) == job.key:
-            count += pdfcache.link_into(job.key, job.fragment, job.pdf)
-    return count
 
 
 @dataclass(frozen=True)
@@ -268,19 +209,10 @@ class Printed:
     placeholder: bool = False  # the posters carry the 测试地址 line (base_url is an example address)
 
 
-PLACEHOLDER_NOTE = (
-    "注意：网站地址（content/site.yaml 的 base_url）还是示例地址，每张海报都印着“测试地址，请勿张贴”，"
-    "二维码也指向示例地址。正式张贴前请填写正式网址，再运行 make posters。 (base_url is a placeholder)"
-)
-
-
-def print_pdfs(site: Path, out: Path | None = None, only: str = "", day: dt.date | None = None, tabs: int = 2, again: bool = False) -> list[Job]:
-    """Print every print page of a built site; return the jobs done. Raises
-    PrintFailed listing every page that could not be printed as planned."""
-    return print_site(site, out, only, day, tabs, again).jobs
-
-
-def print_site(site: Path, out: Path | None = None, only: str = "", day: dt.date | None = None, tabs: int = 2, again: bool = False) -> Printed:
+def print_site(site: Path, out: Path | None = None, only="", day: dt.date | None = None, tabs=2, again=False):
+    """Print every print page of a built site; PrintFailed lists every page that could not be
+    printed as planned. A cached PDF goes into the current site/ only beside a page that still
+    has its key (or under ``out``)."""
     if not Path(CHROMIUM).exists():
         raise PrintFailed(f"找不到 {CHROMIUM}：请安装 chromium（make test 或 make posters 会安装） (chromium not installed)")
     scratch = snapshot(site)
@@ -291,12 +223,22 @@ def print_site(site: Path, out: Path | None = None, only: str = "", day: dt.date
         fresh = [job for job in todo if again or not pdfcache.has(job.key, job.fragment)]
         poster = next((job for job in todo if not job.slips), None)
         placeholder = poster is not None and 'class="poster__warning"' in poster.html.read_text(encoding="utf-8")
-        problems = asyncio.run(_print_all(fresh, made_text(day or dt.datetime.now(CST).date()), tabs)) if fresh else []
+        day = day or dt.datetime.now(CST).date()
+        stamp = f"（PDF 生成于 {day.year}年{day.month}月{day.day}日）"
+        problems = asyncio.run(_print_all(fresh, stamp, tabs)) if fresh else []
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if problems:
         raise PrintFailed("\n".join(sorted(problems)))
-    return Printed(todo, len(fresh), len(todo) - len(fresh), deliver(todo, site, out), placeholder)
+    delivered = 0
+    for job in todo:
+        if not job.key:
+            delivered += job.pdf.exists()
+            continue
+        now = page_head(site / job.rel.split("#", 1)[0])  # the page in site/ as it is now
+        if out is not None or (now is not None and now[4] == job.key):
+            delivered += pdfcache.link_into(job.key, job.fragment, job.pdf)
+    return Printed(todo, len(fresh), len(todo) - len(fresh), delivered, placeholder)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -304,7 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site/)")
     parser.add_argument("--out", type=Path, default=None, help="where the PDFs go (default: the site folder)")
     parser.add_argument("--only", default="", help="only pages whose path matches this regular expression")
-    parser.add_argument("--date", type=dt.date.fromisoformat, default=None, help="the date stamped on the PDFs (default: today, UTC+8)")
+    parser.add_argument(
+        "--date", type=dt.date.fromisoformat, help="the date stamped on the PDFs (default: today, UTC+8)"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="browser tabs printing at once (default: 2)")
     parser.add_argument("--again", action="store_true", help="print pages again even when the PDF cache has them")
     args = parser.parse_args(argv)
@@ -316,11 +260,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"--only 不是有效的正则表达式：{err} (bad pattern)", file=sys.stderr)
         return 2
     except PrintFailed as err:
-        print(err, file=sys.stderr)
-        print("打印失败 (printing failed)", file=sys.stderr)
+        print(f"{err}\n打印失败 (printing failed)", file=sys.stderr)
         return 1
-    pages = sum(job.pages for job in done.jobs)
-    where = (args.out or args.site) / PRINT
+    pages, where = sum(job.pages for job in done.jobs), (args.out or args.site) / PRINT
     print(
         f"已生成 {len(done.jobs)} 个 PDF，共 {pages} 页（新印 {done.printed} 个，沿用缓存 {done.reused} 个），"
         f"{done.delivered} 个放入 {where}/ ({time.perf_counter() - start:.1f}s)"
@@ -328,7 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     if done.placeholder:
         print(PLACEHOLDER_NOTE, file=sys.stderr)
     if done.delivered < len(done.jobs):
-        print(f"{len(done.jobs) - done.delivered} 个打印页在打印期间已被新的构建改写：这些 PDF 留在缓存里，下次 make posters 会印新的 (pages rebuilt meanwhile)")
+        print(
+            f"{len(done.jobs) - done.delivered} 个打印页在打印期间已被新的构建改写：这些 PDF 留在缓存里，"
+            "下次 make posters 会印新的 (pages rebuilt meanwhile)"
+        )
     return 0
 
 

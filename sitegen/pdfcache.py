@@ -1,17 +1,9 @@
-"""PDFs of the print pages, kept across builds.
+"""PDFs of the print pages, kept across builds under each page's key.
 
-``make posters`` prints each print page once and files the PDF here under the
-page's key: a hash of what the page prints (its body, the print templates and
-print.css), never of its file name. Every later build asks this folder: a
-page whose key has a PDF links it ("下载 PDF") and the PDF is written into
-the new site beside the page (print/<region>/<name>.pdf); a page whose
-content changed gets a new key and no link, so a stale PDF is never served
-(sitegen/posters.py declares each cached PDF as an output of its region).
-``make publish`` uploads the site as it is, PDFs included.
-
-The folder is .cache/pdf/ in the project (git-ignored), or $SITEGEN_PDF_CACHE.
-It only grows while lists change; deleting it is always safe (the next
-``make posters`` prints everything again).
+The key is a hash of what a page prints (its body, the print templates and print.css), so a
+page whose content changed has no PDF and a stale one is never served. Every build links the
+cached PDFs back beside their pages (sitegen/posters.py). The folder is .cache/pdf/ (or
+$SITEGEN_PDF_CACHE); deleting it is always safe: the next ``make posters`` prints everything.
 """
 from __future__ import annotations
 
@@ -38,9 +30,8 @@ def _names(path: str, mtime_ns: int) -> frozenset[str]:
 
 def cached() -> frozenset[str]:
     """File names of the PDFs in the cache (read again when it changes)."""
-    path = folder()
     try:
-        return _names(str(path), path.stat().st_mtime_ns)
+        return _names(str(folder()), folder().stat().st_mtime_ns)
     except FileNotFoundError:
         return frozenset()
 
@@ -65,24 +56,20 @@ def _style_digest() -> bytes:
 
 
 def key_of(template: str, body) -> str:
-    """What a print page prints, as a key: the frozen body it is rendered
-    from (its repr holds every text, size and link), the template and the
-    print styles. Made before the body gets its own PDF link."""
+    """The key of a page: its frozen body's repr (every text, size and link), template and styles."""
     digest = hashlib.sha256(_style_digest())
     digest.update(template.encode() + b"\0" + repr(body).encode())
     return digest.hexdigest()[:24]
 
 
-def store(data: bytes, key: str, way: str = "") -> Path:
+def store(data: bytes, key: str, way: str = "") -> None:
     """Write a PDF into the cache in one step (a half-written file is never seen)."""
-    path = folder()
-    path.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".new-", dir=path)
+    folder().mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".new-", dir=folder())
     with os.fdopen(fd, "wb") as f:
         f.write(data)
     os.chmod(tmp, 0o644)
-    os.replace(tmp, path / file_name(key, way))
-    return path / file_name(key, way)
+    os.replace(tmp, folder() / file_name(key, way))
 
 
 def read(key: str, way: str = "") -> bytes:

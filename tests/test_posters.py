@@ -36,7 +36,7 @@ from bs4 import BeautifulSoup
 from build import build, check
 from conftest import CONTENT, ROOT
 from sitegen import pdfcache, posters, urls
-from sitegen.pdf import PrintFailed, print_pdfs, print_site
+from sitegen.pdf import PrintFailed, print_site
 
 pytestmark = pytest.mark.browser
 
@@ -108,7 +108,7 @@ def resolved():
 def printed(built_site, tmp_path_factory) -> dict[str, Printed]:
     """Every print page of the built site as PDF (one browser), read back by poppler."""
     out = tmp_path_factory.mktemp("pdf")
-    done = print_pdfs(built_site, out, day=PRINT_DAY)
+    done = print_site(built_site, out, day=PRINT_DAY).jobs
     assert done, "no print pages were found in the built site"
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(read_pdf, [job.pdf for job in done]))
@@ -436,7 +436,7 @@ def test_blank_check_sees_a_half_empty_sheet(built_site, tmp_path):
         return html
 
     site = one_page_site(built_site, tmp_path, "print/quanguo/buyu-chuju-a4.html", three_rows)
-    print_pdfs(site, tmp_path / "out", day=PRINT_DAY)
+    print_site(site, tmp_path / "out", day=PRINT_DAY)
     assert blank_share(tmp_path / "out/print/quanguo/buyu-chuju-a4.pdf", 1, posters.A4.pad_mm) > BLANK_MAX
 
 
@@ -515,7 +515,7 @@ def test_missing_glyph_checks_catch_real_boxes(built_site, tmp_path):
     """The checks above, on a slip that really has three characters no font has."""
     boxes = "\ue000\u0378\U0010fffd"
     site = one_page_site(built_site, tmp_path, "print/chongqing/wu-fanzui-a6.html", lambda html: html.replace("无犯罪记录证明</h1>", f"无犯罪记录证明{boxes}</h1>"))
-    print_pdfs(site, tmp_path / "out", day=PRINT_DAY)
+    print_site(site, tmp_path / "out", day=PRINT_DAY)
     pdf = read_pdf(tmp_path / "out/print/chongqing/wu-fanzui-a6.pdf")
     assert glyphs_shown(pdf.path).count(0) == 3
     # the text check sees them too (pdftotext maps all three boxes to one of them)
@@ -571,7 +571,7 @@ def six_rows_more(html: str) -> str:
 def test_a_sheet_that_overflows_stops_the_print_run(built_site, tmp_path):
     site = one_page_site(built_site, tmp_path, "print/yunnan/buyu-chuju-a4.html", six_rows_more)
     with pytest.raises(PrintFailed, match=r"print/yunnan/buyu-chuju-a4\.html: 第 1 张超出 A4 纸"):
-        print_pdfs(site, tmp_path / "out", day=PRINT_DAY)
+        print_site(site, tmp_path / "out", day=PRINT_DAY)
     assert not (tmp_path / "out/print/yunnan/buyu-chuju-a4.pdf").exists()
 
 
@@ -653,9 +653,11 @@ def test_make_posters_command(built_site, tmp_path):
 
 
 def synthetic_poster(rows: int, paper=posters.A3):
-    texts = {"region": "某省某市", "title": "社区不予出具的证明（续）", "sub": "不予出具证明事项清单，共 99 项（第 99 张，共 99 张）", "warning": "",
-             "number": "12345", "when": "如有单位仍要求您到社区开具不予出具清单上的证明，可以拨打此电话反映。", "fallback": "", "foot": ["清单：《某清单》"]}
-    row = posters.RowText(1, "居民身份信息证明（户籍证明）", "凭居民户口簿、居民身份证、出入境证件", "")
+    texts = posters.PosterTexts(
+        region="某省某市", title="社区不予出具的证明（续）", sub="不予出具证明事项清单，共 99 项（第 99 张，共 99 张）", warning="",
+        number="12345", when="如有单位仍要求您到社区开具不予出具清单上的证明，可以拨打此电话反映。", fallback="", foot=("清单：《某清单》",),
+    )
+    row = posters.PosterRow(1, "居民身份信息证明（户籍证明）", "凭居民户口簿、居民身份证、出入境证件", "")
     parts = (posters.SectionText("", "以下证明，社区不予出具。", "", (row,) * rows),)
     return paper, texts, parts
 
@@ -665,16 +667,16 @@ def test_type_grows_to_fill_and_a_list_splits_only_when_it_must(rows):
     """The unit chosen is the largest at which the rows need no more sheets
     than at the paper's floor; more sheets only when the floor needs them."""
     paper, texts, parts = synthetic_poster(rows)
-    layout = posters.fit_poster(paper, texts, parts)
+    unit, sheets = posters.fit_poster(paper, texts, parts)
     units = [u for u in posters.POSTER_UNITS if paper.name_min_pt <= u <= paper.unit_max_pt]
-    at_floor = posters._sheets_at(paper, units[0], texts, parts, False)
-    assert len(layout.sheets) == len(at_floor)
-    if layout.unit_pt < units[-1]:
-        bigger = units[units.index(layout.unit_pt) + 1]
-        assert len(posters._sheets_at(paper, bigger, texts, parts, False)) > len(at_floor)
+    at_floor = posters.sheets_at(paper, units[0], texts, parts, False)
+    assert len(sheets) == len(at_floor)
+    if unit < units[-1]:
+        bigger = units[units.index(unit) + 1]
+        assert len(posters.sheets_at(paper, bigger, texts, parts, False)) > len(at_floor)
     if rows <= 12:
-        assert len(layout.sheets) == 1 and layout.unit_pt > paper.name_min_pt
-    counts = [sum(len(c) for c in sheet.sections[0].columns) for sheet in layout.sheets]
+        assert len(sheets) == 1 and unit > paper.name_min_pt
+    counts = [sum(len(c) for c in sheet.sections[0].columns) for sheet in sheets]
     assert sum(counts) == rows and max(counts) - min(counts) <= max(2, rows // 10)  # balanced sheets
 
 

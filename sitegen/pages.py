@@ -201,7 +201,7 @@ class HomeBody:
     regions: tuple[Link, ...]
     national_heading: str  # the national list, by its 文号
     national: tuple[Link, ...]
-    search: Link
+    search_action: str  # the search form's action
     national_hotline: HotlineView
     region_filters: tuple[tuple[str, str], ...] = ()  # (id, full_name): the search form's region menu
 
@@ -560,7 +560,7 @@ def home_page(resolved: Resolved) -> Page:
         regions=tuple(Link(href(url, urls.region(v.region.id)), v.region.full_name) for v in resolved.views),
         national_heading=f"全国不予出具清单{number}",
         national=tuple(row_link(url, e, note=next_words(e)) for e in national.entries),
-        search=Link(href(url, urls.search()), "搜索"),
+        search_action=href(url, urls.search()),
         national_hotline=hotline_view(national),
         region_filters=region_filters(resolved),
     )
@@ -606,7 +606,7 @@ def index_page(resolved: Resolved, view: RegionView) -> Page:
     body = IndexBody(
         region.name,
         az_groups(view),
-        Link(href(url, urls.search(region.full_name)), "搜索"),
+        Link(href(url, urls.search(region.full_name)), "搜索证明"),
         Link(href(url, urls.region(region.id)), "按清单查看（不予出具、依法出具）"),
     )
     title, desc = f"{region.name}｜按名称查找证明", f"{region.full_name}全部证明及其他叫法，按名称拼音首字母排列。"

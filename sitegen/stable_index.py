@@ -55,13 +55,19 @@ def decode(data: bytes, i: int = 0):
     if major in (2, 3):
         raw = data[i : i + n]
         return (raw if major == 2 else raw.decode("utf-8")), i + n
-    if major not in (4, 5):
-        raise ValueError(f"unsupported CBOR major type {major}")
-    items = []
-    for _ in range(n if major == 4 else 2 * n):
-        item, i = decode(data, i)
-        items.append(item)
-    return (items if major == 4 else dict(zip(items[::2], items[1::2]))), i
+    if major == 4:
+        items = []
+        for _ in range(n):
+            item, i = decode(data, i)
+            items.append(item)
+        return items, i
+    if major == 5:
+        obj = {}
+        for _ in range(n):
+            key, i = decode(data, i)
+            obj[key], i = decode(data, i)
+        return obj, i
+    raise ValueError(f"unsupported CBOR major type {major}")
 
 
 def read_data_file(path: Path):

@@ -64,14 +64,12 @@ RULES = (
 )
 _COMPILED = tuple((re.compile(rule.pattern), rule) for rule in RULES)
 
-# Content-Type by extension; text types are sent with charset=utf-8.
+# Content-Type by extension (any other file, Pagefind's included, is application/octet-stream);
+# text types are sent with charset=utf-8.
 TYPES = {
     "html": "text/html", "css": "text/css", "js": "text/javascript", "json": "application/json",
     "csv": "text/csv", "xml": "application/xml", "svg": "image/svg+xml", "txt": "text/plain",
     "png": "image/png", "ico": "image/x-icon", "pdf": "application/pdf",
-    "pf_fragment": "application/octet-stream", "pf_index": "application/octet-stream",
-    "pf_filter": "application/octet-stream", "pf_meta": "application/octet-stream",
-    "pagefind": "application/octet-stream",
 }
 FEED_TYPE = "application/atom+xml"  # feed.xml (an .xml file that is not the sitemap)
 TEXT_TYPES = ("text/html", "text/css", "text/javascript", "application/json", "text/csv", "application/xml",
@@ -91,7 +89,8 @@ def media_type(path: str) -> str:
     """The Content-Type without parameters."""
     if path == "feed.xml" or path.endswith("/feed.xml"):
         return FEED_TYPE
-    return TYPES.get(path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else "", "application/octet-stream")
+    name = path.rsplit("/", 1)[-1]
+    return TYPES.get(name.rsplit(".", 1)[-1].lower() if "." in name else "", "application/octet-stream")
 
 
 def content_type(path: str) -> str:

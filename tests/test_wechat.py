@@ -14,8 +14,8 @@ import build as build_module
 from conftest import CONTENT, ROOT
 from sitegen import urls
 from sitegen.features import FEATURES, Pages
-from sitegen.plan import Plan
-from sitegen.render import TEMPLATES, Context, write
+from sitegen.plan import NO_REGION, Output, Plan, constant
+from sitegen.render import TEMPLATES, Context, asset_files, write
 
 DOC = ROOT / "docs" / "wechat.md"
 
@@ -103,6 +103,18 @@ def stylesheet_names(site: Path) -> set[str]:
     return names
 
 
+class PagesFrom(Pages):
+    """The pages feature with its hashed assets planned from another templates folder."""
+
+    def __init__(self, templates: Path):
+        self.templates = templates
+
+    def site_outputs(self, resolved):
+        yield from (o for o in super().site_outputs(resolved) if not o.path.startswith("assets/"))
+        for path, data in asset_files(self.templates):
+            yield Output(path, constant(data), NO_REGION)
+
+
 def test_changing_css_changes_its_name_everywhere(built_site, tmp_path):
     (old_name,) = stylesheet_names(built_site)
     assert re.fullmatch(r"style\.[0-9a-f]{10}\.css", old_name)
@@ -112,7 +124,7 @@ def test_changing_css_changes_its_name_everywhere(built_site, tmp_path):
     css.write_text(css.read_text(encoding="utf-8") + "\n.changed{color:#000}\n", encoding="utf-8")
     site = tmp_path / "site"
     resolved = build_module.check(CONTENT)  # stages 1-3; the plan and the writer are given the copied templates
-    features = tuple(Pages(templates) if isinstance(f, Pages) else f for f in FEATURES)
+    features = tuple(PagesFrom(templates) if isinstance(f, Pages) else f for f in FEATURES)
     write(Plan(resolved, features), site, Context(resolved.content.site, templates=templates))
     (new_name,) = stylesheet_names(site)
     assert new_name != old_name and re.fullmatch(r"style\.[0-9a-f]{10}\.css", new_name)

@@ -1,11 +1,14 @@
 """Notice-board posters and hand-out slips, printed for real.
 
-Every print page of the built site goes through sitegen.pdf — the same code
+The print pages that prove each point go through sitegen.pdf — the same code
 `make posters` runs, one headless Chromium — and poppler's tools read the PDFs
 back: the paper size, the page count, every row name and the hotline in the
 text, the list's citation, a CJK font embedded by name and no character drawn
-as a missing-glyph box. Some posters and slips are rendered to PNG under
-out/posters/ for a person to look at, and their QR codes are decoded.
+as a missing-glyph box. Every poster is printed; of the slips, the tightest
+fit of each list kind in each region (every slip page's text is read in its
+HTML, and its characters checked against the print font). Some posters and
+slips are rendered to PNG under out/posters/ for a person to look at, and
+their QR codes are decoded.
 
 What the pages must say comes from the YAML lists through the cascade (which
 test_cascade.py checks) and from the issues: A4 595×842 pt, A3 842×1191 pt,
@@ -36,7 +39,7 @@ from bs4 import BeautifulSoup
 from build import build, check
 from conftest import CONTENT, ROOT
 from sitegen import pdfcache, posters, urls
-from sitegen.pdf import PrintFailed, print_site
+from sitegen.pdf import PrintFailed, jobs, print_site
 
 pytestmark = pytest.mark.browser
 
@@ -104,15 +107,43 @@ def resolved():
     return check(CONTENT)
 
 
+# Slip pages printed whatever their fit: the ones the tests below look at closely.
+NAMED_SLIPS = ("print/chongqing/qinshu-guanxi-a6.html", "print/chongqing/falv-yuanzhu-jingji-a6.html", "print/chongqing/wu-fanzui-a6.html")
+
+
+def proving_pages(resolved) -> list[str]:
+    """The print pages printed here: every poster; of the slips, in each region and for each
+    list kind the one the layout estimate leaves least room on (the first a wrong estimate
+    would push off its A6 sheet), and NAMED_SLIPS. What every slip says is read in its page."""
+    pages = [posters.poster_url(view.region.id, kinds, paper) for view in resolved.views for kinds, paper in posters.posters_of(view)]
+    for view in resolved.views:
+        for kind in LIST_FILE:
+            slips = [posters.slip_page(resolved, view, e) for e in view.of_kind(kind)]
+            if slips:
+                pages.append(max(slips, key=lambda p: posters.slip_height_pt(p.body, p.body.scale)).url)
+    return sorted(set(pages) | set(NAMED_SLIPS))
+
+
 @pytest.fixture(scope="module")
-def printed(built_site, tmp_path_factory) -> dict[str, Printed]:
-    """Every print page of the built site as PDF (one browser), read back by poppler."""
+def printed(built_site, resolved, tmp_path_factory) -> dict[str, Printed]:
+    """The proving pages of the built site as PDF (one browser, one run), read back by poppler."""
     out = tmp_path_factory.mktemp("pdf")
-    done = print_site(built_site, out, day=PRINT_DAY).jobs
-    assert done, "no print pages were found in the built site"
+    only = "^(" + "|".join(re.escape(page) for page in proving_pages(resolved)) + ")$"
+    done = print_site(built_site, out, only, day=PRINT_DAY).jobs
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(read_pdf, [job.pdf for job in done]))
     return {p.path.relative_to(out).as_posix(): p for p in results}
+
+
+@pytest.fixture(scope="module")
+def slip_soups(built_site, resolved) -> dict[str, BeautifulSoup]:
+    """Every slip page of the built site, parsed once."""
+    found = {}
+    for view in resolved.views:
+        for entry in view.entries:
+            rel = f"print/{view.region.id}/{entry.certificate.id}-a6.html"
+            found[rel] = BeautifulSoup((built_site / rel).read_text(encoding="utf-8"), "html.parser")
+    return found
 
 
 def expected_pdfs(resolved, built_site: Path) -> dict[str, tuple]:
@@ -150,9 +181,11 @@ def page_of(rel: str) -> str:
 # ------------------------------------------------------------------ size, pages, text
 
 
-def test_every_list_and_every_certificate_is_printed(printed, resolved, built_site):
+def test_every_list_and_every_certificate_is_printed(printed, resolved, built_site, tmp_path):
+    """`make posters` makes every PDF expected (its jobs); the proving ones are printed here."""
     want = expected_pdfs(resolved, built_site)
-    assert sorted(printed) == sorted(want)
+    assert sorted(job.pdf.relative_to(tmp_path).as_posix() for job in jobs(built_site, tmp_path)) == sorted(want)
+    assert set(printed) <= set(want) and {size_of(rel) for rel in printed} == set(PAPER_PT)
 
 
 def test_every_pdf_is_on_its_stated_paper(printed):
@@ -228,40 +261,51 @@ def test_posters_cite_the_list_and_never_invent_a_date(printed, resolved, built_
     assert "2020年12月3日" in chongqing  # … but the 渝北 plan that carries it is dated
 
 
-def test_slips_say_what_the_list_says(printed, resolved, built_site):
+def says_what_the_list_says(rel: str, text: str, view, entry, copies: int) -> None:
+    row = entry.row
+    assert text.count(f"{view.region.full_name}告知单") == copies, rel
+    assert text.count(squeeze(row.name)) >= copies
+    assert view.hotline.number in text and "如有单位" in text
+    if entry.kind == "不予出具":
+        assert "本社区不予出具" in text and "如有单位仍要求您开具此证明，请拨打举报电话" in text
+        for office in row.offices:
+            assert f"请到{squeeze('、'.join(row.offices))}办理" in text, rel
+        for document in row.documents:
+            assert squeeze(document) in text
+        # what the route lists, never "需携带" (a list of papers may prove something else than the resident needs)
+        assert "需携带" not in text
+        lead = "办事途径原文列出的证件材料" if row.documents else "要带什么，以下面的办事途径原文为准"
+        assert lead in text, rel
+        for exc in row.exceptions:
+            assert f"例外：{squeeze(exc.text)}" in text
+        assert squeeze(row.route) in text, f"{rel}: 办事途径 not verbatim"
+    else:
+        assert "本社区依法出具" in text and "这项证明由社区依法出具。如有单位要求您到社区开具不予出具清单上的证明" in text
+        assert "仍要求" not in text  # the not-issued wording does not fit a certificate the 社区 issues
+        assert squeeze(row.purpose) in text
+        if row.limits:
+            assert squeeze(row.limits) in text
+        assert "清单原文没有写明到社区开具此证明需要带什么材料" in text  # honest: the lists do not say
+        for clause in row.clauses:
+            assert squeeze(clause) in text
+    assert squeeze(entry.list.title) in text
+
+
+def slip_text(soup: BeautifulSoup) -> str:
+    return squeeze("".join(slip.get_text() for slip in soup.select(".slip")))
+
+
+def test_slips_say_what_the_list_says(printed, slip_soups, resolved, built_site):
+    """Every slip page (four copies of the slip in it), and every slip printed: one on A6, four
+    on the A4 sheet."""
     for rel, want in expected_pdfs(resolved, built_site).items():
         if want[0] != "slip":
             continue
         _, view, entry = want
-        row = entry.row
-        text = printed[rel].text
-        copies = 4 if rel.endswith("-a6x4.pdf") else 1
-        assert text.count(f"{view.region.full_name}告知单") == copies, rel
-        assert text.count(squeeze(row.name)) >= copies
-        assert view.hotline.number in text and "如有单位" in text
-        if entry.kind == "不予出具":
-            assert "本社区不予出具" in text and "如有单位仍要求您开具此证明，请拨打举报电话" in text
-            for office in row.offices:
-                assert f"请到{squeeze('、'.join(row.offices))}办理" in text, rel
-            for document in row.documents:
-                assert squeeze(document) in text
-            # what the route lists, never "需携带" (a list of papers may prove something else than the resident needs)
-            assert "需携带" not in text
-            lead = "办事途径原文列出的证件材料" if row.documents else "要带什么，以下面的办事途径原文为准"
-            assert lead in text, rel
-            for exc in row.exceptions:
-                assert f"例外：{squeeze(exc.text)}" in text
-            assert squeeze(row.route) in text, f"{rel}: 办事途径 not verbatim"
-        else:
-            assert "本社区依法出具" in text and "这项证明由社区依法出具。如有单位要求您到社区开具不予出具清单上的证明" in text
-            assert "仍要求" not in text  # the not-issued wording does not fit a certificate the 社区 issues
-            assert squeeze(row.purpose) in text
-            if row.limits:
-                assert squeeze(row.limits) in text
-            assert "清单原文没有写明到社区开具此证明需要带什么材料" in text  # honest: the lists do not say
-            for clause in row.clauses:
-                assert squeeze(clause) in text
-        assert squeeze(entry.list.title) in text
+        if rel.endswith("-a6.pdf"):
+            says_what_the_list_says(rel, slip_text(slip_soups[page_of(rel)]), view, entry, 4)
+        if rel in printed:
+            says_what_the_list_says(rel, printed[rel].text, view, entry, 4 if rel.endswith("-a6x4.pdf") else 1)
 
 
 def test_each_list_kind_has_its_own_wording(printed, resolved, built_site):
@@ -317,6 +361,7 @@ def test_print_date_is_blank_in_html_and_stamped_in_pdf(printed, built_site):
 # ------------------------------------------------------------------ type
 
 
+@lru_cache(maxsize=None)  # the size checks below read the same pages
 def word_boxes(pdf: Path, page: int) -> list[tuple[str, float, float]]:
     """(word, width, height) of every word pdftotext finds on a page."""
     xml = run("pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-")
@@ -427,17 +472,10 @@ def test_posters_fill_their_sheets(printed, resolved, built_site):
             assert share <= BLANK_MAX, f"{rel} sheet {page}: {share:.0%} of it blank"
 
 
-def test_blank_check_sees_a_half_empty_sheet(built_site, tmp_path):
+def test_blank_check_sees_a_half_empty_sheet(doctored):
     """The blank check, on a poster whose rows are cut to three at the same type size."""
-    def three_rows(html: str) -> str:
-        rows = re.findall(r'<li class="prow".*?</li>\n', html, re.S)
-        for row in rows[3:]:
-            html = html.replace(row, "", 1)
-        return html
-
-    site = one_page_site(built_site, tmp_path, "print/quanguo/buyu-chuju-a4.html", three_rows)
-    print_site(site, tmp_path / "out", day=PRINT_DAY)
-    assert blank_share(tmp_path / "out/print/quanguo/buyu-chuju-a4.pdf", 1, posters.A4.pad_mm) > BLANK_MAX
+    _, out = doctored
+    assert blank_share(out / "print/quanguo/buyu-chuju-a4.pdf", 1, posters.A4.pad_mm) > BLANK_MAX
 
 
 def test_print_css_has_every_poster_unit():
@@ -499,27 +537,59 @@ def test_cjk_font_embedded_and_no_missing_glyphs(printed):
         assert not missing_glyphs(pdf), f"{rel}: not in the font: {missing_glyphs(pdf)}"
 
 
-def one_page_site(built_site: Path, tmp_path: Path, rel: str, change) -> Path:
-    """A site holding only the stylesheets and one print page, changed by ``change``."""
-    site = tmp_path / "site"
+def test_slips_not_printed_here_are_in_the_print_font(slip_soups):
+    """Every character every slip shows has a glyph in the font the PDFs above embed."""
+    font = charset("WenQuanYiMicroHei")
+    assert font
+    for rel, soup in slip_soups.items():
+        assert not {ch for ch in slip_text(soup) if ord(ch) not in font}, rel
+
+
+def three_rows(html: str) -> str:
+    rows = re.findall(r'<li class="prow".*?</li>\n', html, re.S)
+    for row in rows[3:]:
+        html = html.replace(row, "", 1)
+    return html
+
+
+def six_rows_more(html: str) -> str:
+    rows = re.findall(r'<li class="prow".*?</li>', html, re.S)
+    return html.replace(rows[-1], rows[-1] + "".join(rows[:6]))
+
+
+BOXES = "\ue000\u0378\U0010fffd"  # characters no font has
+DOCTORED = {  # print pages changed so that a check must see it
+    "print/chongqing/wu-fanzui-a6.html": lambda html: html.replace("无犯罪记录证明</h1>", f"无犯罪记录证明{BOXES}</h1>"),
+    "print/quanguo/buyu-chuju-a4.html": three_rows,  # a half-empty sheet
+    "print/yunnan/buyu-chuju-a4.html": six_rows_more,  # a sheet that overflows
+}
+
+
+@pytest.fixture(scope="module")
+def doctored(built_site, tmp_path_factory) -> tuple[str, Path]:
+    """The DOCTORED pages in a site of their own (and the stylesheets), printed in one run:
+    what the run reported, and the folder the PDFs went to. Not the build's pages any more:
+    no key, so they are neither taken from nor kept in the PDF cache."""
+    site = tmp_path_factory.mktemp("doctored") / "site"
     shutil.copytree(built_site / "assets", site / "assets")
-    page = site / rel
-    page.parent.mkdir(parents=True)
-    # not the build's page any more: no key, so not taken from or kept in the PDF cache
-    html = re.sub(r'data-key="[0-9a-f]*"', 'data-key=""', (built_site / rel).read_text(encoding="utf-8"))
-    page.write_text(change(html), encoding="utf-8")
-    return site
+    for rel, change in DOCTORED.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        html = re.sub(r'data-key="[0-9a-f]*"', 'data-key=""', (built_site / rel).read_text(encoding="utf-8"))
+        (site / rel).write_text(change(html), encoding="utf-8")
+    try:
+        print_site(site, site.parent / "out", day=PRINT_DAY)
+    except PrintFailed as err:
+        return str(err), site.parent / "out"
+    return "", site.parent / "out"
 
 
-def test_missing_glyph_checks_catch_real_boxes(built_site, tmp_path):
+def test_missing_glyph_checks_catch_real_boxes(doctored):
     """The checks above, on a slip that really has three characters no font has."""
-    boxes = "\ue000\u0378\U0010fffd"
-    site = one_page_site(built_site, tmp_path, "print/chongqing/wu-fanzui-a6.html", lambda html: html.replace("无犯罪记录证明</h1>", f"无犯罪记录证明{boxes}</h1>"))
-    print_site(site, tmp_path / "out", day=PRINT_DAY)
-    pdf = read_pdf(tmp_path / "out/print/chongqing/wu-fanzui-a6.pdf")
+    _, out = doctored
+    pdf = read_pdf(out / "print/chongqing/wu-fanzui-a6.pdf")
     assert glyphs_shown(pdf.path).count(0) == 3
     # the text check sees them too (pdftotext maps all three boxes to one of them)
-    assert missing_glyphs(pdf) and missing_glyphs(pdf) <= set(boxes)
+    assert missing_glyphs(pdf) and missing_glyphs(pdf) <= set(BOXES)
 
 
 # ------------------------------------------------------------------ look and scan
@@ -563,16 +633,11 @@ def test_png_for_review_and_qr_code_leads_to_the_page(printed, resolved, tmp_pat
 # ------------------------------------------------------------------ safety net and links
 
 
-def six_rows_more(html: str) -> str:
-    rows = re.findall(r'<li class="prow".*?</li>', html, re.S)
-    return html.replace(rows[-1], rows[-1] + "".join(rows[:6]))
-
-
-def test_a_sheet_that_overflows_stops_the_print_run(built_site, tmp_path):
-    site = one_page_site(built_site, tmp_path, "print/yunnan/buyu-chuju-a4.html", six_rows_more)
-    with pytest.raises(PrintFailed, match=r"print/yunnan/buyu-chuju-a4\.html: 第 1 张超出 A4 纸"):
-        print_site(site, tmp_path / "out", day=PRINT_DAY)
-    assert not (tmp_path / "out/print/yunnan/buyu-chuju-a4.pdf").exists()
+def test_a_sheet_that_overflows_stops_the_print_run(doctored):
+    said, out = doctored
+    assert re.fullmatch(r"print/yunnan/buyu-chuju-a4\.html: 第 1 张超出 A4 纸.*", said), said  # only that page
+    assert not (out / "print/yunnan/buyu-chuju-a4.pdf").exists()
+    assert (out / "print/quanguo/buyu-chuju-a4.pdf").exists()  # the other pages printed
 
 
 def links(site: Path, url: str) -> set[str]:
@@ -580,7 +645,7 @@ def links(site: Path, url: str) -> set[str]:
     return {urljoin(f"http://site/{url}", a["href"]).removeprefix("http://site/") for a in soup.select("main a[href]")}
 
 
-def test_region_pages_link_their_posters_and_item_pages_their_slips(built_site, resolved):
+def test_region_pages_link_their_posters_and_item_pages_their_slips(built_site, resolved, slip_soups):
     for view in resolved.views:
         found = links(built_site, f"{view.region.id}/")
         for kind, file in LIST_FILE.items():
@@ -597,8 +662,7 @@ def test_region_pages_link_their_posters_and_item_pages_their_slips(built_site, 
             slips = {page, page + "#a6x4"}
             assert slips <= links(built_site, f"{view.region.id}/{entry.certificate.id}/")
             assert slips <= index
-            soup = BeautifulSoup((built_site / page).read_text(encoding="utf-8"), "html.parser")
-            assert soup.select_one("#a6x4 .sheet") and len(soup.select(".slip")) == 4
+            assert slip_soups[page].select_one("#a6x4 .sheet") and len(slip_soups[page].select(".slip")) == 4
             assert not (built_site / page.replace("-a6.html", "-a6x4.html")).exists()
 
 

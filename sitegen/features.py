@@ -2,6 +2,7 @@
 files are planned (the interface they implement: sitegen/plan.py)."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterator
 
 from . import hostfiles, index, opendata, pages, posters, render, sitepages, urls, wechat
@@ -14,8 +15,11 @@ class Pages(Feature):
 
     name = "pages"
 
+    def __init__(self, templates: Path | None = None):
+        self.templates = templates  # None: render.TEMPLATES when planning
+
     def site_outputs(self, resolved: Resolved) -> Iterator[Output]:
-        for path, data in render.asset_files(render.TEMPLATES):
+        for path, data in render.asset_files(self.templates or render.TEMPLATES):
             yield Output(path, constant(data), NO_REGION)
         yield page(urls.home(), pages.home_page, resolved, regions=frozenset({resolved.views[0].region.id}))
         yield page(urls.search(), pages.search_page, resolved, regions=NO_REGION)

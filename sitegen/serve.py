@@ -163,6 +163,13 @@ class Preview:
         self.say(f"[{time.strftime('%H:%M:%S')}] 文件有改动：{'、'.join(names[:5])}{' 等' if len(names) > 5 else ''}")
         return self.rebuild()
 
+    def watch(self, stop: threading.Event, interval: float = 0.5, settle: float = 0.2) -> None:
+        """Look every ``interval`` seconds until ``stop`` is set, and again at
+        once after a rebuild: an edit saved during a build waits no longer."""
+        while not stop.wait(interval):
+            while self.poll(settle) is not None:
+                pass
+
     def start(self) -> str:
         handler = functools.partial(_Handler, preview=self)
         self._server = _Server((HOST, self.port), handler, self.connections)
@@ -200,10 +207,8 @@ def serve_and_watch(build_fn: Callable[[], object], site_dir: Path, watch_dirs: 
         preview.say(f"无法在 {HOST}:{port} 上启动预览（端口被占用？请换一个，如 --port {port + 1}）(cannot listen: {exc})")
         raise SystemExit(1) from None
     preview.say(f"预览地址 {url} （只在本机可以打开；改动 {'、'.join(d.name + '/' for d in preview.watch_dirs)} 中的文件会自动重新生成；按 Ctrl+C 停止）")
-    stop = stop or threading.Event()
     try:
-        while not stop.wait(interval):
-            preview.poll(settle=0.2)
+        preview.watch(stop or threading.Event(), interval)
     except KeyboardInterrupt:
         preview.say("预览已停止 (stopped)")
     finally:

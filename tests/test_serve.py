@@ -169,3 +169,23 @@ def test_make_serve_command(tmp_path):
             proc.kill()
             proc.wait()
     assert proc.returncode == 0, "".join(lines)
+
+
+def test_an_edit_saved_during_a_build_is_built_right_after_it(tmp_path):
+    """The watcher looks again as soon as a build ends, before waiting for
+    its next turn (or for a stop): the edit made during the build is built."""
+    watched = tmp_path / "content"
+    watched.mkdir()
+    (watched / "list.yaml").write_text("a", encoding="utf-8")
+    stop, builds = threading.Event(), []
+
+    def build_fn():
+        builds.append(len(builds))
+        if len(builds) == 1:  # an editor saves again while this build runs, then the preview is stopped
+            (watched / "list.yaml").write_text("abc", encoding="utf-8")
+            stop.set()
+
+    p = Preview(build_fn, tmp_path / "site", [watched], port=0, out=io.StringIO())
+    (watched / "list.yaml").write_text("ab", encoding="utf-8")
+    p.watch(stop, interval=0.1, settle=0)
+    assert builds == [0, 1]

@@ -5,9 +5,9 @@ Forked children inherit ``f`` and the items — the resolved model, the plan,
 the compiled templates — copy-on-write, take ``chunk`` items at a time from a
 counter they share, and send back only their results (sitegen/forks.py).
 ``gc.freeze()`` keeps the collector from touching (and so copying) what they
-inherit. Items for which ``here(item)`` is true are done in this process
+inherit. Items for which ``here(item)`` is true are done in this process meanwhile
 (by default the plan's whole-site parts: what they remember between builds,
-sitegen/pieces.py, stays with the builder), which then takes chunks too.
+sitegen/pieces.py, stays with the builder).
 Fewer than ``from_items`` items, one core, or no fork: the builtin ``map``.
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ class Workers:
                 done += [(i, f(items[i])) for i in away[start : start + self.chunk]]
 
         def here() -> list[tuple[int, object]]:
-            return [(i, f(item)) for i, item in enumerate(items) if self.here(item)] + take()
+            return [(i, f(item)) for i, item in enumerate(items) if self.here(item)]
 
         gc.collect()
         gc.freeze()

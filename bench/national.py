@@ -588,7 +588,7 @@ def _serve_edit(builder, content: Path, site: Path, code: Path, county: str) -> 
     stop = threading.Event()
     preview = serve.Preview(builder.build, site, [content, code / "templates"], port=0, out=open(os.devnull, "w"))
     preview.start()
-    watcher = threading.Thread(target=lambda: [preview.poll(settle=0.2) for _ in iter(lambda: stop.wait(0.5), True)], daemon=True)
+    watcher = threading.Thread(target=preview.watch, args=(stop,), daemon=True)  # as serve_and_watch watches
     watcher.start()
     runs = []
     try:

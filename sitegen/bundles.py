@@ -170,19 +170,16 @@ class Indexer:
 
     def __call__(self, out: Path) -> IndexStats:
         """The index stage of a full build: every bundle, into ``out``."""
-        return self._index(out, out, list(self.bundles), {})
+        return self._index(out, out, list(self.bundles))
 
-    def reindex(self, site: Path, staged: Path, changed_pages: dict[str, list[str]], scratch: Path) -> list[str]:
-        """Rebuild the bundles holding changed pages into ``staged``/<bundle>, without
-        touching ``site``: ``changed_pages`` (region id → page files) are read from
-        ``staged``, the others from ``site``, so each bundle comes out byte for byte
-        as a full build makes it. Returns the bundle folders to swap in."""
-        affected = sorted({self.bundle_of[region] for region in changed_pages})
-        changed = {rel: staged / rel for rels in changed_pages.values() for rel in rels}
-        self._index(site, staged, affected, changed)
+    def reindex(self, site: Path, out: Path, regions: list[str]) -> list[str]:
+        """Rebuild the bundles of ``regions`` from ``site``'s pages into
+        ``out``/<bundle>, without touching ``site``; the bundle folders to swap in."""
+        affected = sorted({self.bundle_of[region] for region in regions})
+        self._index(site, out, affected)
         return affected
 
-    def _index(self, site: Path, out: Path, bundles: list[str], sources: dict[str, Path]) -> IndexStats:
+    def _index(self, site: Path, out: Path, bundles: list[str]) -> IndexStats:
         """Index each bundle from a scratch folder of only its item pages (Pagefind
         parses every HTML file below its --site, also pages it then leaves out;
         page URLs stay the same, relative to that folder)."""
@@ -192,7 +189,7 @@ class Indexer:
             regions = self.bundles[bundle]
             tree = root / bundle.replace("/", "__")
             try:
-                _fill(tree, [p for r in regions for p in self.listing.get(r, ())], site, sources, copy)
+                _fill(tree, [p for r in regions for p in self.listing.get(r, ())], site, copy)
                 return run_pagefind(tree, out / bundle, regions, whole_site=True, service=service)
             finally:
                 shutil.rmtree(tree, ignore_errors=True)
@@ -255,9 +252,8 @@ def _scratch(out: Path) -> tuple[Path, bool]:
     return scratch, False
 
 
-def _fill(tree: Path, pages: list[str], site: Path, sources: dict[str, Path], copy: bool) -> None:
-    """Put ``pages`` (relative to ``site``; ``sources`` names another file for some)
-    into ``tree``: hard links, or copies if ``copy``."""
+def _fill(tree: Path, pages: list[str], site: Path, copy: bool) -> None:
+    """Put ``pages`` (relative to ``site``) into ``tree``: hard links, or copies if ``copy``."""
     tree.mkdir(parents=True)
     made: set[Path] = set()
     for rel in pages:
@@ -265,11 +261,10 @@ def _fill(tree: Path, pages: list[str], site: Path, sources: dict[str, Path], co
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        source = sources.get(rel, site / rel)
         if copy:
-            _copy(source, target)
+            _copy(site / rel, target)
         else:
-            os.link(source, target)
+            os.link(site / rel, target)
 
 
 def _copy(source: Path, target: Path) -> None:

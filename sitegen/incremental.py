@@ -1,11 +1,9 @@
 """Incremental builds for ``make serve``: after an edit to list files, remake
 only the outputs of the plan the edit touched (``plan.Edit``).
 
-A ``Builder`` keeps what its last build knew (file hashes, model, plan,
-compiled templates, sitegen/pieces.py, a Pagefind process). Any other change,
-or an edit that would add or remove a file, means a full build. Changed files
-replace their old versions one by one (each atomically); their search bundles
-are re-indexed after that in the background, which the next build waits for.
+A ``Builder`` keeps what its last build knew. Any other change, or an edit that
+would add or remove a file, means a full build. Changed files replace their old
+versions one by one; their search bundles are re-indexed in the background.
 """
 from __future__ import annotations
 
@@ -230,7 +228,7 @@ class Builder:
         already) into ``stage`` and swap them in; on failure the next build
         is a full one."""
         try:
-            for bundle in self.pagefind.reindex(self.site, stage.path, {r: [] for r in regions}, stage.path) if regions else []:
+            for bundle in self.pagefind.reindex(self.site, stage.path, regions) if regions else []:
                 swap(stage.path / bundle, self.site / bundle)
         except BaseException as exc:  # noqa: BLE001 - told by the full build that follows
             self.known, self.why_full = None, f"the search index of the last edit failed: {exc}"

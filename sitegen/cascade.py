@@ -8,46 +8,36 @@ from __future__ import annotations
 from .model import KINDS, Content, Entry, Hotline, PublishedList, Region, RegionView, Resolved, Sizes
 
 
-def ancestors(region: Region, by_id: dict[str, Region]) -> tuple[Region, ...]:
-    """Parents of a region, the national level first."""
-    chain = []
-    seen = {region.id}
-    parent = region.parent
-    while parent is not None:
-        if parent in seen:  # validation rejects cycles; never loop here
-            raise ValueError(f"region cycle at {parent}")
-        seen.add(parent)
-        chain.append(by_id[parent])
-        parent = by_id[parent].parent
-    return tuple(reversed(chain))
-
-
 def lookup_order(region: Region, by_id: dict[str, Region]) -> tuple[Region, ...]:
     """Where to look for a region's rows, nearest first: itself, parent, … 全国."""
-    return (region,) + tuple(reversed(ancestors(region, by_id)))
+    chain = [region]
+    while chain[-1].parent is not None:
+        if len(chain) > len(by_id):  # validation rejects cycles; never loop here
+            raise ValueError(f"region cycle at {chain[-1].parent}")
+        chain.append(by_id[chain[-1].parent])
+    return tuple(chain)
+
+
+def ancestors(region: Region, by_id: dict[str, Region]) -> tuple[Region, ...]:
+    """Parents of a region, the national level first."""
+    return lookup_order(region, by_id)[:0:-1]
 
 
 def resolve(content: Content, sizes: Sizes = Sizes()) -> Resolved:
     by_id = {r.id: r for r in content.regions}
     certs = {c.id: c for c in content.certificates}
-    lists_of: dict[str, list[PublishedList]] = {}
-    for lst in content.lists:
-        lists_of.setdefault(lst.region, []).append(lst)
-
+    lists_of = content.current
     views = []
     for region in content.regions:
         chosen: dict[str, Entry] = {}
         for source_region in lookup_order(region, by_id):
-            for kind in KINDS:
-                for lst in lists_of.get(source_region.id, []):
-                    if lst.kind != kind:
-                        continue
-                    for row in lst.rows:
-                        if row.id in chosen:
-                            continue  # a nearer region already published this certificate
-                        inherited = None if source_region is region else source_region
-                        chosen[row.id] = Entry(region, certs[row.id], row, lst, inherited)
-        entries = tuple(e for kind in KINDS for e in chosen.values() if e.kind == kind)
+            for lst in sorted(lists_of.get(source_region.id, []), key=_kind_order):
+                for row in lst.rows:
+                    if row.id in chosen:
+                        continue  # a nearer region already published this certificate
+                    inherited = None if source_region is region else source_region
+                    chosen[row.id] = Entry(region, certs[row.id], row, lst, inherited)
+        entries = tuple(sorted(chosen.values(), key=_kind_order))
         hotline, fallback = _hotline(region, by_id, content.site["national_hotline"])
         views.append(
             RegionView(
@@ -66,6 +56,11 @@ def resolve(content: Content, sizes: Sizes = Sizes()) -> Resolved:
         for entry in view.entries:
             by_certificate.setdefault(entry.certificate.id, []).append(entry)
     return Resolved(content, tuple(views), {k: tuple(v) for k, v in by_certificate.items()}, sizes)
+
+
+def _kind_order(item: PublishedList | Entry) -> int:
+    """Not-issued first, then retained (a stable sort keeps the order within each)."""
+    return KINDS.index(item.kind)
 
 
 def _hotline(region: Region, by_id: dict[str, Region], national: Hotline) -> tuple[Hotline, bool]:

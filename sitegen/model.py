@@ -202,15 +202,15 @@ class Content:
     @cached_property
     def current(self) -> dict[str, list[PublishedList]]:
         """Region id → its current lists, in content order (made once)."""
-        return _by_region(self.lists)
+        return by_region(self.lists)
 
     @cached_property
     def earlier(self) -> dict[str, list[PublishedList]]:
         """Region id → its earlier list versions, in content order (made once)."""
-        return _by_region(self.history)
+        return by_region(self.history)
 
 
-def _by_region(lists: tuple[PublishedList, ...]) -> dict[str, list[PublishedList]]:
+def by_region(lists) -> dict[str, list[PublishedList]]:
     out: dict[str, list[PublishedList]] = {}
     for lst in lists:
         out.setdefault(lst.region, []).append(lst)
@@ -266,10 +266,6 @@ class RegionView:
         for e in self.of_kind(kind):
             groups.setdefault(e.list.id, []).append(e)
         return tuple(ListPart(g[0].list, g[0].inherited_from, tuple(g)) for g in groups.values())
-
-    @property
-    def inherits_all(self) -> bool:
-        return not self.own_lists
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from .history import supersedes_of, version_problems
 from .load import Document, Loaded
 from .model import (
     LEVELS, RETAINED, Certificate, Content, Exception_, Hotline, ListElsewhere, PublishedList, Region, Row, Source, Where,
+    by_region,
 )
 from .problems import ContentError, Problem, field_name
 from .sources import copy_problems
@@ -342,10 +343,7 @@ def _cross_list_checks(loaded: Loaded, lists: list[PublishedList], problems: lis
     """A region's two lists must not name one certificate twice, and every
     exception link must reach a retained row of the same region."""
     by_path = {d.path: d for d in loaded.lists}
-    by_region: dict[str, list[PublishedList]] = {}
-    for lst in lists:
-        by_region.setdefault(lst.region, []).append(lst)
-    for region, region_lists in by_region.items():
+    for region, region_lists in by_region(lists).items():
         first: dict[str, PublishedList] = {}
         retained_ids = {row.id for lst in region_lists if lst.kind == RETAINED for row in lst.rows}
         for lst in region_lists:

@@ -12,11 +12,14 @@ import os
 from functools import lru_cache
 from html import escape
 
+from .problems import BuildError, Problem
+
 BORDER = 4  # the quiet zone the standard asks for, in modules
+LIBRARY_ENV = "SITEGEN_QRENCODE"  # the libqrencode file to load instead of the one ldconfig knows
 
 
-class MissingLibrary(Exception):
-    pass
+class MissingLibrary(BuildError):
+    """No libqrencode to load: one line, as every failure of a build."""
 
 
 class _QRcode(ctypes.Structure):  # libqrencode's struct QRcode (qrencode.h)
@@ -29,11 +32,15 @@ _DARK_TO_ZERO = bytes(0 if b & 1 else 255 for b in range(256))  # bit 0 of each 
 
 
 @lru_cache(maxsize=None)
-def _library():
-    name = ctypes.util.find_library("qrencode")
-    if name is None:
-        raise MissingLibrary("找不到 libqrencode，请安装 libqrencode4（make site 会自动安装） (no libqrencode: install Debian's libqrencode4)")
-    lib = ctypes.CDLL(name, use_errno=True)
+def _library(chosen: str | None):
+    name = chosen or ctypes.util.find_library("qrencode")
+    try:
+        lib = ctypes.CDLL(name, use_errno=True) if name else None
+    except OSError:
+        lib = None
+    if lib is None:
+        message = f"找不到 libqrencode：请安装 libqrencode4（make site 会自动安装），或用环境变量 {LIBRARY_ENV} 指定库文件 (no libqrencode)"
+        raise MissingLibrary([Problem(chosen or "libqrencode", 1, 1, "", message)])
     lib.QRcode_encodeString.restype = ctypes.POINTER(_QRcode)
     lib.QRcode_encodeString.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int]
     lib.QRcode_free.argtypes = [ctypes.POINTER(_QRcode)]
@@ -43,7 +50,7 @@ def _library():
 def matrix(url: str) -> tuple[int, bytes]:
     """The QR code of ``url`` (error correction M, the smallest version that holds it):
     (side in modules, one byte a module, row after row: 0 for dark, 255 for light)."""
-    lib = _library()
+    lib = _library(os.environ.get(LIBRARY_ENV))
     code = lib.QRcode_encodeString(url.encode("utf-8"), 0, _EC_LEVEL_M, _MODE_8, 1)
     if not code:
         raise ValueError(f"二维码生成失败 (libqrencode could not encode {len(url)} characters: {os.strerror(ctypes.get_errno())})")

@@ -7,6 +7,7 @@ page's first large image for the share card, so base.html puts it first), and
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -16,6 +17,7 @@ from . import urls
 from .model import ANSWER, NOT_ISSUED, Entry, RegionView, Resolved
 from .pages import HotlineView, Link, Page, few_words, hotline_view, href, make_page, row_link
 from .plan import NO_REGION, Feature, Output, page
+from .problems import BuildError, Problem
 from .qr import qr_svg
 
 # Debian's fonts-noto-cjk (installed by the Makefile); index 2 of the .ttc is Simplified Chinese.
@@ -24,30 +26,37 @@ FONT_CANDIDATES = (
     ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
     ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
 )
+FONT_ENV = "SITEGEN_FONT"  # a CJK font file to draw with instead (its first face), where Debian's is not
 SHARE_SIZE = 300  # WeChat picks images of at least 300×300 px
 
 
-class MissingFont(Exception):
-    pass
+class MissingFont(BuildError):
+    """No CJK font to draw the share pictures with: one line, as every failure of a build."""
+
+
+def font_files() -> tuple[tuple[str, int], ...]:
+    chosen = os.environ.get(FONT_ENV)
+    return ((chosen, 0),) if chosen else FONT_CANDIDATES
 
 
 @lru_cache(maxsize=None)
-def _font(size: int):
+def _font(size: int, files: tuple[tuple[str, int], ...]):
     from PIL import ImageFont
 
-    for path, index in FONT_CANDIDATES:
+    for path, index in files:
         if Path(path).exists():
             return ImageFont.truetype(path, size, index=index)
-    raise MissingFont("找不到中文字体，请安装 fonts-noto-cjk（make site 会自动安装） (no CJK font: install fonts-noto-cjk)")
+    message = f"找不到中文字体：请安装 fonts-noto-cjk（make site 会自动安装），或用环境变量 {FONT_ENV} 指定字体文件 (no CJK font)"
+    raise MissingFont([Problem(files[0][0], 1, 1, "", message)])
 
 
-def _fit(draw, text: str, max_width: int, start: int):
+def _fit(draw, text: str, max_width: int, start: int, files: tuple[tuple[str, int], ...]):
     """(font, text) drawn within ``max_width``: the largest size from ``start``
     down to 12 px that holds the whole text, else 12 px and the text cut
     short with “…” (a name can be 40 characters, a site title longer)."""
     text = text[:200]  # ~20 characters fit at 12 px: never measure more (Pillow refuses a huge line)
     for size in range(start, 11, -2):
-        font = _font(size)
+        font = _font(size, files)
         if draw.textlength(text, font=font) <= max_width:
             return font, text
     while text and draw.textlength(text + "…", font=font) > max_width:
@@ -59,16 +68,17 @@ def share_png(title: str, subtitle: str) -> bytes:
     """A small, deterministic PNG: a blue band, the region name, the site name."""
     from PIL import Image, ImageDraw
 
+    files = font_files()
     title, subtitle = (" ".join(text.split()) for text in (title, subtitle))  # Pillow measures one line only
     img = Image.new("P", (SHARE_SIZE, SHARE_SIZE), 0)
     img.putpalette([255, 255, 255, 11, 79, 156, 26, 26, 26, 155, 28, 28] + [0] * (256 - 4) * 3)
     draw = ImageDraw.Draw(img)
     draw.rectangle((0, 0, SHARE_SIZE, 92), fill=1)
-    draw.text((20, 24), "社区证明", font=_font(36), fill=0)
-    font, title = _fit(draw, title, SHARE_SIZE - 40, 44)
+    draw.text((20, 24), "社区证明", font=_font(36, files), fill=0)
+    font, title = _fit(draw, title, SHARE_SIZE - 40, 44, files)
     draw.text((20, 120), title, font=font, fill=2)
     draw.rectangle((20, 190, 80, 196), fill=3)
-    sub, subtitle = _fit(draw, subtitle, SHARE_SIZE - 40, 22)
+    sub, subtitle = _fit(draw, subtitle, SHARE_SIZE - 40, 22, files)
     draw.text((20, 214), subtitle, font=sub, fill=2)
     out = io.BytesIO()
     img.save(out, format="PNG", bits=2)  # four colours; optimize=True costs more time than the bytes it saves

@@ -2,8 +2,11 @@
 cache-safe asset names."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,7 +15,7 @@ from bs4 import BeautifulSoup
 
 import build as build_module
 from conftest import CONTENT, ROOT
-from sitegen import urls
+from sitegen import qr, urls, wechat
 from sitegen.features import FEATURES, Pages
 from sitegen.plan import NO_REGION, Output, Plan, constant
 from sitegen.render import TEMPLATES, Context, asset_files, write
@@ -132,3 +135,29 @@ def test_changing_css_changes_its_name_everywhere(built_site, tmp_path):
     assert not (site / "assets" / old_name).exists()
     for path in site.rglob("*.html"):
         assert old_name not in path.read_text(encoding="utf-8"), path
+
+
+MISSING = {
+    # what is missing: (where the build is told to find it, what the one line says)
+    "font": (wechat.FONT_ENV, "找不到中文字体"),
+    "QR library": (qr.LIBRARY_ENV, "找不到 libqrencode"),
+}
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize("missing", MISSING)
+def test_a_missing_font_or_qr_library_is_one_chinese_line(missing, tmp_path):
+    """build.py told to use a font or libqrencode file that is not there: exit 1,
+    the file and what to install on one line, no traceback, no site written."""
+    env_name, words = MISSING[missing]
+    absent = tmp_path / "not-installed"
+    site = tmp_path / "site"
+    env = os.environ | {env_name: str(absent)}
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(ROOT / "tests/golden/content"), "--site", str(site)],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    problem, summary = done.stderr.splitlines()
+    assert problem.startswith(f"{absent}:1:1: {words}"), problem
+    assert summary.startswith("共 1 个问题，网站未更新"), summary
+    assert not site.exists()

@@ -45,19 +45,21 @@ def has(key: str, way: str = "") -> bool:
     return bool(key) and file_name(key, way) in cached()
 
 
-@lru_cache(maxsize=1)
-def _style_digest() -> bytes:
+def style_digest(paths: tuple[Path, ...] = PRINT_STYLE) -> bytes:
+    """The print templates and print.css as they are now (read again each time: a long
+    `make serve` sees an edit); a region's print pages share one."""
     digest = hashlib.sha256()
-    for path in PRINT_STYLE:
+    for path in paths:
         for file in sorted(path.rglob("*")) if path.is_dir() else [path]:
             if file.is_file():
                 digest.update(file.name.encode() + b"\0" + file.read_bytes())
     return digest.digest()
 
 
-def key_of(template: str, body) -> str:
-    """The key of a page: its frozen body's repr (every text, size and link), template and styles."""
-    digest = hashlib.sha256(_style_digest())
+def key_of(template: str, body, style: bytes) -> str:
+    """The key of a page: its frozen body's repr (every text, size and link), template and
+    ``style`` (style_digest)."""
+    digest = hashlib.sha256(style)
     digest.update(template.encode() + b"\0" + repr(body).encode())
     return digest.hexdigest()[:24]
 

@@ -534,6 +534,7 @@ class RegionPosters:
 
     def __init__(self, view: RegionView, base_url: str):
         self.view, self.base_url = view, base_url
+        self.style = pdfcache.style_digest()
         self.found = posters_of(view)
         self._made: dict[tuple, PosterBody] = {}
 
@@ -550,7 +551,7 @@ def poster_page(resolved: Resolved, view: RegionView, kinds: tuple[str, ...], pa
     what = poster_name(kinds)
     title = f"{view.region.name}｜{what}｜{paper.label} 海报"
     description = f"{view.region.full_name}{what}，{paper.label} 纸 {body.pages} 张，张贴在社区公示栏。"
-    body = with_pdfs(body, url, "print/poster.html")
+    body = with_pdfs(body, url, "print/poster.html", made.style)
     return print_page(resolved, url, title, description, "print/poster.html", body)
 
 
@@ -584,8 +585,9 @@ def slip_height_pt(body: SlipBody, scale: int) -> float:
 _FACTS = ("purpose", "requested_by", "issued_by", "method")  # a retained row's columns on its slip
 
 
-def slip_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
-    """The item's slip: one page that prints one A6 slip, and at #a6x4 four on an A4 sheet."""
+def slip_page(resolved: Resolved, view: RegionView, entry: Entry, style: bytes = b"") -> Page:
+    """The item's slip: one page that prints one A6 slip, and at #a6x4 four on an A4 sheet.
+    ``style``: pdfcache.style_digest(), read now if not given."""
     rid, row, lst, short = view.region.id, entry.row, entry.list, entry.row.short_name
     url = urls.slip(rid, entry.certificate.id)
     item = urls.item(rid, entry.certificate.id)
@@ -628,7 +630,7 @@ def slip_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
     # The largest type that fits. Text too long even for the smallest is printed anyway, never
     # cut: the sheet outgrows A6 and `make posters` names it.
     scale = next((k for k in SLIP_SCALES if slip_height_pt(body, k) <= A6.inner_height_pt), SLIP_SCALES[-1])
-    body = with_pdfs(replace(body, scale=scale), url, "print/slip.html")
+    body = with_pdfs(replace(body, scale=scale), url, "print/slip.html", style or pdfcache.style_digest())
     description = f"{view.region.full_name}：{ANSWER[entry.kind]}{short}。打印后递给居民。"
     title = f"{view.region.name}｜{short}｜告知单（A6，或一张 A4 印 4 份）"
     return print_page(resolved, url, title, description, "print/slip.html", body)
@@ -657,16 +659,16 @@ def pdf_url(page_url: str, way: str = "") -> str:
     return (stem.removesuffix(f"-{A6.key}") + f"-{way}" if way else stem) + ".pdf"
 
 
-def with_pdfs(body, url: str, template: str):
+def with_pdfs(body, url: str, template: str, style: bytes):
     """The body with its cache key, and links to its PDFs where the cache has them."""
-    key = pdfcache.key_of(template, body)
+    key = pdfcache.key_of(template, body, style)
     pdfs = [Link(href(url, pdf_url(url, way)), label) for way, label in pdf_ways(body) if pdfcache.has(key, way)]
     return replace(body, key=key, pdfs=tuple(pdfs))
 
 
-def printed(poster: PosterBody) -> bool:
+def printed(poster: PosterBody, style: bytes) -> bool:
     """Whether `make posters` has printed the poster as it is now."""
-    return pdfcache.has(pdfcache.key_of("print/poster.html", poster))
+    return pdfcache.has(pdfcache.key_of("print/poster.html", poster, style))
 
 
 def _cached_pdf(key: str, way: str, context) -> bytes:
@@ -689,7 +691,7 @@ def index_page(resolved: Resolved, view: RegionView, made: RegionPosters | None 
         what, poster = f"{poster_name(kinds)}（{paper.label}", made.body(kinds, paper)
         page_url = poster_url(rid, kinds, paper)
         posters.append(Link(href(url, page_url), f"{what} 海报）", note=f"{paper.label} 纸 {poster.pages} 张"))
-        if pdfcache.cached() and printed(poster):
+        if pdfcache.cached() and printed(poster, made.style):
             pdfs.append(Link(href(url, pdf_url(page_url)), f"下载 PDF：{what}）", note="已生成，可直接打印"))
     slips = []
     for kind in BOTH:
@@ -719,11 +721,11 @@ class Print(Feature):
             out.append(page(url, poster_page, resolved, view, kinds, paper, made, regions=own, listed=False))
         for e in view.entries:
             url = urls.slip(rid, e.certificate.id)
-            out.append(page(url, slip_page, resolved, view, e, regions=own, listed=False))
+            out.append(page(url, slip_page, resolved, view, e, made.style, regions=own, listed=False))
         out.append(page(urls.print_index(rid), index_page, resolved, view, made, regions=own, listed=False))
         if pdfcache.cached():  # the cached PDF of each page whose content has one (a changed page: none)
             pages = [poster_page(resolved, view, kinds, paper, made) for kinds, paper in made.found]
-            for p in pages + [slip_page(resolved, view, e) for e in view.entries]:
+            for p in pages + [slip_page(resolved, view, e, made.style) for e in view.entries]:
                 for way, _ in pdf_ways(p.body):
                     if pdfcache.has(p.body.key, way):
                         out.append(Output(pdf_url(p.url, way), partial(_cached_pdf, p.body.key, way), own))
@@ -731,11 +733,11 @@ class Print(Feature):
 
     def region_links(self, resolved: Resolved, view: RegionView) -> list[tuple[str, str, str]]:
         rid, base = view.region.id, resolved.content.site["base_url"]
-        links, pdfs = [], []
+        links, pdfs, style = [], [], pdfcache.style_digest() if pdfcache.cached() else b""
         for kinds, paper in posters_of(view):
             what, url = f"{poster_name(kinds)}（{paper.label}）", poster_url(rid, kinds, paper)
             links.append((url, f"公示栏海报：{what}", f"{paper.label} 纸，张贴用"))
-            if pdfcache.cached() and printed(poster_body(view, kinds, paper, base)):  # for a phone
+            if style and printed(poster_body(view, kinds, paper, base), style):  # for a phone
                 pdfs.append((pdf_url(url), f"下载海报 PDF：{what}", "已生成，可直接打印"))
         return links + pdfs + [(urls.print_index(rid), "告知单：每项证明一张，可递给居民", "A6 大小，或一张 A4 印 4 份")]
 

@@ -817,3 +817,21 @@ def test_posters_while_the_site_is_rebuilt_lose_no_file(tmp_path, monkeypatch):
     pages = [job.pdf.relative_to(site) for job in done.jobs]
     missing = [str(p) for p in pages if not (site / p).exists()]
     assert not missing, f"{len(missing)} of {len(pages)} PDFs lost: {missing[:5]}"
+
+
+def test_the_pdf_key_follows_the_print_style_as_it_is_now(tmp_path):
+    """One process (a long `make serve`) sees an edit of print.css or a print template:
+    the key of every print page changes, so no PDF of the old style is linked."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates" / "print", templates / "print")
+    css = templates / "assets" / "print.css"
+    css.parent.mkdir()
+    shutil.copy(ROOT / "templates" / "assets" / "print.css", css)
+    paths = (templates / "print", css)
+    assert pdfcache.style_digest(paths) == pdfcache.style_digest()  # the copy is the real style
+    keys = [pdfcache.key_of("print/slip.html", "body", pdfcache.style_digest(paths))]
+    css.write_text(css.read_text(encoding="utf-8") + "\n.slip{margin:0}\n", encoding="utf-8")
+    keys.append(pdfcache.key_of("print/slip.html", "body", pdfcache.style_digest(paths)))
+    (templates / "print" / "slip.html").write_text("{# changed #}", encoding="utf-8")
+    keys.append(pdfcache.key_of("print/slip.html", "body", pdfcache.style_digest(paths)))
+    assert len(set(keys)) == 3

@@ -1,11 +1,9 @@
 """Which regions share a Pagefind bundle, and the index stage that builds them.
 
-One index over the whole country is too big to build and to download, so the
-site is split into bundles (site/pagefind/<group>/): a search in a region loads
-only its bundle (bench/README.md has the figures). ``layout`` groups regions by
-their ancestor at one level; ``Indexer`` builds a layout's bundles on several
-Pagefind service processes (sitegen/pagefind_service.py), from only the item
-pages, and can rebuild only the bundles whose pages changed.
+One index over the whole country is too big to build and to download, so a
+search in a region loads only its bundle (site/pagefind/<group>/). ``Indexer``
+builds a layout's bundles from only the item pages, on several Pagefind service
+processes (sitegen/pagefind_service.py), or only the bundles of some regions.
 """
 from __future__ import annotations
 
@@ -21,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cascade import ancestors
 from .model import LEVELS, Region
 from .pagefind_service import PagefindService, ServiceFailed, write_files
 from .publish import scratch_prefix
@@ -46,10 +45,7 @@ def layout(regions: list[Region], depth: str = "city", prefix: str = PREFIX) -> 
     by_id = {r.id: r for r in regions}
     groups: dict[str, list[str]] = {}
     for r in regions:
-        chain = [r]
-        while chain[-1].parent is not None:
-            chain.append(by_id[chain[-1].parent])
-        groups.setdefault(bundle_of(chain[::-1], depth, prefix), []).append(r.id)
+        groups.setdefault(bundle_of([*ancestors(r, by_id), r], depth, prefix), []).append(r.id)
     return groups
 
 
@@ -61,7 +57,7 @@ def bundle_of(chain: list[Region], depth: str = "city", prefix: str = PREFIX) ->
 
 
 class IndexFailed(Exception):
-    pass
+    """Pagefind could not index a bundle; the message is for the user."""
 
 
 @dataclass
@@ -134,9 +130,8 @@ class Indexer:
         self.bundle_of = {r: b for b, rs in bundles.items() for r in rs}
 
     def warm(self) -> None:
-        """Keep a Pagefind process between calls from now on (a builder that lives
-        on re-indexes an edit without a fresh process's start-up); it makes its
-        first index now, in the background."""
+        """Keep a Pagefind process between calls from now on (an edit is then
+        re-indexed without a start-up); it makes its first index now, in the background."""
         if self.kept:
             return
         service = PagefindService(self.binary)
@@ -181,8 +176,7 @@ class Indexer:
 
     def _index(self, site: Path, out: Path, bundles: list[str]) -> IndexStats:
         """Index each bundle from a scratch folder of only its item pages (Pagefind
-        parses every HTML file below its --site, also pages it then leaves out;
-        page URLs stay the same, relative to that folder)."""
+        parses every HTML file below its --site, even those it leaves out)."""
         root, copy = _scratch(out)
 
         def one(service: PagefindService, bundle: str) -> BundleRun:
@@ -200,10 +194,9 @@ class Indexer:
             shutil.rmtree(root, ignore_errors=True)
 
     def _run_all(self, bundles: list[str], one) -> IndexStats:
-        """``one(service, bundle)`` for each bundle, ``jobs`` at a time, each on a
-        service process taken from an idle queue and put back after, so a process
-        builds bundle after bundle. Processes kept by ``warm`` are used first and
-        kept; the others end here, and their CPU time is counted."""
+        """``one(service, bundle)`` for each bundle, ``jobs`` at a time, each on an
+        idle service process, so a process builds bundle after bundle. Processes
+        kept by ``warm`` are kept; the others end here. Their CPU time is counted."""
         self.warmed()
         started, children_before = time.perf_counter(), _children_cpu()
         idle: queue.SimpleQueue[PagefindService] = queue.SimpleQueue()
@@ -242,8 +235,7 @@ class Indexer:
 
 def _scratch(out: Path) -> tuple[Path, bool]:
     """(a new folder for bundles' scratch trees, whether pages are copied there
-    rather than hard-linked). In memory (/dev/shm) where there is one: a copy
-    into memory costs less than a hard link on disk and its removal."""
+    rather than hard-linked): in /dev/shm if any, where a copy costs less than a link on disk."""
     shm = Path("/dev/shm")
     if shm.is_dir() and os.access(shm, os.W_OK):
         return Path(tempfile.mkdtemp(prefix=scratch_prefix(), dir=shm)), True  # a killed build's is removed by the next

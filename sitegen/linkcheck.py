@@ -50,10 +50,12 @@ class Ref:
 
 
 class _Page(HTMLParser):
-    def __init__(self):
+    def __init__(self, text: str):
         super().__init__(convert_charrefs=True)
         self.refs: list[Ref] = []
         self.ids: set[str] = set()
+        self.feed(text)
+        self.close()
 
     def handle_starttag(self, tag, attrs):
         line, col = self.getpos()
@@ -121,11 +123,7 @@ def check(site: Path, base_url: str = "", files=None) -> list[Problem]:
     problems += [Problem(rel, 1, 1, "计划中的文件没有生成 (planned file missing)") for rel in sorted(planned - found)]
     reachable = planned | {rel for rel in found if rel.startswith("pagefind/")}
     pages = {rel: site / rel for rel in sorted(planned & found) if rel.endswith(".html") and not rel.startswith("pagefind/")}
-    parsed = {}
-    for rel, path in pages.items():
-        parsed[rel] = _Page()
-        parsed[rel].feed(path.read_text(encoding="utf-8", errors="replace"))
-        parsed[rel].close()
+    parsed = {rel: _Page(path.read_text(encoding="utf-8", errors="replace")) for rel, path in pages.items()}
     links: dict[str, set[str]] = {rel: set() for rel in pages}
     for rel, page in parsed.items():
         for ref in page.refs:

@@ -2,12 +2,13 @@
 
 Above ``Sizes.nearby_only_above`` regions an item page lists the same certificate
 only in the regions near its own (parents, siblings, children), not in all of
-them (~640 KB a page at 3,209 regions); ``shown_on`` answers the reverse question
-for incremental builds. Both walk ``RegionTree`` (``Resolved.tree``).
+them; ``shown_on`` answers the reverse question for incremental builds.
 """
 from __future__ import annotations
 
+from .cascade import ancestors
 from .model import Entry, RegionView, Resolved
+
 
 class RegionTree:
     """Regions by position, parent and children, and each region's entries by certificate."""
@@ -23,11 +24,7 @@ class RegionTree:
 
     def nearby(self, region_id: str) -> list[str]:
         """Parents, siblings and children of a region, in regions.yaml order."""
-        near = set()
-        parent = self.parent[region_id]
-        while parent is not None:
-            near.add(parent)
-            parent = self.parent[parent]
+        near = {a.id for a in ancestors(self.regions[region_id], self.regions)}
         near.update(self.children.get(self.parent[region_id], ()))
         near.update(self.children.get(region_id, ()))
         near.discard(region_id)
@@ -35,10 +32,7 @@ class RegionTree:
 
     def chain(self, region_id: str) -> list:
         """The region and its ancestors, 全国 first."""
-        out = [self.regions[region_id]]
-        while out[-1].parent is not None:
-            out.append(self.regions[out[-1].parent])
-        return out[::-1]
+        return [*ancestors(self.regions[region_id], self.regions), self.regions[region_id]]
 
     def descendants(self, region_id: str) -> set[str]:
         out, todo = set(), [region_id]

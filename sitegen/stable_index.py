@@ -1,17 +1,14 @@
 """Make Pagefind's output byte-identical between builds of the same content.
 
-Pagefind 1.5 writes each filter index (pagefind/filter/*.pf_filter) with its
-values in hash-map order, and so the names pointing at them vary too. The files
-are gzip'd "pagefind_dcd" + CBOR: each filter's values are sorted, the file is
-renamed after its own hash and the meta file and entry JSON are updated (same
-name lengths). Only the definite-length CBOR kinds Pagefind writes are handled.
+Pagefind 1.5 writes filter indexes and the meta file (gzip'd "pagefind_dcd" +
+CBOR) with values in hash-map order: they are sorted and renamed after their
+new hash (same name lengths). Only the CBOR kinds Pagefind writes are handled.
 """
 from __future__ import annotations
 
 import gzip
 import hashlib
 import json
-from pathlib import Path
 
 SIGNATURE = b"pagefind_dcd"
 
@@ -70,12 +67,8 @@ def decode(data: bytes, i: int = 0):
     raise ValueError(f"unsupported CBOR major type {major}")
 
 
-def read_data_file(path: Path):
-    """The value a Pagefind data file (gzip'd "pagefind_dcd" + CBOR) holds."""
-    return decode_data_file(path.read_bytes(), str(path))
-
-
 def decode_data_file(data: bytes, name: str):
+    """The value a Pagefind data file (gzip'd "pagefind_dcd" + CBOR) holds."""
     raw = gzip.decompress(data)
     if not raw.startswith(SIGNATURE):
         raise ValueError(f"{name} is not a Pagefind data file")

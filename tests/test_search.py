@@ -24,7 +24,7 @@ from sitegen import bundles
 from sitegen.index import NAMES_FILE, read_search_data, region_stem
 from sitegen.urls import search_shard
 from sitegen.index import item_pages as model_item_pages
-from sitegen.stable_index import read_data_file
+from sitegen.stable_index import decode_data_file
 
 TEMPLATES_ASSETS = Path(__file__).resolve().parent.parent / "templates" / "assets"
 PZH, CQ, YB = "四川省攀枝花市", "重庆市", "重庆市渝北区"
@@ -47,7 +47,7 @@ def item_pages(site: Path) -> dict[str, set[str]]:
 def filters(bundle: Path) -> dict[str, dict[str, int]]:
     out = {}
     for path in (bundle / "filter").glob("*.pf_filter"):
-        name, values = read_data_file(path)
+        name, values = decode_data_file(path.read_bytes(), str(path))
         out[name] = {value: len(pages) for value, pages in values}
     return out
 

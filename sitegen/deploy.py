@@ -1,13 +1,10 @@
 """Publish the built site/ to object storage (OSS, COS, OBS, any S3) or any other
 rclone remote: ``python build.py publish remote:path`` (docs/deploy.md).
 
-One ``rclone check`` compares every file with the remote by size and MD5, so
-only changed files are uploaded: one ``rclone copy`` of an exact file list per
-step of sitegen/hosting.py and header set, deletions last, so a publish stopped
-at any moment leaves every reachable page with its references in place. site/
-is opened once and read through that descriptor, so a build swapped in meanwhile
-cannot mix two builds in the bucket. The placeholder base_url is refused unless
-the target is declared a test target.
+``rclone check`` finds the changed files (size and MD5); they are uploaded one
+``rclone copy`` per step of sitegen/hosting.py and header set, deletions last,
+so a publish stopped at any moment leaves no page without what it refers to.
+site/ is read through one descriptor, so a build swapped in meanwhile cannot mix in.
 """
 from __future__ import annotations
 

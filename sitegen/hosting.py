@@ -1,13 +1,9 @@
-"""How each file of the built site is served, in one table read by the publish
-to object storage (sitegen/deploy.py) and the nginx configuration
-(sitegen/nginx.py): Content-Type, Cache-Control and the publish step that
+"""How each file of the built site is served, one table for sitegen/deploy.py
+and sitegen/nginx.py: Content-Type, Cache-Control and the publish step that
 uploads it (docs/deploy.md explains each rule).
 
-Two cache rules: a file whose name carries a hash of its content can never
-change under that name (cached a year); every other file must be revalidated
-(``no-cache``), which stops a phone showing last week's list. Upload steps run
-in order: files a page refers to, pages, then entry files naming other files,
-deepest first; deletions come last.
+A file whose name carries a hash of its content is cached a year; every other
+file is revalidated (``no-cache``), so a phone never shows last week's list.
 """
 from __future__ import annotations
 
@@ -19,7 +15,7 @@ from . import index, urls
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
-# The steps of a publish, in order.
+# The steps of a publish, in order: what pages refer to, pages, then files naming other files.
 FILES, PAGES = "files", "pages"
 STEPS = (FILES, PAGES, "search runtime", "search entry", "search loader", "search shards", "search names",
          "feeds and sitemap")

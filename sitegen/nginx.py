@@ -1,10 +1,7 @@
 """Serving site/ with one's own nginx: ``make nginx-config [PORT=8080]`` prints a
 ``server`` block from the rules of sitegen/hosting.py, and ``make precompress``
 writes a ``.gz`` beside each text file for ``gzip_static`` (docs/deploy.md).
-
-The build makes no ``.gz`` (at national scale ~350,000 more files a build, for a
-server that compresses on the fly anyway). Precompressing walks one folder
-through its descriptor, so a build swapping site/ meanwhile cannot mix builds.
+Precompressing walks site/ through descriptors, so a build swapped in meanwhile cannot mix in.
 """
 from __future__ import annotations
 

@@ -1,12 +1,8 @@
 """Stage 4, plan: every file the site will hold, decided before a byte is written.
 
-``Plan(resolved, FEATURES)`` asks each ``Feature`` (listed in sitegen/features.py;
-nothing registers itself on import) for its ``Output``s: a path, the regions
-whose lists it shows, and how its bytes are made. The writer, the duplicate
-check, sitemap.xml, the index stage and incremental builds (``Edit``) all
-consume it; ``python build.py plan`` prints it. Outputs are listed part by
-part when asked for: at national scale a list of all ~400,000 would be held
-by every writer process for nothing.
+``Plan(resolved, FEATURES)`` asks each ``Feature`` (sitegen/features.py) for
+its ``Output``s: a path, the regions whose lists it shows, and how its bytes
+are made. Outputs are listed part by part when asked for, not held all at once.
 """
 from __future__ import annotations
 

@@ -1,11 +1,9 @@
 """Stage 7, publish: swap the finished build in for site/ in one step.
 
 A build writes into a fresh sibling folder (site.new-*), which takes site/'s
-place only when every stage has succeeded: on Linux in one
-renameat2(RENAME_EXCHANGE), so a reader sees the old site or the new one, never
-a half. One build of a folder at a time (``Staging``); the one holding the lock
-removes what killed builds left: site.new-*/site.old-* and their /dev/shm index
-scratch (named with the builder's process id).
+place in one renameat2(RENAME_EXCHANGE) when every stage has succeeded: a
+reader sees the old site or the new one. One build of a folder at a time
+(``Staging``); it removes what killed builds left.
 """
 from __future__ import annotations
 

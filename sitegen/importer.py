@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from . import tables, vocabulary
-from .load import Loaded, load, shown_path
+from .load import SOURCE_COPIES, Loaded, Unreadable, load, shown_path
 from .model import KINDS, NOT_ISSUED, RETAINED
 from .problems import Problem
 from .sources import FOLDER, sha256_of
@@ -43,7 +43,6 @@ ROW_ORDER = (
 HEADER_ORDER = (
     "region", "kind", "title", "batch", "issuer", "doc_number", "date", "published_on_site", "basis", "columns", "source",
 )
-COPY_SUFFIXES = (".pdf", ".docx", ".txt")
 NEAR = 0.75  # how alike two names (without the final 证明) must be to be offered as "did you mean"
 
 
@@ -96,11 +95,6 @@ def join_lines(text: str) -> str:
 def split_clauses(text: str) -> list[str]:
     """依据 as one cell → its numbered clauses ("1.《…》第五条。2.《…》")."""
     return [c for c in (join_lines(part) for part in _CLAUSE.split(text.strip())) if c]
-
-
-def _unprotect(text: str) -> str:
-    """Undo tables.csv_bytes' guard against spreadsheet formulas."""
-    return text[1:] if text[:1] == "'" and text[1:2] in tables.FORMULA_START else text
 
 
 # ------------------------------------------------------------------ the table
@@ -159,7 +153,7 @@ def table_rows(lines: list, kind: str, shown: str, problems: list[Problem], note
     header_text = [tables.squeeze(c) for c in header]
     rows: list[TableRow] = []
     for line, raw in lines[start + 1:]:
-        cells = [_unprotect(c) for c in raw]
+        cells = [tables.unprotect(c) for c in raw]
         if not any(c.strip() for c in cells):
             continue
         if [tables.squeeze(c) for c in cells[: len(header_text)]] == header_text:
@@ -468,7 +462,7 @@ def resolve_kind(value: str) -> str:
 def copy_of(document: Path, content: Path, root: Path) -> tuple[str, str]:
     """(name in content/sources/, SHA-256) the document's file will have there;
     an error when it is not a PDF/DOCX/TXT file or another file has that name."""
-    if document.suffix.lower() not in COPY_SUFFIXES or not document.is_file():
+    if document.suffix.lower() not in SOURCE_COPIES or not document.is_file():
         message = "原文件要是一个 PDF、DOCX 或 TXT 文件 (--copy must be an existing .pdf/.docx/.txt file)"
         raise ImportFailed([Problem(str(document), 1, 1, "source.copy", message)])
     target = content / FOLDER / document.name
@@ -525,7 +519,7 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
     problems: list[Problem] = []
     try:
         lines, notes = tables.read_table(path)
-    except tables.Unreadable as exc:
+    except Unreadable as exc:
         raise ImportFailed([Problem(str(path), exc.line, exc.column, "", exc.message)]) from None
     rows, labels, col_of = table_rows(lines, kind, shown, problems, notes)
 

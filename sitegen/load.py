@@ -271,11 +271,12 @@ FOLDER_NAMED_YAML = "这是一个文件夹，不是清单文件；文件夹名�
 
 
 class Unreadable(Exception):
-    """A file that cannot be read as one; ``message`` says why, Chinese first."""
+    """A file that cannot be read as one; ``message`` says why, Chinese first,
+    at ``line``/``column`` where a place in it is known."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, line: int = 1, column: int = 1):
         super().__init__(message)
-        self.message = message
+        self.message, self.line, self.column = message, line, column
 
 
 def read_regular(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:

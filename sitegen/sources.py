@@ -15,11 +15,8 @@ FOLDER = "sources"  # below content/
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def copy_problems(doc: Document, content_dir: Path | None) -> list[Problem]:

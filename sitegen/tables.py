@@ -3,7 +3,7 @@ downloads (sitegen/opendata.py) and the spreadsheet import (sitegen/importer.py)
 so that export → import is a round trip: ``list_to_rows`` gives 序号, the
 region's column labels, then id; ``csv_bytes`` writes UTF-8 (with the BOM Excel
 and WPS need), CRLF rows, and guards a cell a spreadsheet would run as a formula
-with a leading apostrophe, which ``read_csv`` removes. ``read_table`` reads a
+with a leading apostrophe, which ``unprotect`` removes. ``read_table`` reads a
 clerk's .xlsx or CSV, checking its sizes first.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ import io
 import re
 from pathlib import Path
 
+from .load import Unreadable, read_regular
 from .model import NOT_ISSUED, PublishedList, Row
 
 NUMBER = "序号"
@@ -35,7 +36,7 @@ DEFAULT_LABELS = {
 NOT_ISSUED_KEYS = ("name", "route", "note")
 RETAINED_KEYS = ("name", "category", "requested_by", "issued_by", "matters", "purpose", "clauses", "method", "note")
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")  # a cell starting so is guarded; the importer undoes it too
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")  # a cell starting so is guarded
 
 # Import: every column label a document or a clerk uses → field key. The
 # regions' own labels (重庆 事项名称, 攀枝花 证明材料/用证单位) and 广西's template
@@ -110,19 +111,9 @@ def _protect(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(csv_bytes([header, *rows], bom=True))
-
-
-def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Read a file written by ``write_csv`` (or saved by Excel/WPS as CSV UTF-8)."""
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        table = list(csv.reader(f))
-    if not table:
-        return [], []
-    header, *rows = [[c[1:] if c.startswith("'") else c for c in row] for row in table]
-    return header, rows
+def unprotect(text: str) -> str:
+    """Undo ``csv_bytes``' guard against spreadsheet formulas (the import does)."""
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_START else text
 
 
 # ------------------------------------------------------------------ reading a table file
@@ -143,28 +134,15 @@ MAX_CELL = 10_000  # characters, as for a value in a list file (sitegen/load.py 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"')
 
 
-class Unreadable(Exception):
-    """The table cannot be read; ``message`` says why, at ``line``/``column``."""
-
-    def __init__(self, message: str, line: int = 1, column: int = 1):
-        super().__init__(message)
-        self.message, self.line, self.column = message, line, column
-
-
 def read_table(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
     """(line number, cells) of every row of the first sheet (xlsx) or of the
     CSV / tab-separated text, and notes on how it was read (its encoding)."""
-    from .load import Unreadable as FileUnreadable, read_regular
-
     suffix = path.suffix.lower()
     if suffix in (".xls", ".et", ".doc", ".docx", ".wps"):
         raise Unreadable(f"不能直接读取 {suffix} 文件：请在 Excel/WPS 中“另存为” .xlsx 或 .csv 后再导入 (save as .xlsx or .csv)")
-    try:
-        data = read_regular(path, MAX_TABLE_BYTES)
-    except FileUnreadable as exc:
-        raise Unreadable(exc.message) from None
+    data = read_regular(path, MAX_TABLE_BYTES)
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, data), []
+        return _read_xlsx(data), []
     if data.startswith(b"PK\x03\x04"):
         raise Unreadable("这其实是一个 Excel（.xlsx）文件：请把文件名的扩展名改成 .xlsx 再导入 (a zip/xlsx file named as text)")
     text, encoding = decode(data)
@@ -218,7 +196,7 @@ def _check_row(count: int, line: int, cells: list[str]) -> None:
             raise Unreadable(f"这一格有 {len(text):,} 个字，一格最多 {MAX_CELL:,} 个字：请检查是不是把整份文件粘贴进了一格 (cell longer than {MAX_CELL} characters)", line, col)
 
 
-def _read_xlsx(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
+def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
     _check_workbook(data)
     import openpyxl
 
@@ -243,6 +221,8 @@ def _check_workbook(data: bytes) -> None:
     before openpyxl inflates a byte of it."""
     import zipfile
 
+    from openpyxl.utils import column_index_from_string
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()
@@ -262,7 +242,8 @@ def _check_workbook(data: bytes) -> None:
             found = _DIMENSION.search(head)
             if found:
                 first_col, first_row, last_col, last_row = found.groups()
-                rows, columns = int(last_row or first_row), _column_number(last_col or first_col)
+                rows = int(last_row or first_row)
+                columns = column_index_from_string((last_col or first_col).decode())
                 if rows > MAX_ROWS or columns > MAX_COLUMNS:
                     raise Unreadable(f"这个 Excel 表格声明有 {rows:,} 行 × {columns:,} 栏（{part.filename}），一份清单最多 {MAX_ROWS:,} 行、{MAX_COLUMNS} 栏：请删掉表格外多余的行和栏，或复制到新表格后再导入 (sheet declares {rows} rows × {columns} columns)")
             rows = _count_rows(head, f)
@@ -286,13 +267,6 @@ def _count_rows(head: bytes, rest) -> int:
             break
         carry, chunk = chunk[cut:], rest.read(1 << 20)
     return count + len(_ROW.findall(carry)) if count <= MAX_ROWS else count
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for c in letters:
-        n = n * 26 + (c - 64)
-    return n
 
 
 def _xlsx_text(value) -> str:

@@ -146,7 +146,7 @@ def test_guangxi_template_example_row_is_reported_not_imported(tmp_path):
 
 def exported(lst, path: Path) -> Path:
     header, rows = tables.list_to_rows(lst)
-    tables.write_csv(path, header, rows)
+    path.write_bytes(tables.csv_bytes([header, *rows], bom=True))
     return path
 
 

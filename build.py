@@ -38,7 +38,7 @@ def missing_module(exc: ModuleNotFoundError) -> str:
 try:
     from sitegen import forks, parallel
     from sitegen.cascade import resolve
-    from sitegen.features import FEATURES
+    from sitegen.features import every
     from sitegen.index import index
     from sitegen.load import load
     from sitegen.model import Content, Resolved, Sizes
@@ -46,7 +46,7 @@ try:
     from sitegen.plan import Plan
     from sitegen.problems import ArgumentParser, describe
     from sitegen.publish import Staging
-    from sitegen.render import Context, write
+    from sitegen.render import TEMPLATES, Context, write
     from sitegen.validate import validate
 except ModuleNotFoundError as exc:  # run with a Python that lacks the project's packages
     if __name__ != "__main__":
@@ -102,7 +102,8 @@ def _here(fn, *args):
     return fn(*args)
 
 
-def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_index: bool = True, *, indexer=index, map=map, isolate=_here, pieces: Pieces | None = None, sizes: Sizes = Sizes()) -> BuildResult:
+def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_index: bool = True, *, templates: Path = TEMPLATES,
+          features=every, indexer=index, map=map, isolate=_here, pieces: Pieces | None = None, sizes: Sizes = Sizes()) -> BuildResult:
     """load → validate → resolve → plan → write → index → publish.
 
     Speed is handed in, the stages never ask for it: ``isolate(read, …)`` may
@@ -110,7 +111,8 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
     heap behind), ``map`` may write on every core (``parallel.Workers``),
     ``indexer(resolved, out)`` is the index stage, and ``pieces`` (parts of
     whole-site files, sitegen/pieces.py) may be kept by a builder that lives on.
-    ``sizes``: from how many regions on the site is built as the country's."""
+    ``sizes``: from how many regions on the site is built as the country's.
+    ``features(templates)``: what to plan (sitegen/features.py), pages from ``templates``."""
     result = BuildResult()
     clock = Stopwatch(result)
     valid, result.core, seconds = isolate(read, content, root)  # 1–2. load and validate every file
@@ -119,12 +121,12 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
     clock.last = time.perf_counter()
     resolved = resolve(valid, sizes)  # 3. national → province → city → county inheritance
     clock.lap("resolve")
-    plan = Plan(resolved, FEATURES)  # 4. every file the site will hold
+    plan = Plan(resolved, features(templates))  # 4. every file the site will hold
     clock.lap("plan")
     stage = Staging(site)  # the lock on site/'s folder, held until publish or discard
     out = stage.path
     try:
-        written = write(plan, out, Context(valid.site, pieces=pieces), map=map)  # 5. into a fresh folder
+        written = write(plan, out, Context(valid.site, templates, pieces), map=map)  # 5. into a fresh folder
         clock.lap("write")
         if search_index:
             indexer(resolved, out)  # 6. Pagefind bundles of the item pages
@@ -199,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"内容检查通过：{len(resolved.content.lists)} 份清单，{rows} 行 (content OK)")
             return 0
         if args.command == "plan":
-            for line in Plan(check(args.content.resolve()), FEATURES).describe():
+            for line in Plan(check(args.content.resolve()), every()).describe():
                 print(line)
             return 0
         if args.command == "serve":

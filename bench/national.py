@@ -394,10 +394,12 @@ def run(args) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     code = snapshot_code(work)
     use_code(code)
+    core = {}
     if args.core_only:
         from sitegen import features
 
-        features.FEATURES = build_module.FEATURES = (features.Pages(),)
+        features.FEATURES = (features.Pages(),)  # and no 打印和下载 links to the others
+        core = {"features": lambda templates: features.FEATURES}
     fig: dict = {"regions_arg": args.regions, "layout": args.layout, "cores": parallel.cores(), "loadavg_start": loadavg()}
     servers = contextlib.ExitStack()  # the S3 server of --publish
     try:
@@ -429,7 +431,7 @@ def run(args) -> dict:
         quiet_disk()
         site = work / "site"
         workers = parallel.Workers()
-        full = partial(build_module.build, isolate=forks.in_child, map=workers)  # what build.fast does
+        full = partial(build_module.build, isolate=forks.in_child, map=workers, **core)  # what build.fast does
         state = incremental.Builder(data.content, site, code, full=full, jobs=args.jobs, code=lambda: "the code snapshot")
         indexer = state.pagefind
         c = cpu()

@@ -1,5 +1,5 @@
-"""Every feature of the site, listed once: ``FEATURES``, in the order their
-files are planned (the interface they implement: sitegen/plan.py)."""
+"""Every feature of the site, listed once: ``every(templates)``, in the order
+their files are planned (the interface they implement: sitegen/plan.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,11 +15,11 @@ class Pages(Feature):
 
     name = "pages"
 
-    def __init__(self, templates: Path | None = None):
-        self.templates = templates  # None: render.TEMPLATES when planning
+    def __init__(self, templates: Path = render.TEMPLATES):
+        self.templates = templates  # its assets' folder
 
     def site_outputs(self, resolved: Resolved) -> Iterator[Output]:
-        for path, data in render.asset_files(self.templates or render.TEMPLATES):
+        for path, data in render.asset_files(self.templates):
             yield Output(path, constant(data), NO_REGION)
         yield page(urls.home(), pages.home_page, resolved, regions=frozenset({resolved.views[0].region.id}))
         yield page(urls.search(), pages.search_page, resolved, regions=NO_REGION)
@@ -36,7 +36,12 @@ class Pages(Feature):
             yield page(urls.item(rid, cert), pages.item_page, resolved, view, entry, regions=own, certificate=cert)
 
 
-FEATURES: tuple[Feature, ...] = (Pages(), wechat.FEATURE, index.FEATURE, opendata.FEATURE, posters.FEATURE, hostfiles.FEATURE, sitepages.FEATURE)
+def every(templates: Path = render.TEMPLATES) -> tuple[Feature, ...]:
+    """Every feature, the pages' assets from ``templates``."""
+    return (Pages(templates), wechat.FEATURE, index.FEATURE, opendata.FEATURE, posters.FEATURE, hostfiles.FEATURE, sitepages.FEATURE)
+
+
+FEATURES = every()
 
 
 def region_links(resolved: Resolved, view: RegionView) -> list[tuple[str, str, str]]:

@@ -70,9 +70,7 @@ def versions(tmp_path_factory):
     with (templates / "assets" / "style.css").open("a", encoding="utf-8") as css:
         css.write(".changed{color:#000}\n")  # a rule: a comment alone is not served
     restyled = base / "restyled"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(render, "TEMPLATES", templates)
-        build_module.build(content, restyled)
+    build_module.build(content, restyled, templates=templates)
     assert {p.name for p in (restyled / "assets").glob("style.*")} != {p.name for p in (full / "assets").glob("style.*")}
     return full, edited, restyled
 

@@ -18,8 +18,9 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import urls
-from .plan import NO_REGION, Feature, Output, page
 from .load import shown_path
+from .pages import make_page
+from .plan import NO_REGION, Feature, Output, page
 from .problems import Problem
 
 FOLDER = "pages"  # below content/
@@ -82,20 +83,8 @@ def to_html(text: str) -> Markup:
 
 
 def site_page(resolved, p: SitePage):
-    from .pages import Link, Page, href
-
-    site = resolved.content.site
-    url = urls.site_page(p.slug)
-    return Page(
-        url=url,
-        root="../" * url.count("/"),
-        title=f"{p.title}｜{site['title']}",
-        description=p.title,
-        base_url=site["base_url"],
-        template="page.html",
-        breadcrumbs=(Link(href(url, urls.home()), "首页"),),
-        body=SitePageBody(p.title, to_html(p.text)),
-    )
+    title = f"{p.title}｜{resolved.content.site['title']}"
+    return make_page(resolved, urls.site_page(p.slug), "page.html", title, p.title, SitePageBody(p.title, to_html(p.text)))
 
 
 class SitePages(Feature):

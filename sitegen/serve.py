@@ -113,10 +113,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 class Preview:
-    """The preview server and the watcher; ``poll()`` looks once (tests call
-    it directly, ``serve_and_watch`` in a loop). ``connections``: served at
-    once (more wait in the listen queue); ``timeout``: seconds a connection
-    may stay silent."""
+    """The preview server and the watcher; ``poll()`` looks once, ``watch`` in a loop.
+    ``connections``: served at once (more wait in the listen queue); ``timeout``:
+    seconds a connection may stay silent."""
 
     def __init__(self, build_fn: Callable[[], object], site_dir: Path, watch_dirs: list[Path], port: int = 8000, out=None,
                  connections: int = 16, timeout: float = 10.0):
@@ -192,14 +191,12 @@ class Preview:
             self._server = None
 
 
-def serve_and_watch(build_fn: Callable[[], object], site_dir: Path, watch_dirs: list[Path], port: int = 8000,
-                    interval: float = 0.5, stop: threading.Event | None = None, out=None) -> None:
-    """Build once, serve site/ on 127.0.0.1:port, rebuild on every change
-    until Ctrl+C (or ``stop`` is set)."""
+def serve_and_watch(build_fn: Callable[[], object], site_dir: Path, watch_dirs: list[Path], port: int = 8000) -> None:
+    """Build once, serve site/ on 127.0.0.1:port, rebuild on every change until Ctrl+C."""
     if threading.current_thread() is threading.main_thread():
         # Ctrl+C stops the preview even when started from a shell that ignores SIGINT in background jobs
         signal.signal(signal.SIGINT, signal.default_int_handler)
-    preview = Preview(build_fn, site_dir, watch_dirs, port, out)
+    preview = Preview(build_fn, site_dir, watch_dirs, port)
     preview.rebuild()
     try:
         url = preview.start()
@@ -208,7 +205,7 @@ def serve_and_watch(build_fn: Callable[[], object], site_dir: Path, watch_dirs: 
         raise SystemExit(1) from None
     preview.say(f"预览地址 {url} （只在本机可以打开；改动 {'、'.join(d.name + '/' for d in preview.watch_dirs)} 中的文件会自动重新生成；按 Ctrl+C 停止）")
     try:
-        preview.watch(stop or threading.Event(), interval)
+        preview.watch(threading.Event())
     except KeyboardInterrupt:
         preview.say("预览已停止 (stopped)")
     finally:

@@ -43,12 +43,8 @@ class Step:
 def clauses(route: str) -> list[str]:
     """The route cut at ；/。, at a ; that Chinese text follows, and before
     ", 或由 …", each still verbatim."""
-    out = []
-    for part in _CUT.split(route):
-        part = part.strip().strip("，,；;").strip()
-        if part.strip("。；;，, "):
-            out.append(part)
-    return out
+    parts = (part.strip().strip("，,；;").strip() for part in _CUT.split(route))
+    return [part for part in parts if part.strip("。；;，, ")]
 
 
 def _kind(clause: str, row: Row) -> str:

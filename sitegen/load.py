@@ -47,6 +47,10 @@ class Document:
             path = path[:-1]
         return self.marks.get(path, (1, 1))
 
+    def problem(self, path: tuple, message: str) -> Problem:
+        """A problem at the value (or, ending in "<key>", the key) ``path`` names."""
+        return Problem(self.path, *self.where(path), field_name(tuple(p for p in path if p != "<key>")), message)
+
 
 @dataclass
 class Loaded:
@@ -157,25 +161,25 @@ def _hidden_characters(doc: Document) -> list[Problem]:
         if isinstance(value, dict):
             for key, item in value.items():
                 if _HIDDEN.search(key):
-                    problems.append(_hidden_problem(doc, path + (key, "<key>"), path + (key,), key))
+                    problems.append(_hidden_problem(doc, path + (key, "<key>"), key))
                 walk(item, path + (key,))
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 walk(item, path + (i,))
         elif isinstance(value, str) and _HIDDEN.search(value):
-            problems.append(_hidden_problem(doc, path, path, value))
+            problems.append(_hidden_problem(doc, path, value))
 
     walk(doc.data, ())
     return problems
 
 
-def _hidden_problem(doc: Document, at: tuple, field: tuple, text: str) -> Problem:
+def _hidden_problem(doc: Document, at: tuple, text: str) -> Problem:
     char = _HIDDEN.search(text).group()
     code = f"U+{ord(char):04X}"
     shown = f"{code} {unicodedata.name(char, '')}".rstrip()
     what = "文字方向控制符，会让文字显示的顺序和实际不同" if _BIDI.match(char) else "控制字符，多半是从别处复制来的"
     message = f"含有看不见的字符 {shown}（{what}），请删除这个字 (invisible character {code} not allowed)"
-    return Problem(doc.path, *doc.where(at), field_name(field), message)
+    return doc.problem(at, message)
 
 
 _BLOCK_PREFIX = re.compile(r"^[ ?:-]*", re.MULTILINE)

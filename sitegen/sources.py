@@ -9,7 +9,7 @@ import hashlib
 from pathlib import Path
 
 from .load import Document
-from .problems import Problem, field_name
+from .problems import Problem
 
 FOLDER = "sources"  # below content/
 
@@ -26,8 +26,7 @@ def copy_problems(doc: Document, content_dir: Path | None) -> list[Problem]:
     name, recorded = source.get("copy"), source.get("sha256")
 
     def problem(key: str, message: str) -> Problem:
-        line, col = doc.where(("source", key))
-        return Problem(doc.path, line, col, field_name(("source", key)), message)
+        return doc.problem(("source", key), message)
 
     if not name:
         if recorded:

@@ -22,7 +22,7 @@ from .model import (
     LEVELS, RETAINED, Certificate, Content, Exception_, Hotline, ListElsewhere, PublishedList, Region, Row, Source, Where,
     by_region,
 )
-from .problems import ContentError, Problem, field_name
+from .problems import ContentError, Problem
 from .sources import copy_problems
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "content" / "schema"
@@ -112,19 +112,8 @@ def _schema_messages(error: jsonschema.ValidationError) -> list[tuple[tuple, str
 
 
 def check_schema(doc: Document, name: str) -> list[Problem]:
-    problems = []
-    for error in schema(name).iter_errors(doc.data):
-        if error.validator in ("if", "then", "allOf"):
-            continue
-        for path, message in _schema_messages(error):
-            line, col = doc.where(path)
-            problems.append(Problem(doc.path, line, col, field_name(tuple(p for p in path if p != "<key>")), message))
-    return problems
-
-
-def _problem(doc: Document, path: tuple, message: str) -> Problem:
-    line, col = doc.where(path)
-    return Problem(doc.path, line, col, field_name(path), message)
+    errors = (e for e in schema(name).iter_errors(doc.data) if e.validator not in ("if", "then", "allOf"))
+    return [doc.problem(path, message) for error in errors for path, message in _schema_messages(error)]
 
 
 def _t(values) -> tuple[str, ...]:
@@ -161,7 +150,7 @@ def validate(loaded: Loaded, today: str | None = None) -> Content:
         lst = _list(doc, region_ids, cert_ids, problems)
         key = (lst.region, lst.kind)
         if key in seen_kind:
-            problems.append(_problem(doc, ("kind",), f"地区 {lst.region} 已有一份“{lst.kind}”清单：{seen_kind[key]}；"
+            problems.append(doc.problem(("kind",), f"地区 {lst.region} 已有一份“{lst.kind}”清单：{seen_kind[key]}；"
                                                      f"一个地区每种清单只能有一份 (duplicate list for this region and kind)"))
         seen_kind.setdefault(key, doc.path)
         lists.append(lst)
@@ -226,7 +215,7 @@ def _regions(doc: Document, problems: list[Problem]) -> tuple[Region, ...]:
         at = ("regions", i)
 
         def problem(tail: tuple, message: str) -> None:
-            problems.append(_problem(doc, at + tail, message))
+            problems.append(doc.problem(at + tail, message))
 
         if r["id"] in seen:
             problem(("id",), f"地区 id 重复 (duplicate id): {r['id']}")
@@ -255,7 +244,7 @@ def _regions(doc: Document, problems: list[Problem]) -> tuple[Region, ...]:
         where = Where(doc.path, *doc.where(at))
         out.append(Region(r["id"], r["name"], r["full_name"], r["level"], parent, hotline, r.get("note", ""), where, tuple(elsewhere)))
     if sum(1 for r in items if r["level"] == "全国") != 1:
-        problems.append(_problem(doc, ("regions",), "必须有且只有一个 level: 全国 的地区 (exactly one national region)"))
+        problems.append(doc.problem(("regions",), "必须有且只有一个 level: 全国 的地区 (exactly one national region)"))
     return tuple(out)
 
 
@@ -265,16 +254,16 @@ def _certificates(doc: Document, problems: list[Problem]) -> tuple[Certificate, 
     for i, c in enumerate(doc.data["certificates"]):
         at = ("certificates", i)
         if c["id"] in seen:
-            problems.append(_problem(doc, at + ("id",), f"证明 id 重复 (duplicate id): {c['id']}"))
+            problems.append(doc.problem(at + ("id",), f"证明 id 重复 (duplicate id): {c['id']}"))
         seen.add(c["id"])
         if c["id"].startswith("todo-"):
-            problems.append(_problem(doc, at + ("id",), f"“{c['id']}” 是导入时暂写的 id：请给“{c['name']}”起一个拼音 id"
+            problems.append(doc.problem(at + ("id",), f"“{c['id']}” 是导入时暂写的 id：请给“{c['name']}”起一个拼音 id"
                                                          f"（网址的一部分，发布后不要再改），清单文件中的 {c['id']} 一起改掉 (placeholder id)"))
         if c["id"] in urls.RESERVED_CERT_IDS:
-            problems.append(_problem(doc, at + ("id",), f"“{c['id']}” 是网站保留的网址，不能用作证明 id (reserved)"))
+            problems.append(doc.problem(at + ("id",), f"“{c['id']}” 是网站保留的网址，不能用作证明 id (reserved)"))
         for j, name in enumerate(c.get("not_for", [])):
             if name not in c.get("also_called", []):
-                problems.append(_problem(doc, at + ("not_for", j), f"“{name}” 不在本证明的 also_called 中 (not_for names must be among also_called)"))
+                problems.append(doc.problem(at + ("not_for", j), f"“{name}” 不在本证明的 also_called 中 (not_for names must be among also_called)"))
         where = Where(doc.path, *doc.where(at))
         out.append(Certificate(c["id"], c["name"], _t(c.get("also_called")), _t(c.get("keywords")), where,
                                c.get("documents_show", ""), _t(c.get("not_for"))))
@@ -295,36 +284,36 @@ def _unknown_row_ids(doc: Document, cert_ids: set[str] | None) -> list[Problem]:
     out = []
     for i, r in enumerate(rows if isinstance(rows, list) else []):
         if isinstance(r, dict) and isinstance(r.get("id"), str) and r["id"] not in cert_ids:
-            out.append(_problem(doc, ("rows", i, "id"), _unknown_id_message(r["id"], cert_ids)))
+            out.append(doc.problem(("rows", i, "id"), _unknown_id_message(r["id"], cert_ids)))
     return out
 
 
 def _list(doc: Document, region_ids: set[str] | None, cert_ids: set[str] | None, problems: list[Problem]) -> PublishedList:
     d = doc.data
     if region_ids is not None and d["region"] not in region_ids:
-        problems.append(_problem(doc, ("region",), f"地区 “{d['region']}” 不在 regions.yaml 中{suggest(d['region'], region_ids)} (unknown region)"))
+        problems.append(doc.problem(("region",), f"地区 “{d['region']}” 不在 regions.yaml 中{suggest(d['region'], region_ids)} (unknown region)"))
     rows = []
     seen: dict[str, int] = {}
     for i, r in enumerate(d["rows"]):
         at = ("rows", i)
         if r["id"] in seen:
-            problems.append(_problem(doc, at + ("id",), f"同一清单中 id “{r['id']}” 重复（第 {seen[r['id']] + 1} 行已用）(duplicate id in this list)"))
+            problems.append(doc.problem(at + ("id",), f"同一清单中 id “{r['id']}” 重复（第 {seen[r['id']] + 1} 行已用）(duplicate id in this list)"))
         seen.setdefault(r["id"], i)
         if cert_ids is not None and r["id"] not in cert_ids:
-            problems.append(_problem(doc, at + ("id",), _unknown_id_message(r["id"], cert_ids)))
+            problems.append(doc.problem(at + ("id",), _unknown_id_message(r["id"], cert_ids)))
         if d["kind"] == RETAINED and r.get("route"):
-            problems.append(_problem(doc, at + ("route",), "保留清单的行不写办事途径，请用 purpose/requested_by 等栏 (route is for not-issued rows)"))
+            problems.append(doc.problem(at + ("route",), "保留清单的行不写办事途径，请用 purpose/requested_by 等栏 (route is for not-issued rows)"))
         for key, where_text in (("offices", "办事途径"), ("documents", "办事途径"), ("covers", "名称或备注"), ("former_names", "备注")):
             for j, value in enumerate(r.get(key, [])):
                 if not quoted(key, value, r):
-                    problems.append(_problem(doc, at + (key, j), f"“{value}” 没有逐字出现在本行{where_text}中；只能摘录原文，不能改写 "
+                    problems.append(doc.problem(at + (key, j), f"“{value}” 没有逐字出现在本行{where_text}中；只能摘录原文，不能改写 "
                                                                   f"(must be quoted verbatim from the row)"))
         for j, exc in enumerate(r.get("exceptions", [])):
             if not quoted("exceptions", exc, r):
-                problems.append(_problem(doc, at + ("exceptions", j, "text"), f"“{exc['text']}” 没有逐字出现在本行办事途径中 "
+                problems.append(doc.problem(at + ("exceptions", j, "text"), f"“{exc['text']}” 没有逐字出现在本行办事途径中 "
                                                                              f"(must be quoted verbatim from route)"))
         if r.get("limits") and not quoted("limits", r["limits"], r):
-            problems.append(_problem(doc, at + ("limits",), "使用限制须逐字摘自本行备注或证明用途 (limits must be quoted from note or purpose)"))
+            problems.append(doc.problem(at + ("limits",), "使用限制须逐字摘自本行备注或证明用途 (limits must be quoted from note or purpose)"))
         rows.append(Row(
             id=r["id"], number=i + 1, name=r["name"], where=Where(doc.path, *doc.where(at)),
             exceptions=tuple(Exception_(e["text"], _t(e.get("see"))) for e in r.get("exceptions", [])),
@@ -351,7 +340,7 @@ def _cross_list_checks(loaded: Loaded, lists: list[PublishedList], problems: lis
             for i, row in enumerate(lst.rows):
                 other = first.get(row.id)
                 if other is not None and other is not lst:
-                    problems.append(_problem(doc, ("rows", i, "id"), f"“{row.id}” 已在本地区另一份清单 {other.where.path} 中出现；"
+                    problems.append(doc.problem(("rows", i, "id"), f"“{row.id}” 已在本地区另一份清单 {other.where.path} 中出现；"
                                                                     f"同一证明在一个地区只能有一种状态 (one page per certificate and region)"))
                 first.setdefault(row.id, lst)
                 if region in incomplete or lst.id.split("/")[0] in incomplete:
@@ -360,4 +349,4 @@ def _cross_list_checks(loaded: Loaded, lists: list[PublishedList], problems: lis
                 links += [(("rows", i, "see_also", k), t) for k, t in enumerate(row.see_also)]
                 for at, target in links:
                     if target not in retained_ids:
-                        problems.append(_problem(doc, at, f"本地区保留清单中没有 id 为 “{target}” 的证明{suggest(target, retained_ids)} (dangling reference)"))
+                        problems.append(doc.problem(at, f"本地区保留清单中没有 id 为 “{target}” 的证明{suggest(target, retained_ids)} (dangling reference)"))

@@ -60,7 +60,7 @@ class IndexFailed(Exception):
     """Pagefind could not index a bundle; the message is for the user."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class BundleRun:
     bundle: str
     regions: int
@@ -68,7 +68,7 @@ class BundleRun:
     pages: int = 0
 
 
-@dataclass
+@dataclass(frozen=True)
 class IndexStats:
     bundles: list[BundleRun] = field(default_factory=list)
     seconds: float = 0.0
@@ -220,9 +220,7 @@ class Indexer:
         try:
             runs = [f.result() for f in futures]  # the first failure is raised
         finally:
-            for f in futures:
-                f.cancel()
-            pool.shutdown(wait=True)
+            pool.shutdown(wait=True, cancel_futures=True)
             cpu = sum(service.cpu_seconds() - before for service, before in used.items())
             for service in set(used) | set(self.kept):
                 if service not in self.kept or not service.alive():

@@ -17,7 +17,7 @@ from markupsafe import escape as html_escape
 from . import history, scale, tables, urls
 from .model import ANSWER, KINDS, LEVELS, LIST_NAME, NOT_ISSUED, STATUS_CLASS
 from .model import Entry, PublishedList, Region, RegionView, Resolved, Row
-from .pages import Link, Page, hotline_view, href, other_names, root_of
+from .pages import Link, Page, hotline_view, href, make_page, other_names
 from .pieces import Pieces
 from .plan import EVERY_REGION, NO_REGION, Feature, Output, constant, page
 from .sitemap import SITEMAP, xml_text
@@ -436,16 +436,8 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
         feed=Link(href(url, urls.feed(rid)), f"订阅{name}清单的变化（Atom）") if sections else None,
         site_feed=Link(href(url, urls.feed()), "订阅各地清单的变化（Atom）"),
     )
-    return Page(
-        url=url,
-        root=root_of(url),
-        title=f"{name}｜清单变更记录",
-        description=f"{view.region.full_name}社区证明事项清单的各个版本，以及每次新增、删除和改写了哪些证明。",
-        base_url=resolved.content.site["base_url"],
-        template="changes.html",
-        breadcrumbs=(Link(href(url, urls.home()), "首页"), Link(href(url, urls.region(rid)), name)),
-        body=body,
-    )
+    desc = f"{view.region.full_name}社区证明事项清单的各个版本，以及每次新增、删除和改写了哪些证明。"
+    return make_page(resolved, url, "changes.html", f"{name}｜清单变更记录", desc, body, ((urls.region(rid), name),))
 
 
 @lru_cache(maxsize=None)
@@ -484,16 +476,8 @@ def data_page(resolved: Resolved) -> Page:
         feed=Link(href(url, urls.feed()), "各地清单的变化（Atom 订阅）"),
         sitemap=Link(href(url, SITEMAP), "网站地图（sitemap.xml）"),
     )
-    return Page(
-        url=url,
-        root=root_of(url),
-        title=f"数据下载｜{resolved.content.site['title']}",
-        description="各地社区证明事项清单的开放数据：JSON 和 CSV 下载、数据格式说明、变更记录订阅。",
-        base_url=resolved.content.site["base_url"],
-        template="data.html",
-        breadcrumbs=(Link(href(url, urls.home()), "首页"),),
-        body=body,
-    )
+    desc = "各地社区证明事项清单的开放数据：JSON 和 CSV 下载、数据格式说明、变更记录订阅。"
+    return make_page(resolved, url, "data.html", f"数据下载｜{resolved.content.site['title']}", desc, body)
 
 
 def applicable_lists(view: RegionView) -> list[PublishedList]:

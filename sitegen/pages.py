@@ -235,10 +235,6 @@ class HotlinePageBody:
 # ------------------------------------------------------------------ helpers
 
 
-def root_of(url: str) -> str:
-    return "../" * url.split("?", 1)[0].count("/")
-
-
 def href(from_url: str, to_url: str) -> str:
     """The shortest relative link from one page's URL to another's (posixpath.relpath
     for the site's own clean paths, without its abspath calls: a page makes dozens)."""
@@ -261,8 +257,8 @@ def make_page(resolved: Resolved, url: str, template: str, title: str, descripti
     text) …), or none when ``crumbs`` is None; every link relative to the page."""
     trail = () if crumbs is None else ((urls.home(), "首页"), *crumbs)
     return Page(
-        url=url, root=root_of(url), title=title, description=description, template=template,
-        base_url=resolved.content.site["base_url"], body=body, **fields,
+        url=url, root="../" * url.split("?", 1)[0].count("/"), template=template, body=body, **fields,
+        title=title, description=description, base_url=resolved.content.site["base_url"],
         breadcrumbs=tuple(Link(href(url, path), text) for path, text in trail),
     )
 

@@ -13,7 +13,7 @@ from functools import lru_cache, partial
 
 from . import pdfcache, urls
 from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, Entry, PublishedList, RegionView, Resolved
-from .pages import _DEFAULT_LABEL, HotlineView, Link, Page, few_words, hotline_view, href, root_of
+from .pages import _DEFAULT_LABEL, HotlineView, Link, Page, few_words, hotline_view, href, make_page
 from .pages import shown_instead
 from .plan import Feature, Output, page
 
@@ -636,11 +636,8 @@ def slip_page(resolved: Resolved, view: RegionView, entry: Entry, style: bytes =
     return print_page(resolved, url, title, description, "print/slip.html", body)
 
 
-def print_page(resolved: Resolved, url: str, title: str, description: str, template: str, body, crumbs=()):
-    return Page(
-        url=url, root=root_of(url), title=title, description=description, template=template, body=body,
-        base_url=resolved.content.site["base_url"], breadcrumbs=crumbs, noindex=True,
-    )
+def print_page(resolved: Resolved, url: str, title: str, description: str, template: str, body, crumbs=None):
+    return make_page(resolved, url, template, title, description, body, crumbs, noindex=True)
 
 
 # ------------------------------------------------------------------ PDFs
@@ -704,8 +701,7 @@ def index_page(resolved: Resolved, view: RegionView, made: RegionPosters | None 
     title = f"{view.region.name}｜打印：公示栏海报和告知单"
     description = f"{view.region.full_name}的两张清单海报（A4、A3）和每项证明的告知单（A6）。"
     body = PrintIndexBody(view.region.name, tuple(posters + pdfs), tuple(slips), region)
-    crumbs = (Link(href(url, urls.home()), "首页"), region)
-    return print_page(resolved, url, title, description, "print/index.html", body, crumbs)
+    return print_page(resolved, url, title, description, "print/index.html", body, ((urls.region(rid), view.region.name),))
 
 
 class Print(Feature):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -54,33 +54,26 @@ def _line(h) -> dict:
     return {"number": h.number, "label": h.label, "note": h.note}
 
 
+def _published(obj, *leave_out: str) -> dict:
+    """A model dataclass's fields in their declared order (the schema, with no other
+    properties allowed, is their list); an unknown date ("") is null."""
+    data = {f.name: getattr(obj, f.name) for f in fields(obj) if f.name not in leave_out}
+    if "date" in data:
+        data["date"] = data["date"] or None
+    return data
+
+
 def row_data(row: Row) -> dict:
-    return {
-        "id": row.id, "number": row.number, "name": row.name, "covers": list(row.covers),
-        "former_names": list(row.former_names), "note": row.note, "route": row.route,
-        "offices": list(row.offices), "documents": list(row.documents),
-        "exceptions": [{"text": e.text, "see": list(e.see)} for e in row.exceptions],
-        "category": row.category, "requested_by": row.requested_by, "issued_by": row.issued_by,
-        "matters": row.matters, "purpose": row.purpose, "clauses": list(row.clauses),
-        "method": row.method, "limits": row.limits,
-    }
+    return _published(row, "where", "see_also") | {"exceptions": [_published(e) for e in row.exceptions]}
 
 
 def list_data(lst: PublishedList, base: str) -> dict:
-    s = lst.source
     return {
         "id": lst.id, "region": lst.region, "kind": lst.kind, "title": lst.title, "batch": lst.batch,
         "issuer": lst.issuer, "doc_number": lst.doc_number, "date": lst.date or None,
-        "version_date": lst.version_date or None, "basis": list(lst.basis), "columns": dict(lst.columns),
-        "source": {
-            "title": s.title, "issuer": s.issuer, "doc_number": s.doc_number, "date": s.date or None,
-            "part": s.part, "note": s.note, "url": s.url, "copy": s.copy, "sha256": s.sha256,
-        },
-        "supersedes": [
-            {"doc_number": x.doc_number, "title": x.title, "part": x.part, "date": x.date or None,
-             "note": x.note, "dropped": list(x.dropped)}
-            for x in lst.supersedes
-        ],
+        "version_date": lst.version_date or None, "basis": lst.basis, "columns": lst.columns,
+        "source": _published(lst.source),
+        "supersedes": [_published(x) for x in lst.supersedes],
         "csv": urls.absolute(base, urls.list_csv(lst.id)),
         "row_count": len(lst.rows),
         "rows": [row_data(r) for r in lst.rows],

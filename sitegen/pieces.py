@@ -1,14 +1,7 @@
-"""Pieces of whole-site files, remembered between builds by the objects they
-were made from.
-
-An incremental build (sitegen/incremental.py) keeps every region, list and
-region view it did not touch as the very same object. A whole-site file —
-all.json, all.csv, the search core — is then remade from remembered pieces,
-and only the pieces of what changed are computed again: after one county's
-edit at national scale that is a few of ~5,000 lists instead of all of them.
-A ``Pieces`` lives in the ``render.Context`` of a builder; the parallel writer
-makes whole-site files in the builder's own process for this reason.
-"""
+"""Pieces of whole-site files (all.json, all.csv, the feeds), remembered between builds
+by the objects they were made from: an incremental build (sitegen/incremental.py) keeps
+what an edit did not touch as the very same objects, so only the changed pieces are made
+again. A ``Pieces`` lives in a builder's ``render.Context``."""
 from __future__ import annotations
 
 from typing import Callable, Iterable
@@ -23,16 +16,12 @@ class Pieces:
         the same objects: ``key(obj)`` names the objects a piece depends on, and a
         piece is reused only if each of them is the very object it was made from.
         Pieces of objects no longer passed in are forgotten."""
-        before, now = self._made.get(kind, {}), {}
-        out = []
+        before, now, out = self._made.get(kind, {}), {}, []
         for obj in objects:
             owners = key(obj)
             ids = tuple(map(id, owners))
             hit = before.get(ids)
-            if hit is not None and all(a is b for a, b in zip(hit[0], owners)):
-                piece = hit[1]
-            else:
-                piece = make(obj)
+            piece = hit[1] if hit is not None and all(a is b for a, b in zip(hit[0], owners)) else make(obj)
             now[ids] = (owners, piece)  # holding the owners keeps their ids from being reused
             out.append(piece)
         self._made[kind] = now

@@ -148,11 +148,6 @@ def chain(content: Content, lst: PublishedList) -> tuple[Version, ...]:
     return tuple(out)
 
 
-def _row_fields(old: Row, new: Row, labels: dict[str, str]) -> tuple[FieldChange, ...]:
-    pairs = ((key, cell(old, key), cell(new, key)) for key in ROW_FIELDS)
-    return tuple(FieldChange(key, labels.get(key, key), a, b) for key, a, b in pairs if a != b)
-
-
 def source_text(s: Source) -> str:
     """A list's source document in one line: issuer《title》, 文号, date, part."""
     return "，".join(p for p in (f"{s.issuer}《{s.title}》", s.doc_number, s.date, s.part) if p)
@@ -184,11 +179,11 @@ def compare(old: Version | None, new: Version) -> Change:
     before = {r.id: r for r in old.list.rows}
     after = {r.id: r for r in lst.rows}
     reworded = []
-    for row in lst.rows:
-        if row.id in before:
-            fields = _row_fields(before[row.id], row, labels)
-            if fields:
-                reworded.append(Reworded(row, fields))
+    for row in (r for r in lst.rows if r.id in before):
+        pairs = ((key, cell(before[row.id], key), cell(row, key)) for key in ROW_FIELDS)
+        fields = tuple(FieldChange(key, labels.get(key, key), a, b) for key, a, b in pairs if a != b)
+        if fields:
+            reworded.append(Reworded(row, fields))
     details = tuple(
         FieldChange(key, label, _detail(old.list, key), _detail(lst, key))
         for key, label in LIST_FIELDS

@@ -50,10 +50,6 @@ def _enc(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _line(h) -> dict:
-    return {"number": h.number, "label": h.label, "note": h.note}
-
-
 def _published(obj, *leave_out: str) -> dict:
     """A model dataclass's fields in their declared order (the schema, with no other
     properties allowed, is their list); an unknown date ("") is null."""
@@ -83,7 +79,7 @@ def list_data(lst: PublishedList, base: str) -> dict:
 def region_data(region: Region, base: str) -> dict:
     return {
         "id": region.id, "name": region.name, "full_name": region.full_name, "level": region.level,
-        "parent": region.parent, "note": region.note, "hotline": _line(region.hotline) if region.hotline else None,
+        "parent": region.parent, "note": region.note, "hotline": _published(region.hotline) if region.hotline else None,
         "url": urls.absolute(base, urls.region(region.id)),
         "changes_url": urls.absolute(base, urls.changes(region.id)),
         "json": urls.absolute(base, urls.region_json(region.id)),
@@ -114,7 +110,7 @@ def _header(resolved: Resolved, scope: str) -> dict:
         "$schema": urls.absolute(site["base_url"], urls.schema(schema_version())),
         "schema_version": schema_version(),
         "scope": scope,
-        "site": {"title": site["title"], "base_url": site["base_url"], "national_hotline": _line(site["national_hotline"])},
+        "site": {"title": site["title"], "base_url": site["base_url"], "national_hotline": _published(site["national_hotline"])},
     }
 
 
@@ -164,7 +160,7 @@ def _region_json(resolved: Resolved, view: RegionView, own: list[history.Change]
     nearest = {kind: parts[0].list.id if parts else None for kind in KINDS for parts in [view.parts(kind)]}
     data = _header(resolved, "region") | {
         "region": region_data(view.region, base),
-        "hotline": _line(view.hotline) | {"is_fallback": view.hotline_is_fallback},
+        "hotline": _published(view.hotline) | {"is_fallback": view.hotline_is_fallback},
         "lists": [list_data(lst, base) for lst in view.own_lists],
         "earlier_versions": [list_data(lst, base) for lst in resolved.content.earlier.get(rid, ())],
         "entries": [
@@ -355,11 +351,6 @@ def _field(f: history.FieldChange) -> FieldView:
     return FieldView(f.label, f.old or "（空）", tuple(segments))
 
 
-def _version_facts(lst: PublishedList) -> tuple[tuple[str, str], ...]:
-    facts = (("文号", lst.doc_number), ("发布机关", lst.issuer), ("依据", "、".join(lst.basis)))
-    return tuple((k, v) for k, v in facts + (("来源文件", history.source_text(lst.source)),) if v)
-
-
 def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[history.Change]) -> Page:
     """A region's 变更记录: ``chains`` (kind → its list's versions) and ``own``, their changes."""
     rid = view.region.id
@@ -401,7 +392,8 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
                 date_text=version.date_text,
                 date_note="清单日期" if lst.date else ("来源文件日期" if lst.source.date else ""),
                 title=lst.title,
-                facts=_version_facts(lst),
+                facts=tuple((k, v) for k, v in (("文号", lst.doc_number), ("发布机关", lst.issuer), ("依据", "、".join(lst.basis)),
+                                                ("来源文件", history.source_text(lst.source))) if v),
                 current=lst is chain[-1].list,
                 summary=ch.summary(),
                 added=rows(ch.added),
@@ -476,25 +468,6 @@ def data_page(resolved: Resolved) -> Page:
 def applicable_lists(view: RegionView) -> list[PublishedList]:
     """The lists whose rows apply in a region (its own and inherited), in page order."""
     return list({e.list.id: e.list for e in view.entries}.values())
-
-
-def region_links(view: RegionView) -> list[tuple[str, str, str]]:
-    rid = view.region.id
-    links = [(urls.changes(rid), "清单变更记录", "各个版本，新增、删除和改写了哪些证明")]
-    left_out = {p.list.id: (parts[0], p) for kind in KINDS for parts in [view.parts(kind)] for p in parts[1:]}
-    for lst in applicable_lists(view):
-        note = f"{len(lst.rows)} 项，可用 Excel 或 WPS 打开"
-        owner = next((a.name for a in view.ancestors if a.id == lst.region), lst.region)
-        if lst.id in left_out:
-            nearest, part = left_out[lst.id]
-            names = "、".join(e.row.short_name for e in part.entries[:3]) + ("等" if len(part.entries) > 3 else "")
-            note += f"（{owner}的清单：{(nearest.inherited_from or view.region).name}公布的清单没有收录其中的{names}，这 {len(part.entries)} 项仍按{owner}的清单适用于{view.region.name}）"
-        elif lst.region != rid:
-            note += f"（{owner}的清单，{view.region.name}沿用）"
-        links.append((urls.list_csv(lst.id), f"下载{LIST_NAME[lst.kind]}（CSV 表格）", note))
-    links.append((urls.region_json(rid), f"下载{view.region.name}的数据（JSON）", "供开发者和研究者使用"))
-    links.append((urls.data(), "数据下载（全部地区）", "数据格式说明"))
-    return links
 
 
 # ------------------------------------------------------------------ Atom
@@ -611,7 +584,22 @@ class OpenData(Feature):
         return out
 
     def region_links(self, resolved: Resolved, view: RegionView) -> list[tuple[str, str, str]]:
-        return region_links(view)
+        rid = view.region.id
+        links = [(urls.changes(rid), "清单变更记录", "各个版本，新增、删除和改写了哪些证明")]
+        left_out = {p.list.id: (parts[0], p) for kind in KINDS for parts in [view.parts(kind)] for p in parts[1:]}
+        for lst in applicable_lists(view):
+            note = f"{len(lst.rows)} 项，可用 Excel 或 WPS 打开"
+            owner = next((a.name for a in view.ancestors if a.id == lst.region), lst.region)
+            if lst.id in left_out:
+                nearest, part = left_out[lst.id]
+                names = "、".join(e.row.short_name for e in part.entries[:3]) + ("等" if len(part.entries) > 3 else "")
+                note += f"（{owner}的清单：{(nearest.inherited_from or view.region).name}公布的清单没有收录其中的{names}，这 {len(part.entries)} 项仍按{owner}的清单适用于{view.region.name}）"
+            elif lst.region != rid:
+                note += f"（{owner}的清单，{view.region.name}沿用）"
+            links.append((urls.list_csv(lst.id), f"下载{LIST_NAME[lst.kind]}（CSV 表格）", note))
+        links.append((urls.region_json(rid), f"下载{view.region.name}的数据（JSON）", "供开发者和研究者使用"))
+        links.append((urls.data(), "数据下载（全部地区）", "数据格式说明"))
+        return links
 
 
 FEATURE = OpenData()

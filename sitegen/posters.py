@@ -13,8 +13,7 @@ from functools import lru_cache, partial
 
 from . import pdfcache, urls
 from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, Entry, PublishedList, RegionView, Resolved
-from .pages import _DEFAULT_LABEL, HotlineView, Link, Page, few_words, hotline_view, href, make_page
-from .pages import shown_instead
+from .pages import _DEFAULT_LABEL, HotlineView, Link, Page, few_words, hotline_view, href, make_page, shown_instead
 from .plan import Feature, Output, page
 
 KIND_SLUG = {NOT_ISSUED: "buyu-chuju", RETAINED: "baoliu"}  # as the files in content/lists/<region>/
@@ -399,11 +398,6 @@ def plan_sheets(rows: tuple[PosterRow, ...], capacity_pt: float) -> list[list[tu
     return [cols[i : i + 2] for i in range(0, columns, 2)]
 
 
-def two_columns(rows: tuple[PosterRow, ...]) -> tuple[tuple[PosterRow, ...], ...]:
-    """Rows in two balanced columns, however tall (a 两张清单 section)."""
-    return tuple(plan_sheets(rows, sum(r.height_pt for r in rows) + 1)[0])
-
-
 def sheet_overhead(paper: Paper, u: float, texts: PosterTexts) -> float:
     """Height (pt) of what every sheet prints besides its sections: header, hotline box, footer."""
     w, f = paper.inner_width_pt, paper.unit_pt
@@ -446,7 +440,7 @@ def sheets_at(paper: Paper, u: float, texts: PosterTexts, parts: tuple[SectionTe
         return [(Section("", part.lead, part.note, tuple(cols)),) for cols in plan_sheets(rows, capacity)]
     sections = []
     for i, (part, rows) in enumerate(zip(parts, measured)):
-        cols = two_columns(rows)
+        cols = tuple(plan_sheets(rows, sum(r.height_pt for r in rows) + 1)[0])  # two columns, however tall
         tallest = max(sum(r.height_pt for r in c) for c in cols)
         room -= section_overhead(paper, u, part) + tallest + (SECTION_GAP_K * u if i else 0)
         sections.append(Section(part.heading, part.lead, part.note, cols))
@@ -533,15 +527,8 @@ class RegionPosters:
     of these for each Print.region_outputs call (the writer makes a region's files together)."""
 
     def __init__(self, view: RegionView, base_url: str):
-        self.view, self.base_url = view, base_url
-        self.style = pdfcache.style_digest()
-        self.found = posters_of(view)
-        self._made: dict[tuple, PosterBody] = {}
-
-    def body(self, kinds: tuple[str, ...], paper: Paper) -> PosterBody:
-        if (kinds, paper) not in self._made:
-            self._made[kinds, paper] = poster_body(self.view, kinds, paper, self.base_url)
-        return self._made[kinds, paper]
+        self.found, self.style = posters_of(view), pdfcache.style_digest()
+        self.body = lru_cache(maxsize=None)(partial(poster_body, view, base_url=base_url))  # (kinds, paper)
 
 
 def poster_page(resolved: Resolved, view: RegionView, kinds: tuple[str, ...], paper: Paper, made=None) -> Page:
@@ -552,7 +539,7 @@ def poster_page(resolved: Resolved, view: RegionView, kinds: tuple[str, ...], pa
     title = f"{view.region.name}｜{what}｜{paper.label} 海报"
     description = f"{view.region.full_name}{what}，{paper.label} 纸 {body.pages} 张，张贴在社区公示栏。"
     body = with_pdfs(body, url, "print/poster.html", made.style)
-    return print_page(resolved, url, title, description, "print/poster.html", body)
+    return make_page(resolved, url, "print/poster.html", title, description, body, crumbs=None, noindex=True)
 
 
 def slip_height_pt(body: SlipBody, scale: int) -> float:
@@ -633,11 +620,7 @@ def slip_page(resolved: Resolved, view: RegionView, entry: Entry, style: bytes =
     body = with_pdfs(replace(body, scale=scale), url, "print/slip.html", style or pdfcache.style_digest())
     description = f"{view.region.full_name}：{ANSWER[entry.kind]}{short}。打印后递给居民。"
     title = f"{view.region.name}｜{short}｜告知单（A6，或一张 A4 印 4 份）"
-    return print_page(resolved, url, title, description, "print/slip.html", body)
-
-
-def print_page(resolved: Resolved, url: str, title: str, description: str, template: str, body, crumbs=None):
-    return make_page(resolved, url, template, title, description, body, crumbs, noindex=True)
+    return make_page(resolved, url, "print/slip.html", title, description, body, crumbs=None, noindex=True)
 
 
 # ------------------------------------------------------------------ PDFs
@@ -701,7 +684,8 @@ def index_page(resolved: Resolved, view: RegionView, made: RegionPosters | None 
     title = f"{view.region.name}｜打印：公示栏海报和告知单"
     description = f"{view.region.full_name}的两张清单海报（A4、A3）和每项证明的告知单（A6）。"
     body = PrintIndexBody(view.region.name, tuple(posters + pdfs), tuple(slips), region)
-    return print_page(resolved, url, title, description, "print/index.html", body, ((urls.region(rid), view.region.name),))
+    crumbs = ((urls.region(rid), view.region.name),)
+    return make_page(resolved, url, "print/index.html", title, description, body, crumbs=crumbs, noindex=True)
 
 
 class Print(Feature):

@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from . import tables, vocabulary
-from .load import SOURCE_COPIES, Loaded, Unreadable, load, shown_path
+from .load import SOURCE_COPIES, Loaded, Unreadable, items_of, load, shown_path
 from .model import KINDS, NOT_ISSUED, RETAINED
 from .problems import Problem
 from .sources import FOLDER, sha256_of
@@ -231,9 +231,7 @@ class Known:
 
 
 def regions_of(loaded: Loaded) -> list[dict]:
-    doc = loaded.regions
-    items = doc.data.get("regions") if doc is not None and isinstance(doc.data, dict) else None
-    return [r for r in items if isinstance(r, dict)] if isinstance(items, list) else []
+    return items_of(loaded.regions, "regions") or []
 
 
 def find_region(value: str, regions: list[dict]) -> dict | None:
@@ -242,10 +240,9 @@ def find_region(value: str, regions: list[dict]) -> dict | None:
 
 
 def known(loaded: Loaded, root: Path, region: str, kind: str) -> Known:
-    certs = loaded.certificates.data.get("certificates", []) if loaded.certificates and isinstance(loaded.certificates.data, dict) else []
     cert_names, also = {}, {}
-    for c in certs:
-        if not isinstance(c, dict) or not isinstance(c.get("id"), str):
+    for c in items_of(loaded.certificates, "certificates") or []:
+        if not isinstance(c.get("id"), str):
             continue
         cert_names[tables.squeeze(str(c.get("name", "")))] = c["id"]
         for other in c.get("also_called") or []:

@@ -52,6 +52,13 @@ class Document:
         return Problem(self.path, *self.where(path), field_name(tuple(p for p in path if p != "<key>")), message)
 
 
+def items_of(doc: Document | None, key: str) -> list[dict] | None:
+    """The mappings a regions or certificates file lists under ``key``, read
+    leniently (the file may have problems of its own); None if it lists none."""
+    found = doc.data.get(key) if doc is not None and isinstance(doc.data, dict) else None
+    return [i for i in found if isinstance(i, dict)] if isinstance(found, list) else None
+
+
 @dataclass
 class Loaded:
     site: Document | None

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from .importer import HEADER_TODO, SLUG, SOURCE_TODO, ImportFailed, find_region, regions_of, resolve_kind, write_atomic
-from .load import Document, load, shown_path
+from .load import Document, items_of, load, shown_path
 from .model import LEVELS
 from .problems import ContentError
 from .urls import RESERVED_REGION_IDS
@@ -171,8 +171,7 @@ def write_region(content: Path, root: Path, new: dict, regions_doc: Document) ->
 def new_region(content: Path, root: Path, name: str, region_id: str | None, parent: str | None = None,
                level: str | None = None, full_name: str | None = None, lists: tuple[str, ...] = ()) -> list[Path]:
     loaded = load(content, root)
-    doc = loaded.regions
-    if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get("regions"), list):
+    if items_of(loaded.regions, "regions") is None:
         problems = "\n".join(str(p) for p in loaded.problems if p.path.endswith("regions.yaml"))
         raise ScaffoldError(f"regions.yaml 现在无法读取，请先修好它 (regions.yaml is unreadable)\n{problems}")
     new = plan(name, region_id, parent, level, full_name, regions_of(loaded))

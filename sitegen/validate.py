@@ -17,7 +17,7 @@ import jsonschema
 from . import sitepages, tables, urls
 from .forks import fork_map
 from .history import supersedes_of, version_problems
-from .load import Document, Loaded
+from .load import Document, Loaded, items_of
 from .model import (
     LEVELS, RETAINED, Certificate, Content, Exception_, Hotline, ListElsewhere, PublishedList, Region, Row, Source, Where,
     by_region,
@@ -181,10 +181,8 @@ def validate(loaded: Loaded, today: str | None = None) -> Content:
 
 def _ids(doc: Document | None, key: str) -> set[str] | None:
     """The ids a regions or certificates file gives, read leniently; None when it gives none."""
-    items = doc.data.get(key) if doc is not None and isinstance(doc.data, dict) else None
-    if not isinstance(items, list):
-        return None
-    return {i["id"] for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)}
+    items = items_of(doc, key)
+    return None if items is None else {i["id"] for i in items if isinstance(i.get("id"), str)}
 
 
 def _undated(doc: Document, versioned: set[tuple], today: str) -> list[Problem]:
@@ -278,8 +276,8 @@ def _unknown_id_message(cert_id: str, cert_ids: set[str]) -> str:
 
 
 def _unknown_row_ids(doc: Document, cert_ids: set[str] | None) -> list[Problem]:
-    """Rows whose id is not a certificate, in a file that failed its schema
-    (read leniently: whatever rows have a text id)."""
+    """Rows whose id is not a certificate (read leniently, for a file that
+    failed its schema too: whatever rows have a text id)."""
     rows = doc.data.get("rows") if isinstance(doc.data, dict) and cert_ids is not None else None
     out = []
     for i, r in enumerate(rows if isinstance(rows, list) else []):
@@ -292,6 +290,7 @@ def _list(doc: Document, region_ids: set[str] | None, cert_ids: set[str] | None,
     d = doc.data
     if region_ids is not None and d["region"] not in region_ids:
         problems.append(doc.problem(("region",), f"地区 “{d['region']}” 不在 regions.yaml 中{suggest(d['region'], region_ids)} (unknown region)"))
+    problems.extend(_unknown_row_ids(doc, cert_ids))
     rows = []
     seen: dict[str, int] = {}
     for i, r in enumerate(d["rows"]):
@@ -299,8 +298,6 @@ def _list(doc: Document, region_ids: set[str] | None, cert_ids: set[str] | None,
         if r["id"] in seen:
             problems.append(doc.problem(at + ("id",), f"同一清单中 id “{r['id']}” 重复（第 {seen[r['id']] + 1} 行已用）(duplicate id in this list)"))
         seen.setdefault(r["id"], i)
-        if cert_ids is not None and r["id"] not in cert_ids:
-            problems.append(doc.problem(at + ("id",), _unknown_id_message(r["id"], cert_ids)))
         if d["kind"] == RETAINED and r.get("route"):
             problems.append(doc.problem(at + ("route",), "保留清单的行不写办事途径，请用 purpose/requested_by 等栏 (route is for not-issued rows)"))
         for key, where_text in (("offices", "办事途径"), ("documents", "办事途径"), ("covers", "名称或备注"), ("former_names", "备注")):

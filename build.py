@@ -20,11 +20,12 @@ build leaves the published site/ exactly as it was.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import operator
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
 
 
 def missing_module(exc: ModuleNotFoundError) -> str:
@@ -72,12 +73,14 @@ class BuildResult:
 
 
 class Stopwatch:
-    def __init__(self, result: BuildResult):
-        self.result, self.last = result, time.perf_counter()
+    """Seconds per stage into ``seconds``, each from the end of the stage before."""
 
-    def lap(self, stage: str) -> None:
+    def __init__(self, seconds: dict[str, float]):
+        self.seconds, self.last = seconds, time.perf_counter()
+
+    def lap(self, stage: str, less: float = 0.0) -> None:
         now = time.perf_counter()
-        self.result.seconds[stage] = round(now - self.last, 3)
+        self.seconds[stage] = round(now - self.last - less, 3)
         self.last = now
 
 
@@ -87,23 +90,15 @@ def check(content: Path = CONTENT, root: Path = ROOT, sizes: Sizes = Sizes()):
 
 
 def read(content: Path, root: Path = ROOT):
-    """Stages 1 and 2: (validated content, the site/regions/certificates files
-    as read, seconds per stage)."""
-    result = BuildResult()
-    clock = Stopwatch(result)
-    loaded = load(content, root)  # 1. load every file
-    clock.lap("load")
-    valid = validate(loaded)  # 2. validate all of it (raises ContentError with every problem)
-    clock.lap("validate")
-    return valid, (loaded.site, loaded.regions, loaded.certificates), result.seconds
-
-
-def _here(fn, *args):
-    return fn(*args)
+    """Stage 1, load every file: (validated content, the site/regions/certificates
+    files as read, seconds it took). Stage 2 raises ContentError with every problem."""
+    start = time.perf_counter()
+    loaded = load(content, root)
+    return validate(loaded), (loaded.site, loaded.regions, loaded.certificates), time.perf_counter() - start
 
 
 def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_index: bool = True, *, templates: Path = TEMPLATES,
-          features=every, indexer=index, map=map, isolate=_here, pieces: Pieces | None = None, sizes: Sizes = Sizes()) -> BuildResult:
+          features=every, indexer=index, map=map, isolate=operator.call, pieces: Pieces | None = None, sizes: Sizes = Sizes()) -> BuildResult:
     """load → validate → resolve → plan → write → index → publish.
 
     Speed is handed in, the stages never ask for it: ``isolate(read, …)`` may
@@ -114,22 +109,20 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
     ``sizes``: from how many regions on the site is built as the country's.
     ``features(templates)``: what to plan (sitegen/features.py), pages from ``templates``."""
     result = BuildResult()
-    clock = Stopwatch(result)
-    valid, result.core, seconds = isolate(read, content, root)  # 1–2. load and validate every file
-    result.seconds.update(seconds)
-    result.seconds["validate"] = round(time.perf_counter() - clock.last - seconds["load"], 3)  # with the trip back from a child
-    clock.last = time.perf_counter()
+    clock = Stopwatch(result.seconds)
+    valid, result.core, load_s = isolate(read, content, root)  # 1–2. load and validate every file
+    result.seconds["load"] = round(load_s, 3)
+    clock.lap("validate", less=load_s)  # with the trip back from a child
     resolved = resolve(valid, sizes)  # 3. national → province → city → county inheritance
     clock.lap("resolve")
     plan = Plan(resolved, features(templates))  # 4. every file the site will hold
     clock.lap("plan")
     stage = Staging(site)  # the lock on site/'s folder, held until publish or discard
-    out = stage.path
     try:
-        written = write(plan, out, Context(valid.site, templates, pieces), map=map)  # 5. into a fresh folder
+        written = write(plan, stage.path, Context(valid.site, templates, pieces), map=map)  # 5. into a fresh folder
         clock.lap("write")
         if search_index:
-            indexer(resolved, out)  # 6. Pagefind bundles of the item pages
+            indexer(resolved, stage.path)  # 6. Pagefind bundles of the item pages
         clock.lap("index")
     except BaseException:
         stage.discard()
@@ -148,15 +141,11 @@ def fast(content: Path = CONTENT, site: Path = SITE, **options) -> BuildResult:
 
 
 def serve(port: int, content: Path = CONTENT, site: Path = SITE) -> None:
+    from sitegen.incremental import Builder
     from sitegen.serve import serve_and_watch
 
-    from sitegen.incremental import Builder
-
-    builder = Builder(content, site, ROOT, full=fast)
-    try:
+    with contextlib.closing(Builder(content, site, ROOT, full=fast)) as builder:
         serve_and_watch(builder.build, site, [content, ROOT / "templates"], port)
-    finally:
-        builder.close()
 
 
 def port_number(text: str) -> int:
@@ -175,26 +164,20 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("plan", help="print every file the site will hold")
     p_serve = sub.add_parser("serve", help="preview on 127.0.0.1 and rebuild on change")
     p_serve.add_argument("--port", type=port_number, default=8000)
-    from sitegen import importer, scaffold
+    from sitegen import deploy, importer, nginx, scaffold
 
     importer.add_arguments(sub.add_parser("import", help="表格（xlsx/csv）导入为清单 YAML (import a list table)"))
     scaffold.add_arguments(sub.add_parser("new-region", help="新增地区：写 regions.yaml 条目和清单模板 (scaffold a region)"))
-    from sitegen import deploy, nginx
-
     deploy.add_arguments(sub.add_parser("publish", help="发布 site/ 到对象存储或其他 rclone 目标 (docs/deploy.md)"))
     nginx.add_arguments(sub.add_parser("nginx-config", help="打印 site/ 的 nginx server 配置"), sub.add_parser("precompress", help="给 site/ 的文本文件写 .gz（nginx gzip_static）"))
+    on_site = {"publish": deploy.command, "nginx-config": nginx.config_command, "precompress": nginx.precompress_command}
+    on_content = {"import": importer.command, "new-region": scaffold.command}
     args = parser.parse_args(argv)
     try:
-        if args.command == "publish":
-            return deploy.command(args, args.site.resolve())
-        if args.command == "nginx-config":
-            return nginx.config_command(args, args.site.resolve())
-        if args.command == "precompress":
-            return nginx.precompress_command(args, args.site.resolve())
-        if args.command == "import":
-            return importer.command(args, args.content.resolve(), ROOT)
-        if args.command == "new-region":
-            return scaffold.command(args, args.content.resolve(), ROOT)
+        if args.command in on_site:
+            return on_site[args.command](args, args.site.resolve())
+        if args.command in on_content:
+            return on_content[args.command](args, args.content.resolve(), ROOT)
         if args.command == "check":
             resolved = check(args.content.resolve())
             rows = sum(len(lst.rows) for lst in resolved.content.lists)

@@ -4,6 +4,8 @@ ready-made links (relative to the page: the site works under any base path and
 from file://), texts and CSS modifier classes."""
 from __future__ import annotations
 
+import bisect
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -509,10 +511,8 @@ def certificate_page(resolved: Resolved, cert_id: str) -> Page:
     def key(e: Entry) -> tuple[str, str]:  # a region "differs" when its status or route is not what most say
         return (e.kind, e.row.route or e.row.purpose)
 
-    counts: dict[tuple[str, str], int] = {}
-    for e in entries:
-        counts[key(e)] = counts.get(key(e), 0) + 1
-    common = max(counts, key=lambda k: counts[k])
+    counts = Counter(key(e) for e in entries)
+    common = max(counts, key=counts.get)
     rows = tuple(
         CompareRow(
             region=Link(href(url, urls.item(e.region.id, cert_id)), e.region.full_name),
@@ -625,13 +625,10 @@ def az_groups(view: RegionView) -> tuple[tuple[str, str, tuple[Link, ...]], ...]
     return tuple((k, "az-" + (k if k != "#" else "other"), tuple(v)) for k, v in groups.items())
 
 
-# Where each pinyin initial starts in GB2312's first level, whose 3,755 common
-# characters are in pinyin order: an A–Z for Chinese names without a dictionary.
-_GB2312_INITIALS = (
-    (0xB0A1, "A"), (0xB0C5, "B"), (0xB2C1, "C"), (0xB4EE, "D"), (0xB6EA, "E"), (0xB7A2, "F"), (0xB8C1, "G"), (0xB9FE, "H"),
-    (0xBBF7, "J"), (0xBFA6, "K"), (0xC0AC, "L"), (0xC2E8, "M"), (0xC4C3, "N"), (0xC5B6, "O"), (0xC5BE, "P"), (0xC6DA, "Q"),
-    (0xC8BB, "R"), (0xC8F6, "S"), (0xCBFA, "T"), (0xCDDA, "W"), (0xCEF4, "X"), (0xD1B9, "Y"), (0xD4D1, "Z"),
-)
+# GB2312's first level (3,755 common characters) is in pinyin order: where each initial
+# starts there gives an A–Z for Chinese names without a dictionary.
+_INITIALS = "ABCDEFGHJKLMNOPQRSTWXYZ"
+_STARTS = [c.encode("gb2312") for c in "啊芭擦搭蛾发噶哈击喀垃妈拿哦啪期然撒塌挖昔压匝"]
 
 
 @lru_cache(maxsize=65536)  # every region's index sorts mostly the same names
@@ -641,12 +638,12 @@ def _group_key(name: str) -> str:
     if first.isascii() and first.isalpha():
         return first.upper()
     try:
-        code = int.from_bytes(first.encode("gb2312"), "big")
+        code = first.encode("gb2312")
     except UnicodeEncodeError:
         return "#"
-    if not 0xB0A1 <= code <= 0xD7F9:  # GB2312 level 2 is in radical order
+    if not b"\xb0\xa1" <= code <= b"\xd7\xf9":  # GB2312 level 2 is in radical order
         return "#"
-    return [letter for start, letter in _GB2312_INITIALS if code >= start][-1]
+    return _INITIALS[bisect.bisect_right(_STARTS, code) - 1]
 
 
 def hotline_page(resolved: Resolved, view: RegionView) -> Page:

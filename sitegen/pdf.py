@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import pdfcache
-from .posters import A3, A4, A6, A6X4, Paper
+from .posters import A3, A4, A6, A6X4, Paper, pdf_url
 from .problems import ArgumentParser
 from .urls import PRINT
 
@@ -36,9 +36,7 @@ CHROMIUM_FLAGS = (
 PAPERS = {p.key: p for p in (A4, A3, A6, A6X4)}
 PX_PER_MM = 96 / 25.4
 # what a print page's <html> says: its paper, sheets, the paper it also prints on, its PDF cache key
-PRINT_PAGE = (
-    r'data-paper="([a-z0-9]+)" data-sheets="(\d+)"(?: data-fourup="([a-z0-9]+)")?(?: data-key="([0-9a-f]*)")?'
-)
+PRINT_PAGE = r'data-paper="([a-z0-9]+)" data-sheets="(\d+)"(?: data-fourup="([a-z0-9]+)")?(?: data-key="([0-9a-f]*)")?'
 CST = dt.timezone(dt.timedelta(hours=8))  # China has one time zone and no DST
 PLACEHOLDER_NOTE = (
     "注意：网站地址（content/site.yaml 的 base_url）还是示例地址，每张海报都印着“测试地址，请勿张贴”，"
@@ -82,17 +80,11 @@ def jobs(site: Path, out: Path, only: str = "") -> list[Job]:
         if not m:
             continue  # an index page, not a print page
         paper, sheets, fourup, key = PAPERS[m[1]], int(m[2]), m[3], m[4] or ""
-        stem = rel.removesuffix(".html")
-        found.append(Job(html, out / (stem + ".pdf"), rel, paper, sheets, slips=1 if fourup else 0, key=key))
-        if fourup:
-            pdf = out / (stem.removesuffix(f"-{paper.key}") + f"-{fourup}.pdf")
+        found.append(Job(html, out / pdf_url(rel), rel, paper, sheets, slips=1 if fourup else 0, key=key))
+        if fourup:  # the page printed the other way: its PDF named as the page links it
+            pdf = out / pdf_url(rel, fourup)
             found.append(Job(html, pdf, f"{rel}#{fourup}", PAPERS[fourup], sheets, fourup, slips=4, key=key))
     return found
-
-
-def pdf_page_count(data: bytes) -> int:
-    """Pages in a PDF Chromium wrote (Skia writes each page object uncompressed)."""
-    return len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
 
 
 _CHECK = """async ([limit, stamp, fragment]) => {
@@ -131,8 +123,9 @@ async def _print_one(page, job: Job, stamp: str, folder: list[Path]) -> list[str
     if problems:
         return problems
     data = await page.pdf(prefer_css_page_size=True, print_background=True)
-    if pdf_page_count(data) != job.pages:
-        return [f"{job.rel}: PDF 有 {pdf_page_count(data)} 页，计划 {job.pages} 页 (PDF page count ≠ plan)"]
+    count = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))  # Skia writes each page object uncompressed
+    if count != job.pages:
+        return [f"{job.rel}: PDF 有 {count} 页，计划 {job.pages} 页 (PDF page count ≠ plan)"]
     if job.key:
         pdfcache.store(data, job.key, job.fragment)
     else:  # a page not from a build (no key): straight to where it goes
@@ -246,9 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=Path("site"), help="the built site (default: site/)")
     parser.add_argument("--out", type=Path, default=None, help="where the PDFs go (default: the site folder)")
     parser.add_argument("--only", default="", help="only pages whose path matches this regular expression")
-    parser.add_argument(
-        "--date", type=dt.date.fromisoformat, help="the date stamped on the PDFs (default: today, UTC+8)"
-    )
+    parser.add_argument("--date", type=dt.date.fromisoformat, help="the date stamped on the PDFs (default: today, UTC+8)")
     parser.add_argument("--jobs", type=int, default=2, help="browser tabs printing at once (default: 2)")
     parser.add_argument("--again", action="store_true", help="print pages again even when the PDF cache has them")
     args = parser.parse_args(argv)

@@ -222,8 +222,8 @@ def version_problems(loaded, lists: list[PublishedList], history: tuple[Publishe
     problems = []
 
     def problem(lst: PublishedList, path: tuple, message: str) -> None:
-        line, col = docs[lst.where.path].where(path)
-        problems.append(Problem(lst.where.path, line, col, field_name(path), message))
+        line, col = docs[lst.path].where(path)
+        problems.append(Problem(lst.path, line, col, field_name(path), message))
 
     current = {(lst.region, lst.kind): lst for lst in lists}
     seen_dates: dict[tuple[str, str, str], str] = {}
@@ -238,11 +238,11 @@ def version_problems(loaded, lists: list[PublishedList], history: tuple[Publishe
             problem(old, ("date",), "历史版本必须写明日期 date（或来源文件日期 source.date），用来排序和生成变更记录；原文没有日期的旧文件请写在现行清单的 supersedes 中 (an earlier version needs its date)")
             continue
         if not now.version_date:
-            problem(now, ("date",), f"这份清单有历史版本（{old.where.path}），必须写明日期 date（或 source.date）(a list with earlier versions needs its date)")
+            problem(now, ("date",), f"这份清单有历史版本（{old.path}），必须写明日期 date（或 source.date）(a list with earlier versions needs its date)")
         elif old.version_date >= now.version_date:
-            problem(old, ("date",), f"历史版本的日期 {old.version_date} 应早于现行清单 {now.where.path} 的日期 {now.version_date} (an earlier version must be older)")
-        other = seen_dates.setdefault(key + (old.version_date,), old.where.path)
-        if other != old.where.path:
+            problem(old, ("date",), f"历史版本的日期 {old.version_date} 应早于现行清单 {now.path} 的日期 {now.version_date} (an earlier version must be older)")
+        other = seen_dates.setdefault(key + (old.version_date,), old.path)
+        if other != old.path:
             problem(old, ("date",), f"同一清单有两个日期相同（{old.version_date}）的历史版本：{other} (two versions with one date)")
     for lst in list(lists) + list(history):
         for i, s in enumerate(lst.supersedes):

@@ -279,11 +279,10 @@ def _same_bytes(path: Path, data: bytes | list[bytes]) -> bool:
 
 
 def _shown(entry) -> tuple:
-    """What other regions' pages show of an entry: all but where it stands in
-    its file (line numbers move when a row above is edited) and its list's other rows."""
-    lst = replace(entry.list, rows=(), where=None)
+    """What other regions' pages show of an entry: all but its list's other rows."""
+    lst = replace(entry.list, rows=())
     inherited = entry.inherited_from.id if entry.inherited_from else None
-    return (entry.region, entry.certificate, replace(entry.row, where=None), lst, inherited)
+    return (entry.region, entry.certificate, entry.row, lst, inherited)
 
 
 class _Clock:

@@ -26,18 +26,6 @@ LEVELS = ("全国", "省级", "市级", "县级")
 
 
 @dataclass(frozen=True)
-class Where:
-    """A place in a content file, for error messages and 'where it came from'."""
-
-    path: str
-    line: int
-    column: int = 1
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
-
-
-@dataclass(frozen=True)
 class Hotline:
     number: str
     label: str
@@ -71,7 +59,6 @@ class Region:
     parent: str | None
     hotline: Hotline | None
     note: str
-    where: Where
     elsewhere: tuple[ListElsewhere, ...] = ()  # lists published but not on this site
 
     def elsewhere_of(self, kind: str) -> ListElsewhere | None:
@@ -86,7 +73,6 @@ class Certificate:
     name: str
     also_called: tuple[str, ...]  # what residents and clerks call it
     keywords: tuple[str, ...]  # lost documents, purposes: what leads here
-    where: Where
     # When the documents a route lists prove something other than what some
     # of the names imply (a 无房证明 seeker, a never-married 单身证明 seeker):
     documents_show: str = ""  # what the listed documents show, in plain words
@@ -140,7 +126,6 @@ class Row:
     clauses: tuple[str, ...]  # 依据, item by item
     method: str  # 证明方式
     limits: str  # the limit a resident must know, verbatim from note/purpose
-    where: Where
     see_also: tuple[str, ...] = ()  # not-issued rows: retained rows of the same region a resident asking for this may need
 
     @property
@@ -178,7 +163,7 @@ class PublishedList:
     columns: dict[str, str]  # column labels as the region published them
     source: Source
     rows: tuple[Row, ...]
-    where: Where
+    path: str  # the list's file, as problems name it
     supersedes: tuple[Superseded, ...] = ()  # earlier documents this list replaced
     published_on_site: str = ""  # when this site first published it: dates the feed entry of an undated list
 

@@ -60,7 +60,7 @@ def _published(obj, *leave_out: str) -> dict:
 
 
 def row_data(row: Row) -> dict:
-    return _published(row, "where", "see_also") | {"exceptions": [_published(e) for e in row.exceptions]}
+    return _published(row, "see_also") | {"exceptions": [_published(e) for e in row.exceptions]}
 
 
 def list_data(lst: PublishedList, base: str) -> dict:

@@ -19,7 +19,7 @@ from .forks import fork_map
 from .history import supersedes_of, version_problems
 from .load import Document, Loaded, items_of
 from .model import (
-    LEVELS, RETAINED, Certificate, Content, Exception_, Hotline, ListElsewhere, PublishedList, Region, Row, Source, Where,
+    LEVELS, RETAINED, Certificate, Content, Exception_, Hotline, ListElsewhere, PublishedList, Region, Row, Source,
     by_region,
 )
 from .problems import ContentError, Problem
@@ -151,7 +151,7 @@ def validate(loaded: Loaded, today: str | None = None) -> Content:
         key = (lst.region, lst.kind)
         if key in seen_kind:
             problems.append(doc.problem(("kind",), f"地区 {lst.region} 已有一份“{lst.kind}”清单：{seen_kind[key]}；"
-                                                     f"一个地区每种清单只能有一份 (duplicate list for this region and kind)"))
+                                                   f"一个地区每种清单只能有一份 (duplicate list for this region and kind)"))
         seen_kind.setdefault(key, doc.path)
         lists.append(lst)
     for doc in loaded.lists + loaded.history:
@@ -239,8 +239,7 @@ def _regions(doc: Document, problems: list[Problem]) -> tuple[Region, ...]:
                             f"原句中没有逐字出现{what}“{value}” (the quote must name the list and its part)")
             elsewhere.append(ListElsewhere(e["kind"], e["title"], s["title"], s["part"], s["quote"]))
         hotline = Hotline(**r["hotline"]) if r.get("hotline") else None
-        where = Where(doc.path, *doc.where(at))
-        out.append(Region(r["id"], r["name"], r["full_name"], r["level"], parent, hotline, r.get("note", ""), where, tuple(elsewhere)))
+        out.append(Region(r["id"], r["name"], r["full_name"], r["level"], parent, hotline, r.get("note", ""), tuple(elsewhere)))
     if sum(1 for r in items if r["level"] == "全国") != 1:
         problems.append(doc.problem(("regions",), "必须有且只有一个 level: 全国 的地区 (exactly one national region)"))
     return tuple(out)
@@ -256,14 +255,13 @@ def _certificates(doc: Document, problems: list[Problem]) -> tuple[Certificate, 
         seen.add(c["id"])
         if c["id"].startswith("todo-"):
             problems.append(doc.problem(at + ("id",), f"“{c['id']}” 是导入时暂写的 id：请给“{c['name']}”起一个拼音 id"
-                                                         f"（网址的一部分，发布后不要再改），清单文件中的 {c['id']} 一起改掉 (placeholder id)"))
+                                                      f"（网址的一部分，发布后不要再改），清单文件中的 {c['id']} 一起改掉 (placeholder id)"))
         if c["id"] in urls.RESERVED_CERT_IDS:
             problems.append(doc.problem(at + ("id",), f"“{c['id']}” 是网站保留的网址，不能用作证明 id (reserved)"))
         for j, name in enumerate(c.get("not_for", [])):
             if name not in c.get("also_called", []):
                 problems.append(doc.problem(at + ("not_for", j), f"“{name}” 不在本证明的 also_called 中 (not_for names must be among also_called)"))
-        where = Where(doc.path, *doc.where(at))
-        out.append(Certificate(c["id"], c["name"], _t(c.get("also_called")), _t(c.get("keywords")), where,
+        out.append(Certificate(c["id"], c["name"], _t(c.get("also_called")), _t(c.get("keywords")),
                                c.get("documents_show", ""), _t(c.get("not_for"))))
     return tuple(out)
 
@@ -304,15 +302,15 @@ def _list(doc: Document, region_ids: set[str] | None, cert_ids: set[str] | None,
             for j, value in enumerate(r.get(key, [])):
                 if not quoted(key, value, r):
                     problems.append(doc.problem(at + (key, j), f"“{value}” 没有逐字出现在本行{where_text}中；只能摘录原文，不能改写 "
-                                                                  f"(must be quoted verbatim from the row)"))
+                                                               f"(must be quoted verbatim from the row)"))
         for j, exc in enumerate(r.get("exceptions", [])):
             if not quoted("exceptions", exc, r):
                 problems.append(doc.problem(at + ("exceptions", j, "text"), f"“{exc['text']}” 没有逐字出现在本行办事途径中 "
-                                                                             f"(must be quoted verbatim from route)"))
+                                                                            f"(must be quoted verbatim from route)"))
         if r.get("limits") and not quoted("limits", r["limits"], r):
             problems.append(doc.problem(at + ("limits",), "使用限制须逐字摘自本行备注或证明用途 (limits must be quoted from note or purpose)"))
         rows.append(Row(
-            id=r["id"], number=i + 1, name=r["name"], where=Where(doc.path, *doc.where(at)),
+            id=r["id"], number=i + 1, name=r["name"],
             exceptions=tuple(Exception_(e["text"], _t(e.get("see"))) for e in r.get("exceptions", [])),
             **{key: r.get(key, "") for key in ROW_TEXTS}, **{key: _t(r.get(key)) for key in ROW_LISTS},
         ))
@@ -320,7 +318,7 @@ def _list(doc: Document, region_ids: set[str] | None, cert_ids: set[str] | None,
     return PublishedList(
         id=doc.key, region=d["region"], kind=d["kind"], title=d["title"], batch=d.get("batch", ""), issuer=d.get("issuer", ""),
         doc_number=d.get("doc_number", ""), date=d.get("date", ""), basis=_t(d["basis"]), columns=dict(d.get("columns", {})),
-        source=source, rows=tuple(rows), where=Where(doc.path, 1, 1), supersedes=supersedes_of(d),
+        source=source, rows=tuple(rows), path=doc.path, supersedes=supersedes_of(d),
         published_on_site=d.get("published_on_site", ""),
     )
 
@@ -333,12 +331,12 @@ def _cross_list_checks(loaded: Loaded, lists: list[PublishedList], problems: lis
         first: dict[str, PublishedList] = {}
         retained_ids = {row.id for lst in region_lists if lst.kind == RETAINED for row in lst.rows}
         for lst in region_lists:
-            doc = by_path[lst.where.path]
+            doc = by_path[lst.path]
             for i, row in enumerate(lst.rows):
                 other = first.get(row.id)
                 if other is not None and other is not lst:
-                    problems.append(doc.problem(("rows", i, "id"), f"“{row.id}” 已在本地区另一份清单 {other.where.path} 中出现；"
-                                                                    f"同一证明在一个地区只能有一种状态 (one page per certificate and region)"))
+                    problems.append(doc.problem(("rows", i, "id"), f"“{row.id}” 已在本地区另一份清单 {other.path} 中出现；"
+                                                                   f"同一证明在一个地区只能有一种状态 (one page per certificate and region)"))
                 first.setdefault(row.id, lst)
                 if region in incomplete or lst.id.split("/")[0] in incomplete:
                     continue

@@ -5,6 +5,7 @@ from file://), texts and CSS modifier classes."""
 from __future__ import annotations
 
 import bisect
+import os
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -241,12 +242,9 @@ def href(from_url: str, to_url: str) -> str:
     """The shortest relative link from one page's URL to another's (posixpath.relpath
     for the site's own clean paths, without its abspath calls: a page makes dozens)."""
     path, _, query = to_url.partition("?")
-    here = from_url.split("?", 1)[0]
-    here = here[: here.rfind("/")].split("/") if "/" in here else []  # "a/b/" → a, b; "print/x/y.html" → print, x
+    here = from_url.split("?", 1)[0].split("/")[:-1]  # "a/b/" → a, b; "print/x/y.html" → print, x
     to = path.rstrip("/").split("/") if path.rstrip("/") else []
-    same = 0
-    while same < min(len(to), len(here)) and to[same] == here[same]:
-        same += 1
+    same = len(os.path.commonprefix([here, to]))
     rel = "/".join([".."] * (len(here) - same) + to[same:]) or "."
     if path.endswith("/") or path == "":
         rel = "./" if rel == "." else rel + "/"

@@ -75,16 +75,11 @@ def footer_links(pages: tuple[SitePage, ...]) -> tuple[dict, ...]:
     return tuple({"url": urls.site_page(p.slug), "title": p.title} for p in pages)
 
 
-_MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
-
-
-def to_html(text: str) -> Markup:
-    return Markup(_MD.render(text))
-
-
 def site_page(resolved, p: SitePage):
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+    body = SitePageBody(p.title, Markup(md.render(p.text)))
     title = f"{p.title}｜{resolved.content.site['title']}"
-    return make_page(resolved, urls.site_page(p.slug), "page.html", title, p.title, SitePageBody(p.title, to_html(p.text)))
+    return make_page(resolved, urls.site_page(p.slug), "page.html", title, p.title, body)
 
 
 class SitePages(Feature):

@@ -530,6 +530,12 @@ class RegionPosters:
         self.found, self.style = posters_of(view), pdfcache.style_digest()
         self.body = lru_cache(maxsize=None)(partial(poster_body, view, base_url=base_url))  # (kinds, paper)
 
+    def printed(self, kinds: tuple[str, ...], paper: Paper) -> bool:
+        """Whether `make posters` has printed the poster as it is now (no cache: no key made)."""
+        if not pdfcache.cached():
+            return False
+        return pdfcache.has(pdfcache.key_of("print/poster.html", self.body(kinds, paper), self.style))
+
 
 def poster_page(resolved: Resolved, view: RegionView, kinds: tuple[str, ...], paper: Paper, made=None) -> Page:
     url = poster_url(view.region.id, kinds, paper)
@@ -646,11 +652,6 @@ def with_pdfs(body, url: str, template: str, style: bytes):
     return replace(body, key=key, pdfs=tuple(pdfs))
 
 
-def printed(poster: PosterBody, style: bytes) -> bool:
-    """Whether `make posters` has printed the poster as it is now."""
-    return pdfcache.has(pdfcache.key_of("print/poster.html", poster, style))
-
-
 def _cached_pdf(key: str, way: str, context) -> bytes:
     return pdfcache.read(key, way)
 
@@ -668,10 +669,9 @@ def index_page(resolved: Resolved, view: RegionView, made: RegionPosters | None 
     url = urls.print_index(rid)
     posters, pdfs = [], []
     for kinds, paper in made.found:
-        what, poster = f"{poster_name(kinds)}（{paper.label}", made.body(kinds, paper)
-        page_url = poster_url(rid, kinds, paper)
-        posters.append(Link(href(url, page_url), f"{what} 海报）", note=f"{paper.label} 纸 {poster.pages} 张"))
-        if pdfcache.cached() and printed(poster, made.style):
+        what, page_url = f"{poster_name(kinds)}（{paper.label}", poster_url(rid, kinds, paper)
+        posters.append(Link(href(url, page_url), f"{what} 海报）", note=f"{paper.label} 纸 {made.body(kinds, paper).pages} 张"))
+        if made.printed(kinds, paper):
             pdfs.append(Link(href(url, pdf_url(page_url)), f"下载 PDF：{what}）", note="已生成，可直接打印"))
     slips = []
     for kind in BOTH:
@@ -712,12 +712,12 @@ class Print(Feature):
         return out
 
     def region_links(self, resolved: Resolved, view: RegionView) -> list[tuple[str, str, str]]:
-        rid, base = view.region.id, resolved.content.site["base_url"]
-        links, pdfs, style = [], [], pdfcache.style_digest() if pdfcache.cached() else b""
-        for kinds, paper in posters_of(view):
+        rid, made = view.region.id, RegionPosters(view, resolved.content.site["base_url"])
+        links, pdfs = [], []
+        for kinds, paper in made.found:
             what, url = f"{poster_name(kinds)}（{paper.label}）", poster_url(rid, kinds, paper)
             links.append((url, f"公示栏海报：{what}", f"{paper.label} 纸，张贴用"))
-            if style and printed(poster_body(view, kinds, paper, base), style):  # for a phone
+            if made.printed(kinds, paper):  # for a phone
                 pdfs.append((pdf_url(url), f"下载海报 PDF：{what}", "已生成，可直接打印"))
         return links + pdfs + [(urls.print_index(rid), "告知单：每项证明一张，可递给居民", "A6 大小，或一张 A4 印 4 份")]
 

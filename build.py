@@ -73,10 +73,11 @@ class BuildResult:
 
 
 class Stopwatch:
-    """Seconds per stage into ``seconds``, each from the end of the stage before."""
+    """Seconds per stage, each from the end of the stage before."""
 
-    def __init__(self, seconds: dict[str, float]):
-        self.seconds, self.last = seconds, time.perf_counter()
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.last = time.perf_counter()
 
     def lap(self, stage: str, less: float = 0.0) -> None:
         now = time.perf_counter()
@@ -108,10 +109,9 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
     whole-site files, sitegen/pieces.py) may be kept by a builder that lives on.
     ``sizes``: from how many regions on the site is built as the country's.
     ``features(templates)``: what to plan (sitegen/features.py), pages from ``templates``."""
-    result = BuildResult()
-    clock = Stopwatch(result.seconds)
-    valid, result.core, load_s = isolate(read, content, root)  # 1–2. load and validate every file
-    result.seconds["load"] = round(load_s, 3)
+    clock = Stopwatch()
+    valid, core, load_s = isolate(read, content, root)  # 1–2. load and validate every file
+    clock.seconds["load"] = round(load_s, 3)
     clock.lap("validate", less=load_s)  # with the trip back from a child
     resolved = resolve(valid, sizes)  # 3. national → province → city → county inheritance
     clock.lap("resolve")
@@ -129,9 +129,7 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
         raise
     stage.publish()  # 7. swap it in for site/
     clock.lap("publish")
-    result.pages, result.files, result.render_seconds = written.pages, len(written.files), written.seconds
-    result.valid, result.resolved, result.plan = valid, resolved, plan
-    return result
+    return BuildResult(written.pages, len(written.files), clock.seconds, core, valid, resolved, plan, written.seconds)
 
 
 def fast(content: Path = CONTENT, site: Path = SITE, **options) -> BuildResult:

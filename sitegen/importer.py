@@ -420,15 +420,6 @@ SOURCE_TODO = (
 )
 
 
-def _source_lines(copy: str = "", sha: str = "") -> list[str]:
-    """The commented ``source`` block a clerk fills in (copy and sha256 filled
-    when the import was given the document's file)."""
-    if not copy:
-        return list(SOURCE_TODO)
-    head = "source:                   # 清单出自哪个文件（必填）：照原文件填写，原文没有的项就不写"
-    return [head, *SOURCE_TODO[1:-1], f"  copy: {copy}", f"  sha256: '{sha}'"]
-
-
 def _columns(labels: dict[str, str], out_rows: list[dict], old: dict | None, notes: list[str]) -> dict[str, str]:
     """The list's column labels. A header word other than the national
     template's (事项名称 for 证明名称) is read as that column and said so; an
@@ -498,7 +489,7 @@ def _assign_id(data: dict, row: TableRow, k: Known, used: dict, todo_n: int, new
 
 
 def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
-                 copy: tuple[str, str] | None = None, today: str | None = None) -> Result:
+                 copy: tuple[str, str] | None = None) -> Result:
     """Read the table and build the list file's data and text (writes nothing).
     ``copy``: (name in content/sources/, sha256) of the document's file."""
     kind = resolve_kind(kind)
@@ -567,7 +558,7 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         ])
         todo = list(HEADER_TODO)
         # the day the site first carries it: dates its feed entry if the document gives no date
-        published = today or datetime.date.today().isoformat()
+        published = datetime.date.today().isoformat()
         data = {"region": reg["id"], "kind": kind, "published_on_site": published, "columns": _columns(labels, out_rows, None, notes)}
     if copy:
         name, sha = copy
@@ -576,10 +567,11 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         elif sha in k.sources:
             data["source"] = dict(k.sources[sha])
             notes.append(f"source 照抄了已收录同一原文件（{name}）的清单的来源信息，请核对")
-        else:
-            todo += _source_lines(name, sha)
-    if "source" not in data and not copy:
-        todo += _source_lines()
+        else:  # the block a clerk fills in, with the copy and its hash filled
+            head = "source:                   # 清单出自哪个文件（必填）：照原文件填写，原文没有的项就不写"
+            todo += [head, *SOURCE_TODO[1:-1], f"  copy: {name}", f"  sha256: '{sha}'"]
+    elif "source" not in data:
+        todo += SOURCE_TODO
     data["rows"] = out_rows
     region_name = reg.get("full_name") or reg.get("name") or reg["id"]
     return Result(data, to_yaml(data, comment, todo), target, region_name, problems, notes, new_certs)

@@ -28,6 +28,8 @@ from .sources import copy_problems
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "content" / "schema"
 _TYPE_NAMES = {"string": "文字", "array": "列表（每项以“- ”开头）", "object": "字段表（键: 值）", "integer": "整数",
                "number": "数字", "boolean": "是/否", "null": "空"}
+# the JSON type of a loaded value (load.py makes only these Python types)
+_JSON_TYPE = {str: "string", bool: "boolean", int: "integer", float: "number", list: "array", dict: "object"}
 NOT_BLANK = r"^\s*\S[\s\S]*$"  # a text field's pattern: at least one character that is not a space
 # What an editor fills by quoting a row's own text, and the fields the quote must stand in.
 QUOTED_FROM = {"offices": ("route",), "documents": ("route",), "covers": ("name", "note"), "former_names": ("note",),
@@ -68,13 +70,6 @@ def quoted(key: str, value, row: dict) -> bool:
     return value in "".join(row.get(f, "") for f in QUOTED_FROM[key])
 
 
-def _type_of(value) -> str:
-    for py, name in ((str, "string"), (bool, "boolean"), (int, "integer"), (float, "number"), (list, "array"), (dict, "object")):
-        if isinstance(value, py):
-            return _TYPE_NAMES[name]
-    return _TYPE_NAMES["null"]
-
-
 def _schema_messages(error: jsonschema.ValidationError) -> list[tuple[tuple, str]]:
     """(path of the offending field, Chinese-first message) for one error;
     one per unknown key, a column label typed as a key (办事途径: …) told its field name."""
@@ -93,7 +88,8 @@ def _schema_messages(error: jsonschema.ValidationError) -> list[tuple[tuple, str
         return [(path + (missing,), f"缺少必填字段 “{missing}” (required field missing)")]
     if v == "type":
         want = want if isinstance(want, str) else want[0]
-        return [(path, f"应为{_TYPE_NAMES.get(want, want)}，实际是{_type_of(error.instance)} (expected {want})")]
+        got = _TYPE_NAMES[_JSON_TYPE.get(type(error.instance), "null")]
+        return [(path, f"应为{_TYPE_NAMES.get(want, want)}，实际是{got} (expected {want})")]
     if v == "minLength" or (v == "pattern" and want == NOT_BLANK):
         return [(path, "不能为空 (must not be empty)")]
     if v == "pattern":
@@ -120,9 +116,8 @@ def _t(values) -> tuple[str, ...]:
     return tuple(values or ())
 
 
-def validate(loaded: Loaded, today: str | None = None) -> Content:
-    """Every problem of every file in one report (``ContentError``), else the model.
-    ``today``: the date an undated list is told to carry as published_on_site."""
+def validate(loaded: Loaded) -> Content:
+    """Every problem of every file in one report (``ContentError``), else the model."""
     problems = list(loaded.problems)
     core = ((loaded.site, "site"), (loaded.regions, "regions"), (loaded.certificates, "certificates"))
     docs = [(d, n) for d, n in core if d is not None] + [(d, "list") for d in loaded.lists + loaded.history]
@@ -143,7 +138,7 @@ def validate(loaded: Loaded, today: str | None = None) -> Content:
     seen_kind: dict[tuple[str, str], str] = {}
     versioned = {(d.data.get("region"), d.data.get("kind")) for d in loaded.history if isinstance(d.data, dict)}
     for doc in loaded.lists:
-        problems.extend(_undated(doc, versioned, today or datetime.date.today().isoformat()))
+        problems.extend(_undated(doc, versioned, datetime.date.today().isoformat()))
         if not schema_ok[doc.path]:
             problems.extend(_unknown_row_ids(doc, cert_ids))  # in the same run as the file's other problems
             continue

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from . import urls
 from .model import Resolved
-from .pages import Link, Page
+from .pages import Link, Page, make_page
 from .plan import NO_REGION, Feature, Output, constant, page
 from .render import ASSETS
 
@@ -22,21 +22,14 @@ class NotFoundBody:
 
 def not_found_page(resolved: Resolved) -> Page:
     site = resolved.content.site
-    url, root = urls.not_found(), urls.base_path(site["base_url"])
-    return Page(
-        url=url,
-        root=root,
-        title=f"没有这个页面｜{site['title']}",
-        description="这个网址没有页面。",
-        base_url=site["base_url"],
-        template="not_found.html",
-        body=NotFoundBody(
-            heading="没有找到这个页面",
-            text=("网址可能输错了，或者这个页面已经不在这个地址。", "可以回到首页选择您所在的地区，或者直接搜索证明的名称。"),
-            links=(Link(root, "回到首页"), Link(root + urls.search(), "搜索证明")),
-        ),
-        noindex=True,
+    root = urls.base_path(site["base_url"])
+    body = NotFoundBody(
+        heading="没有找到这个页面",
+        text=("网址可能输错了，或者这个页面已经不在这个地址。", "可以回到首页选择您所在的地区，或者直接搜索证明的名称。"),
+        links=(Link(root, "回到首页"), Link(root + urls.search(), "搜索证明")),
     )
+    title = f"没有这个页面｜{site['title']}"
+    return make_page(resolved, urls.not_found(), "not_found.html", title, "这个网址没有页面。", body, None, root, noindex=True)
 
 
 class HostFiles(Feature):

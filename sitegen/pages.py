@@ -252,12 +252,14 @@ def href(from_url: str, to_url: str) -> str:
 
 
 def make_page(resolved: Resolved, url: str, template: str, title: str, description: str, body,
-              crumbs: tuple[tuple[str, str], ...] | None = (), **fields) -> Page:
+              crumbs: tuple[tuple[str, str], ...] | None = (), root: str | None = None, **fields) -> Page:
     """The page at ``url``: its breadcrumbs are 首页 and then ``crumbs`` ((site path,
-    text) …), or none when ``crumbs`` is None; every link relative to the page."""
+    text) …), or none when ``crumbs`` is None; every link relative to the page.
+    ``root``: the way back to the site root, if not from ``url`` (the 404 page)."""
     trail = () if crumbs is None else ((urls.home(), "首页"), *crumbs)
+    root = "../" * url.split("?", 1)[0].count("/") if root is None else root
     return Page(
-        url=url, root="../" * url.split("?", 1)[0].count("/"), template=template, body=body, **fields,
+        url=url, root=root, template=template, body=body, **fields,
         title=title, description=description, base_url=resolved.content.site["base_url"],
         breadcrumbs=tuple(Link(href(url, path), text) for path, text in trail),
     )

@@ -17,10 +17,7 @@ ANSWER = {NOT_ISSUED: "社区不予出具", RETAINED: "社区依法出具"}
 # The CSS modifier for that answer (templates pick colour by class, not logic).
 STATUS_CLASS = {NOT_ISSUED: "not-issued", RETAINED: "retained"}
 # Long names of the two lists, as the documents call them.
-LIST_NAME = {
-    NOT_ISSUED: "不予出具证明事项清单",
-    RETAINED: "保留（依法出具）证明事项清单",
-}
+LIST_NAME = {NOT_ISSUED: "不予出具证明事项清单", RETAINED: "保留（依法出具）证明事项清单"}
 
 LEVELS = ("全国", "省级", "市级", "县级")
 

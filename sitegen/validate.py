@@ -137,10 +137,16 @@ def validate(loaded: Loaded) -> Content:
     lists: list[PublishedList] = []
     seen_kind: dict[tuple[str, str], str] = {}
     versioned = {(d.data.get("region"), d.data.get("kind")) for d in loaded.history if isinstance(d.data, dict)}
+    # A region with a list we could not read cannot be cross-checked without
+    # reporting knock-on errors that vanish once the first one is fixed.
+    incomplete = {key.split("/")[0] for key in loaded.unreadable}
     for doc in loaded.lists:
         problems.extend(_undated(doc, versioned, datetime.date.today().isoformat()))
         if not schema_ok[doc.path]:
             problems.extend(_unknown_row_ids(doc, cert_ids))  # in the same run as the file's other problems
+            incomplete.add(doc.key.split("/")[0])
+            if isinstance(doc.data, dict) and isinstance(doc.data.get("region"), str):
+                incomplete.add(doc.data["region"])
             continue
         lst = _list(doc, region_ids, cert_ids, problems)
         key = (lst.region, lst.kind)
@@ -153,14 +159,6 @@ def validate(loaded: Loaded) -> Content:
         if schema_ok[doc.path]:
             problems.extend(copy_problems(doc, loaded.content_dir))
 
-    # A region with a list we could not read cannot be cross-checked without
-    # reporting knock-on errors that vanish once the first one is fixed.
-    incomplete = {key.split("/")[0] for key in loaded.unreadable}
-    for doc in loaded.lists:
-        if not schema_ok[doc.path]:
-            incomplete.add(doc.key.split("/")[0])
-            if isinstance(doc.data, dict) and isinstance(doc.data.get("region"), str):
-                incomplete.add(doc.data["region"])
     _cross_list_checks(loaded, lists, problems, incomplete)
     history = tuple(_list(doc, region_ids, cert_ids, problems) for doc in loaded.history if schema_ok[doc.path])
     problems.extend(version_problems(loaded, lists, history, incomplete))

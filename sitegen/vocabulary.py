@@ -51,15 +51,12 @@ def find(route: str, vocab: Vocabulary) -> Found:
             for m in re.finditer(re.escape(term), route):
                 hits.append((m.start(), m.end(), kind, term))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[0]))
-    taken: list[tuple[int, int]] = []
-    chosen = []
+    chosen: list[tuple[int, int, str, str]] = []
     for start, end, kind, term in hits:
-        if any(start < e and s < end for s, e in taken):
-            continue
-        taken.append((start, end))
-        chosen.append((start, kind, term))
+        if not any(start < e and s < end for s, e, _, _ in chosen):
+            chosen.append((start, end, kind, term))
     found = Found()
-    for _, kind, term in sorted(chosen):
+    for _, _, kind, term in sorted(chosen):  # in the route's order
         bucket = getattr(found, kind)
         if term not in bucket:
             bucket.append(term)

@@ -204,17 +204,22 @@ class HomeBody:
     regions: tuple[Link, ...]
     national_heading: str  # the national list, by its 文号
     national: tuple[Link, ...]
-    search_action: str  # the search form's action
+    search_action: str  # the search form's action without JavaScript (the search page's A–Z lists)
     national_hotline: HotlineView
-    region_filters: tuple[tuple[str, str], ...] = ()  # (id, full_name): the search form's region menu
+    region_filters: tuple[Link, ...] = ()  # the search form's region menu
+
+
+@dataclass(frozen=True)
+class FallbackRegion:
+    link: Link  # the region's A–Z index (its region page on a big site)
+    letters: tuple[Link, ...] = ()  # that index at each initial
 
 
 @dataclass(frozen=True)
 class SearchBody:
-    regions: tuple[Link, ...]  # region full names → A–Z index (region page on a big site), for the no-JS fallback
-    region_filters: tuple[tuple[str, str], ...]  # (id, full_name)
+    regions: tuple[FallbackRegion, ...]  # the no-JS fallback list
+    region_filters: tuple[Link, ...]
     fallback_note: str
-    letters: tuple[tuple[Link, ...], ...] = ()  # per region (as ``regions``): its A–Z index at each initial
 
 
 @dataclass(frozen=True)
@@ -556,9 +561,9 @@ def home_page(resolved: Resolved) -> Page:
         regions=tuple(Link(href(url, urls.region(v.region.id)), v.region.full_name) for v in resolved.views),
         national_heading=f"全国不予出具清单{number}",
         national=tuple(row_link(url, e, note=next_words(e)) for e in national.entries),
-        search_action=href(url, urls.search()),
+        search_action=href(url, urls.search()) + "#fallback",
         national_hotline=hotline_view(national),
-        region_filters=region_filters(resolved),
+        region_filters=region_filters(resolved, url),
     )
     return make_page(resolved, url, "home.html", site["title"], site.get("description", ""), body, crumbs=None)
 
@@ -577,23 +582,31 @@ def _menu_views(resolved: Resolved) -> list[RegionView]:
     return [v for v in resolved.views if LEVELS.index(v.region.level) <= 1]
 
 
-def region_filters(resolved: Resolved) -> tuple[tuple[str, str], ...]:
-    return tuple((v.region.id, v.region.full_name) for v in _menu_views(resolved))
+def _fallback_links(resolved: Resolved, url: str) -> tuple[Link, ...]:
+    """The menu's regions, each to its A–Z index (its region page on a big site)."""
+    target = urls.region if scale.nearby_only(resolved) else urls.index_az
+    return tuple(Link(href(url, target(v.region.id)), v.region.full_name) for v in _menu_views(resolved))
+
+
+def region_filters(resolved: Resolved, url: str) -> tuple[Link, ...]:
+    """A search form's menu: each region's full name, linked to where the form answers
+    without JavaScript: _fallback_links, an A–Z index opened at its initials."""
+    at = "" if scale.nearby_only(resolved) else "#az"
+    return tuple(replace(link, href=link.href + at) for link in _fallback_links(resolved, url))
 
 
 def search_body(resolved: Resolved, url: str) -> SearchBody:
     """Every region in the menu and the no-JS list, on a small site. At national scale
     (a 650 KB page) only the country and the provinces: a county is chosen by typing
     it, by ?region= (search.js adds it to the menu) or without JS through its province."""
-    views = _menu_views(resolved)
+    links, menu = _fallback_links(resolved, url), region_filters(resolved, url)
     if scale.nearby_only(resolved):
-        regions = tuple(Link(href(url, urls.region(v.region.id)), v.region.full_name) for v in views)
         note = "不用搜索也能找到：选择省（区、市），再选市、县，在地区页面按名称的拼音首字母找到证明。也可以在搜索框里输入地名，例如“渝北 无房证明”。"
-        return SearchBody(regions, region_filters(resolved), note)
-    regions = tuple(Link(href(url, urls.index_az(v.region.id)), v.region.full_name) for v in views)
-    letters = tuple(tuple(Link(f"{link.href}#{anchor}", key) for key, anchor, _ in az_groups(v)) for v, link in zip(views, regions))
+        return SearchBody(tuple(FallbackRegion(link) for link in links), menu, note)
+    regions = tuple(FallbackRegion(link, tuple(Link(f"{link.href}#{anchor}", key) for key, anchor, _ in az_groups(v)))
+                    for v, link in zip(_menu_views(resolved), links))
     note = "不用搜索也能找到：选择地区，按名称的拼音首字母找到证明（也列出常见的其他叫法）。"
-    return SearchBody(regions, region_filters(resolved), note, letters)
+    return SearchBody(regions, menu, note)
 
 
 def index_page(resolved: Resolved, view: RegionView) -> Page:

@@ -125,6 +125,39 @@ def test_item_page_answer_comes_first_without_javascript(browser, site_url):
     context.close()
 
 
+@pytest.mark.parametrize("name", ["home", "search"])
+def test_without_javascript_the_search_form_and_its_frame_fit_a_phone(browser, site_url, name):
+    """JavaScript off: one 搜索 button, the answer frame the column's width at 360 px with
+    the text at 100 % and doubled, no WCAG violation."""
+    context, page, _ = open_page(browser, site_url + PAGES[name], javascript=False)
+    page.select_option("#region", "重庆市")
+    assert page.locator("form[role=search] button:visible").count() == 1
+    for percent in ("", "200%"):
+        page.evaluate("p => document.documentElement.style.fontSize = p", percent)
+        assert sideways_overflow(page) <= 0, f"sideways scrolling at {percent or '100%'}"
+        frame = page.locator("iframe.answer-frame").bounding_box()
+        column = page.locator("main h1").bounding_box()
+        assert frame["x"] == column["x"] and frame["x"] + frame["width"] <= 360 - column["x"]
+        assert frame["height"] >= 0.6 * 740
+        button = page.locator("form[role=search] button:visible").bounding_box()
+        assert button["width"] >= 44 and button["height"] >= 44
+    page.evaluate("document.documentElement.style.fontSize = ''")
+    page.screenshot(path=str(OUT / "screenshots" / f"{name}-nojs-360x740.png"))
+    context.close()
+    # axe needs timers, which a page without script has not: the same page with script,
+    # its <noscript> parts made elements as a browser without script makes them
+    context, page, _ = open_page(browser, site_url + PAGES[name])
+    page.evaluate("""() => { for (const ns of document.querySelectorAll('noscript')) {
+        const t = document.createElement('template'); t.innerHTML = ns.textContent; ns.replaceWith(t.content); } }""")
+    page.select_option("#region", "重庆市")
+    assert page.locator("iframe.answer-frame").is_visible() and page.locator("form[role=search] button:visible").count() == 1
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    context.close()
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]] == []
+    assert result["passes"], "axe ran no checks"
+
+
 def test_screenshots_for_a_human(browser, site_url):
     shots = OUT / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 """Each page's Content-Security-Policy allows only what that page uses:
-scripts, WebAssembly and fetches only on pages that run a script, a form's
-target only where there is a form, no data: images, nothing from other hosts."""
+scripts, WebAssembly and fetches only on pages that run a script, a frame only
+where there is one, a form's target only where there is a form, no data: images,
+nothing from other hosts."""
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
@@ -34,6 +35,8 @@ def test_every_page_allows_only_what_it_uses(built_site):
             assert csp["script-src"] == ["'self'", "'wasm-unsafe-eval'"] and csp["connect-src"] == ["'self'"], rel
         else:
             assert "script-src" not in csp and "connect-src" not in csp, rel
+        assert csp.get("frame-src") == (["'self'"] if page.find("iframe") else None), rel
         assert csp["form-action"] == (["'self'"] if page.find("form") else ["'none'"]), rel
         assert csp["base-uri"] == ["'none'"]
     assert with_scripts, "no page runs a script: the search page is missing"
+    assert "frame-src" in policy(BeautifulSoup((built_site / "index.html").read_text(encoding="utf-8"), "html.parser"))

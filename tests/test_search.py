@@ -9,7 +9,7 @@ import json
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -282,24 +282,70 @@ def test_without_javascript_every_certificate_is_two_taps_from_search(built_site
     page.goto(href)
     page.locator("main a.rowlink__link").first.click()  # tap 2
     assert page.locator(".status").is_visible()
-    # A search submitted without JavaScript answers in the page's frame: what was typed
-    # stays in the box, the frame shows every region's initials; the initial (tap 1)
-    # opens the region's A–Z page at that letter, the name (tap 2) the certificate.
-    page.goto(served.url + "search/")
-    page.fill("#q", "死亡证明")
-    page.select_option("#region", PZH)
-    page.press("#q", "Enter")
+    context.close()
+
+
+def test_each_region_of_a_search_menu_has_its_no_script_answer(built_site):
+    """Option k + 1 of the menu (after 全部地区) and button k of the form's <noscript>
+    are the same region (assets/noscript.css pairs them by position): its A–Z list."""
+    regions = names(built_site)["regions"]
+    for form_page in ("", "search/"):
+        html = BeautifulSoup((built_site / form_page / "index.html").read_text(encoding="utf-8"), "html.parser")
+        form = html.select_one("form[role=search]")
+        assert form["target"] == "answer" and form["action"].endswith("#fallback")
+        assert [o["value"] for o in form.select("#region option")] == [""] + [r["full"] for r in regions]
+        buttons = form.select("noscript .search-form__answers button")
+        assert [urljoin(f"/{form_page}", b["formaction"]) for b in buttons] == [f"/{r['id']}/suoyin/#az" for r in regions]
+        assert {b["formtarget"] for b in buttons} == {"answer"} and html.select_one("noscript iframe")["name"] == "answer"
+
+
+# (the page with the form, query, region chosen, how it is sent, the resident's region, its initial, the page reached)
+WITHOUT_SCRIPT = [
+    ("", "无房证明", CQ, "tap", CQ, "W", "chongqing/caichan"),
+    ("search/", "死亡证明", PZH, "tap", PZH, "S", "panzhihua/siwang"),
+    ("", "无房证明", "", "tap", CQ, "W", "chongqing/caichan"),
+    ("search/", "死亡证明", PZH, "Enter", PZH, "S", "panzhihua/siwang"),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("form_page, query, region, submit, home, initial, expected", WITHOUT_SCRIPT)
+def test_without_javascript_a_search_keeps_the_query_and_is_two_taps_from_the_page(
+        served, browser, form_page, query, region, submit, home, initial, expected):
+    """The home page and the search page alike, JavaScript off, the policy enforced: the
+    answer opens in the page's frame, what was typed stays in the box above. The 搜索
+    button of a region chosen in the menu opens that region's A–Z list at its initials:
+    the query's initial (tap 1), then its name (tap 2). Without a region, or by the
+    Enter key (the form's first button), the frame lists every region's initials: the
+    resident's region's initial (tap 1) opens its A–Z list at that letter, then the
+    name (tap 2)."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    form_url = served.url + form_page
+    page.goto(form_url)
+    assert "关闭了脚本" in page.locator("main").inner_text()
+    page.fill("#q", query)
+    page.select_option("#region", region)
+    button = page.locator("form[role=search] button:visible")
+    assert button.count() == 1 and button.inner_text() == "搜索"
+    page.press("#q", "Enter") if submit == "Enter" else button.click()
     frame = page.frame(name="answer")
-    frame.wait_for_url(re.compile(r"/search/\?q=.+#fallback$"))
-    assert urlsplit(page.url).query == "" and page.input_value("#q") == "死亡证明"
-    assert page.locator("#q").evaluate("e => e.getBoundingClientRect().top") >= 0  # the answer did not scroll it away
-    frame.locator("#fallback li", has_text=PZH).locator(".az a", has_text="S").click()  # tap 1
-    frame.wait_for_url(re.compile(r"/panzhihua/suoyin/#az-S$"))
-    section = frame.locator("#az-S + ul a.rowlink__link", has_text="死亡证明")
-    assert section.count() >= 1 and frame.locator("#az-S").evaluate("h => h.getBoundingClientRect().top") < 50  # scrolled to S
-    section.first.click()  # tap 2
-    frame.wait_for_url(re.compile(r"/panzhihua/siwang/$"))
-    assert frame.locator(".status").is_visible() and page.input_value("#q") == "死亡证明"  # still typed above
+    home_id = expected.split("/")[0]
+    if region and submit == "tap":
+        frame.wait_for_url(re.compile(rf"/{home_id}/suoyin/\?.+#az$"))
+        assert abs(frame.locator("#az").evaluate("n => n.getBoundingClientRect().top")) < 2  # opened at the initials
+        frame.locator("#az a", has_text=initial).click()  # tap 1
+    else:
+        frame.wait_for_url(re.compile(r"/search/\?.+#fallback$"))
+        region_row = frame.locator("#fallback li", has=frame.locator(".rowlink__name", has_text=re.compile(f"^{home}$")))
+        region_row.locator(".az a", has_text=initial).click()  # tap 1
+    frame.wait_for_url(re.compile(rf"/{home_id}/suoyin/(\?.+)?#az-{initial}$"))
+    section = frame.locator(f"#az-{initial}")
+    assert section.evaluate("h => h.getBoundingClientRect().top") < 50  # scrolled to the letter
+    frame.locator(f"#az-{initial} + ul a.rowlink__link", has_text=query).first.click()  # tap 2
+    frame.wait_for_url(re.compile(rf"/{expected}/$"))
+    assert frame.locator(".status").is_visible()
+    assert page.url == form_url and page.input_value("#q") == query  # still typed above
     context.close()
 
 

@@ -1,1 +1,0 @@
-const REMEMBERED="region";const select=document.querySelector("select[data-remember]");try{const last=localStorage.getItem(REMEMBERED);if(select&&last&&[...select.options].some((o)=>o.value===last))select.value=last;}catch(err){}

@@ -1,0 +1,1 @@
+(()=>{const REMEMBERED="region";const select=document.querySelector("select[data-remember]");if(!select)return;select.form.removeAttribute("target");select.form.setAttribute("action",select.form.getAttribute("action").split("#")[0]);try{const last=localStorage.getItem(REMEMBERED);if(last&&[...select.options].some((o)=>o.value===last))select.value=last;}catch(err){}})();

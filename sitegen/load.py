@@ -100,8 +100,7 @@ def _to_python(node: yaml.Node, path: tuple, marks: Marks) -> Any:
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:
-            key = _to_python(key_node, path + ("<key>",), {})
-            key = str(key)
+            key = str(_to_python(key_node, path + ("<key>",), {}))
             if key in out:
                 raise _Refused(key_node, key, f"字段重复出现 (key appears twice): {key}")
             out[key] = _to_python(value_node, path + (key,), marks)

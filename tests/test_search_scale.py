@@ -261,8 +261,8 @@ def test_a_shard_that_does_not_load_is_said_and_points_to_the_az_index(national,
 
 
 def test_search_page_lists_the_country_and_provinces_only(national):
-    """At national scale the search page's menu and its no-JS list name the
-    country and the provinces (not thousands of regions); a county is reached
+    """At national scale the search page's menu, its no-JS list and its no-JS
+    answers name the country and the provinces (not thousands of regions); a county is reached
     from its province's page, or typed (tests above)."""
     resolved, site = national
     html = (site / "search" / "index.html").read_text(encoding="utf-8")
@@ -275,6 +275,8 @@ def test_search_page_lists_the_country_and_provinces_only(national):
     assert [a.get_text(strip=True) for a in links] == [r.full_name for r in top]
     for a, region in zip(links, top):
         assert (site / "search" / a["href"] / "index.html").resolve() == (site / region.id / "index.html").resolve()
+    # without script the menu's region opens the same page (in the frame)
+    assert [b["formaction"] for b in soup.select("noscript .search-form__answers button")] == [a["href"] for a in links]
     county = next(v.region for v in resolved.views if v.region.level == "县级")
     province_page = (site / county.id.split("-")[0] / "index.html").read_text(encoding="utf-8")
     assert f'href="../{county.id.rsplit("-", 1)[0]}/"' in province_page, "the province page leads on to the county's city"

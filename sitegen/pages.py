@@ -4,11 +4,12 @@ ready-made links (relative to the page: the site works under any base path and
 from file://), texts and CSS modifier classes."""
 from __future__ import annotations
 
-import bisect
 import os
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
+
+from pypinyin import lazy_pinyin
 
 from . import scale, steps, urls
 from .model import ANSWER, LEVELS, LIST_NAME, NOT_ISSUED, RETAINED, STATUS_CLASS
@@ -631,32 +632,20 @@ def az_groups(view: RegionView) -> tuple[tuple[str, str, tuple[Link, ...]], ...]
         names.append((e.row.name, row_link(url, e)))
         for other in dict.fromkeys(other_names(e) + e.row.former_names):
             names.append((other, row_link(url, e, other, note=f"见 {e.row.short_name}")))
-    names.sort(key=lambda pair: (_group_key(pair[0]) == "#", _group_key(pair[0]), pair[0].encode("gb2312", "replace"), pair[0]))
+    names.sort(key=lambda pair: (_reading(pair[0])[0] == "#", _reading(pair[0]), pair[0]))
     groups: dict[str, list[Link]] = {}
     for name, link in names:
-        groups.setdefault(_group_key(name), []).append(link)
+        groups.setdefault(_reading(name)[0], []).append(link)
     return tuple((k, "az-" + (k if k != "#" else "other"), tuple(v)) for k, v in groups.items())
 
 
-# GB2312's first level (3,755 common characters) is in pinyin order: where each initial
-# starts there gives an A–Z for Chinese names without a dictionary.
-_INITIALS = "ABCDEFGHJKLMNOPQRSTWXYZ"
-_STARTS = [c.encode("gb2312") for c in "啊芭擦搭蛾发噶哈击喀垃妈拿哦啪期然撒塌挖昔压匝"]
-
-
 @lru_cache(maxsize=65536)  # every region's index sorts mostly the same names
-def _group_key(name: str) -> str:
-    """The pinyin initial of a name's first character (A–Z; "#" for anything else)."""
-    first = name.lstrip("《(（“")[:1]
-    if first.isascii() and first.isalpha():
-        return first.upper()
-    try:
-        code = first.encode("gb2312")
-    except UnicodeEncodeError:
-        return "#"
-    if not b"\xb0\xa1" <= code <= b"\xd7\xf9":  # GB2312 level 2 is in radical order
-        return "#"
-    return _INITIALS[bisect.bisect_right(_STARTS, code) - 1]
+def _reading(name: str) -> tuple[str, tuple[str, ...]]:
+    """A name's A–Z letter ("#" when it starts with neither a letter nor a Chinese
+    character) and its pinyin, for sorting: pypinyin reads by phrase (重庆 chóng)."""
+    syllables = tuple(lazy_pinyin(name.lstrip("《(（“"), errors=lambda text: list(text)))
+    first = syllables[0][:1] if syllables else ""
+    return (first.upper() if first.isascii() and first.isalpha() else "#"), syllables
 
 
 def hotline_page(resolved: Resolved, view: RegionView) -> Page:

@@ -115,6 +115,11 @@ def test_az_index_groups_every_name_by_pinyin_initial(built_site):
         assert group.get(name) == letter, name  # 暂住证明 is 重庆's name, not 攀枝花's
     b = [n.get_text() for n in soup.find("h2", string="B").find_next("ul").select(".rowlink__name")]
     assert b.index("本人身份证明") < b.index("表现证明") < b.index("病情证明") < b.index("补办证明")  # běn biǎo bìng bǔ
+    # read as residents say them, by phrase (pypinyin), not by GB2312's one reading a character:
+    # 曾用名 is céngyòngmíng (GB2312 files 曾 under zēng only)
+    chongqing = BeautifulSoup((built_site / "chongqing" / "suoyin" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    c = [n.get_text() for n in chongqing.find("h2", string="C").find_next("ul").select(".rowlink__name")]
+    assert "曾用名证明" in c
 
 
 def test_region_stems_are_what_people_type():

@@ -96,6 +96,7 @@ class Context:
         self.env = environment(self.templates)
         self.assets = {p.name: f"assets/{hashed_name(p)}" for p in sorted((self.templates / "assets").iterdir()) if p.is_file()}
         self.pieces = pieces if pieces is not None else Pieces()
+        self._at_root: dict[str, tuple[dict, object]] = {}  # page.root → (assets, footer) seen from it
 
     def compile_all(self) -> None:
         """Compile every template now (before forking: workers inherit them)."""
@@ -103,10 +104,15 @@ class Context:
             self.env.get_template(name)
 
     def render(self, page) -> bytes:
-        assets = {k: page.root + v for k, v in self.assets.items()}
+        """The page's bytes. Pages at one depth share their assets' links and footer
+        (a site has a few depths): each made once a depth, not once a page."""
+        shared = self._at_root.get(page.root)
+        if shared is None:
+            shared = self._at_root[page.root] = ({k: page.root + v for k, v in self.assets.items()}, footer(self.site, page.root))
+        assets, foot = shared
         try:
             template = self.env.get_template(page.template)
-            return template.render(page=page, body=page.body, site=self.site, assets=assets, footer=footer(self.site, page.root)).encode()
+            return template.render(page=page, body=page.body, site=self.site, assets=assets, footer=foot).encode()
         except Exception as exc:
             raise (template_error(exc, page.url) or exc) from None  # the template's file:line, told in any process
 
@@ -124,14 +130,18 @@ def write_bytes(path: Path | str, data: bytes | list[bytes]) -> None:
         os.close(fd)
 
 
-def write_outputs(outputs: list[Output], out: Path, context: Context, folders: set[Path] | None = None) -> None:
-    """Make each output and write it below ``out``."""
+def write_outputs(outputs: list[Output], out: Path, context: Context, folders: set[str] | None = None) -> None:
+    """Make each output and write it below ``out``. ``folders``: those known to
+    exist (a writer keeps it over all its parts: a region's QR codes go into its
+    pages' folders). Paths stay strings: a ``Path`` a file cost more than its write."""
     folders = set() if folders is None else folders
+    root = os.fspath(out) + "/"
     for o in outputs:
-        path = out / o.path
-        if path.parent not in folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(path.parent)
+        path = root + o.path
+        folder = path[: path.rfind("/")]
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
         write_bytes(path, o.make(context))
 
 
@@ -142,13 +152,13 @@ class Written:
     seconds: dict[str, float]  # CPU seconds per feature, summed over processes
 
 
-def _write_group(plan: Plan, out: Path, context: Context, group: tuple[Part, ...]) -> list:
+def _write_group(plan: Plan, out: Path, context: Context, folders: set[str], group: tuple[Part, ...]) -> list:
     """(paths, URLs of the pages sitemap.xml lists, CPU seconds) of each part, written."""
     done = []
     for part in group:
         start = time.process_time()
         outputs = plan.outputs(part)
-        write_outputs(outputs, out, context)
+        write_outputs(outputs, out, context, folders)
         listed = [o.sitemap for o in outputs if o.sitemap is not None]
         done.append(([o.path for o in outputs], listed, time.process_time() - start))
     return done
@@ -160,13 +170,14 @@ def write(plan: Plan, out: Path, context: Context, map=map) -> Written:
     listing, pages, seconds = [], [], {}
     context.compile_all()  # once, before any fork
     groups = plan.groups()
-    for group, results in zip(groups, map(partial(_write_group, plan, out, context), groups)):
+    folders: set[str] = set()  # each forked writer fills its own copy
+    for group, results in zip(groups, map(partial(_write_group, plan, out, context, folders), groups)):
         for part, (paths, listed, cpu) in zip(group, results):
             listing += [(p, part) for p in paths]
             pages += listed
             seconds[part.feature.name] = round(seconds.get(part.feature.name, 0.0) + cpu, 3)
     last = plan.finish(pages)
-    write_outputs(last, out, context)
+    write_outputs(last, out, context, folders)
     listing += [(o.path, "sitemap") for o in last]
     no_duplicates(listing)
     files = sorted(p for p, _ in listing)

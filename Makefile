@@ -54,10 +54,11 @@ $(VENV)/.test: requirements-test.txt $(VENV)/.runtime
 
 # The build draws share-card images with a CJK font (Debian fonts-noto-cjk) and encodes QR
 # codes with libqrencode (Debian libqrencode4, called through ctypes by sitegen/qr.py).
+# SITEGEN_FONT / SITEGEN_QRENCODE name the files to use instead (a machine without apt-get).
 build-deps:
 	@missing=""; \
-	fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing="$$missing fonts-noto-cjk fontconfig"; \
-	/sbin/ldconfig -p 2>/dev/null | grep -q 'libqrencode\.so\.4' || missing="$$missing libqrencode4"; \
+	[ -n "$$SITEGEN_FONT" ] || fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || missing="$$missing fonts-noto-cjk fontconfig"; \
+	[ -n "$$SITEGEN_QRENCODE" ] || /sbin/ldconfig -p 2>/dev/null | grep -q 'libqrencode\.so\.4' || missing="$$missing libqrencode4"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \

@@ -128,6 +128,9 @@ def parse(text: str, shown_path: str) -> tuple[Document | None, list[Problem]]:
             mark = exc.context_mark  # the quote or bracket that was never closed, not the end of the file
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = (exc.problem or "").strip()
+        if what == "found character that cannot start any token" and mark:  # libyaml leaves out which
+            char = text.split("\n")[mark.line][mark.column : mark.column + 1]
+            what = f"found character {char!r} that cannot start any token"
         reason = next((chinese for english, chinese in _YAML_REASONS.items() if what.startswith(english)), "无法解析")
         return None, [Problem(shown_path, line, col, "", f"YAML 格式错误：{reason} (YAML syntax: {what})")]
     except yaml.reader.ReaderError as exc:  # a control character pasted from elsewhere

@@ -122,6 +122,8 @@ MISTAKES = {
     "saved as GBK": (CQ, lambda d: d.decode("utf-8").encode("gbk"), ("不予出具", 1, 0), "", "文件是 GBK 编码"),
     "saved as UTF-16": (CQ, lambda d: d.decode("utf-8").encode("utf-16"), None, "", "UTF-16"),
     "tab indent": (CQ, _text_edit("\n  name: 亲属关系证明", "\n\tname: 亲属关系证明"), ("\tname: 亲属关系证明", 1, 0), "", "不能用制表符（Tab）缩进"),
+    "tab before a mapping's first key": (CQ, _text_edit("columns:\n  name:", "columns:\n\tname:"), ("\tname: 证明名称", 1, 0), "", "不能用制表符（Tab）缩进"),
+    "@ starting a text": (CQ, _text_edit("batch: 第一批", "batch: @第一批"), ("@第一批", 1, 0), "", "“@” 不能放在开头"),
     "empty file": (CQR, lambda d: b"", None, "", "文件是空的"),
     "only comments left": (CQR, lambda d: b"# region: chongqing\n", None, "", "文件是空的"),
     "control character pasted in": (CQ, _text_edit("亲属关系证明", "亲属关系\x07证明"), ("\x07", 1, 0), "", "不可见的控制字符 U+0007"),

@@ -129,5 +129,6 @@ clean:
 
 # The committed expected site (tests/golden/expected/) built from tests/golden/content/.
 # Run after an intended change to the output, then read `git diff tests/golden/expected`.
+# No PDF cache: PDFs `make posters` left in .cache/pdf/ are no part of the expected site.
 golden: $(VENV)/.runtime build-deps
-	$(PY) build.py --content tests/golden/content --site tests/golden/expected
+	SITEGEN_PDF_CACHE=$(CURDIR)/tests/golden/no-pdf-cache $(PY) build.py --content tests/golden/content --site tests/golden/expected

@@ -13,6 +13,7 @@ import pytest
 
 import build as build_module
 from conftest import ROOT, tree_digest
+from sitegen import pdfcache
 
 pytestmark = pytest.mark.fast  # in `make test-fast`
 
@@ -44,7 +45,8 @@ def golden_difference(expected: Path, built: Path) -> str:
     return "\n".join(report)
 
 
-def test_fresh_build_equals_the_committed_golden_site(tmp_path):
+def test_fresh_build_equals_the_committed_golden_site(tmp_path, monkeypatch):
+    monkeypatch.setenv(pdfcache.FOLDER_ENV, str(tmp_path / "no-pdf-cache"))  # as `make golden`: none of make posters' PDFs
     built = tmp_path / "site"
     build_module.build(GOLDEN / "content", built)
     difference = golden_difference(GOLDEN / "expected", built)

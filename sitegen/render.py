@@ -97,6 +97,7 @@ class Context:
         self.assets = {p.name: f"assets/{hashed_name(p)}" for p in sorted((self.templates / "assets").iterdir()) if p.is_file()}
         self.pieces = pieces if pieces is not None else Pieces()
         self._at_root: dict[str, tuple[dict, object]] = {}  # page.root → (assets, footer) seen from it
+        self._templates: dict[str, jinja2.Template] = {}  # by name, without Jinja's cache lock a page
 
     def compile_all(self) -> None:
         """Compile every template now (before forking: workers inherit them)."""
@@ -111,7 +112,9 @@ class Context:
             shared = self._at_root[page.root] = ({k: page.root + v for k, v in self.assets.items()}, footer(self.site, page.root))
         assets, foot = shared
         try:
-            template = self.env.get_template(page.template)
+            template = self._templates.get(page.template)
+            if template is None:
+                template = self._templates[page.template] = self.env.get_template(page.template)
             return template.render(page=page, body=page.body, site=self.site, assets=assets, footer=foot).encode()
         except Exception as exc:
             raise (template_error(exc, page.url) or exc) from None  # the template's file:line, told in any process

@@ -30,8 +30,9 @@ def _names(path: str, mtime_ns: int) -> frozenset[str]:
 
 def cached() -> frozenset[str]:
     """File names of the PDFs in the cache (read again when it changes)."""
+    path = os.fspath(folder())
     try:
-        return _names(str(folder()), folder().stat().st_mtime_ns)
+        return _names(path, os.stat(path).st_mtime_ns)
     except FileNotFoundError:
         return frozenset()
 
@@ -41,8 +42,9 @@ def file_name(key: str, way: str = "") -> str:
     return f"{key}-{way}.pdf" if way else f"{key}.pdf"
 
 
-def has(key: str, way: str = "") -> bool:
-    return bool(key) and file_name(key, way) in cached()
+def has(key: str, way: str = "", names: frozenset[str] | None = None) -> bool:
+    """Whether the cache holds the PDF; ``names``: cached() as read once for many pages."""
+    return bool(key) and file_name(key, way) in (cached() if names is None else names)
 
 
 def style_digest(paths: tuple[Path, ...] = PRINT_STYLE) -> bytes:

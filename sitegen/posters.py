@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 
 from . import pdfcache, urls
 from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, Entry, PublishedList, RegionView, Resolved
@@ -523,18 +523,26 @@ def poster_body(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url
 
 
 class RegionPosters:
-    """A region's posters, each made once for its page, the print index and the PDF links: one
-    of these for each Print.region_outputs call (the writer makes a region's files together)."""
+    """A region's posters, each made and keyed once for its page, the print index and the PDF
+    links, and what its print pages share: the print style and the PDF cache's file names, read
+    once. One of these for each Print.region_outputs call (the writer makes a region's files
+    together)."""
 
     def __init__(self, view: RegionView, base_url: str):
-        self.found, self.style = posters_of(view), pdfcache.style_digest()
+        self.view, self.style, self.pdfs = view, pdfcache.style_digest(), pdfcache.cached()
         self.body = lru_cache(maxsize=None)(partial(poster_body, view, base_url=base_url))  # (kinds, paper)
+        self.key = lru_cache(maxsize=None)(self._key)  # (kinds, paper)
+
+    @cached_property
+    def found(self) -> list[tuple[tuple[str, ...], Paper]]:
+        return posters_of(self.view)
+
+    def _key(self, kinds: tuple[str, ...], paper: Paper) -> str:
+        return pdfcache.key_of("print/poster.html", self.body(kinds, paper), self.style)
 
     def printed(self, kinds: tuple[str, ...], paper: Paper) -> bool:
         """Whether `make posters` has printed the poster as it is now (no cache: no key made)."""
-        if not pdfcache.cached():
-            return False
-        return pdfcache.has(pdfcache.key_of("print/poster.html", self.body(kinds, paper), self.style))
+        return bool(self.pdfs) and pdfcache.has(self.key(kinds, paper), names=self.pdfs)
 
 
 def poster_page(resolved: Resolved, view: RegionView, kinds: tuple[str, ...], paper: Paper, made=None) -> Page:
@@ -544,7 +552,7 @@ def poster_page(resolved: Resolved, view: RegionView, kinds: tuple[str, ...], pa
     what = poster_name(kinds)
     title = f"{view.region.name}｜{what}｜{paper.label} 海报"
     description = f"{view.region.full_name}{what}，{paper.label} 纸 {body.pages} 张，张贴在社区公示栏。"
-    body = with_pdfs(body, url, "print/poster.html", made.style)
+    body = with_pdfs(body, url, made.key(kinds, paper), made.pdfs)
     return make_page(resolved, url, "print/poster.html", title, description, body, crumbs=None, noindex=True)
 
 
@@ -578,9 +586,9 @@ def slip_height_pt(body: SlipBody, scale: int) -> float:
 _FACTS = ("purpose", "requested_by", "issued_by", "method")  # a retained row's columns on its slip
 
 
-def slip_page(resolved: Resolved, view: RegionView, entry: Entry, style: bytes = b"") -> Page:
+def slip_page(resolved: Resolved, view: RegionView, entry: Entry, made: RegionPosters | None = None) -> Page:
     """The item's slip: one page that prints one A6 slip, and at #a6x4 four on an A4 sheet.
-    ``style``: pdfcache.style_digest(), read now if not given."""
+    ``made``: the region's print style and cached PDFs, read now if not given."""
     rid, row, lst, short = view.region.id, entry.row, entry.list, entry.row.short_name
     url = urls.slip(rid, entry.certificate.id)
     item = urls.item(rid, entry.certificate.id)
@@ -623,7 +631,9 @@ def slip_page(resolved: Resolved, view: RegionView, entry: Entry, style: bytes =
     # The largest type that fits. Text too long even for the smallest is printed anyway, never
     # cut: the sheet outgrows A6 and `make posters` names it.
     scale = next((k for k in SLIP_SCALES if slip_height_pt(body, k) <= A6.inner_height_pt), SLIP_SCALES[-1])
-    body = with_pdfs(replace(body, scale=scale), url, "print/slip.html", style or pdfcache.style_digest())
+    body = replace(body, scale=scale)
+    made = made or RegionPosters(view, resolved.content.site["base_url"])
+    body = with_pdfs(body, url, pdfcache.key_of("print/slip.html", body, made.style), made.pdfs)
     description = f"{view.region.full_name}：{ANSWER[entry.kind]}{short}。打印后递给居民。"
     title = f"{view.region.name}｜{short}｜告知单（A6，或一张 A4 印 4 份）"
     return make_page(resolved, url, "print/slip.html", title, description, body, crumbs=None, noindex=True)
@@ -645,10 +655,10 @@ def pdf_url(page_url: str, way: str = "") -> str:
     return (stem.removesuffix(f"-{A6.key}") + f"-{way}" if way else stem) + ".pdf"
 
 
-def with_pdfs(body, url: str, template: str, style: bytes):
-    """The body with its cache key, and links to its PDFs where the cache has them."""
-    key = pdfcache.key_of(template, body, style)
-    pdfs = [Link(href(url, pdf_url(url, way)), label) for way, label in pdf_ways(body) if pdfcache.has(key, way)]
+def with_pdfs(body, url: str, key: str, cached: frozenset[str]):
+    """The body with its cache key, and links to its PDFs where the cache (``cached``: its
+    file names) has them."""
+    pdfs = [Link(href(url, pdf_url(url, way)), label) for way, label in pdf_ways(body) if pdfcache.has(key, way, cached)]
     return replace(body, key=key, pdfs=tuple(pdfs))
 
 
@@ -701,13 +711,13 @@ class Print(Feature):
             out.append(page(url, poster_page, resolved, view, kinds, paper, made, regions=own, listed=False))
         for e in view.entries:
             url = urls.slip(rid, e.certificate.id)
-            out.append(page(url, slip_page, resolved, view, e, made.style, regions=own, listed=False))
+            out.append(page(url, slip_page, resolved, view, e, made, regions=own, listed=False))
         out.append(page(urls.print_index(rid), index_page, resolved, view, made, regions=own, listed=False))
-        if pdfcache.cached():  # the cached PDF of each page whose content has one (a changed page: none)
+        if made.pdfs:  # the cached PDF of each page whose content has one (a changed page: none)
             pages = [poster_page(resolved, view, kinds, paper, made) for kinds, paper in made.found]
-            for p in pages + [slip_page(resolved, view, e, made.style) for e in view.entries]:
+            for p in pages + [slip_page(resolved, view, e, made) for e in view.entries]:
                 for way, _ in pdf_ways(p.body):
-                    if pdfcache.has(p.body.key, way):
+                    if pdfcache.has(p.body.key, way, made.pdfs):
                         out.append(Output(pdf_url(p.url, way), partial(_cached_pdf, p.body.key, way), own))
         return out
 

@@ -109,23 +109,33 @@ def _can_break(before: str, after: str) -> bool:
 def line_count(segments: tuple[tuple[str, float], ...], width_pt: float) -> int:
     """Lines the text takes at this width: filled character by character, broken only where
     Chromium may break (a 1 % margin covers rounding)."""
-    chars = [(ch, _em(ch) * size) for text, size in segments for ch in text]
+    widths = [_em(ch) * size for text, size in segments for ch in text]
     width = width_pt * 0.99
-    if sum(w for _, w in chars) <= width:
+    if sum(widths) <= width:
         return 1
+    text = "".join(text for text, _ in segments)
+    breaks = "0" + "".join("1" if _can_break(a, b) else "0" for a, b in zip(text, text[1:]))  # before each
     lines, start, used = 1, 0, 0.0
-    for i, (ch, w) in enumerate(chars):
+    for i, w in enumerate(widths):
         if used + w > width and i > start:
-            brk = i
-            while brk > start + 1 and not _can_break(chars[brk - 1][0], chars[brk][0]):
-                brk -= 1
-            if brk == start + 1 and not _can_break(chars[start][0], chars[brk][0]):
-                brk = i  # no allowed break on this line: the text overflows it
+            brk = breaks.rfind("1", start + 2, i + 1)  # the last allowed break after the line's second character
+            if brk < 0:
+                brk = start + 1 if breaks[start + 1] == "1" else i  # none: the text overflows the line
             lines += 1
             start = brk
-            used = sum(cw for _, cw in chars[start:i])
+            used = sum(widths[start:i])
         used += w
     return lines
+
+
+def same_lines(address: str) -> str:
+    """A text that takes as many lines as ``address`` after any text (line_count): where it has
+    only ASCII letters, digits and signs (a web address), each is 0.6 em wide and no line breaks
+    between two of them, so only its length and first character count; slips of addresses of
+    one length share block_pt's measure."""
+    if not address.isascii() or any(ch.isspace() for ch in address):
+        return address
+    return address[:1] + "x" * (len(address) - 1)
 
 
 @lru_cache(maxsize=65536)  # slips of many regions share texts, and each slip tries several scales
@@ -579,7 +589,7 @@ def slip_height_pt(body: SlipBody, scale: int) -> float:
     call = para("text", body.hotline_lead, side, spaced=False) + SLIP_NUMBER_K * u
     call += para("fine", fallback, side)
     foot = max(call, qr) + gap + 1.5  # padding and rule above the footer
-    tail = para("fine", "打印日期：____年__月__日" + MADE_SAMPLE) + para("fine", f"扫码或访问：{body.qr_url}")
+    tail = para("fine", "打印日期：____年__月__日" + MADE_SAMPLE) + para("fine", f"扫码或访问：{same_lines(body.qr_url)}")
     return height + gap + foot + tail + SAFETY_K * u
 
 

@@ -390,9 +390,13 @@ def plan_sheets(rows: tuple[PosterRow, ...], capacity_pt: float) -> list[list[tu
     """Rows → sheets of two columns: as few sheets as fit, then the columns as even as possible
     (the lowest tallest column that needs no more columns). A row taller than a column gets one
     of its own; sitegen.pdf then reports its sheet."""
-    heights = [r.height_pt for r in rows]
+    return [[rows[a:b] for a, b in sheet] for sheet in _columns([r.height_pt for r in rows], capacity_pt)]
+
+
+def _columns(heights: list[float], capacity_pt: float) -> list[list[tuple[int, int]]]:
+    """plan_sheets on the rows' heights: each sheet's two columns as (first, end) row indexes."""
     if not heights:
-        return [[(), ()]]
+        return [[(0, 0), (0, 0)]]
     columns = len(_greedy(heights, capacity_pt)) - 1
     columns += columns % 2
     lo, hi = max(heights), max(capacity_pt, max(heights))
@@ -403,8 +407,8 @@ def plan_sheets(rows: tuple[PosterRow, ...], capacity_pt: float) -> list[list[tu
         else:
             lo = mid
     cuts = _greedy(heights, hi)
-    cols = [tuple(rows[a:b]) for a, b in zip(cuts, cuts[1:])]
-    cols += [()] * (columns - len(cols))
+    cols = list(zip(cuts, cuts[1:]))
+    cols += [(len(heights), len(heights))] * (columns - len(cols))
     return [cols[i : i + 2] for i in range(0, columns, 2)]
 
 
@@ -435,26 +439,32 @@ def section_overhead(paper: Paper, u: float, part: SectionText) -> float:
     return height
 
 
-def sheets_at(paper: Paper, u: float, texts: PosterTexts, parts: tuple[SectionText, ...], one_sheet, strict=True):
+def sheets_at(paper: Paper, u: float, texts: PosterTexts, parts: tuple[SectionText, ...], one_sheet, strict=True, rows=True):
     """The sections of each sheet at poster unit ``u``: one list splits over as many sheets as it
-    needs; the 两张清单 sheet is one sheet, or None where it outgrows the paper (if ``strict``)."""
+    needs; the 两张清单 sheet is one sheet, or None where it outgrows the paper (if ``strict``).
+    Not ``rows``: only as many sheets, each its columns' row indexes (for fit_poster's search)."""
     width = (paper.inner_width_pt - COL_GAP_K * u) / 2
     room = paper.inner_height_pt - sheet_overhead(paper, u, texts) - SAFETY_K * u
-    measured = [
-        tuple(PosterRow(r.number, r.name, r.where, r.extra, row_height_pt(r, u, width)) for r in part.rows)
-        for part in parts
-    ]
+    heights = [[row_height_pt(r, u, width) for r in part.rows] for part in parts]
+
+    def section(part: SectionText, hs: list[float], heading: str, cols) -> Section:
+        measured = (tuple(PosterRow(r.number, r.name, r.where, r.extra, h) for r, h in zip(part.rows[a:b], hs[a:b])) for a, b in cols)
+        return Section(heading, part.lead, part.note, tuple(measured))
+
     if not one_sheet:
-        (part,), (rows,) = parts, measured
+        (part,), (hs,) = parts, heights
         capacity = max(room - section_overhead(paper, u, part), paper.inner_height_pt / 4)
-        return [(Section("", part.lead, part.note, tuple(cols)),) for cols in plan_sheets(rows, capacity)]
-    sections = []
-    for i, (part, rows) in enumerate(zip(parts, measured)):
-        cols = tuple(plan_sheets(rows, sum(r.height_pt for r in rows) + 1)[0])  # two columns, however tall
-        tallest = max(sum(r.height_pt for r in c) for c in cols)
+        sheets = _columns(hs, capacity)
+        return [(section(part, hs, "", cols),) for cols in sheets] if rows else sheets
+    planned = []
+    for i, (part, hs) in enumerate(zip(parts, heights)):
+        cols = _columns(hs, sum(hs) + 1)[0]  # two columns, however tall
+        tallest = max(sum(hs[a:b]) for a, b in cols)
         room -= section_overhead(paper, u, part) + tallest + (SECTION_GAP_K * u if i else 0)
-        sections.append(Section(part.heading, part.lead, part.note, cols))
-    return [tuple(sections)] if room >= 0 or not strict else None
+        planned.append(cols)
+    if room < 0 and strict:
+        return None
+    return [tuple(section(*p) for p in zip(parts, heights, [p.heading for p in parts], planned))] if rows else [planned]
 
 
 @lru_cache(maxsize=256)  # a region's poster page, print index and region page ask the same
@@ -463,19 +473,20 @@ def fit_poster(paper: Paper, texts: PosterTexts, parts: tuple[SectionText, ...],
     the paper's smallest row-name size. A 两张清单 sheet too tall even then: None, or (``must``) that
     sheet, which sitegen.pdf reports instead of printing."""
     units = [u for u in POSTER_UNITS if paper.name_min_pt <= u <= paper.unit_max_pt]
-    best = sheets_at(paper, units[0], texts, parts, one_sheet)
-    if best is None:
+    least = sheets_at(paper, units[0], texts, parts, one_sheet, rows=False)
+    if least is None:
         if not must:
             return None
-        best, units = sheets_at(paper, units[0], texts, parts, one_sheet, strict=False), units[:1]
-    floor, lo, hi = len(best), 0, len(units) - 1  # units[lo] fits; find the last that does
+        least, units = [()], units[:1]
+    floor, lo, hi = len(least), 0, len(units) - 1  # units[lo] fits; find the last that does
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        at = sheets_at(paper, units[mid], texts, parts, one_sheet)
+        at = sheets_at(paper, units[mid], texts, parts, one_sheet, rows=False)
         if at is not None and len(at) <= floor:
-            lo, best = mid, at
+            lo = mid
         else:
             hi = mid - 1
+    best = sheets_at(paper, units[lo], texts, parts, one_sheet, strict=False)
     sheets = tuple(Sheet(i, len(best), i > 1 and not one_sheet, sections) for i, sections in enumerate(best, 1))
     return units[lo], sheets
 

@@ -553,6 +553,7 @@ class RegionPosters:
         self.view, self.style, self.pdfs = view, pdfcache.style_digest(), pdfcache.cached()
         self.body = lru_cache(maxsize=None)(partial(poster_body, view, base_url=base_url))  # (kinds, paper)
         self.key = lru_cache(maxsize=None)(self._key)  # (kinds, paper)
+        self.made: dict[str, Page] = {}  # pages made for their PDFs' keys, until their own output takes them
 
     @cached_property
     def found(self) -> list[tuple[tuple[str, ...], Paper]]:
@@ -569,6 +570,8 @@ class RegionPosters:
 def poster_page(resolved: Resolved, view: RegionView, kinds: tuple[str, ...], paper: Paper, made=None) -> Page:
     url = poster_url(view.region.id, kinds, paper)
     made = made or RegionPosters(view, resolved.content.site["base_url"])
+    if url in made.made:
+        return made.made.pop(url)
     body = made.body(kinds, paper)
     what = poster_name(kinds)
     title = f"{view.region.name}｜{what}｜{paper.label} 海报"
@@ -612,6 +615,9 @@ def slip_page(resolved: Resolved, view: RegionView, entry: Entry, made: RegionPo
     ``made``: the region's print style and cached PDFs, read now if not given."""
     rid, row, lst, short = view.region.id, entry.row, entry.list, entry.row.short_name
     url = urls.slip(rid, entry.certificate.id)
+    made = made or RegionPosters(view, resolved.content.site["base_url"])
+    if url in made.made:
+        return made.made.pop(url)
     item = urls.item(rid, entry.certificate.id)
     cited = f"《{lst.title}》（{'、'.join(lst.basis)}）。"
     texts = dict(go_to="", exceptions=(), facts=(), limits=row.limits, route="", basis=f"依据：{cited}")
@@ -653,7 +659,6 @@ def slip_page(resolved: Resolved, view: RegionView, entry: Entry, made: RegionPo
     # cut: the sheet outgrows A6 and `make posters` names it.
     scale = next((k for k in SLIP_SCALES if slip_height_pt(body, k) <= A6.inner_height_pt), SLIP_SCALES[-1])
     body = replace(body, scale=scale)
-    made = made or RegionPosters(view, resolved.content.site["base_url"])
     body = with_pdfs(body, url, pdfcache.key_of("print/slip.html", body, made.style), made.pdfs)
     description = f"{view.region.full_name}：{ANSWER[entry.kind]}{short}。打印后递给居民。"
     title = f"{view.region.name}｜{short}｜告知单（A6，或一张 A4 印 4 份）"
@@ -737,6 +742,7 @@ class Print(Feature):
         if made.pdfs:  # the cached PDF of each page whose content has one (a changed page: none)
             pages = [poster_page(resolved, view, kinds, paper, made) for kinds, paper in made.found]
             for p in pages + [slip_page(resolved, view, e, made) for e in view.entries]:
+                made.made[p.url] = p  # for the page's output, made once
                 for way, _ in pdf_ways(p.body):
                     if pdfcache.has(p.body.key, way, made.pdfs):
                         out.append(Output(pdf_url(p.url, way), partial(_cached_pdf, p.body.key, way), own))

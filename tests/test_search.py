@@ -301,7 +301,7 @@ def test_each_region_of_a_search_menu_has_its_no_script_answer(built_site):
         assert [o.get("value", o.get_text()) for o in form.select("#region option")] == [""] + [r["full"] for r in regions]
         buttons = form.select("noscript .search-form__answers button")
         assert [urljoin(f"/{form_page}", b["formaction"]) for b in buttons] == [f"/{r['id']}/suoyin/#az" for r in regions]
-        assert {b["formtarget"] for b in buttons} == {"answer"} and html.select_one("noscript iframe")["name"] == "answer"
+        assert not any(b.has_attr("formtarget") for b in buttons) and html.select_one("noscript iframe")["name"] == "answer"
 
 
 # (the page with the form, query, region chosen, how it is sent, the resident's region, its initial, the page reached)

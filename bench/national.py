@@ -398,8 +398,7 @@ def run(args) -> dict:
     if args.core_only:
         from sitegen import features
 
-        features.FEATURES = (features.Pages(),)  # and no 打印和下载 links to the others
-        core = {"features": lambda templates: features.FEATURES}
+        core = {"features": lambda templates: (features.Pages(templates),)}  # and no 打印和下载 links to the others
     fig: dict = {"regions_arg": args.regions, "layout": args.layout, "cores": parallel.cores(), "loadavg_start": loadavg()}
     servers = contextlib.ExitStack()  # the S3 server of --publish
     try:

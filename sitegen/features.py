@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import hostfiles, index, opendata, pages, posters, render, sitepages, urls, wechat
-from .model import Entry, RegionView, Resolved
+from .model import RegionView, Resolved
 from .plan import NO_REGION, Feature, Output, constant, page
 
 
@@ -15,8 +15,9 @@ class Pages(Feature):
 
     name = "pages"
 
-    def __init__(self, templates: Path = render.TEMPLATES):
+    def __init__(self, templates: Path = render.TEMPLATES, others: tuple[Feature, ...] = ()):
         self.templates = templates  # its assets' folder
+        self.others = others  # the features whose links region and item pages list under 打印和下载
 
     def site_outputs(self, resolved: Resolved) -> Iterator[Output]:
         for path, data in render.asset_files(self.templates):
@@ -28,27 +29,15 @@ class Pages(Feature):
 
     def region_outputs(self, resolved: Resolved, view: RegionView) -> Iterator[Output]:
         rid, own = view.region.id, frozenset({view.region.id})
-        yield page(urls.region(rid), pages.region_page, resolved, view, regions=own)
+        yield page(urls.region(rid), pages.region_page, resolved, view, self.others, regions=own)
         yield page(urls.index_az(rid), pages.index_page, resolved, view, regions=own)
         yield page(urls.hotline(rid), pages.hotline_page, resolved, view, regions=own)
         for entry in view.entries:
             cert = entry.certificate.id
-            yield page(urls.item(rid, cert), pages.item_page, resolved, view, entry, regions=own, certificate=cert)
+            yield page(urls.item(rid, cert), pages.item_page, resolved, view, entry, self.others, regions=own, certificate=cert)
 
 
 def every(templates: Path = render.TEMPLATES) -> tuple[Feature, ...]:
-    """Every feature, the pages' assets from ``templates``."""
-    return (Pages(templates), wechat.FEATURE, index.FEATURE, opendata.FEATURE, posters.FEATURE, hostfiles.FEATURE, sitepages.FEATURE)
-
-
-FEATURES = every()
-
-
-def region_links(resolved: Resolved, view: RegionView) -> list[tuple[str, str, str]]:
-    """What a region page lists under 打印和下载, feature by feature."""
-    return [link for f in FEATURES for link in f.region_links(resolved, view)]
-
-
-def item_links(entry: Entry) -> list[tuple[str, str, str]]:
-    """What an item page lists under 打印和下载, feature by feature."""
-    return [link for f in FEATURES for link in f.item_links(entry)]
+    """Every feature, the pages' assets from ``templates``; the pages list the others' links."""
+    others = (wechat.FEATURE, index.FEATURE, opendata.FEATURE, posters.FEATURE, hostfiles.FEATURE, sitepages.FEATURE)
+    return (Pages(templates, others), *others)

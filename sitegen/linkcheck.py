@@ -201,13 +201,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     files = None
     if args.content:
-        from .features import FEATURES
+        from .features import every
         from .load import load
         from .cascade import resolve
         from .plan import Plan
         from .validate import validate
 
-        plan = Plan(resolve(validate(load(args.content.resolve(), args.content.resolve().parent))), FEATURES)
+        plan = Plan(resolve(validate(load(args.content.resolve(), args.content.resolve().parent))), every())
         files = [o.path for o in plan] + [o.path for o in plan.finish([])]
     problems = check(args.site, args.base_url, files)
     for p in problems:

@@ -139,7 +139,7 @@ class ItemBody:
     region_link: Link
     search_terms: str  # hidden text for the search index: residents' words
     qr: str  # link to this page's QR code picture
-    extra_links: tuple[Link, ...] = ()  # 打印和下载 (each feature's item_links, sitegen/features.py)
+    extra_links: tuple[Link, ...] = ()  # 打印和下载 (each feature's item_links, sitegen/plan.py)
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ class RegionBody:
     index_az: Link
     hotline_page: Link
     qr: str  # link to this page's QR code picture
-    extra_links: tuple[Link, ...] = ()  # 打印和下载 (each feature's region_links, sitegen/features.py)
+    extra_links: tuple[Link, ...] = ()  # 打印和下载 (each feature's region_links, sitegen/plan.py)
 
 
 @dataclass(frozen=True)
@@ -411,9 +411,9 @@ def _links(url: str, targets) -> tuple[Link, ...]:
 # ------------------------------------------------------------------ pages
 
 
-def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
-    from .features import item_links  # here, not at the top: the features import this module
-    from .opendata import item_jsonld
+def item_page(resolved: Resolved, view: RegionView, entry: Entry, features=()) -> Page:
+    """``features``: those whose item_links the page lists under 打印和下载."""
+    from .opendata import item_jsonld  # here, not at the top: opendata imports this module
 
     region, row, cols = view.region, entry.row, entry.list.columns
     url = urls.item(region.id, entry.certificate.id)
@@ -459,7 +459,7 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry) -> Page:
         region_link=Link(href(url, urls.region(region.id)), f"{region.name}的全部清单"),
         search_terms=" ".join(dict.fromkeys(names + row.former_names + entry.certificate.keywords)),
         qr=href(url, urls.qr(url)),
-        extra_links=_links(url, item_links(entry)),
+        extra_links=_links(url, [link for f in features for link in f.item_links(entry)]),
     )
     return make_page(
         resolved, url, "item.html", f"{region.name}｜{short}：{answer}", desc, body, ((urls.region(region.id), region.full_name),),
@@ -484,9 +484,8 @@ def _section(url: str, view: RegionView, kind: str) -> ListSection:
     return ListSection(SECTION_HEADING[kind], STATUS_CLASS[kind], rows(first), first.list, inherited, empty, left_out)
 
 
-def region_page(resolved: Resolved, view: RegionView) -> Page:
-    from .features import region_links  # here, not at the top: the features import this module
-
+def region_page(resolved: Resolved, view: RegionView, features=()) -> Page:
+    """``features``: those whose region_links the page lists under 打印和下载."""
     region = view.region
     url = urls.region(region.id)
     sections = tuple(_section(url, view, kind) for kind in (NOT_ISSUED, RETAINED))
@@ -502,7 +501,7 @@ def region_page(resolved: Resolved, view: RegionView) -> Page:
         index_az=Link(href(url, urls.index_az(region.id)), "按名称查找（全部证明及其他叫法）"),
         hotline_page=Link(href(url, urls.hotline(region.id)), "举报电话"),
         qr=href(url, urls.qr(url)),
-        extra_links=_links(url, region_links(resolved, view)),
+        extra_links=_links(url, [link for f in features for link in f.region_links(resolved, view)]),
     )
     counts = "，".join(f"{s.heading} {len(s.rows)} 项" for s in sections if s.rows)
     title, desc = f"{region.name}｜社区证明事项清单", f"{region.full_name}：{counts}。哪些证明社区不再开、去哪里办、举报电话。"

@@ -1,6 +1,6 @@
 """Stage 4, plan: every file the site will hold, decided before a byte is written.
 
-``Plan(resolved, FEATURES)`` asks each ``Feature`` (sitegen/features.py) for
+``Plan(resolved, every())`` asks each ``Feature`` (sitegen/features.py) for
 its ``Output``s: a path, the regions whose lists it shows, and how its bytes
 are made. Outputs are listed part by part when asked for, not held all at once.
 """

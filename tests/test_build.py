@@ -71,7 +71,7 @@ def test_the_plan_lists_every_file_the_build_writes(built_site, tmp_path):
 
 def test_two_outputs_with_one_path_fail_the_build(tmp_path):
     """Pelican's writer refuses to write one path twice; so does ours, for any file."""
-    from sitegen.features import FEATURES
+    from sitegen.features import every
     from sitegen.plan import DuplicateOutput, Feature, Output, Plan, constant
     from sitegen.render import Context, write
 
@@ -83,7 +83,7 @@ def test_two_outputs_with_one_path_fail_the_build(tmp_path):
 
     resolved = build_module.check(CONTENT)
     with pytest.raises(DuplicateOutput) as err:
-        write(Plan(resolved, FEATURES + (Clash(),)), tmp_path, Context(resolved.content.site))
+        write(Plan(resolved, every() + (Clash(),)), tmp_path, Context(resolved.content.site))
     assert "data/all.csv" in str(err.value) and "open data:site" in str(err.value) and "clash:site" in str(err.value)
 
 
@@ -93,12 +93,12 @@ def test_the_link_check_reads_the_plan(built_site, tmp_path):
     reported once, where it should be (the links to it are the plan's)."""
     import shutil
 
-    from sitegen.features import FEATURES
+    from sitegen.features import every
     from sitegen.linkcheck import check
     from sitegen.plan import Plan
 
     resolved = build_module.check(CONTENT)
-    plan = Plan(resolved, FEATURES)
+    plan = Plan(resolved, every())
     files = [o.path for o in plan] + ["sitemap.xml"]
     base = resolved.content.site["base_url"]
     assert check(built_site, base, files) == []

@@ -1,6 +1,7 @@
 """sitegen/pagefind_service.py: the real Pagefind binary, in service mode."""
 from __future__ import annotations
 
+import gzip
 import os
 import signal
 import subprocess
@@ -56,6 +57,24 @@ def test_stabilised_files_written_once_are_what_a_written_folder_stabilises_to(t
     assert _files(tmp_path / "memory") == stabilise_files(_files(tmp_path / "folder"))
     assert len(list((tmp_path / "memory").rglob("*.pf_meta"))) == 1
     assert len(list((tmp_path / "folder").rglob("*.pf_meta"))) == 1  # Pagefind's own, under its own name
+
+
+def test_a_meta_file_not_laid_out_as_pagefind_writes_it_is_refused(tmp_path):
+    """Stable bytes rest on Pagefind's CBOR layout (definite lengths): a meta file
+    written another way stops the build rather than being rewritten differently."""
+    site = _pages(tmp_path / "site", ["死亡证明", "出生证明"])
+    service = PagefindService(bundles.pagefind_binary())
+    try:
+        _, files = service.index_files(site)
+    finally:
+        service.close()
+    (meta,) = (name for name in files if name.endswith(".pf_meta"))
+    raw = gzip.decompress(files[meta])
+    head = len(b"pagefind_dcd")
+    assert raw[head] == 0x86  # an array of six, its length in the head
+    files[meta] = gzip.compress(raw[:head] + b"\x9f" + raw[head + 1 :] + b"\xff")  # the same array, indefinite
+    with pytest.raises(ValueError, match="unexpected Pagefind meta layout"):
+        stabilise_files(files)
 
 
 def test_a_failing_request_is_an_error_and_a_dead_service_says_so(tmp_path):

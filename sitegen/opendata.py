@@ -12,7 +12,6 @@ from functools import lru_cache, partial
 from pathlib import Path
 
 from markupsafe import Markup
-from markupsafe import escape as html_escape
 
 from . import history, scale, tables, urls
 from .model import ANSWER, KINDS, LEVELS, LIST_NAME, NOT_ISSUED, STATUS_CLASS
@@ -20,7 +19,7 @@ from .model import Entry, PublishedList, Region, RegionView, Resolved, Row
 from .pages import Link, Page, hotline_view, href, make_page, other_names
 from .pieces import Pieces
 from .plan import EVERY_REGION, NO_REGION, Feature, Output, constant, page
-from .sitemap import SITEMAP, xml_text
+from .sitemap import SITEMAP
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "content" / "schema" / "data.schema.json"
 
@@ -473,82 +472,42 @@ def applicable_lists(view: RegionView) -> list[PublishedList]:
 # ------------------------------------------------------------------ Atom
 
 
-def _entry_html(ch: history.Change) -> str:
-    """The entry's content: what changed, as escaped HTML (names and old → new)."""
-    e = html_escape
-
-    def items(title: str, lines) -> str:
-        return f"<p>{title}：</p><ul>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>" if lines else ""
-
-    def was(fields) -> list[str]:
-        return [f"{e(f.label)}：原为“{e(f.old)}”，现为“{e(f.new)}”" for f in fields]
-
-    return "".join([
-        f"<p>{e(ch.summary())}</p>",
-        items("新增", [e(r.name) for r in ch.added]),
-        items("删除", [e(r.name) for r in ch.removed]),
-        items("改写", [f"{e(w.new.name)}<ul>" + "".join(f"<li>{x}</li>" for x in was(w.fields)) + "</ul>" for w in ch.reworded]),
-        items("清单信息", was(ch.details)),
-        items("涵盖旧文件中的名称", [f"{e(r.name)}：{e('、'.join(r.former_names))}" for r in ch.replaced]),
-        items("旧文件中未列入本清单", [e(n) for n in ch.dropped]),
-    ])
-
-
 def feed_date(ch: history.Change) -> str:
     """The version's own date, or for an undated list the day this site first
     published it (labelled so in the entry's title)."""
     return ch.date or ch.new.list.published_on_site
 
 
-def _entry(ch: history.Change, base: str, names: dict) -> str:
-    x = xml_text
-    link = urls.absolute(base, urls.changes(ch.region)) + "#" + ch.new.anchor
-    when = ch.date or f"{history.UNDATED}；本站 {feed_date(ch)} 起收录"
-    heading = f"{names[ch.region].name}{LIST_NAME[ch.kind]}（{when}）：{ch.summary()}"
-    return "\n".join([
-        "<entry>",
-        f"<title>{x(heading)}</title>",
-        f'<link rel="alternate" type="text/html" href="{x(link)}"/>',
-        f"<id>{x(link)}</id>",
-        f"<updated>{feed_date(ch)}{CHINA_TIME}</updated>",
-        f"<published>{feed_date(ch)}{CHINA_TIME}</published>",
-        f'<summary type="text">{x(ch.summary())}</summary>',
-        f'<content type="html">{x(_entry_html(ch))}</content>',
-        "</entry>",
-    ])
-
-
-def atom(resolved: Resolved, changes, self_path: str, title: str, alternate: str, limit=None, pieces=None) -> bytes:
-    """An Atom 1.0 document (RFC 4287) of ``changes`` (the ``limit`` newest),
-    newest first, each entry remembered in ``pieces`` if given. Every date is
-    a list version's own, never the build's."""
-    site, x = resolved.content.site, xml_text
-    base, names = site["base_url"], resolved.tree.regions
+def atom(resolved: Resolved, changes, context, self_path: str, title: str, alternate: str, limit=None, pieces=None) -> bytes:
+    """An Atom 1.0 document (RFC 4287, templates/feed.xml) of ``changes`` (the
+    ``limit`` newest), newest first, each entry remembered in ``pieces`` if given.
+    Every date is a list version's own, never the build's."""
+    site, base, names = resolved.content.site, resolved.content.site["base_url"], resolved.tree.regions
     dated = sorted((ch for ch in changes if feed_date(ch)), key=feed_date, reverse=True)[:limit]  # stable
     newest = feed_date(dated[0]) if dated else max((lst.version_date for lst in resolved.content.lists), default="")
-    head = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
-        f"<title>{x(title)}</title>",
-        f"<subtitle>{x('各地社区证明事项清单的新版本：新增、删除和改写了哪些证明。日期按清单原文。')}</subtitle>",
-        f'<link rel="self" type="application/atom+xml" href="{x(urls.absolute(base, self_path))}"/>',
-        f'<link rel="alternate" type="text/html" href="{x(urls.absolute(base, alternate))}"/>',
-        f"<id>{x(urls.absolute(base, self_path))}</id>",
-        f"<updated>{newest or '1970-01-01'}{CHINA_TIME}</updated>",
-        f"<author><name>{x(site['title'])}</name><uri>{x(base)}</uri></author>",
-    ]
-    entries = (pieces or Pieces()).remembered(f"entry {base}", dated, lambda ch: _entry(ch, base, names))
-    return ("\n".join(head + entries + ["</feed>"]) + "\n").encode("utf-8")
+    entry = context.env.get_template("feed_entry.xml").module.entry
+
+    def made(ch: history.Change) -> Markup:
+        when = ch.date or f"{history.UNDATED}；本站 {feed_date(ch)} 起收录"
+        heading = f"{names[ch.region].name}{LIST_NAME[ch.kind]}（{when}）：{ch.summary()}"
+        link = urls.absolute(base, urls.changes(ch.region)) + "#" + ch.new.anchor
+        return entry(ch, heading, link, feed_date(ch) + CHINA_TIME)
+
+    return context.env.get_template("feed.xml").render(
+        site=site, title=title, self_url=urls.absolute(base, self_path), alternate=urls.absolute(base, alternate),
+        updated=(newest or "1970-01-01") + CHINA_TIME,
+        entries=(pieces or Pieces()).remembered(f"entry {base}", dated, made),
+    ).encode("utf-8")
 
 
 def _site_feed(resolved: Resolved, context) -> bytes:
     title = f"{resolved.content.site['title']}：清单变化"
-    return atom(resolved, _changes(resolved, context), urls.feed(), title, urls.data(), FEED_LIMIT, context.pieces)
+    return atom(resolved, _changes(resolved, context), context, urls.feed(), title, urls.data(), FEED_LIMIT, context.pieces)
 
 
 def _region_feed(resolved: Resolved, view: RegionView, own: list, context) -> bytes:
     rid = view.region.id
-    return atom(resolved, own, urls.feed(rid), f"{view.region.name}社区证明事项清单：变化", urls.changes(rid))
+    return atom(resolved, own, context, urls.feed(rid), f"{view.region.name}社区证明事项清单：变化", urls.changes(rid))
 
 
 # ------------------------------------------------------------------ outputs

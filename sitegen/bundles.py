@@ -139,11 +139,9 @@ class Indexer:
 
         def first_page() -> None:
             with tempfile.TemporaryDirectory() as tmp:
-                page = Path(tmp) / "site" / "index.html"
-                page.parent.mkdir()
-                page.write_text(WARM_PAGE, encoding="utf-8")
+                (Path(tmp) / "index.html").write_text(WARM_PAGE, encoding="utf-8")
                 try:
-                    service.index_folder(page.parent, Path(tmp) / "out")
+                    service.index_files(Path(tmp))
                 except ServiceFailed:  # a broken process: calls will start their own
                     self.kept.remove(service)
                     service.close()

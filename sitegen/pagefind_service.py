@@ -55,12 +55,6 @@ class PagefindService:
             data += chunk
         return json.loads(base64.b64decode(bytes(data[:-1])))
 
-    def index_folder(self, folder: Path, output: Path, glob: str = "**/*.html") -> int:
-        """Index the pages of ``folder`` matching ``glob`` into ``output``; how many."""
-        pages, files = self.index_files(folder, glob)
-        write_files(output, files)
-        return pages
-
     def index_files(self, folder: Path, glob: str = "**/*.html") -> tuple[int, dict[str, bytes]]:
         """(pages indexed, the index's files: relative path → bytes). Written by the
         caller: Pagefind 1.5.2's ``WriteFiles`` answers before its writes finish (#1271)."""

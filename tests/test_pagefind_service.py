@@ -33,26 +33,26 @@ def test_the_service_writes_what_the_command_line_writes(tmp_path):
     site = _pages(tmp_path / "site", ["死亡证明", "出生证明", "无犯罪记录证明"])
     service = PagefindService(bundles.pagefind_binary())
     try:
-        assert service.index_folder(site, tmp_path / "a") == 3
-        assert service.index_folder(site, tmp_path / "b") == 3  # the same process, a second index
+        (pages_a, a), (pages_b, b) = service.index_files(site), service.index_files(site)  # the same process, twice
     finally:
         service.close()
+    assert pages_a == pages_b == 3
     subprocess.run([bundles.pagefind_binary(), "--site", str(site), "--output-path", str(tmp_path / "cli"), "--quiet"], check=True, capture_output=True)
-    a, b, cli = (stabilise_files(_files(tmp_path / out)) for out in ("a", "b", "cli"))
-    assert a == cli == b
+    assert stabilise_files(a) == stabilise_files(_files(tmp_path / "cli")) == stabilise_files(b)
 
 
 def test_stabilised_files_written_once_are_what_a_written_folder_stabilises_to(tmp_path):
     """The build stabilises a bundle's files before writing them
-    (``stabilise_files``): the tree written is the one a folder Pagefind
-    wrote stabilises to, with no filter or meta file left from Pagefind's order."""
+    (``stabilise_files``): the tree written is the one a folder of Pagefind's
+    files stabilises to, with no filter or meta file left from Pagefind's order."""
     site = _pages(tmp_path / "site", ["死亡证明", "出生证明", "无犯罪记录证明", "亲属关系证明"])
     service = PagefindService(bundles.pagefind_binary())
     try:
         pages, files = service.index_files(site)
-        assert service.index_folder(site, tmp_path / "folder") == pages == 4
     finally:
         service.close()
+    assert pages == 4
+    write_files(tmp_path / "folder", files)
     write_files(tmp_path / "memory", stabilise_files(files))
     assert _files(tmp_path / "memory") == stabilise_files(_files(tmp_path / "folder"))
     assert len(list((tmp_path / "memory").rglob("*.pf_meta"))) == 1
@@ -87,7 +87,7 @@ def test_a_failing_request_is_an_error_and_a_dead_service_says_so(tmp_path):
         while service.alive():
             time.sleep(0.01)
         with pytest.raises(ServiceFailed, match="stopped"):
-            service.index_folder(tmp_path, tmp_path / "out")
+            service.index_files(tmp_path)
     finally:
         service.close()
 

@@ -62,10 +62,8 @@ class IndexFailed(Exception):
 
 @dataclass(frozen=True)
 class BundleRun:
-    bundle: str
-    regions: int
     seconds: float
-    pages: int = 0
+    pages: int
 
 
 @dataclass(frozen=True)
@@ -106,7 +104,7 @@ def run_pagefind(site: Path, output: Path, region_ids: list[str], whole_site: bo
     write_files(output, files)
     entry = json.loads(files["pagefind-entry.json"].decode("utf-8"))
     counted = sum(lang.get("page_count", 0) for lang in entry["languages"].values())
-    return BundleRun(output.name, len(region_ids), round(time.perf_counter() - start, 3), counted)
+    return BundleRun(round(time.perf_counter() - start, 3), counted)
 
 
 class Indexer:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from . import history, scale, tables, urls
 from .model import ANSWER, KINDS, LEVELS, LIST_NAME, NOT_ISSUED, STATUS_CLASS
 from .model import Entry, PublishedList, Region, RegionView, Resolved, Row
-from .pages import Link, Page, hotline_view, href, make_page, other_names
+from .pages import Link, Page, hotline_view, href, make_page, other_names, row_link
 from .pieces import Pieces
 from .plan import EVERY_REGION, NO_REGION, Feature, Output, constant, page
 from .sitemap import SITEMAP
@@ -264,37 +264,16 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class FieldView:
-    label: str
-    old_text: str  # the old value, or （空）
-    segments: tuple[Segment, ...]
-
-
-@dataclass(frozen=True)
-class RowView:
-    link: Link  # href "" when the region has no page for it now
-    fields: tuple[FieldView, ...] = ()
-    names: tuple[str, ...] = ()  # older names this row covers
-    note: str = ""  # the row's 备注, verbatim
-
-
-@dataclass(frozen=True)
 class VersionView:
-    anchor: str
-    date_text: str
+    """A version on the 变更记录 page and its ``change`` from the one before
+    (None: a document known only by what a later list says of it)."""
+
+    version: history.Version
+    change: history.Change | None
     date_note: str  # what the date is: 清单日期 / 来源文件日期 / 原文未载明日期
-    title: str
     facts: tuple[tuple[str, str], ...]  # (label, value): 文号, 来源文件 …
-    current: bool
     summary: str
-    added: tuple[RowView, ...] = ()
-    removed: tuple[RowView, ...] = ()
-    reworded: tuple[RowView, ...] = ()
-    details: tuple[FieldView, ...] = ()
-    replaced: tuple[RowView, ...] = ()
-    carried: tuple[RowView, ...] = ()
-    unmapped: tuple[RowView, ...] = ()
-    dropped: tuple[str, ...] = ()
+    current: bool = False
     note: str = ""  # this list's own 说明 about the document it superseded, verbatim
     csv: Link | None = None
 
@@ -314,6 +293,8 @@ class ChangesBody:
     inherited: tuple[Link, ...]  # kinds this region takes from an ancestor: link to that region's 变更记录
     feed: Link | None
     site_feed: Link
+    rows: dict[str, Link]  # row id → its item page, for the rows of the changes this region shows now
+    diffs: dict[history.FieldChange, tuple[Segment, ...]]  # each changed text, what changed marked
 
 
 @dataclass(frozen=True)
@@ -336,7 +317,7 @@ class DataBody:
     sitemap: Link
 
 
-def _field(f: history.FieldChange) -> FieldView:
+def _diff(f: history.FieldChange) -> tuple[Segment, ...]:
     """The new text with what changed from the old marked, character by character."""
     segments = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, f.old, f.new, autojunk=False).get_opcodes():
@@ -347,7 +328,7 @@ def _field(f: history.FieldChange) -> FieldView:
             segments.append(Segment("del", "删去", f.old[i1:i2]))
         if j2 > j1:
             segments.append(Segment("ins", "新增", f.new[j1:j2]))
-    return FieldView(f.label, f.old or "（空）", tuple(segments))
+    return tuple(segments)
 
 
 def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[history.Change]) -> Page:
@@ -356,16 +337,9 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
     url = urls.changes(rid)
     current = {e.certificate.id: e for e in view.entries}
     by_new = {ch.new.anchor: ch for ch in own}
-
-    def row_link(row: Row) -> Link:
-        e = current.get(row.id)
-        if e is None:
-            return Link("", row.name)
-        return Link(href(url, urls.item(rid, row.id)), row.name, status=STATUS_CLASS[e.kind], status_text=ANSWER[e.kind])
-
-    def rows(found) -> tuple[RowView, ...]:
-        return tuple(RowView(row_link(r)) for r in found)
-
+    named = [r for ch in own for r in ch.added + ch.removed + ch.replaced + ch.carried + ch.unmapped]
+    named += [w.new for ch in own for w in ch.reworded]
+    changed = [f for ch in own for f in ch.details] + [f for ch in own for w in ch.reworded for f in w.fields]
     sections, inherited = [], []
     for kind in KINDS:
         chain = chains.get(kind)
@@ -376,33 +350,23 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
             continue
         versions = []
         for version in chain:
-            if version.list is None:
-                s = version.superseded
+            lst, s = version.list, version.superseded
+            if lst is None:
                 versions.append(VersionView(
-                    anchor=version.anchor, date_text=version.date_text, date_note="" if version.date else "本站来源文件没有这份文件，也没有写明它的日期",
-                    title=version.title, facts=tuple((k, v) for k, v in (("文号", s.doc_number), ("部分", s.part)) if v), current=False,
+                    version, None,
+                    date_note="" if version.date else "本站来源文件没有这份文件，也没有写明它的日期",
+                    facts=tuple((k, v) for k, v in (("文号", s.doc_number), ("部分", s.part)) if v),
                     summary="本站来源文件中没有这份文件本身，只有后来的清单对它的记载：见上面一个版本的备注和说明。",
                 ))
                 continue
-            lst = version.list
             ch = by_new[version.anchor]
             versions.append(VersionView(
-                anchor=version.anchor,
-                date_text=version.date_text,
+                version, ch,
                 date_note="清单日期" if lst.date else ("来源文件日期" if lst.source.date else ""),
-                title=lst.title,
                 facts=tuple((k, v) for k, v in (("文号", lst.doc_number), ("发布机关", lst.issuer), ("依据", "、".join(lst.basis)),
                                                 ("来源文件", history.source_text(lst.source))) if v),
-                current=lst is chain[-1].list,
                 summary=ch.summary(),
-                added=rows(ch.added),
-                removed=rows(ch.removed),
-                reworded=tuple(RowView(row_link(w.new), tuple(_field(f) for f in w.fields)) for w in ch.reworded),
-                details=tuple(_field(f) for f in ch.details),
-                replaced=tuple(RowView(row_link(r), names=r.former_names, note=r.note) for r in ch.replaced),
-                carried=tuple(RowView(row_link(r), note=r.note) for r in ch.carried),
-                unmapped=rows(ch.unmapped),
-                dropped=ch.dropped,
+                current=lst is chain[-1].list,
                 note=ch.old.superseded.note if ch.from_superseded else "",
                 csv=Link(href(url, urls.list_csv(lst.id)), f"这一版本的表格（CSV，{len(lst.rows)} 项）"),
             ))
@@ -419,6 +383,8 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
         inherited=tuple(inherited),
         feed=Link(href(url, urls.feed(rid)), f"订阅{name}清单的变化（Atom）") if sections else None,
         site_feed=Link(href(url, urls.feed()), "订阅各地清单的变化（Atom）"),
+        rows={r.id: row_link(url, current[r.id], r.name, said=ANSWER) for r in named if r.id in current},
+        diffs={f: _diff(f) for f in changed},
     )
     desc = f"{view.region.full_name}社区证明事项清单的各个版本，以及每次新增、删除和改写了哪些证明。"
     return make_page(resolved, url, "changes.html", f"{name}｜清单变更记录", desc, body, ((urls.region(rid), name),))

@@ -272,7 +272,6 @@ class VersionView:
     change: history.Change | None
     date_note: str  # what the date is: 清单日期 / 来源文件日期 / 原文未载明日期
     facts: tuple[tuple[str, str], ...]  # (label, value): 文号, 来源文件 …
-    summary: str
     current: bool = False
     note: str = ""  # this list's own 说明 about the document it superseded, verbatim
     csv: Link | None = None
@@ -356,7 +355,6 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
                     version, None,
                     date_note="" if version.date else "本站来源文件没有这份文件，也没有写明它的日期",
                     facts=tuple((k, v) for k, v in (("文号", s.doc_number), ("部分", s.part)) if v),
-                    summary="本站来源文件中没有这份文件本身，只有后来的清单对它的记载：见上面一个版本的备注和说明。",
                 ))
                 continue
             ch = by_new[version.anchor]
@@ -365,7 +363,6 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
                 date_note="清单日期" if lst.date else ("来源文件日期" if lst.source.date else ""),
                 facts=tuple((k, v) for k, v in (("文号", lst.doc_number), ("发布机关", lst.issuer), ("依据", "、".join(lst.basis)),
                                                 ("来源文件", history.source_text(lst.source))) if v),
-                summary=ch.summary(),
                 current=lst is chain[-1].list,
                 note=ch.old.superseded.note if ch.from_superseded else "",
                 csv=Link(href(url, urls.list_csv(lst.id)), f"这一版本的表格（CSV，{len(lst.rows)} 项）"),

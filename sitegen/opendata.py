@@ -226,9 +226,8 @@ def _given(**fields) -> dict:
     return {k: v for k, v in fields.items() if v}
 
 
-def item_jsonld(resolved: Resolved, entry: Entry, view: RegionView | None = None) -> Markup:
-    """schema.org ``GovernmentService`` for a certificate × region page."""
-    view = view or resolved.view(entry.region.id)
+def item_jsonld(resolved: Resolved, entry: Entry, view: RegionView) -> Markup:
+    """schema.org ``GovernmentService`` for a certificate × region page (``view``: its region's)."""
     url = urls.absolute(resolved.content.site["base_url"], urls.item(entry.region.id, entry.certificate.id))
     row, lst, line = entry.row, entry.list, hotline_view(view)
     data = {"@context": "https://schema.org", "@type": "GovernmentService", "@id": url + "#service", "url": url, "name": row.name}

@@ -107,15 +107,13 @@ class Change:
         if self.old is None:
             return f"发布，共 {rows} 项"
         if self.from_superseded:
-            parts = [f"取代{self.old.superseded.doc_number}{self.old.superseded.part}，共 {rows} 项"]
-            if self.replaced:
-                parts.append(f"{len(self.replaced)} 项注明涵盖旧文件中的名称")
-            if self.carried:
-                parts.append(f"{len(self.carried)} 项注明沿用旧文件的项目")
-            if self.dropped:
-                parts.append(f"旧文件中 {len(self.dropped)} 项未列入")
-            return "，".join(parts)
-        parts = [f"{word} {len(items)} 项" for word, items in (("新增", self.added), ("删除", self.removed), ("改写", self.reworded)) if items]
+            s = self.old.superseded
+            parts = [f"取代{s.doc_number}{s.part}，共 {rows} 项"]
+            counts = (("{} 项注明涵盖旧文件中的名称", self.replaced), ("{} 项注明沿用旧文件的项目", self.carried), ("旧文件中 {} 项未列入", self.dropped))
+        else:
+            parts = []
+            counts = (("新增 {} 项", self.added), ("删除 {} 项", self.removed), ("改写 {} 项", self.reworded))
+        parts += [text.format(len(items)) for text, items in counts if items]
         if self.details:
             parts.append("清单信息变更：" + "、".join(f.label for f in self.details))
         return "，".join(parts) or "内容无变化"

@@ -178,6 +178,24 @@ def test_earlier_version_is_downloadable_too(changed_site):
     assert change["previous"] == {"list": old["id"], "doc_number": "", "date": "2020-12-03"}
 
 
+def test_a_removed_row_still_in_force_links_to_what_applies_now(tmp_path):
+    """A row the new version drops that 全国's list still carries: the 删除 list
+    links to the row's item page and says what applies there now."""
+    content = copy_content(tmp_path)
+    new_version(content)
+    text = (content / CQ).read_text(encoding="utf-8")
+    (content / CQ).write_text(text[: text.index("- id: chusheng\n")] + text[text.index("- id: jianzai\n") :], encoding="utf-8")
+    national = yaml.safe_load((content / "lists" / "quanguo" / "buyu-chuju.yaml").read_text(encoding="utf-8"))
+    assert national["kind"] == "不予出具" and any(row["id"] == "chusheng" for row in national["rows"])
+    site = tmp_path / "site"
+    build(content, site, search_index=False)
+    removed = version_block(site, "chongqing", f"{NEW_DATE}-buyu-chuju").find("h4", string="删除").find_next("ul")
+    items = {words(li) for li in removed.select("li")}
+    assert items == {"出生证明 （现在：社区不予出具）", "进城务工人员证明"}
+    assert removed.find("a", string="出生证明")["href"] == "../chusheng/"
+    assert (site / "chongqing" / "chusheng" / "index.html").exists()
+
+
 def open_data_files(site: Path) -> dict[str, str]:
     """The files this feature writes (tests/test_build.py compares whole sites)."""
     mine = ("data/", "schema/", "feed.xml", "sitemap.xml", "robots.txt")

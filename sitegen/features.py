@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from . import hostfiles, index, opendata, pages, posters, render, sitepages, urls, wechat
+from . import hostfiles, index, opendata, pages, posters, render, scale, sitepages, urls, wechat
 from .model import RegionView, Resolved
-from .plan import NO_REGION, Feature, Output, constant, page
+from .plan import EVERY_REGION, NO_REGION, Feature, Output, constant, page
 
 
 class Pages(Feature):
@@ -23,7 +23,8 @@ class Pages(Feature):
         for path, data in render.asset_files(self.templates):
             yield Output(path, constant(data), NO_REGION)
         yield page(urls.home(), pages.home_page, resolved, regions=frozenset({resolved.views[0].region.id}))
-        yield page(urls.search(), pages.search_page, resolved, regions=NO_REGION)
+        # a small site's search page lists each region's initials (its rows' names); a big one's, regions only
+        yield page(urls.search(), pages.search_page, resolved, regions=NO_REGION if scale.nearby_only(resolved) else EVERY_REGION)
         for cert in resolved.by_certificate:
             yield page(urls.certificate(cert), pages.certificate_page, resolved, cert, regions=NO_REGION, certificate=cert)
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from functools import partial
+from itertools import chain
 from pathlib import Path
 
 from . import bundles, tolerance, urls
@@ -132,38 +134,37 @@ def search_data(resolved: Resolved, pieces: Pieces | None = None, assets: dict[s
     regions = list(resolved.content.regions)
     at = {r.id: i for i, r in enumerate(regions)}
     depth = {r.id: LEVELS.index(r.level) for r in regions}
-    rows: dict[str, int] = {}  # [cert, names, former] as JSON → position, in order of first appearance
 
-    def entry_keys(view) -> list[tuple[int, int, str]]:  # (certificate, kind, row as JSON) of each entry
-        out = []
+    def entry_keys(view) -> tuple[tuple[int, ...], tuple[int, ...], tuple[str, ...]]:
+        """Each entry's certificate, kind and row ([certificate, names, former names] as JSON)."""
+        found = []
         for e in view.entries:
             names, former = _row(e)
             c = cert_index[e.certificate.id]
-            out.append((c, KINDS.index(e.kind), json.dumps([c, names, former], ensure_ascii=False)))
-        return out
+            found.append((c, KINDS.index(e.kind), json.dumps([c, names, former], ensure_ascii=False)))
+        return tuple(zip(*found)) or ((), (), ())
 
-    widest: list = [None] * len(certs)
     # a view's keys are remembered (an incremental build recomputes the edited regions' only),
     # under the certificates' order: pieces are not reused if the positions move
-    remembered = (pieces or Pieces()).remembered("search rows " + ",".join(c.id for c in certs), resolved.views, entry_keys)
-    for view, keys in zip(resolved.views, remembered):
-        r = view.region
-        for c, kind, key in keys:
-            row = rows.setdefault(key, len(rows))
-            best = widest[c]
-            if best is None:
-                widest[c] = [at[r.id], kind, row, 1]
-            else:
-                best[3] += 1
-                if depth[r.id] < depth[regions[best[0]].id]:
-                    best[:3] = [at[r.id], kind, row]
+    pieces = pieces or Pieces()
+    made = pieces.remembered("search rows " + ",".join(c.id for c in certs), resolved.views, entry_keys)
+    rows = {key: i for i, key in enumerate(dict.fromkeys(chain.from_iterable(keys for _, _, keys in made)))}  # in order of first appearance
+    count = Counter(chain.from_iterable(cs for cs, _, _ in made))
+    widest: list = [None] * len(certs)  # [region, kind, row, regions listing it] of the first region of the highest level that lists it
+    left = len(count)
+    for view, (cs, kinds, keys) in sorted(zip(resolved.views, made), key=lambda pair: depth[pair[0].region.id]):
+        if not left:
+            break
+        for c, kind, key in zip(cs, kinds, keys):
+            if widest[c] is None:
+                widest[c], left = [at[view.region.id], kind, rows[key], count[c]], left - 1
     top = min(regions, key=lambda r: depth[r.id])  # the first of the widest regions
     return {
         "urls": {k: urls.PATTERNS[k] for k in ("item", "certificate", "index_az", "region")} | {"names": SHARD_PATTERN},
         "tolerance": {"script": (assets or {}).get("tolerance.js", ""), "tables": tolerance.TOLERANCE_FILE},
         "kinds": [{"class": STATUS_CLASS[k], "answer": ANSWER[k]} for k in KINDS],
         "certs": [[c.id, c.name, list(c.also_called), list(c.keywords)] for c in certs],
-        "regions": directory(regions),
+        "regions": pieces.same("search directory", resolved.content.regions, lambda found: directory(list(found))),
         "bundle": bundle_of(resolved, top.id),
         "rows": [json.loads(key) for key in rows],
         "widest": widest,
@@ -191,7 +192,8 @@ def _core(resolved: Resolved, context) -> bytes:
 
 
 def _tolerance(resolved: Resolved, context) -> bytes:
-    return _dump(tolerance.tables(tolerance.name_chars(resolved)))
+    """Made again only when the names' characters change (an edit seldom changes them)."""
+    return context.pieces.same("tolerance", tolerance.name_chars(resolved, context.pieces), lambda chars: _dump(tolerance.tables(chars)))
 
 
 def _shard(resolved: Resolved, view, context) -> bytes:

@@ -1,7 +1,7 @@
-"""Pieces of whole-site files (all.json, all.csv, the feeds), remembered between builds
-by the objects they were made from: an incremental build (sitegen/incremental.py) keeps
-what an edit did not touch as the very same objects, so only the changed pieces are made
-again. A ``Pieces`` lives in a builder's ``render.Context``."""
+"""Pieces of whole-site files (all.json, all.csv, the feeds, the search data), remembered
+between builds by the objects they were made from: an incremental build
+(sitegen/incremental.py) keeps what an edit did not touch as the very same objects, so
+only the changed pieces are made again. A ``Pieces`` lives in a builder's ``render.Context``."""
 from __future__ import annotations
 
 from typing import Callable, Iterable
@@ -10,6 +10,8 @@ from typing import Callable, Iterable
 class Pieces:
     def __init__(self):
         self._made: dict[str, dict[tuple[int, ...], tuple[tuple, object]]] = {}
+        self._last: dict[str, tuple[object, object]] = {}
+        self._shared: dict[str, dict] = {}
 
     def remembered(self, kind: str, objects: Iterable, make: Callable, key: Callable = lambda obj: (obj,)) -> list:
         """``[make(obj) for obj in objects]``, reusing what an earlier call made for
@@ -26,3 +28,15 @@ class Pieces:
             out.append(piece)
         self._made[kind] = now
         return out
+
+    def same(self, kind: str, value, make: Callable):
+        """``make(value)``, or what the last call for ``kind`` made if its ``value`` was equal."""
+        hit = self._last.get(kind)
+        if hit is None or hit[0] != value:
+            hit = self._last[kind] = (value, make(value))
+        return hit[1]
+
+    def shared(self, kind: str, value):
+        """``value``, or an equal one given before for ``kind``: equal pieces become one
+        object, so that a whole-site file can tell them apart by identity alone."""
+        return self._shared.setdefault(kind, {}).setdefault(value, value)

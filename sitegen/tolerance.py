@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from . import urls
 from .model import Resolved
+from .pieces import Pieces
 
 TOLERANCE_FILE = urls.FILES["search_tolerance"]  # written by the search data feature (sitegen/index.py)
 
@@ -85,16 +86,23 @@ def tables(name_chars: set[str]) -> dict:
     return {"t2s": t2s, "py": flat(usual), "more": flat(more)}
 
 
-def name_chars(resolved: Resolved) -> set[str]:
-    """Every character of every name search.js compares with (certificates, rows, regions)."""
+def name_chars(resolved: Resolved, pieces: Pieces | None = None) -> frozenset[str]:
+    """Every character of every name search.js compares with (certificates, rows,
+    regions); each view's characters are remembered in ``pieces``."""
     chars: set[str] = set()
     for c in resolved.content.certificates:
         for text in (c.name, *c.also_called, *c.keywords):
             chars.update(text)
     for r in resolved.content.regions:
         chars.update(r.full_name)
-    for view in resolved.views:
-        for e in view.entries:
-            for text in (e.row.name, *e.row.covers, *e.row.former_names):
-                chars.update(text)
-    return chars
+    pieces = pieces or Pieces()
+    views = pieces.remembered("name characters", resolved.views, lambda view: pieces.shared("name characters", _view_chars(view)))
+    chars.update(*{id(found): found for found in views}.values())  # most views show another's names: each set once
+    return frozenset(chars)
+
+
+def _view_chars(view) -> frozenset[str]:
+    chars: set[str] = set()
+    for e in view.entries:
+        chars.update(e.row.name, *e.row.covers, *e.row.former_names)
+    return frozenset(chars)

@@ -107,14 +107,14 @@ class TableRow:
     cells: dict[str, str]  # field key → raw text (pieces joined with "\n")
 
 
-def find_header(lines: list, shown: str, problems: list[Problem]) -> tuple[int, list[str | None]] | None:
+def find_header(lines: list, shown: str) -> tuple[int, list[str | None]]:
     """Index of the header line and the field key of each column."""
     for i, (number, cells) in enumerate(lines):
         labels = [tables.squeeze(c) for c in cells]
         keys = [tables.key_for_label(label) for label in labels]
         if "name" not in keys or not (keys[:1] == [tables.NUMBER] or sum(k is not None for k in keys) >= 2):
             continue
-        first: dict[str, str] = {}
+        problems, first = [], {}
         for col, (label, key) in enumerate(zip(labels, keys), 1):
             if label and key is None:
                 known = "、".join(tables.LABEL_KEYS)
@@ -125,19 +125,17 @@ def find_header(lines: list, shown: str, problems: list[Problem]) -> tuple[int, 
                 problems.append(Problem(shown, number, col, label, message))
             elif key:
                 first[key] = label
+        if problems:
+            raise ImportFailed(problems)
         return i, keys
-    problems.append(Problem(shown, 1, 1, "", f"找不到表头：表格要有一行栏目名，如 序号、证明名称、办事途径 "
-                                               f"(no header row with {tables.NUMBER}/证明名称 found)"))
-    return None
+    raise ImportFailed([Problem(shown, 1, 1, "", f"找不到表头：表格要有一行栏目名，如 序号、证明名称、办事途径 "
+                                                   f"(no header row with {tables.NUMBER}/证明名称 found)")])
 
 
 def table_rows(lines: list, kind: str, shown: str, problems: list[Problem], notes: list[str]):
     """The rows of the table (pieces joined), the label of each field's
     column and its column number."""
-    found = find_header(lines, shown, problems)
-    if found is None or problems:
-        raise ImportFailed(problems)
-    start, keys = found
+    start, keys = find_header(lines, shown)
     header_line, header = lines[start]
     labels = {key: tables.squeeze(label) for key, label in zip(keys, header) if key not in (None, tables.NUMBER, tables.ID)}
     for key in REQUIRED[kind]:
@@ -152,6 +150,7 @@ def table_rows(lines: list, kind: str, shown: str, problems: list[Problem], note
     number_col = keys.index(tables.NUMBER) if tables.NUMBER in keys else None
     header_text = [tables.squeeze(c) for c in header]
     rows: list[TableRow] = []
+    last = None  # the row a piece without 序号 is joined onto
     for line, raw in lines[start + 1:]:
         cells = [tables.unprotect(c) for c in raw]
         if not any(c.strip() for c in cells):
@@ -171,8 +170,7 @@ def table_rows(lines: list, kind: str, shown: str, problems: list[Problem], note
         values = {key: cells[i] for i, key in enumerate(keys)
                   if key not in (None, tables.NUMBER) and i < len(cells) and cells[i].strip()}
         if number_col is not None and not number:
-            if rows and rows[-1].number:
-                last = rows[-1]
+            if last is not None:
                 for key, text in values.items():
                     last.cells[key] = last.cells[key] + "\n" + text if key in last.cells else text
                 notes.append(f"第 {line} 行没有序号，已接到第 {last.line} 行（序号 {last.number}）的后面")
@@ -184,15 +182,14 @@ def table_rows(lines: list, kind: str, shown: str, problems: list[Problem], note
             message = (f"序号 “{join_lines(cells[number_col])[:30]}” 不是数字，这一行没有导入（示例行或表格外的说明？）"
                        f"(序号 is not a number; row skipped)")
             problems.append(Problem(shown, line, number_col + 1, tables.NUMBER, message))
-            rows.append(TableRow(line, "", {}))  # a stop: pieces below it are not joined onto the row above
+            last = None  # pieces below it are not joined onto the row above
             continue
-        rows.append(TableRow(line, number, values))
-    rows = [r for r in rows if r.number or number_col is None]
-    expected = 1
-    for row in rows:
-        if row.number and int(row.number) != expected:
+        last = TableRow(line, number, values)
+        rows.append(last)
+    numbered = [r for r in rows if r.number]  # every row, or none when the table has no 序号
+    for row, expected in zip(numbered, [1, *(int(r.number) + 1 for r in numbered)]):
+        if int(row.number) != expected:
             notes.append(f"第 {row.line} 行：序号是 {row.number}，按顺序应为 {expected}（网站按表格中的先后顺序编号）")
-        expected = int(row.number) + 1 if row.number else expected + 1
     return rows, labels, {key: i + 1 for i, key in enumerate(keys) if key}
 
 

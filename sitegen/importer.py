@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from . import tables, vocabulary
-from .load import SOURCE_COPIES, Loaded, Unreadable, items_of, load, shown_path
+from .load import SOURCE_COPIES, Document, Loaded, Unreadable, items_of, load, shown_path
 from .model import KINDS, NOT_ISSUED, RETAINED
 from .problems import Problem
 from .sources import FOLDER, sha256_of
@@ -218,13 +218,13 @@ class Known:
 
     cert_names: dict[str, str]  # certificate name → id
     also_called: dict[str, set[str]]  # other name → ids
-    row_names: dict[str, set[str]]  # 证明名称 in any list → ids
-    existing: tuple[Path, dict, str] | None  # (path, data, leading comment) of the list being updated
+    rows_named: dict[str, list[dict]]  # squeezed 证明名称 in any list → the rows (with their quotes)
+    by_route: dict[str, dict]  # squeezed 办事途径 → a row that has it
+    vocab: vocabulary.Vocabulary  # offices, documents, exceptions editors have quoted
+    existing: Document | None  # the list being updated
+    old_rows: list[dict]  # its rows that have an id
     sources: dict[str, dict]  # sha256 of a local copy → a source block already in content
     taken: set[str]  # ids in the region's other list: one certificate, one status
-    vocab: vocabulary.Vocabulary  # offices, documents, exceptions editors have quoted
-    by_route: dict[str, dict]  # squeezed 办事途径 → a row that has it (with its quotes)
-    by_name: dict[str, dict]  # squeezed 证明名称 → a row that has it
 
 
 def regions_of(loaded: Loaded) -> list[dict]:
@@ -236,7 +236,7 @@ def find_region(value: str, regions: list[dict]) -> dict | None:
     return next((r for r in regions if value in (r.get("id"), r.get("name"), r.get("full_name"))), None)
 
 
-def known(loaded: Loaded, root: Path, region: str, kind: str) -> Known:
+def known(loaded: Loaded, region: str, kind: str) -> Known:
     cert_names, also = {}, {}
     for c in items_of(loaded.certificates, "certificates") or []:
         if not isinstance(c.get("id"), str):
@@ -244,27 +244,23 @@ def known(loaded: Loaded, root: Path, region: str, kind: str) -> Known:
         cert_names[tables.squeeze(str(c.get("name", "")))] = c["id"]
         for other in c.get("also_called") or []:
             also.setdefault(tables.squeeze(str(other)), set()).add(c["id"])
-    row_names: dict[str, set[str]] = {}
-    existing, sources, taken = None, {}, set()
-    all_rows, by_route, by_name = [], {}, {}
+    rows_named, by_route, existing, old_rows, sources, taken = {}, {}, None, [], {}, set()
     for doc in loaded.lists:
         d = doc.data if isinstance(doc.data, dict) else {}
-        for r in d.get("rows") or []:
-            if isinstance(r, dict) and isinstance(r.get("id"), str) and isinstance(r.get("name"), str):
-                row_names.setdefault(tables.squeeze(r["name"]), set()).add(r["id"])
-                all_rows.append(r)
-                by_name.setdefault(tables.squeeze(r["name"]), r)
+        rows = [r for r in d.get("rows") or [] if isinstance(r, dict) and isinstance(r.get("id"), str)]
+        for r in rows:
+            if isinstance(r.get("name"), str):
+                rows_named.setdefault(tables.squeeze(r["name"]), []).append(r)
                 if isinstance(r.get("route"), str):
                     by_route.setdefault(tables.squeeze(r["route"]), r)
         if isinstance(d.get("source"), dict) and isinstance(d["source"].get("sha256"), str):
             sources.setdefault(d["source"]["sha256"], d["source"])
         if d.get("region") == region and d.get("kind") == kind and existing is None:
-            path = root / doc.path
-            comment = itertools.takewhile(lambda line: line.startswith("#"), path.read_text(encoding="utf-8").splitlines())
-            existing = (path, d, "\n".join(comment))
+            existing, old_rows = doc, rows
         elif d.get("region") == region:
-            taken.update(r["id"] for r in d.get("rows") or [] if isinstance(r, dict) and isinstance(r.get("id"), str))
-    return Known(cert_names, also, row_names, existing, sources, taken, vocabulary.of_rows(all_rows), by_route, by_name)
+            taken.update(r["id"] for r in rows)
+    vocab = vocabulary.of_rows(r for named in rows_named.values() for r in named)
+    return Known(cert_names, also, rows_named, by_route, vocab, existing, old_rows, sources, taken)
 
 
 def near_misses(name: str, k: Known, n: int = 3) -> list[tuple[str, str, float]]:
@@ -276,7 +272,7 @@ def near_misses(name: str, k: Known, n: int = 3) -> list[tuple[str, str, float]]
     key = stem(tables.squeeze(name))
     best: dict[str, tuple[float, str]] = {}
     names = list(k.cert_names.items()) + [(o, i) for o, ids in k.also_called.items() for i in ids]
-    names += [(r, i) for r, ids in k.row_names.items() for i in ids]
+    names += [(other, r["id"]) for other, rows in k.rows_named.items() for r in rows]
     for other, cid in names:
         ratio = difflib.SequenceMatcher(None, key, stem(other)).ratio()
         if ratio >= NEAR and ratio > best.get(cid, (0.0, ""))[0]:
@@ -289,13 +285,12 @@ def near_misses(name: str, k: Known, n: int = 3) -> list[tuple[str, str, float]]
 def find_id(name: str, k: Known) -> tuple[str | None, str]:
     """(id, how it was found) for a row name; (None, why not) when unsure."""
     key = tables.squeeze(name)
-    old_rows = (k.existing[1].get("rows") or []) if k.existing else []
-    for r in old_rows:
-        if isinstance(r, dict) and tables.squeeze(str(r.get("name", ""))) == key and isinstance(r.get("id"), str):
+    for r in k.old_rows:
+        if tables.squeeze(str(r.get("name", ""))) == key:
             return r["id"], "本清单原有的行"
     if key in k.cert_names:
         return k.cert_names[key], "certificates.yaml"
-    ids = k.row_names.get(key, set())
+    ids = {r["id"] for r in k.rows_named.get(key, [])}
     if len(ids) == 1:
         return next(iter(ids)), "其他清单中同名的行"
     short = re.split(r"[（(]", key, maxsplit=1)[0]
@@ -336,10 +331,10 @@ def fill_quotes(new: dict, k: Known) -> str:
         if found.exceptions:
             new["exceptions"] = [{"text": t} for t in found.exceptions]
         how = "办事途径原文中已知的机构、证件名称"
-    named = k.by_name.get(tables.squeeze(new["name"]))
+    named = k.rows_named.get(tables.squeeze(new["name"]), [{}])[0]
     for key in ("covers", "former_names"):
         source = same if same is not None and same.get(key) else named
-        kept = [v for v in (source or {}).get(key) or [] if quoted(key, v, new)]
+        kept = [v for v in source.get(key) or [] if quoted(key, v, new)]
         if kept:
             new[key] = kept
     return how if any(key in new for key in CURATED) else ""
@@ -459,19 +454,18 @@ def copy_of(document: Path, content: Path, root: Path) -> tuple[str, str]:
     return document.name, sha
 
 
-def _assign_id(data: dict, row: TableRow, k: Known, used: dict, todo_n: int, new_certs: list, problem) -> int:
-    """Give ``data`` its certificate id (found, or the next todo-N, said why); the last todo number."""
+def _assign_id(data: dict, k: Known, used: dict, todo_ids, new_certs: list, problem) -> None:
+    """Give ``data`` its certificate id: found, or the next of ``todo_ids``, said why."""
     found, how = find_id(data["name"], k)
     if found is not None and found not in used:
         data[tables.ID] = found
-        return todo_n
-    todo = f"todo-{todo_n + 1}"
-    data[tables.ID] = todo
+        return
+    todo = data[tables.ID] = next(todo_ids)
     if found is not None:
         other = used[found]
         problem(f"“{data['name']}” 和第 {other.line} 行（序号 {other.number}）都对应证明 id “{found}”；一份清单中一个证明只能出现一次，"
                 f"请核对这两行；这一行暂写 id: {todo} (two rows for one certificate)")
-        return todo_n + 1
+        return
     near = [(cid, name, ratio) for cid, name, ratio in near_misses(data["name"], k) if cid not in used]
     if near:
         ranked = "；".join(f"{i}. {cid}（{name}，相似 {ratio:.0%}）" for i, (cid, name, ratio) in enumerate(near, 1))
@@ -482,7 +476,6 @@ def _assign_id(data: dict, row: TableRow, k: Known, used: dict, todo_n: int, new
         new_certs.append({"id": todo, "name": data["name"]})
         problem(f"“{data['name']}” 是新的证明（{how}）：已在 certificates.yaml 末尾新增 id: {todo}；请给它起一个拼音 id"
                 f"（网址的一部分，如 jiaofei-piaoju），在 certificates.yaml 和清单文件中把 {todo} 一起改掉 (new certificate scaffolded)")
-    return todo_n + 1
 
 
 def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
@@ -497,7 +490,7 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         names = [str(r.get(f)) for r in regions for f in ("id", "name", "full_name") if r.get(f)]
         message = f"地区 “{region}” 不在 regions.yaml 中{suggest(region, names)}；新地区请先运行 make new-region NAME=… ID=… (unknown region)"
         raise ImportFailed([Problem("content/lists/regions.yaml", 1, 1, "region", message)])
-    k = known(loaded, root, reg["id"], kind)
+    k = known(loaded, reg["id"], kind)
     shown = shown_path(path.resolve(), root)
     if not path.is_file():
         raise ImportFailed([Problem(shown, 1, 1, "", "找不到这个文件 (file not found)")])
@@ -508,9 +501,10 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         raise ImportFailed([Problem(str(path), exc.line, exc.column, "", exc.message)]) from None
     rows, labels, col_of = table_rows(lines, kind, shown, problems, notes)
 
-    old_rows = {r["id"]: r for r in (k.existing[1].get("rows") or []) if isinstance(r, dict) and "id" in r} if k.existing else {}
+    old_rows = {r["id"]: r for r in k.old_rows}
     text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (content / "lists").rglob("*.yaml"))
-    todo_n = max((int(n) for n in re.findall(r"\btodo-([0-9]+)\b", text)), default=0)  # todo ids stay unique
+    last_todo = max((int(n) for n in re.findall(r"\btodo-([0-9]+)\b", text)), default=0)
+    todo_ids = (f"todo-{n}" for n in itertools.count(last_todo + 1))  # todo ids stay unique
     out_rows, used, names, new_certs = [], {}, {}, []
     name_col, name_label = col_of.get("name", 1), tables.DEFAULT_LABELS["name"]
     for row in rows:
@@ -527,7 +521,7 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
             continue
         names[key] = row
         if not data.get(tables.ID):
-            todo_n = _assign_id(data, row, k, used, todo_n, new_certs, problem)
+            _assign_id(data, k, used, todo_ids, new_certs, problem)
         used.setdefault(data[tables.ID], row)
         if data[tables.ID] in old_rows:
             keep_curated(data, old_rows[data[tables.ID]], notes)
@@ -541,10 +535,12 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         raise ImportFailed(problems)
 
     todo: list[str] = []
-    if k.existing:
-        target, old, comment = k.existing
+    old = k.existing.data if k.existing else None
+    if old is not None:
+        target = root / k.existing.path
+        old_lines = target.read_text(encoding="utf-8").splitlines()
+        comment = "\n".join(itertools.takewhile(lambda line: line.startswith("#"), old_lines))
         data = {key: value for key, value in old.items() if key != "rows"}  # title, source, supersedes …
-        data["columns"] = _columns(labels, out_rows, old, notes)
     else:
         target = content / "lists" / reg["id"] / f"{SLUG[kind]}.yaml"
         comment = "\n".join([
@@ -556,7 +552,8 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         todo = list(HEADER_TODO)
         # the day the site first carries it: dates its feed entry if the document gives no date
         published = datetime.date.today().isoformat()
-        data = {"region": reg["id"], "kind": kind, "published_on_site": published, "columns": _columns(labels, out_rows, None, notes)}
+        data = {"region": reg["id"], "kind": kind, "published_on_site": published}
+    data["columns"] = _columns(labels, out_rows, old, notes)
     if copy:
         name, sha = copy
         if isinstance(data.get("source"), dict):

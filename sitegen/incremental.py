@@ -3,10 +3,12 @@ only the outputs of the plan the edit touched (``plan.Edit``).
 
 A ``Builder`` keeps what its last build knew. Any other change, or an edit that
 would add or remove a file, means a full build. Changed files replace their old
-versions one by one; their search bundles are re-indexed in the background.
+versions one by one; their search bundles are re-indexed in the background,
+while the next edit is made: only its swap into site/ waits for that index.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -86,17 +88,14 @@ class Builder:
 
     def build(self):
         """Bring ``site`` up to date with ``content``: a BuildResult."""
-        waited = time.perf_counter()
-        self.indexed()  # if it failed, ``known`` is None: a full build
-        waited = round(time.perf_counter() - waited, 3)
         if self.known is not None and not self.site.is_dir():
             self.why_full = "site/ is missing"
         elif self.known is not None:
             with collector_paused():  # a collection would walk the whole kept model (millions of objects)
                 result = self._incremental()
             if result is not None:
-                result.seconds["index of the edit before"] = waited
                 return result
+        self.indexed()  # the edit before's search index, before a full build takes site/'s lock
         self.last = {}
         files, code = snapshot(self.content, self.files if self.known else None), self.code()  # edits made during the build count as changes
         indexer = partial(index.index, indexer=self.pagefind)
@@ -127,8 +126,12 @@ class Builder:
         result.core, result.valid, result.resolved, result.plan = known.core, known.valid, known.resolved, known.plan
         self.last = {"changed": changed, "regions": [], "pages": 0, "bundles": []}
         if not changed:
-            self.files = files
             clock.lap("load")
+            self.indexed()
+            clock.lap("index of the edit before")
+            if self.known is None:
+                return self._full(self.why_full)  # that index failed
+            self.files = files
             return result
 
         valid, touched = self._read({_list_key(rel) for rel in changed}, clock)
@@ -147,14 +150,25 @@ class Builder:
                 outputs += [(part, o) for o in made if edit.touches(o)]
         clock.lap("plan")
 
+        changed_bytes, timing = self._make(outputs)
+        clock.lap("write")
+        # the edit before's search index reads its pages from site/: they stay until it is done
+        self.indexed()
+        clock.lap("index of the edit before")
+        if self.known is None:
+            return self._full(self.why_full)  # that index failed
         stage = Staging(self.site)
         try:
-            written, timing = self._write(outputs, stage.path)
-            clock.lap("write")
+            written = {}  # site path → its new file in the stage (flat: one folder to remove)
+            for n, (rel, data) in enumerate(changed_bytes.items()):
+                written[rel] = stage.path / str(n)
+                write_bytes(written[rel], data if isinstance(data, bytes) else _batched(data))
             # from here on site/ changes: should anything fail, the next build is a full one
             self.known, self.why_full = None, "the last incremental build failed after changing site/"
-            for rel, made in written.items():
+            for n, (rel, made) in enumerate(written.items()):
                 (self.site / rel).parent.mkdir(parents=True, exist_ok=True)
+                with contextlib.suppress(FileNotFoundError):  # the old file is let go of with the stage, after this build
+                    os.link(self.site / rel, stage.path / f"old-{n}")
                 os.replace(made, self.site / rel)
             clock.lap("publish")
         except BaseException:
@@ -201,7 +215,7 @@ class Builder:
         loaded = Loaded(*self.known.core, ordered, problems, sorted(unreadable), earlier, self.content)
         clock.lap("load")
 
-        part = validate(loaded)  # raises ContentError; nothing has been written yet
+        part = validate(loaded, map=self._checked)  # raises ContentError; nothing has been written yet
         replaced = {lst.id for lst in part.lists} | keys | {d.key for d in ordered}
         lists = sorted([lst for lst in old.lists if lst.id not in replaced] + list(part.lists), key=lambda lst: _in_load_order(lst.id))
         redone = {h.id for h in part.history} | {d.key for d in earlier}
@@ -209,19 +223,22 @@ class Builder:
         clock.lap("validate")
         return replace(old, lists=tuple(lists), history=tuple(history)), touched | {lst.region for lst in part.lists}
 
-    def _write(self, outputs: list, staged: Path) -> tuple[dict[str, Path], dict[str, float]]:
-        """Make each output; those whose bytes differ from site/'s are written
-        into ``staged`` (flat: one folder to remove). ({site path: staged
-        file}, CPU seconds per feature)."""
-        written, timing = {}, {}
-        for n, (part, o) in enumerate(outputs):
+    def _checked(self, check, docs: list) -> list:
+        """``validate``'s map: the site, regions and certificates files an edit
+        leaves as they were (the very documents) are not checked again."""
+        return self.pieces.remembered("schema problems", docs, check, key=lambda doc: doc[:1])
+
+    def _make(self, outputs: list) -> tuple[dict[str, bytes | list[bytes]], dict[str, float]]:
+        """Make each output: ({site path: bytes} of those that differ from site/'s,
+        CPU seconds per feature)."""
+        changed, timing = {}, {}
+        for part, o in outputs:
             start = time.process_time()
             data = o.make(self.context)
             if not _same_bytes(self.site / o.path, data):
-                written[o.path] = staged / str(n)
-                write_bytes(written[o.path], data)
+                changed[o.path] = data
             timing[part.feature.name] = round(timing.get(part.feature.name, 0.0) + time.process_time() - start, 3)
-        return written, timing
+        return changed, timing
 
     def _reindex(self, regions: list[str], stage: Staging) -> None:
         """Re-index the bundles of ``regions`` (their pages are in site/
@@ -276,6 +293,18 @@ def _same_bytes(path: Path, data: bytes | list[bytes]) -> bool:
         return path.stat().st_size == sum(map(len, chunks)) and path.read_bytes() == b"".join(chunks)
     except FileNotFoundError:
         return False
+
+
+def _batched(chunks: list[bytes], size: int = 1 << 20):
+    """``chunks`` joined into pieces of about ``size`` bytes: all.json's ~30,000 parts in ~70 writes."""
+    batch, length = [], 0
+    for chunk in chunks:
+        batch.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            yield b"".join(batch)
+            batch, length = [], 0
+    yield b"".join(batch)
 
 
 def _shown(entry) -> tuple:

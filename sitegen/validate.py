@@ -116,14 +116,15 @@ def _t(values) -> tuple[str, ...]:
     return tuple(values or ())
 
 
-def validate(loaded: Loaded) -> Content:
-    """Every problem of every file in one report (``ContentError``), else the model."""
+def validate(loaded: Loaded, map=fork_map) -> Content:
+    """Every problem of every file in one report (``ContentError``), else the model.
+    ``map(f, docs)``: how each file is checked against its schema."""
     problems = list(loaded.problems)
     core = ((loaded.site, "site"), (loaded.regions, "regions"), (loaded.certificates, "certificates"))
     docs = [(d, n) for d, n in core if d is not None] + [(d, "list") for d in loaded.lists + loaded.history]
     schema_ok = {}
     # each file against its schema: on every core for a national data set (the longest part of this stage there)
-    for (doc, _name), found in zip(docs, fork_map(lambda d: check_schema(*d), docs)):
+    for (doc, _name), found in zip(docs, map(lambda d: check_schema(*d), docs)):
         problems.extend(found)
         schema_ok[doc.path] = not found
 

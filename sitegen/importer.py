@@ -372,20 +372,21 @@ def keep_curated(new: dict, old: dict, notes: list[str]) -> None:
 # ------------------------------------------------------------------ writing YAML
 
 
-def _dump(data) -> str:
+def dump_yaml(data) -> str:
+    """YAML as a clerk would write it: block style, Chinese as is, no line folding."""
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
 
 
 def to_yaml(data: dict, comment: str, todo: list[str]) -> str:
     parts = [comment.rstrip("\n") + "\n"] if comment else []
     order = [k for k in HEADER_ORDER if k in data] + [k for k in data if k not in HEADER_ORDER and k != "rows"]
-    parts.append(_dump({k: data[k] for k in order}))
+    parts.append(dump_yaml({k: data[k] for k in order}))
     if todo:
         parts.append("\n".join(todo) + "\n")
     parts.append("rows:\n")
     for row in data["rows"]:  # the usual field order; fields this module does not know follow
         ordered = {k: row[k] for k in ROW_ORDER if k in row} | {k: v for k, v in row.items() if k not in ROW_ORDER}
-        parts.append("\n" + _dump([ordered]))
+        parts.append("\n" + dump_yaml([ordered]))
     return "".join(parts)
 
 
@@ -579,9 +580,8 @@ def scaffold_certificates(content: Path, entries: list[dict], region_name: str) 
         f"# 导入{region_name}的清单时新增（make import）。请给每个证明起一个拼音 id（小写字母、数字、连字符，",
         "# 是网址的一部分，发布后不要再改），清单文件里的同一个 todo-N 一起改掉；also_called、keywords 以后可以补。",
     ]
-    for e in entries:
-        block += [f"- id: {e['id']}", f"  name: {e['name']}"]
-    write_atomic(path, path.read_text(encoding="utf-8").rstrip("\n") + "\n" + "\n".join(block) + "\n")
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    write_atomic(path, "\n".join([text, *block]) + "\n" + dump_yaml(entries))
     return path
 
 

@@ -12,7 +12,8 @@ import re
 import sys
 from pathlib import Path
 
-from .importer import HEADER_TODO, SLUG, SOURCE_TODO, ImportFailed, find_region, regions_of, resolve_kind, write_atomic
+from .importer import (HEADER_TODO, SLUG, SOURCE_TODO, ImportFailed, dump_yaml, find_region, regions_of, resolve_kind,
+                       write_atomic)
 from .load import Document, items_of, load, shown_path
 from .model import LEVELS
 from .problems import ContentError
@@ -68,15 +69,12 @@ def plan(name: str, region_id: str | None, parent: str | None, level: str | None
 
 def entry_text(new: dict) -> str:
     """The regions.yaml entry, with comments a clerk can follow."""
+    fields = {key: new[key] for key in ("id", "name", "full_name", "level", "parent")}
     return "\n".join([
         "",
         f"# {new['full_name']}：用 make new-region 添加。没有本地清单时，网站显示{new['parent_name']}的清单并注明。",
         f"# 有了本地清单的表格后：make import FILE=表格.xlsx REGION={new['id']} KIND=不予出具（或 保留）",
-        f"- id: {new['id']}",
-        f"  name: {new['name']}",
-        f"  full_name: {new['full_name']}",
-        f"  level: {new['level']}",
-        f"  parent: {new['parent']}",
+        dump_yaml([fields]).rstrip("\n"),
         "  # note: 关于本地区清单的说明，如“本站来源文件中没有本地区的清单”（写了会显示在地区页上）",
         "  # hotline:          # 只有来源文件公布了举报电话时才写；不写就显示 12345 并注明本地区未公布",
         "  #   number: '电话号码，只写数字和连字符'",

@@ -357,3 +357,14 @@ def test_a_header_synonym_is_reported_and_keeps_published_labels(tmp_path):
     result = import_table(path, "chongqing", "不予出具", CONTENT, ROOT)
     assert data_of(result.text)["columns"] == current("chongqing/buyu-chuju.yaml")["columns"]
     assert any("表头 “事项名称” 读作 name（证明名称）" in n and "保持不变" in n for n in result.notes), result.notes
+
+
+def test_a_new_certificate_name_yaml_would_misread_is_written_quoted(tmp_path):
+    """certificates.yaml stays readable whatever the table calls a new certificate."""
+    content = copy_content(tmp_path)
+    name = "*临时救助证明"  # a leading * is a YAML alias
+    path = write_table(tmp_path / "t.csv", [["序号", "证明名称", "办事途径"], ["1", name, "x"]])
+    done = run_build("--content", str(content), "import", str(path), "--region", "chongqing", "--kind", "不予出具")
+    assert done.returncode == 1 and "是新的证明" in done.stderr and "已写入" in done.stdout
+    certs = yaml.safe_load((content / "lists" / "certificates.yaml").read_text(encoding="utf-8"))["certificates"]
+    assert certs[-1]["name"] == name

@@ -26,7 +26,7 @@ from .pieces import Pieces
 from .plan import Edit, Plan
 from .publish import Staging, swap
 from .render import Context, write_bytes
-from .serve import snapshot as watched
+from .serve import watched
 from .validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,10 +45,9 @@ def snapshot(content: Path, before: dict | None = None) -> dict[str, tuple[int, 
     """rel path → (mtime_ns, size, sha256) of each file the preview watches
     below ``content``; a file whose time and size match ``before`` keeps its hash."""
     before, out = before or {}, {}
-    for path, stamp in watched([content]).items():
-        rel = path.relative_to(content).as_posix()
+    for rel, stamp in watched(content):
         old = before.get(rel)
-        out[rel] = old if old and old[:2] == stamp else (*stamp, hashlib.sha256(path.read_bytes()).hexdigest())
+        out[rel] = old if old and old[:2] == stamp else (*stamp, hashlib.sha256((content / rel).read_bytes()).hexdigest())
     return out
 
 

@@ -11,6 +11,7 @@ import functools
 import html
 import http.server
 import io
+import os
 import signal
 import stat
 import sys
@@ -18,7 +19,7 @@ import threading
 import time
 import traceback
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .load import IGNORED_NAMES
 from .problems import describe
@@ -27,19 +28,30 @@ HOST = "127.0.0.1"
 
 
 def snapshot(dirs: list[Path]) -> dict[Path, tuple[int, int]]:
-    """Every watched file's modification time and size: regular files only (a
-    pipe would never end if read; the loader reports it), an editor's scratch
-    files left out as the loader leaves them out."""
-    state = {}
-    for folder in dirs:
-        for path in folder.rglob("*") if folder.is_dir() else ():
-            try:
-                st = path.stat()
-            except OSError:  # removed while we looked, or a dangling link (the loader reports it)
-                continue
-            if not IGNORED_NAMES.search(path.name) and stat.S_ISREG(st.st_mode):
-                state[path] = (st.st_mtime_ns, st.st_size)
-    return state
+    """Every watched file's modification time and size (``watched``)."""
+    return {folder / rel: stamp for folder in dirs if folder.is_dir() for rel, stamp in watched(folder)}
+
+
+def watched(folder: Path, below: str = "") -> Iterator[tuple[str, tuple[int, int]]]:
+    """(path below ``folder``, (mtime_ns, size)) of each file there the preview
+    watches: regular files only (a pipe would never end if read; the loader
+    reports it), an editor's scratch files left out as the loader leaves them
+    out; linked folders are not entered (as ``Path.rglob``)."""
+    try:
+        with os.scandir(folder / below) as found:
+            entries = list(found)
+    except OSError:  # removed while we looked
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from watched(folder, f"{below}{entry.name}/")
+            continue
+        try:
+            st = entry.stat()
+        except OSError:  # removed while we looked, or a dangling link (the loader reports it)
+            continue
+        if not IGNORED_NAMES.search(entry.name) and stat.S_ISREG(st.st_mode):
+            yield below + entry.name, (st.st_mtime_ns, st.st_size)
 
 
 def describe_failure(exc: BaseException, site: Path | None = None) -> str:

@@ -7,7 +7,7 @@ the import fills a new row with them for the clerk to review.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # An exception in the documents' own form: a bracketed clause ending 除外.
 _EXCEPTION = re.compile(r"[（(]([^（）()]{2,60}?除外)[）)]")
@@ -20,19 +20,17 @@ class Vocabulary:
     exceptions: frozenset[str] = frozenset()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Found:
-    offices: list[str] = field(default_factory=list)
-    documents: list[str] = field(default_factory=list)
-    exceptions: list[str] = field(default_factory=list)
+    offices: list[str]
+    documents: list[str]
+    exceptions: list[str]
 
 
 def of_rows(rows) -> Vocabulary:
-    """The vocabulary of row mappings (as loaded from YAML)."""
+    """The vocabulary of row mappings (as loaded from YAML, each a dict)."""
     offices, documents, exceptions = set(), set(), set()
     for r in rows:
-        if not isinstance(r, dict):
-            continue
         offices.update(v for v in r.get("offices") or () if isinstance(v, str) and v)
         documents.update(v for v in r.get("documents") or () if isinstance(v, str) and v)
         for e in r.get("exceptions") or ():
@@ -55,13 +53,9 @@ def find(route: str, vocab: Vocabulary) -> Found:
     for start, end, kind, term in hits:
         if not any(start < e and s < end for s, e, _, _ in chosen):
             chosen.append((start, end, kind, term))
-    found = Found()
-    for _, _, kind, term in sorted(chosen):  # in the route's order
-        bucket = getattr(found, kind)
-        if term not in bucket:
-            bucket.append(term)
+    in_order = sorted(chosen)  # as the route names them, each term once
+    offices = list(dict.fromkeys(term for _, _, kind, term in in_order if kind == "offices"))
+    documents = list(dict.fromkeys(term for _, _, kind, term in in_order if kind == "documents"))
     texts = [t for t in vocab.exceptions if t in route] + [m.group(1) for m in _EXCEPTION.finditer(route)]
-    for t in sorted(set(texts), key=route.index):
-        if not any(t != o and t in o for o in texts):
-            found.exceptions.append(t)
-    return found
+    exceptions = [t for t in sorted(set(texts), key=route.index) if not any(t != o and t in o for o in texts)]
+    return Found(offices, documents, exceptions)

@@ -103,12 +103,9 @@ def csv_bytes(rows, bom: bool = False) -> bytes:
     ``bom`` at the start of a file."""
     buf = io.StringIO()
     buf.write("\ufeff" if bom else "")
-    csv.writer(buf, lineterminator="\r\n").writerows([_protect(c) for c in row] for row in rows)
+    guarded = ([("'" + c if c.startswith(FORMULA_START) else c) for c in row] for row in rows)
+    csv.writer(buf, lineterminator="\r\n").writerows(guarded)
     return buf.getvalue().encode("utf-8")
-
-
-def _protect(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def unprotect(text: str) -> str:

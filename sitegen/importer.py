@@ -137,7 +137,8 @@ def table_rows(lines: list, kind: str, shown: str, problems: list[Problem], note
     column and its column number."""
     start, keys = find_header(lines, shown)
     header_line, header = lines[start]
-    labels = {key: tables.squeeze(label) for key, label in zip(keys, header) if key not in (None, tables.NUMBER, tables.ID)}
+    header_text = [tables.squeeze(c) for c in header]
+    labels = {key: label for key, label in zip(keys, header_text) if key not in (None, tables.NUMBER, tables.ID)}
     for key in REQUIRED[kind]:
         if key not in labels:
             other = RETAINED if kind == NOT_ISSUED else NOT_ISSUED
@@ -148,7 +149,6 @@ def table_rows(lines: list, kind: str, shown: str, problems: list[Problem], note
         if any(c.strip() for c in cells):
             notes.append(f"第 {number} 行在表头之前，没有导入：{join_lines(' '.join(cells))[:40]}")
     number_col = keys.index(tables.NUMBER) if tables.NUMBER in keys else None
-    header_text = [tables.squeeze(c) for c in header]
     rows: list[TableRow] = []
     last = None  # the row a piece without 序号 is joined onto
     for line, raw in lines[start + 1:]:
@@ -204,7 +204,7 @@ def row_data(row: TableRow, kind: str, shown: str, col_of: dict[str, int], probl
         if not out.get(key):
             label = tables.DEFAULT_LABELS[key]
             message = f"第 {row.number} 项缺少“{label}”，这一行没有导入 ({key} is empty; row skipped)"
-            problems.append(Problem(shown, row.line, col_of.get(key, 1), label, message))
+            problems.append(Problem(shown, row.line, col_of[key], label, message))
             return None
     return out
 
@@ -225,10 +225,6 @@ class Known:
     old_rows: list[dict]  # its rows that have an id
     sources: dict[str, dict]  # sha256 of a local copy → a source block already in content
     taken: set[str]  # ids in the region's other list: one certificate, one status
-
-
-def regions_of(loaded: Loaded) -> list[dict]:
-    return items_of(loaded.regions, "regions") or []
 
 
 def find_region(value: str, regions: list[dict]) -> dict | None:
@@ -485,12 +481,13 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
     ``copy``: (name in content/sources/, sha256) of the document's file."""
     kind = resolve_kind(kind)
     loaded = load(content, root)
-    regions = regions_of(loaded)
+    regions = items_of(loaded.regions, "regions") or []
     reg = find_region(region, regions)
     if reg is None:
         names = [str(r.get(f)) for r in regions for f in ("id", "name", "full_name") if r.get(f)]
         message = f"地区 “{region}” 不在 regions.yaml 中{suggest(region, names)}；新地区请先运行 make new-region NAME=… ID=… (unknown region)"
         raise ImportFailed([Problem("content/lists/regions.yaml", 1, 1, "region", message)])
+    region_name = reg.get("full_name") or reg.get("name") or reg["id"]
     k = known(loaded, reg["id"], kind)
     shown = shown_path(path.resolve(), root)
     if not path.is_file():
@@ -507,7 +504,7 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
     last_todo = max((int(n) for n in re.findall(r"\btodo-([0-9]+)\b", text)), default=0)
     todo_ids = (f"todo-{n}" for n in itertools.count(last_todo + 1))  # todo ids stay unique
     out_rows, used, names, new_certs = [], {}, {}, []
-    name_col, name_label = col_of.get("name", 1), tables.DEFAULT_LABELS["name"]
+    name_col, name_label = col_of["name"], tables.DEFAULT_LABELS["name"]
     for row in rows:
         def problem(message: str) -> None:
             problems.append(Problem(shown, row.line, name_col, name_label, message))
@@ -546,7 +543,7 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         target = content / "lists" / reg["id"] / f"{SLUG[kind]}.yaml"
         comment = "\n".join([
             "# yaml-language-server: $schema=../../schema/list.schema.json",
-            f"# {reg.get('full_name', reg.get('id'))}：{kind}清单，从 {path.name} 导入（make import）。",
+            f"# {region_name}：{kind}清单，从 {path.name} 导入（make import）。",
             "# 导入只填了表格中的各栏。请按原文件补全下面以 “# ” 开头的必填项（去掉 “# ”），",
             "# 补全之前 make check 会指出缺什么；原文没有载明的项（文号、日期）就不写。",
         ])
@@ -568,7 +565,6 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
     elif "source" not in data:
         todo += SOURCE_TODO
     data["rows"] = out_rows
-    region_name = reg.get("full_name") or reg.get("name") or reg["id"]
     return Result(data, to_yaml(data, comment, todo), target, region_name, problems, notes, new_certs)
 
 

@@ -12,8 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from .importer import (HEADER_TODO, SLUG, SOURCE_TODO, ImportFailed, dump_yaml, find_region, regions_of, resolve_kind,
-                       write_atomic)
+from .importer import HEADER_TODO, SLUG, SOURCE_TODO, ImportFailed, dump_yaml, find_region, resolve_kind, write_atomic
 from .load import Document, items_of, load, shown_path
 from .model import LEVELS
 from .problems import ContentError
@@ -152,9 +151,8 @@ def write_region(content: Path, root: Path, new: dict, regions_doc: Document) ->
     path = content / "lists" / "regions.yaml"
     old = path.read_text(encoding="utf-8")
     at = insert_at(old, regions_doc, new["parent"])
-    before = old[:at] if old[:at].endswith("\n") or not old[:at] else old[:at] + "\n"
     after = old[at:].lstrip("\n")
-    write_atomic(path, before.rstrip("\n") + "\n" + entry_text(new) + ("\n" + after if after else ""))
+    write_atomic(path, old[:at].rstrip("\n") + "\n" + entry_text(new) + ("\n" + after if after else ""))
     try:
         validate(load(content, root))
         problems = []
@@ -169,10 +167,11 @@ def write_region(content: Path, root: Path, new: dict, regions_doc: Document) ->
 def new_region(content: Path, root: Path, name: str, region_id: str | None, parent: str | None = None,
                level: str | None = None, full_name: str | None = None, lists: tuple[str, ...] = ()) -> list[Path]:
     loaded = load(content, root)
-    if items_of(loaded.regions, "regions") is None:
+    regions = items_of(loaded.regions, "regions")
+    if regions is None:
         problems = "\n".join(str(p) for p in loaded.problems if p.path.endswith("regions.yaml"))
         raise ScaffoldError(f"regions.yaml 现在无法读取，请先修好它 (regions.yaml is unreadable)\n{problems}")
-    new = plan(name, region_id, parent, level, full_name, regions_of(loaded))
+    new = plan(name, region_id, parent, level, full_name, regions)
     kinds = [resolve_kind(k) for k in lists]
     targets = [content / "lists" / new["id"] / f"{SLUG[k]}.yaml" for k in kinds]
     for t in targets:

@@ -581,21 +581,28 @@ def scaffold_certificates(content: Path, entries: list[dict], region_name: str) 
     return path
 
 
-def run(path: Path, region: str, kind: str, content: Path, root: Path,
-        copy: Path | None = None, output: Path | None = None) -> int:
+def add_arguments(parser) -> None:
+    parser.add_argument("file", type=Path, help="表格文件：.xlsx、.csv 或制表符分隔的 .txt")
+    parser.add_argument("--region", required=True, help="地区 id 或名称（要和 regions.yaml 中的完全一样），如 chongqing 或 重庆市")
+    parser.add_argument("--kind", required=True, help="清单种类：不予出具 或 保留")
+    parser.add_argument("--copy", type=Path, help="原文件（PDF、DOCX 或 TXT）：复制到 content/sources/，在 source 中记下文件名和 sha256")
+    parser.add_argument("--output", type=Path, help="写到这个文件（默认 content/lists/<地区>/…yaml；“-” 表示只显示不写）")
+
+
+def command(args, content: Path, root: Path) -> int:
     """The ``import`` command: exit 0 when every row was imported with its id,
     1 when a row or cell could not be read or a row needs an id (the file is
     still written) or nothing could be written."""
     err = sys.stderr
     try:
-        kept = copy_of(copy, content, root) if copy else None
-        result = import_table(path, region, kind, content, root, kept)
+        kept = copy_of(args.copy, content, root) if args.copy else None
+        result = import_table(args.file, args.region, args.kind, content, root, kept)
     except ImportFailed as failed:
         for p in failed.problems:
             print(p, file=err)
         print("没有写任何文件 (nothing written)", file=err)
         return 1
-    target = output or result.path
+    target = args.output or result.path
     for note in result.notes:
         print(f"提示：{note}")
     for p in result.problems:
@@ -607,11 +614,11 @@ def run(path: Path, region: str, kind: str, content: Path, root: Path,
         write_atomic(target, result.text)
         rows = len(result.data["rows"])
         print(f"已写入 {shown_path(target.resolve(), root)}：{rows} 行 (wrote {rows} rows)")
-        if copy:
-            placed = content / FOLDER / copy.name
+        if args.copy:
+            placed = content / FOLDER / args.copy.name
             if not placed.exists():
                 placed.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(copy, placed)
+                shutil.copyfile(args.copy, placed)
             print(f"原文件已放在 {shown_path(placed.resolve(), root)}，sha256 已记录")
         if result.certificates:
             where = shown_path(scaffold_certificates(content, result.certificates, result.region_name).resolve(), root)
@@ -622,15 +629,3 @@ def run(path: Path, region: str, kind: str, content: Path, root: Path,
         print(f"共 {len(result.problems)} 个问题，请看上面的说明 ({len(result.problems)} problem(s))", file=err)
         return 1
     return 0
-
-
-def add_arguments(parser) -> None:
-    parser.add_argument("file", type=Path, help="表格文件：.xlsx、.csv 或制表符分隔的 .txt")
-    parser.add_argument("--region", required=True, help="地区 id 或名称（要和 regions.yaml 中的完全一样），如 chongqing 或 重庆市")
-    parser.add_argument("--kind", required=True, help="清单种类：不予出具 或 保留")
-    parser.add_argument("--copy", type=Path, help="原文件（PDF、DOCX 或 TXT）：复制到 content/sources/，在 source 中记下文件名和 sha256")
-    parser.add_argument("--output", type=Path, help="写到这个文件（默认 content/lists/<地区>/…yaml；“-” 表示只显示不写）")
-
-
-def command(args, content: Path, root: Path) -> int:
-    return run(args.file, args.region, args.kind, content, root, args.copy, args.output)

@@ -16,7 +16,7 @@ import re
 import shutil
 import sys
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -54,15 +54,15 @@ class ImportFailed(Exception):
         super().__init__("\n".join(map(str, problems)))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Result:
     data: dict  # the list file's data
     text: str  # the YAML written
     path: Path
     region_name: str
-    problems: list[Problem] = field(default_factory=list)  # rows or cells not imported, ids missing
-    notes: list[str] = field(default_factory=list)  # what was done to the table (joins, skipped headers)
-    certificates: list[dict] = field(default_factory=list)  # new certificates.yaml entries (todo ids)
+    problems: list[Problem]  # rows or cells not imported, ids missing
+    notes: list[str]  # what was done to the table (joins, skipped headers)
+    certificates: list[dict]  # new certificates.yaml entries (todo ids)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -100,7 +100,7 @@ def split_clauses(text: str) -> list[str]:
 # ------------------------------------------------------------------ the table
 
 
-@dataclass
+@dataclass(frozen=True)
 class TableRow:
     line: int
     number: str
@@ -212,7 +212,7 @@ def row_data(row: TableRow, kind: str, shown: str, col_of: dict[str, int], probl
 # ------------------------------------------------------------------ ids and what content/ already says
 
 
-@dataclass
+@dataclass(frozen=True)
 class Known:
     """What content/ already says, for ids and for the file being updated."""
 

@@ -164,29 +164,27 @@ def write_region(content: Path, root: Path, new: dict, regions_doc: Document) ->
     return path
 
 
-def new_region(content: Path, root: Path, name: str, region_id: str | None, parent: str | None = None,
-               level: str | None = None, full_name: str | None = None, lists: tuple[str, ...] = ()) -> list[Path]:
+def new_region(args, content: Path, root: Path) -> None:
+    """Write the region's entry and, for each ``--list``, a list file to fill in."""
     loaded = load(content, root)
     regions = items_of(loaded.regions, "regions")
     if regions is None:
         problems = "\n".join(str(p) for p in loaded.problems if p.path.endswith("regions.yaml"))
         raise ScaffoldError(f"regions.yaml 现在无法读取，请先修好它 (regions.yaml is unreadable)\n{problems}")
-    new = plan(name, region_id, parent, level, full_name, regions)
-    kinds = [resolve_kind(k) for k in lists]
+    new = plan(args.name, args.region_id, args.parent, args.level, args.full_name, regions)
+    kinds = [resolve_kind(k) for k in args.lists]
     targets = [content / "lists" / new["id"] / f"{SLUG[k]}.yaml" for k in kinds]
     for t in targets:
         if t.exists():
             raise ScaffoldError(f"{shown_path(t, root)} 已经存在，没有覆盖 (file exists)")
-    written = [write_region(content, root, new, loaded.regions)]
+    where = shown_path(write_region(content, root, new, loaded.regions), root)
     for kind, target in zip(kinds, targets):
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, list_skeleton(new, kind))
-        written.append(target)
-    print(f"已添加地区 {new['full_name']}（id: {new['id']}，{new['level']}，上级 {new['parent_name']}）到 {shown_path(written[0], root)}")
+    print(f"已添加地区 {new['full_name']}（id: {new['id']}，{new['level']}，上级 {new['parent_name']}）到 {where}")
     print(f"网址：{new['id']}/ ；没有本地清单时显示{new['parent_name']}的清单。")
-    for t in written[1:]:
+    for t in targets:
         print(f"已写清单模板 {shown_path(t, root)}：按原文件填好以 “# ” 开头的必填项；填好之前网站不会更新。")
-    return written
 
 
 def add_arguments(parser) -> None:
@@ -200,7 +198,7 @@ def add_arguments(parser) -> None:
 
 def command(args, content: Path, root: Path) -> int:
     try:
-        new_region(content, root, args.name, args.region_id, args.parent, args.level, args.full_name, tuple(args.lists))
+        new_region(args, content, root)
     except (ScaffoldError, ImportFailed) as err:  # ImportFailed: a bad --list kind
         print(f"没有写任何文件：{err}", file=sys.stderr)
         return 1

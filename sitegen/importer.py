@@ -167,8 +167,8 @@ def table_rows(lines: list, kind: str, shown: str, problems: list[Problem], note
         number = ""
         if number_col is not None and number_col < len(cells):
             number = unicodedata.normalize("NFKC", cells[number_col]).strip().rstrip(".、")
-        values = {key: cells[i] for i, key in enumerate(keys)
-                  if key not in (None, tables.NUMBER) and i < len(cells) and cells[i].strip()}
+        values = {key: text for key, text in zip(keys, cells)  # a short row has no more cells
+                  if key not in (None, tables.NUMBER) and text.strip()}
         if number_col is not None and not number:
             if last is not None:
                 for key, text in values.items():
@@ -422,7 +422,7 @@ def _columns(labels: dict[str, str], out_rows: list[dict], old: dict | None, not
         elif label != default and key not in kept:
             notes.append(f"表头 “{label}” 读作 {key}（{default}）；网站和下载表格会用 “{label}” 作栏名——"
                          f"如果原文件写的不是 “{label}”，请在清单文件的 columns 中改正")
-    return {**used, **kept} if old else used
+    return {**used, **kept}
 
 
 # ------------------------------------------------------------------ the command

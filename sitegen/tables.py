@@ -1,10 +1,7 @@
 """One published list as a table in the documents' own columns, for the CSV
 downloads (sitegen/opendata.py) and the spreadsheet import (sitegen/importer.py),
-so that export → import is a round trip: ``list_to_rows`` gives 序号, the
-region's column labels, then id; ``csv_bytes`` writes UTF-8 (with the BOM Excel
-and WPS need), CRLF rows, and guards a cell a spreadsheet would run as a formula
-with a leading apostrophe, which ``unprotect`` removes. ``read_table`` reads a
-clerk's .xlsx or CSV, checking its sizes first.
+so that export → import is a round trip; ``read_table`` reads a clerk's .xlsx
+or CSV, its sizes checked first.
 """
 from __future__ import annotations
 
@@ -99,8 +96,9 @@ def list_to_rows(lst: PublishedList) -> tuple[list[str], list[list[str]]]:
 
 
 def csv_bytes(rows, bom: bool = False) -> bytes:
-    """CSV lines of ``rows`` (header included), UTF-8, every cell guarded;
-    ``bom`` at the start of a file."""
+    """CSV lines of ``rows`` (header included), UTF-8, CRLF; a cell a spreadsheet
+    would run as a formula gets a leading apostrophe; ``bom`` (which Excel and
+    WPS need) at the start of a file."""
     buf = io.StringIO()
     buf.write("\ufeff" if bom else "")
     guarded = ([("'" + c if c.startswith(FORMULA_START) else c) for c in row] for row in rows)

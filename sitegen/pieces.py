@@ -9,21 +9,21 @@ from typing import Callable, Iterable
 
 class Pieces:
     def __init__(self):
-        self._made: dict[str, dict[tuple[int, ...], tuple[tuple, object]]] = {}
+        self._made: dict[str, dict[int | tuple[int, ...], tuple[object, object]]] = {}
         self._last: dict[str, tuple[object, object]] = {}
         self._shared: dict[str, dict] = {}
 
-    def remembered(self, kind: str, objects: Iterable, make: Callable, key: Callable = lambda obj: (obj,)) -> list:
+    def remembered(self, kind: str, objects: Iterable, make: Callable, key: Callable | None = None) -> list:
         """``[make(obj) for obj in objects]``, reusing what an earlier call made for
-        the same objects: ``key(obj)`` names the objects a piece depends on, and a
-        piece is reused only if each of them is the very object it was made from.
-        Pieces of objects no longer passed in are forgotten."""
+        the same objects: ``key(obj)`` names the objects a piece depends on (by
+        default ``obj`` alone), and a piece is reused only if each of them is the
+        very object it was made from. Pieces of objects no longer passed in are forgotten."""
         before, now, out = self._made.get(kind, {}), {}, []
         for obj in objects:
-            owners = key(obj)
-            ids = tuple(map(id, owners))
-            hit = before.get(ids)
-            piece = hit[1] if hit is not None and all(a is b for a, b in zip(hit[0], owners)) else make(obj)
+            owners = obj if key is None else key(obj)
+            ids = id(obj) if key is None else tuple(map(id, owners))
+            hit = before.get(ids)  # the owners it was made from are held, so equal ids are the very objects
+            piece = make(obj) if hit is None else hit[1]
             now[ids] = (owners, piece)  # holding the owners keeps their ids from being reused
             out.append(piece)
         self._made[kind] = now

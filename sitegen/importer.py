@@ -496,7 +496,7 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
     try:
         lines, notes = tables.read_table(path)
     except Unreadable as exc:
-        raise ImportFailed([Problem(str(path), exc.line, exc.column, "", exc.message)]) from None
+        raise ImportFailed([Problem(shown, exc.line, exc.column, "", exc.message)]) from None
     rows, labels, col_of = table_rows(lines, kind, shown, problems, notes)
 
     old_rows = {r["id"]: r for r in k.old_rows}

@@ -90,8 +90,12 @@ class Builder:
         if self.known is not None and not self.site.is_dir():
             self.why_full = "site/ is missing"
         elif self.known is not None:
-            with collector_paused():  # a collection would walk the whole kept model (millions of objects)
-                result = self._incremental()
+            try:
+                with collector_paused():  # a collection would walk the whole kept model (millions of objects)
+                    result = self._incremental()
+            except BaseException:
+                self.indexed()  # a failed build, too, returns with the edit before indexed
+                raise
             if result is not None:
                 return result
         self.indexed()  # the edit before's search index, before a full build takes site/'s lock
@@ -294,16 +298,9 @@ def _same_bytes(path: Path, data: bytes | list[bytes]) -> bool:
         return False
 
 
-def _batched(chunks: list[bytes], size: int = 1 << 20):
-    """``chunks`` joined into pieces of about ``size`` bytes: all.json's ~30,000 parts in ~70 writes."""
-    batch, length = [], 0
-    for chunk in chunks:
-        batch.append(chunk)
-        length += len(chunk)
-        if length >= size:
-            yield b"".join(batch)
-            batch, length = [], 0
-    yield b"".join(batch)
+def _batched(chunks: list[bytes], size: int = 1024):
+    """``chunks`` joined ``size`` at a time: all.json's ~30,000 parts in ~30 writes."""
+    return (b"".join(chunks[i : i + size]) for i in range(0, len(chunks), size))
 
 
 def _shown(entry) -> tuple:

@@ -62,12 +62,14 @@ def _list_key(rel: str) -> str | None:
 class Builder:
     """Builds ``content`` into ``site``, incrementally when it can. ``full(content,
     site, search_index=…, indexer=…, pieces=…)`` is the full build (``build.build``
-    or ``build.fast``); ``code()`` changes when code or templates do."""
+    or ``build.fast``); ``code()`` changes when code or templates do; ``binary``:
+    the Pagefind program (``bundles.Indexer``'s)."""
 
-    def __init__(self, content: Path, site: Path, root: Path, full, search_index: bool = True, jobs: int | None = None, code=code_hash):
+    def __init__(self, content: Path, site: Path, root: Path, full, search_index: bool = True, jobs: int | None = None, code=code_hash,
+                 binary: str | None = None):
         self.content, self.site, self.root, self.full = content, site, root, full
         self.search_index, self.code = search_index, code
-        self.pagefind = bundles.Indexer(jobs=jobs)
+        self.pagefind = bundles.Indexer(jobs=jobs, binary=binary)
         self.pieces = Pieces()
         self.known = None  # the last build's BuildResult
         self.last: dict = {}  # what the last incremental update did (for the benchmark)

@@ -23,12 +23,11 @@ import yaml
 
 from . import tables, vocabulary
 from .load import SOURCE_COPIES, Document, Loaded, Unreadable, items_of, load, shown_path
-from .model import KINDS, NOT_ISSUED, RETAINED
+from .model import KIND_SLUG, KINDS, NOT_ISSUED, RETAINED
 from .problems import Problem
 from .sources import FOLDER, sha256_of
 from .validate import quoted, suggest
 
-SLUG = {NOT_ISSUED: "buyu-chuju", RETAINED: "baoliu"}
 KIND_ALIASES = {
     "不予出具": NOT_ISSUED, "不予出具清单": NOT_ISSUED, "不应出具": NOT_ISSUED, "buyu-chuju": NOT_ISSUED,
     "保留": RETAINED, "依法出具": RETAINED, "保留清单": RETAINED, "依法出具清单": RETAINED, "baoliu": RETAINED,
@@ -540,7 +539,7 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         comment = "\n".join(itertools.takewhile(lambda line: line.startswith("#"), old_lines))
         data = {key: value for key, value in old.items() if key != "rows"}  # title, source, supersedes …
     else:
-        target = content / "lists" / reg["id"] / f"{SLUG[kind]}.yaml"
+        target = content / "lists" / reg["id"] / f"{KIND_SLUG[kind]}.yaml"
         comment = "\n".join([
             "# yaml-language-server: $schema=../../schema/list.schema.json",
             f"# {region_name}：{kind}清单，从 {path.name} 导入（make import）。",

@@ -18,6 +18,7 @@ ANSWER = {NOT_ISSUED: "社区不予出具", RETAINED: "社区依法出具"}
 STATUS_CLASS = {NOT_ISSUED: "not-issued", RETAINED: "retained"}
 # Long names of the two lists, as the documents call them.
 LIST_NAME = {NOT_ISSUED: "不予出具证明事项清单", RETAINED: "保留（依法出具）证明事项清单"}
+KIND_SLUG = {NOT_ISSUED: "buyu-chuju", RETAINED: "baoliu"}  # a list's file name in content/lists/<region>/
 
 LEVELS = ("全国", "省级", "市级", "县级")
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache, partial
 
 from . import pdfcache, urls
-from .model import ANSWER, LIST_NAME, NOT_ISSUED, RETAINED, Entry, PublishedList, RegionView, Resolved
+from .model import ANSWER, KIND_SLUG, LIST_NAME, NOT_ISSUED, RETAINED, Entry, PublishedList, RegionView, Resolved
 from .pages import _DEFAULT_LABEL, HotlineView, Link, Page, few_words, hotline_view, href, make_page, shown_instead
 from .plan import Feature, Output, page
 
-KIND_SLUG = {NOT_ISSUED: "buyu-chuju", RETAINED: "baoliu"}  # as the files in content/lists/<region>/
 PT_PER_MM = 72 / 25.4
 
 

@@ -12,9 +12,9 @@ import re
 import sys
 from pathlib import Path
 
-from .importer import HEADER_TODO, SLUG, SOURCE_TODO, ImportFailed, dump_yaml, find_region, resolve_kind, write_atomic
+from .importer import HEADER_TODO, SOURCE_TODO, ImportFailed, dump_yaml, find_region, resolve_kind, write_atomic
 from .load import Document, items_of, load, shown_path
-from .model import LEVELS
+from .model import KIND_SLUG, LEVELS
 from .problems import ContentError
 from .urls import RESERVED_REGION_IDS
 from .validate import suggest, validate
@@ -173,7 +173,7 @@ def new_region(args, content: Path, root: Path) -> None:
         raise ScaffoldError(f"regions.yaml 现在无法读取，请先修好它 (regions.yaml is unreadable)\n{problems}")
     new = plan(args.name, args.region_id, args.parent, args.level, args.full_name, regions)
     kinds = [resolve_kind(k) for k in args.lists]
-    targets = [content / "lists" / new["id"] / f"{SLUG[k]}.yaml" for k in kinds]
+    targets = [content / "lists" / new["id"] / f"{KIND_SLUG[k]}.yaml" for k in kinds]
     for t in targets:
         if t.exists():
             raise ScaffoldError(f"{shown_path(t, root)} 已经存在，没有覆盖 (file exists)")

@@ -269,6 +269,7 @@ class VersionView:
 
     version: history.Version
     change: history.Change | None
+    summary: str  # the change in a line, or what is known of a document the site lacks
     date_note: str  # what the date is: 清单日期 / 来源文件日期 / 原文未载明日期
     facts: tuple[tuple[str, str], ...]  # (label, value): 文号, 来源文件 …
     current: bool = False
@@ -351,14 +352,14 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
             lst, s = version.list, version.superseded
             if lst is None:
                 versions.append(VersionView(
-                    version, None,
+                    version, None, "本站来源文件中没有这份文件本身，只有后来的清单对它的记载：见上面一个版本的备注和说明。",
                     date_note="" if version.date else "本站来源文件没有这份文件，也没有写明它的日期",
                     facts=tuple((k, v) for k, v in (("文号", s.doc_number), ("部分", s.part)) if v),
                 ))
                 continue
             ch = by_new[version.anchor]
             versions.append(VersionView(
-                version, ch,
+                version, ch, ch.summary(),
                 date_note="清单日期" if lst.date else ("来源文件日期" if lst.source.date else ""),
                 facts=tuple((k, v) for k, v in (("文号", lst.doc_number), ("发布机关", lst.issuer), ("依据", "、".join(lst.basis)),
                                                 ("来源文件", history.source_text(lst.source))) if v),

@@ -865,8 +865,9 @@ def read_queries(text: str, where: str = "queries", sep: str = "\t") -> list[tup
 
 def region_menu_values(site: Path, queries: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """The region column as the menu's value (the full name), whatever form it was written in."""
-    sys.path.insert(0, str(ROOT))
-    from sitegen.index import NAMES_FILE, expand_directory
+    sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+    from search_data import expand_directory
+    from sitegen.index import NAMES_FILE
 
     regions = expand_directory(json.loads((site / NAMES_FILE).read_text(encoding="utf-8"))["regions"])
     full = {key: r["full"] for r in regions for key in (r["id"], r["name"], r["full"], r["stem"])}

@@ -25,7 +25,6 @@ from .plan import Feature, Output
 
 NAMES_FILE = urls.FILES["search_names"]
 SHARD_PATTERN = urls.FILES["search_shard"]
-DEFAULT_BUNDLE = bundles.PREFIX  # "pagefind": the one bundle of a small site
 
 
 # ------------------------------------------------------------------ layout
@@ -34,17 +33,17 @@ DEFAULT_BUNDLE = bundles.PREFIX  # "pagefind": the one bundle of a small site
 def bundle_layout(regions: list[Region], per_city_from: int = Sizes.bundle_per_city_from) -> dict[str, list[str]]:
     """Bundle folder → ids of the regions it indexes: one bundle for a small site,
     one per city at national scale. The shards record it, ``index`` builds it."""
-    regions = list(regions)
-    if len(regions) < per_city_from:
-        return {DEFAULT_BUNDLE: [r.id for r in regions]}
-    return bundles.layout(regions, "city")
+    return bundles.layout(list(regions), _depth(len(regions), per_city_from))
 
 
 def bundle_of(resolved: Resolved, region_id: str) -> str:
     """The bundle folder (with its "/") of a region's pages, as ``bundle_layout`` gives."""
-    if len(resolved.content.regions) < resolved.sizes.bundle_per_city_from:
-        return DEFAULT_BUNDLE + "/"
-    return bundles.bundle_of(resolved.tree.chain(region_id), "city") + "/"
+    depth = _depth(len(resolved.content.regions), resolved.sizes.bundle_per_city_from)
+    return bundles.bundle_of(resolved.tree.chain(region_id), depth) + "/"
+
+
+def _depth(regions: int, per_city_from: int) -> str:
+    return "city" if regions >= per_city_from else "country"
 
 
 # ------------------------------------------------------------------ names
@@ -98,31 +97,6 @@ def directory(regions: list[Region]) -> dict:
         out["depth"] += str(LEVELS.index(r.level))
         if r.full_name != _derived_full(r.name, parent):
             out["full"][str(i)] = r.full_name
-    return out
-
-
-def expand_directory(d: dict) -> list[dict]:
-    """The directory as search.js reads it: one dict per region (tests, benchmarks)."""
-    ids: dict[int, str] = {}
-    fulls: dict[int, str] = {}
-
-    def id_of(i: int) -> str:
-        if i not in ids:
-            raw = d["id"][i]
-            ids[i] = id_of(d["up"][i]) + raw if raw.startswith("-") else raw
-        return ids[i]
-
-    def full_of(i: int) -> str:
-        if i not in fulls:
-            up = d["up"][i]
-            derived = d["name"][i] if up < 0 or d["up"][up] < 0 else full_of(up) + d["name"][i]
-            fulls[i] = d["full"].get(str(i), derived)
-        return fulls[i]
-
-    out = []
-    for i, name in enumerate(d["name"]):
-        cut = int(d["cut"][i])
-        out.append({"id": id_of(i), "name": name, "full": full_of(i), "stem": name[: len(name) - cut] if cut else name, "depth": int(d["depth"][i])})
     return out
 
 
@@ -207,20 +181,6 @@ def _shard(resolved: Resolved, view, context) -> bytes:
 
 
 FEATURE = SearchData()
-
-
-def read_search_data(site: Path) -> dict:
-    """The core and every shard of a built site, put back together (tests, benchmarks):
-    ``regions`` (dicts with id, name, full, stem, depth, bundle), ``certs`` (ids),
-    ``pages`` (region id → rows as in its shard) and the ``core`` itself."""
-    core = json.loads((site / NAMES_FILE).read_text(encoding="utf-8"))
-    regions = expand_directory(core["regions"])
-    pages = {}
-    for region in regions:
-        shard = json.loads((site / urls.search_shard(region["id"])).read_text(encoding="utf-8"))
-        region["bundle"] = shard["bundle"]
-        pages[region["id"]] = shard["rows"]
-    return {"core": core, "regions": regions, "certs": [c[0] for c in core["certs"]], "pages": pages}
 
 
 # ------------------------------------------------------------------ Pagefind

@@ -19,9 +19,10 @@ from browser import RequestLog, chromium
 from build import build, check
 
 from conftest import CONTENT, copy_content
+from search_data import read_search_data
 from sitegen import tolerance
 from sitegen import bundles
-from sitegen.index import NAMES_FILE, read_search_data, region_stem
+from sitegen.index import NAMES_FILE, region_stem
 from sitegen.urls import search_shard
 from sitegen.index import item_pages as model_item_pages
 from sitegen.stable_index import decode_data_file

@@ -25,6 +25,7 @@ from bench.search_quality import Served, search_url
 from browser import RequestLog, chromium
 from build import build
 from conftest import ROOT
+from search_data import read_search_data
 from sitegen import bundles, index, urls
 from sitegen.cascade import resolve
 from sitegen.load import load
@@ -72,7 +73,7 @@ def body_pages(site: Path, region: str) -> set[str]:
 
 def test_core_and_shards_describe_every_region_and_item_page_once(national):
     resolved, site = national
-    data = index.read_search_data(site)
+    data = read_search_data(site)
     core = data["core"]
     regions = list(resolved.content.regions)
     assert len({r.id.split("-")[0] for r in regions if r.parent}) == 3, "three provinces"
@@ -132,7 +133,7 @@ def test_forked_writers_write_the_search_data_one_process_makes(national):
 
 def test_each_city_bundle_indexes_its_item_pages_only(national):
     resolved, site = national
-    data = index.read_search_data(site)
+    data = read_search_data(site)
     layout = city_layout(resolved.content.regions)
     assert len(layout) > 3 and not (site / "pagefind" / "pagefind.js").exists()
     full = {r["id"]: r["full"] for r in data["regions"]}

@@ -18,10 +18,6 @@ BORDER = 4  # the quiet zone the standard asks for, in modules
 LIBRARY_ENV = "SITEGEN_QRENCODE"  # the libqrencode file to load instead of the one ldconfig knows
 
 
-class MissingLibrary(BuildError):
-    """No libqrencode to load: one line, as every failure of a build."""
-
-
 class _QRcode(ctypes.Structure):  # libqrencode's struct QRcode (qrencode.h)
     _fields_ = [("version", ctypes.c_int), ("width", ctypes.c_int), ("data", ctypes.POINTER(ctypes.c_ubyte))]
 
@@ -40,7 +36,7 @@ def _library(chosen: str | None):
         lib = None
     if lib is None:
         message = f"找不到 libqrencode：请安装 libqrencode4（make site 会自动安装），或用环境变量 {LIBRARY_ENV} 指定库文件 (no libqrencode)"
-        raise MissingLibrary([Problem(chosen or "libqrencode", 1, 1, "", message)])
+        raise BuildError([Problem(chosen or "libqrencode", 1, 1, "", message)])
     lib.QRcode_encodeString.restype = ctypes.POINTER(_QRcode)
     lib.QRcode_encodeString.argtypes = [ctypes.c_char_p, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int]
     lib.QRcode_free.argtypes = [ctypes.POINTER(_QRcode)]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import urls
-from .model import ANSWER, NOT_ISSUED, Entry, RegionView, Resolved
+from .model import ANSWER, NOT_ISSUED, Entry, Region, RegionView, Resolved
 from .pages import HotlineView, Link, Page, few_words, hotline_view, href, make_page, row_link
 from .plan import NO_REGION, Feature, Output, page
 from .problems import BuildError, Problem
@@ -30,15 +30,6 @@ FONT_ENV = "SITEGEN_FONT"  # a CJK font file to draw with instead (its first fac
 SHARE_SIZE = 300  # WeChat picks images of at least 300×300 px
 
 
-class MissingFont(BuildError):
-    """No CJK font to draw the share pictures with: one line, as every failure of a build."""
-
-
-def font_files() -> tuple[tuple[str, int], ...]:
-    chosen = os.environ.get(FONT_ENV)
-    return ((chosen, 0),) if chosen else FONT_CANDIDATES
-
-
 @lru_cache(maxsize=None)
 def _font(size: int, files: tuple[tuple[str, int], ...]):
     from PIL import ImageFont
@@ -47,7 +38,7 @@ def _font(size: int, files: tuple[tuple[str, int], ...]):
         if Path(path).exists():
             return ImageFont.truetype(path, size, index=index)
     message = f"找不到中文字体：请安装 fonts-noto-cjk（make site 会自动安装），或用环境变量 {FONT_ENV} 指定字体文件 (no CJK font)"
-    raise MissingFont([Problem(files[0][0], 1, 1, "", message)])
+    raise BuildError([Problem(files[0][0], 1, 1, "", message)])
 
 
 def _fit(draw, text: str, max_width: int, start: int, files: tuple[tuple[str, int], ...]):
@@ -68,7 +59,8 @@ def share_png(title: str, subtitle: str) -> bytes:
     """A small, deterministic PNG: a blue band, the region name, the site name."""
     from PIL import Image, ImageDraw
 
-    files = font_files()
+    chosen = os.environ.get(FONT_ENV)
+    files = ((chosen, 0),) if chosen else FONT_CANDIDATES
     title, subtitle = (" ".join(text.split()) for text in (title, subtitle))  # Pillow measures one line only
     img = Image.new("P", (SHARE_SIZE, SHARE_SIZE), 0)
     img.putpalette([255, 255, 255, 11, 79, 156, 26, 26, 26, 155, 28, 28] + [0] * (256 - 4) * 3)
@@ -95,12 +87,11 @@ def _share(title: str, subtitle: str, context) -> bytes:
 
 @dataclass(frozen=True)
 class EmbedBody:
-    name: str
-    full_name: str
+    region: Region
     search_action: str
     inherited_note: str
     rows: tuple[Link, ...]
-    region: Link
+    lists: Link  # the region page
     hotline: HotlineView
 
 
@@ -110,12 +101,11 @@ def embed_page(resolved: Resolved, view: RegionView) -> Page:
     entries = view.of_kind(NOT_ISSUED)
     whose = entries[0].inherited_from if entries else None
     body = EmbedBody(
-        name=region.name,
-        full_name=region.full_name,
+        region=region,
         search_action=href(url, urls.search()),
         inherited_note=f"{region.name}执行{whose.name}的清单。" if whose else "",
         rows=tuple(row_link(url, e, note=few_words(e), said=ANSWER) for e in entries),
-        region=Link(href(url, urls.region(region.id)), f"{region.name}全部清单（含社区依法出具的证明）"),
+        lists=Link(href(url, urls.region(region.id)), f"{region.name}全部清单（含社区依法出具的证明）"),
         hotline=hotline_view(view),
     )
     title, desc = f"{region.name}｜社区不再开的证明，去哪里办", f"{region.full_name}：搜索证明，查看社区不予出具的证明和办理途径。"

@@ -568,45 +568,38 @@ def home_page(resolved: Resolved) -> Page:
     return make_page(resolved, url, "home.html", site["title"], site.get("description", ""), body, crumbs=None)
 
 
-def search_page(resolved: Resolved) -> Page:
-    url = urls.search()
-    desc = "输入窗口让您开的证明名称，例如 无房证明、单身证明、户口证明。"
-    return make_page(resolved, url, "search.html", f"搜索证明｜{resolved.content.site['title']}", desc, search_body(resolved, url))
-
-
-def _menu_views(resolved: Resolved) -> list[RegionView]:
-    """The regions a search form's menu lists: every region on a small site, the
-    country and the provinces at national scale."""
+def _menu(resolved: Resolved, url: str) -> list[tuple[RegionView, Link]]:
+    """The regions a search form's menu lists, each linked to where the form answers
+    without JavaScript: every region to its A–Z index on a small site; at national scale
+    only the country and the provinces, to their region pages."""
     if not scale.nearby_only(resolved):
-        return list(resolved.views)
-    return [v for v in resolved.views if LEVELS.index(v.region.level) <= 1]
-
-
-def _fallback_links(resolved: Resolved, url: str) -> tuple[Link, ...]:
-    """The menu's regions, each to its A–Z index (its region page on a big site)."""
-    target = urls.region if scale.nearby_only(resolved) else urls.index_az
-    return tuple(Link(href(url, target(v.region.id)), v.region.full_name) for v in _menu_views(resolved))
+        return [(v, Link(href(url, urls.index_az(v.region.id)), v.region.full_name)) for v in resolved.views]
+    shown = [v for v in resolved.views if LEVELS.index(v.region.level) <= 1]
+    return [(v, Link(href(url, urls.region(v.region.id)), v.region.full_name)) for v in shown]
 
 
 def region_filters(resolved: Resolved, url: str) -> tuple[Link, ...]:
-    """A search form's menu: each region's full name, linked to where the form answers
-    without JavaScript: _fallback_links, an A–Z index opened at its initials."""
+    """A search form's menu (_menu), each A–Z index opened at its initials."""
     at = "" if scale.nearby_only(resolved) else "#az"
-    return tuple(replace(link, href=link.href + at) for link in _fallback_links(resolved, url))
+    return tuple(replace(link, href=link.href + at) for _, link in _menu(resolved, url))
 
 
-def search_body(resolved: Resolved, url: str) -> SearchBody:
-    """Every region in the menu and the no-JS list, on a small site. At national scale
-    (a 650 KB page) only the country and the provinces: a county is chosen by typing
-    it, by ?region= (search.js adds it to the menu) or without JS through its province."""
-    links, menu = _fallback_links(resolved, url), region_filters(resolved, url)
+def search_page(resolved: Resolved) -> Page:
+    """The search page and its no-JS list (_menu): at national scale (a 650 KB page) a
+    county is chosen by typing it, by ?region= (search.js adds it to the menu) or
+    without JS through its province."""
+    url = urls.search()
+    menu = _menu(resolved, url)
     if scale.nearby_only(resolved):
         note = "不用搜索也能找到：选择省（区、市），再选市、县，在地区页面按名称的拼音首字母找到证明。也可以在搜索框里输入地名，例如“渝北 无房证明”。"
-        return SearchBody(tuple(FallbackRegion(link) for link in links), menu, note)
-    regions = tuple(FallbackRegion(link, tuple(Link(f"{link.href}#{anchor}", key) for key, anchor, _ in az_groups(v)))
-                    for v, link in zip(_menu_views(resolved), links))
-    note = "不用搜索也能找到：选择地区，按名称的拼音首字母找到证明（也列出常见的其他叫法）。"
-    return SearchBody(regions, menu, note)
+        regions = tuple(FallbackRegion(link) for _, link in menu)
+    else:
+        note = "不用搜索也能找到：选择地区，按名称的拼音首字母找到证明（也列出常见的其他叫法）。"
+        regions = tuple(FallbackRegion(link, tuple(Link(f"{link.href}#{anchor}", key) for key, anchor, _ in az_groups(v)))
+                        for v, link in menu)
+    body = SearchBody(regions, region_filters(resolved, url), note)
+    desc = "输入窗口让您开的证明名称，例如 无房证明、单身证明、户口证明。"
+    return make_page(resolved, url, "search.html", f"搜索证明｜{resolved.content.site['title']}", desc, body)
 
 
 def index_page(resolved: Resolved, view: RegionView) -> Page:

@@ -153,7 +153,6 @@ class PosterRow:
     name: str
     where: str  # where to go in a few words; purpose for retained rows
     extra: str  # exceptions; for retained rows who asks for it, the basis and the limit
-    height_pt: float = 0.0  # at the poster's unit; 0 before it is measured
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,8 @@ class Section:
     heading: str  # "" on a one-list poster; the list's heading on the 两张清单 sheet
     lead: str  # what the list means for a resident, in the list's own column names
     note: str  # whose list it is, when the region inherits it
-    columns: tuple[tuple[PosterRow, ...], ...]
+    rows: tuple[PosterRow, ...]  # as laid out: () once they are split into columns
+    columns: tuple[tuple[PosterRow, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -342,14 +342,6 @@ def row_texts(entries: tuple[Entry, ...], names_only: bool = False) -> tuple[Pos
 
 
 @dataclass(frozen=True)
-class SectionText:
-    heading: str
-    lead: str
-    note: str
-    rows: tuple[PosterRow, ...]  # not measured yet
-
-
-@dataclass(frozen=True)
 class PosterTexts:  # what every sheet of a poster prints besides its sections
     region: str
     title: str
@@ -385,15 +377,11 @@ def _greedy(heights: list[float], limit: float) -> list[int]:
     return cuts + [len(heights)]
 
 
-def plan_sheets(rows: tuple[PosterRow, ...], capacity_pt: float) -> list[list[tuple[PosterRow, ...]]]:
-    """Rows → sheets of two columns: as few sheets as fit, then the columns as even as possible
-    (the lowest tallest column that needs no more columns). A row taller than a column gets one
-    of its own; sitegen.pdf then reports its sheet."""
-    return [[rows[a:b] for a, b in sheet] for sheet in _columns([r.height_pt for r in rows], capacity_pt)]
-
-
-def _columns(heights: list[float], capacity_pt: float) -> list[list[tuple[int, int]]]:
-    """plan_sheets on the rows' heights: each sheet's two columns as (first, end) row indexes."""
+def plan_sheets(heights: list[float], capacity_pt: float) -> list[list[tuple[int, int]]]:
+    """Rows (their heights) → sheets of two columns, each as (first, end) row indexes: as few
+    sheets as fit, then the columns as even as possible (the lowest tallest column that needs
+    no more columns). A row taller than a column gets one of its own; sitegen.pdf then reports
+    its sheet."""
     if not heights:
         return [[(0, 0), (0, 0)]]
     columns = len(_greedy(heights, capacity_pt)) - 1
@@ -427,7 +415,7 @@ def sheet_overhead(paper: Paper, u: float, texts: PosterTexts) -> float:
     return head + hotline + foot
 
 
-def section_overhead(paper: Paper, u: float, part: SectionText) -> float:
+def section_overhead(paper: Paper, u: float, part: Section) -> float:
     """Height (pt) of a section's heading, lead and note above its rows."""
     w = paper.inner_width_pt
     heading = block_pt(part.heading, SECTION_K * u, SECTION_LINE, w)
@@ -438,56 +426,49 @@ def section_overhead(paper: Paper, u: float, part: SectionText) -> float:
     return height
 
 
-def sheets_at(paper: Paper, u: float, texts: PosterTexts, parts: tuple[SectionText, ...], one_sheet, strict=True, rows=True):
-    """The sections of each sheet at poster unit ``u``: one list splits over as many sheets as it
-    needs; the 两张清单 sheet is one sheet, or None where it outgrows the paper (if ``strict``).
-    Not ``rows``: only as many sheets, each its columns' row indexes (for fit_poster's search)."""
+def sheets_at(paper: Paper, u: float, texts: PosterTexts, parts: tuple[Section, ...], one_sheet, strict=True):
+    """Each sheet's columns at poster unit ``u``, a (first, end) row-index pair per column of
+    each section: one list splits over as many sheets as it needs; the 两张清单 sheet is one
+    sheet, or None where it outgrows the paper (if ``strict``)."""
     width = (paper.inner_width_pt - COL_GAP_K * u) / 2
     room = paper.inner_height_pt - sheet_overhead(paper, u, texts) - SAFETY_K * u
     heights = [[row_height_pt(r, u, width) for r in part.rows] for part in parts]
-
-    def section(part: SectionText, hs: list[float], heading: str, cols) -> Section:
-        measured = (tuple(PosterRow(r.number, r.name, r.where, r.extra, h) for r, h in zip(part.rows[a:b], hs[a:b])) for a, b in cols)
-        return Section(heading, part.lead, part.note, tuple(measured))
-
     if not one_sheet:
         (part,), (hs,) = parts, heights
         capacity = max(room - section_overhead(paper, u, part), paper.inner_height_pt / 4)
-        sheets = _columns(hs, capacity)
-        return [(section(part, hs, "", cols),) for cols in sheets] if rows else sheets
+        return [[cols] for cols in plan_sheets(hs, capacity)]
     planned = []
     for i, (part, hs) in enumerate(zip(parts, heights)):
-        cols = _columns(hs, sum(hs) + 1)[0]  # two columns, however tall
+        cols = plan_sheets(hs, sum(hs) + 1)[0]  # two columns, however tall
         tallest = max(sum(hs[a:b]) for a, b in cols)
         room -= section_overhead(paper, u, part) + tallest + (SECTION_GAP_K * u if i else 0)
         planned.append(cols)
-    if room < 0 and strict:
-        return None
-    return [tuple(section(*p) for p in zip(parts, heights, [p.heading for p in parts], planned))] if rows else [planned]
+    return None if room < 0 and strict else [planned]
 
 
 @lru_cache(maxsize=256)  # a region's poster page, print index and region page ask the same
-def fit_poster(paper: Paper, texts: PosterTexts, parts: tuple[SectionText, ...], one_sheet=False, must=False):
+def fit_poster(paper: Paper, texts: PosterTexts, parts: tuple[Section, ...], one_sheet=False, must=False):
     """(unit, sheets) at the largest poster unit at which the rows take no more sheets than at
     the paper's smallest row-name size. A 两张清单 sheet too tall even then: None, or (``must``) that
     sheet, which sitegen.pdf reports instead of printing."""
     units = [u for u in POSTER_UNITS if paper.name_min_pt <= u <= paper.unit_max_pt]
-    least = sheets_at(paper, units[0], texts, parts, one_sheet, rows=False)
+    least = sheets_at(paper, units[0], texts, parts, one_sheet, strict=not must)
     if least is None:
-        if not must:
-            return None
-        least, units = [()], units[:1]
+        return None
     floor, lo, hi = len(least), 0, len(units) - 1  # units[lo] fits; find the last that does
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        at = sheets_at(paper, units[mid], texts, parts, one_sheet, rows=False)
+        at = sheets_at(paper, units[mid], texts, parts, one_sheet)
         if at is not None and len(at) <= floor:
             lo = mid
         else:
             hi = mid - 1
     best = sheets_at(paper, units[lo], texts, parts, one_sheet, strict=False)
-    sheets = tuple(Sheet(i, len(best), i > 1 and not one_sheet, sections) for i, sections in enumerate(best, 1))
-    return units[lo], sheets
+    sheets = []
+    for i, planned in enumerate(best, 1):
+        sections = (replace(p, rows=(), columns=tuple(p.rows[a:b] for a, b in cols)) for p, cols in zip(parts, planned))
+        sheets.append(Sheet(i, len(best), i > 1 and not one_sheet, tuple(sections)))
+    return units[lo], tuple(sheets)
 
 
 # ------------------------------------------------------------------ pages
@@ -505,7 +486,7 @@ def poster_body(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url
     hotline = hotline_view(view)
     both = len(kinds) > 1
     parts = tuple(
-        SectionText(
+        Section(
             f"{n}、{ANSWER[kind]}的证明（共 {len(by_kind[kind])} 项）" if both else "",
             BOTH_LEAD[kind] if both else lead_text(by_kind[kind], kind),
             inherited_text(view, by_kind[kind], kind),

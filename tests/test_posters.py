@@ -693,12 +693,11 @@ def lowest_tallest_column(heights: list[float], columns: int) -> float:
     [([50.0] * 30, 400.0), ([10, 300, 20, 20, 280, 5, 90, 90], 310.0), ([100.0], 120.0), ([60.0] * 9, 190.0), ([40, 55, 70, 30, 90, 25, 60, 45, 80, 35], 200.0)],
 )
 def test_page_plan_keeps_order_uses_fewest_sheets_and_balances(heights, capacity):
-    rows = tuple(posters.PosterRow(i, f"r{i}", "", "", h) for i, h in enumerate(heights))
-    sheets = posters.plan_sheets(rows, capacity)
+    sheets = posters.plan_sheets(heights, capacity)
     columns = [c for sheet in sheets for c in sheet]
     assert all(len(sheet) == 2 for sheet in sheets)
-    assert [r for c in columns for r in c] == list(rows)
-    tallest = max(sum(r.height_pt for r in c) for c in columns)
+    assert [i for a, b in columns for i in range(a, b)] == list(range(len(heights)))
+    tallest = max(sum(heights[a:b]) for a, b in columns)
     assert tallest <= capacity
     assert len(sheets) == -(-fewest_columns(heights, capacity) // 2)
     assert tallest <= lowest_tallest_column(heights, len(columns)) + 0.5  # as even as the sheets allow
@@ -722,7 +721,7 @@ def synthetic_poster(rows: int, paper=posters.A3):
         number="12345", when="如有单位仍要求您到社区开具不予出具清单上的证明，可以拨打此电话反映。", fallback="", foot=("清单：《某清单》",),
     )
     row = posters.PosterRow(1, "居民身份信息证明（户籍证明）", "凭居民户口簿、居民身份证、出入境证件", "")
-    parts = (posters.SectionText("", "以下证明，社区不予出具。", "", (row,) * rows),)
+    parts = (posters.Section("", "以下证明，社区不予出具。", "", (row,) * rows),)
     return paper, texts, parts
 
 

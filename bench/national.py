@@ -514,16 +514,17 @@ def run(args) -> dict:
         state.close()  # the Pagefind process a builder keeps for edits (Indexer.warm)
 
         # 5. other layouts over the same pages: index cost, one bundle rebuilt
-        fig["layouts"] = [_layout_row(args.layout, layout, site, full_index, fig.get("index_s"), full_index.cpu_seconds, None, county)]
+        pages = index.item_pages(state.known.resolved)
+        fig["layouts"] = [_layout_row(args.layout, layout, site, full_index, fig.get("index_s"), full_index.cpu_seconds, None, county, pages)]
         alternatives = []
         for depth in args.compare_layouts:
             if depth == args.layout:
                 continue
             alt = bundles.layout(regions, depth, prefix=f"pagefind-{depth}")
-            alt_indexer = bundles.Indexer(alt, jobs=args.jobs, pages=index.item_pages(state.known.resolved))
+            alt_indexer = bundles.Indexer(alt, jobs=args.jobs, pages=pages)
             with Memory() as mem:
                 alt_indexer(site)
-            fig["layouts"].append(_layout_row(depth, alt, site, alt_indexer.last, alt_indexer.last.seconds, alt_indexer.last.cpu_seconds, mem.mb()["rss_mb"], county))
+            fig["layouts"].append(_layout_row(depth, alt, site, alt_indexer.last, alt_indexer.last.seconds, alt_indexer.last.cpu_seconds, mem.mb()["rss_mb"], county, pages))
             alternatives.append((depth, alt))
 
         # 6. search in headless Chromium
@@ -553,13 +554,15 @@ def run(args) -> dict:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _layout_row(depth, layout, site: Path, stats: bundles.IndexStats, seconds, cpu_s, rss_mb, county: str) -> dict:
+def _layout_row(depth, layout, site: Path, stats: bundles.IndexStats, seconds, cpu_s, rss_mb, county: str, pages_of: dict) -> dict:
     """One layout's figures; rebuilds the county's bundle once (what an edit costs)."""
     folder = next(iter(layout)).split("/")[0]
     files, size = tree_size(site / folder)
-    regions_of = next(rs for rs in layout.values() if county in rs)
     scratch = site.parent / "one-bundle"
-    run = bundles.run_pagefind(site, scratch, regions_of, whole_site=len(layout) == 1)
+    scratch.mkdir()
+    one = bundles.Indexer(layout, jobs=1, pages=pages_of)  # the county's bundle as an edit remakes it, in a new process
+    one.reindex(site, scratch, [county])
+    run = one.last.bundles[0]
     shutil.rmtree(scratch, ignore_errors=True)
     pages = [b.pages for b in stats.bundles] or [0]
     return {"layout": depth, "bundles": len(layout), "index_s": seconds, "index_cpu_s": cpu_s, "index_rss_mb": rss_mb, "index_mb": round(size / MB, 1), "index_files": files, "largest_bundle_pages": max(pages), "median_bundle_pages": round(statistics.median(pages)), "one_bundle_s": run.seconds, "one_bundle_pages": run.pages}

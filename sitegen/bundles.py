@@ -77,36 +77,6 @@ class IndexStats:
         return sum(b.pages for b in self.bundles)
 
 
-def run_pagefind(site: Path, output: Path, region_ids: list[str], whole_site: bool = False,
-                 service: PagefindService | None = None) -> BundleRun:
-    """Index the pages of ``region_ids`` under ``site`` into the folder ``output``,
-    through ``service`` (a new Pagefind service process if None)."""
-    start = time.perf_counter()
-    if output.exists():
-        shutil.rmtree(output)
-    own = service is None
-    service = service or PagefindService(pagefind_binary())
-    if whole_site:
-        glob = "**/*.html"
-    else:
-        ids = sorted(region_ids)
-        glob = ("{" + ",".join(ids) + "}" if len(ids) > 1 else ids[0]) + "/**/*.html"
-    try:
-        pages, files = service.index_files(site, glob)
-    except ServiceFailed as err:
-        raise IndexFailed(f"pagefind 建立索引失败 (pagefind failed for {output.name}): {err}") from None
-    finally:
-        if own:
-            service.close()
-    if not pages or "pagefind.js" not in files:  # as the command line, which exits 1 on no pages
-        raise IndexFailed(f"pagefind 建立索引失败：没有找到可索引的页面 (pagefind found no pages for {output.name})")
-    files = stabilise_files(files)
-    write_files(output, files)
-    entry = json.loads(files["pagefind-entry.json"].decode("utf-8"))
-    counted = sum(lang.get("page_count", 0) for lang in entry["languages"].values())
-    return BundleRun(round(time.perf_counter() - start, 3), counted)
-
-
 class Indexer:
     """Build the bundles of one layout, ``jobs`` Pagefind processes at a time.
 
@@ -176,13 +146,22 @@ class Indexer:
         root, copy = _scratch(out)
 
         def one(service: PagefindService, bundle: str) -> BundleRun:
-            regions = self.bundles[bundle]
+            start, name = time.perf_counter(), Path(bundle).name
             tree = root / bundle.replace("/", "__")
             try:
-                _fill(tree, [p for r in regions for p in self.listing.get(r, ())], site, copy)
-                return run_pagefind(tree, out / bundle, regions, whole_site=True, service=service)
+                _fill(tree, [p for r in self.bundles[bundle] for p in self.listing.get(r, ())], site, copy)
+                pages, files = service.index_files(tree)
+            except ServiceFailed as err:
+                raise IndexFailed(f"pagefind 建立索引失败 (pagefind failed for {name}): {err}") from None
             finally:
                 shutil.rmtree(tree, ignore_errors=True)
+            if not pages or "pagefind.js" not in files:  # as the command line, which exits 1 on no pages
+                raise IndexFailed(f"pagefind 建立索引失败：没有找到可索引的页面 (pagefind found no pages for {name})")
+            files = stabilise_files(files)
+            write_files(out / bundle, files)
+            entry = json.loads(files["pagefind-entry.json"].decode("utf-8"))
+            counted = sum(lang.get("page_count", 0) for lang in entry["languages"].values())
+            return BundleRun(round(time.perf_counter() - start, 3), counted)
 
         try:  # biggest bundles first, so no long one starts last
             return self._run_all(sorted(bundles, key=lambda b: -len(self.bundles[b])), one)

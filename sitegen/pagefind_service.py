@@ -55,12 +55,12 @@ class PagefindService:
             data += chunk
         return json.loads(base64.b64decode(bytes(data[:-1])))
 
-    def index_files(self, folder: Path, glob: str = "**/*.html") -> tuple[int, dict[str, bytes]]:
-        """(pages indexed, the index's files: relative path → bytes). Written by the
-        caller: Pagefind 1.5.2's ``WriteFiles`` answers before its writes finish (#1271)."""
+    def index_files(self, folder: Path) -> tuple[int, dict[str, bytes]]:
+        """(pages indexed, the index's files: relative path → bytes) of the pages in ``folder``.
+        Written by the caller: Pagefind 1.5.2's ``WriteFiles`` answers before its writes finish (#1271)."""
         index_id = self.call({"type": "NewIndex", "config": None})["index_id"]
         try:
-            added = self.call({"type": "AddDir", "index_id": index_id, "path": str(folder), "glob": glob})
+            added = self.call({"type": "AddDir", "index_id": index_id, "path": str(folder), "glob": "**/*.html"})
             files = self.call({"type": "GetFiles", "index_id": index_id})["files"]
         finally:
             if self.alive():

@@ -136,13 +136,26 @@ def read_table(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
     if suffix in (".xls", ".et", ".doc", ".docx", ".wps"):
         raise Unreadable(f"不能直接读取 {suffix} 文件：请在 Excel/WPS 中“另存为” .xlsx 或 .csv 后再导入 (save as .xlsx or .csv)")
     data = read_regular(path, MAX_TABLE_BYTES)
+    notes = []
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(data), []
-    if data.startswith(b"PK\x03\x04"):
+        rows = _xlsx_rows(data)
+    elif data.startswith(b"PK\x03\x04"):
         raise Unreadable("这其实是一个 Excel（.xlsx）文件：请把文件名的扩展名改成 .xlsx 再导入 (a zip/xlsx file named as text)")
-    text, encoding = decode(data)
-    notes = [f"文件是 {encoding} 编码，已按 {encoding} 读取"] if encoding != "UTF-8" else []
-    return _read_delimited(text), notes
+    else:
+        text, encoding = decode(data)
+        notes = [f"文件是 {encoding} 编码，已按 {encoding} 读取"] if encoding != "UTF-8" else []
+        rows = _delimited_rows(text)
+    lines = []
+    for count, (line, cells) in enumerate(rows, 1):
+        if count > MAX_ROWS:
+            raise Unreadable(f"表格超过 {MAX_ROWS:,} 行：一份清单不会这么长，请检查是不是选错了文件 (more than {MAX_ROWS} rows)", line)
+        if len(cells) > MAX_COLUMNS:
+            raise Unreadable(f"这一行超过 {MAX_COLUMNS} 栏：请检查是不是选错了文件 (more than {MAX_COLUMNS} columns)", line, MAX_COLUMNS + 1)
+        for col, value in enumerate(cells, 1):
+            if len(value) > MAX_CELL:
+                raise Unreadable(f"这一格有 {len(value):,} 个字，一格最多 {MAX_CELL:,} 个字：请检查是不是把整份文件粘贴进了一格 (cell longer than {MAX_CELL} characters)", line, col)
+        lines.append((line, cells))
+    return lines, notes
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -166,49 +179,32 @@ def decode(data: bytes) -> tuple[str, str]:
         raise Unreadable("文件编码认不出来（既不是 UTF-8，也不是 GBK）：请在 Excel/WPS 中另存为“CSV UTF-8”或 .xlsx (unknown encoding)", line) from None
 
 
-def _read_delimited(text: str) -> list[tuple[int, list[str]]]:
+def _delimited_rows(text: str):
+    """(line, cells) of CSV, or of tab-separated text when its first lines have more tabs than commas."""
     sample = "\n".join(text.splitlines()[:20])
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    lines, end = [], 0
+    line = 1
     try:
         for cells in reader:
-            _check_row(len(lines) + 1, end + 1, cells)
-            lines.append((end + 1, cells))
-            end = reader.line_num
+            yield line, cells
+            line = reader.line_num + 1
     except csv.Error as exc:  # a cell past csv's own limit (131,072 characters), a NUL
         raise Unreadable(f"第 {reader.line_num} 行读不出来：有一格太长（一格最多 {MAX_CELL:,} 个字），或引号没有配对 (unreadable row: {exc})", reader.line_num) from None
-    return lines
 
 
-def _check_row(count: int, line: int, cells: list[str]) -> None:
-    if count > MAX_ROWS:
-        raise Unreadable(f"表格超过 {MAX_ROWS:,} 行：一份清单不会这么长，请检查是不是选错了文件 (more than {MAX_ROWS} rows)", line)
-    if len(cells) > MAX_COLUMNS:
-        raise Unreadable(f"这一行超过 {MAX_COLUMNS} 栏：请检查是不是选错了文件 (more than {MAX_COLUMNS} columns)", line, MAX_COLUMNS + 1)
-    for col, text in enumerate(cells, 1):
-        if len(text) > MAX_CELL:
-            raise Unreadable(f"这一格有 {len(text):,} 个字，一格最多 {MAX_CELL:,} 个字：请检查是不是把整份文件粘贴进了一格 (cell longer than {MAX_CELL} characters)", line, col)
-
-
-def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+def _xlsx_rows(data: bytes):
+    """(line, cells) of the first sheet, once its sizes are checked."""
     _check_workbook(data)
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        lines = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
-            cells = [_xlsx_text(v) for v in values]
-            _check_row(number, number, cells)
-            lines.append((number, cells))
+        for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), 1):
+            yield number, [_xlsx_text(v) for v in values]
         book.close()
-    except Unreadable:
-        raise
     except Exception as exc:  # a broken or password-protected workbook
         raise Unreadable(f"无法打开这个 Excel 文件，请在 Excel/WPS 中重新另存为 .xlsx (cannot open workbook: {type(exc).__name__}: {exc})") from None
-    return lines
 
 
 def _check_workbook(data: bytes) -> None:

@@ -29,7 +29,7 @@ def not_found_page(resolved: Resolved) -> Page:
         links=(Link(root, "回到首页"), Link(root + urls.search(), "搜索证明")),
     )
     title = f"没有这个页面｜{site['title']}"
-    return make_page(resolved, urls.not_found(), "not_found.html", title, "这个网址没有页面。", body, None, root, noindex=True)
+    return make_page(resolved, urls.FILES["not_found"], "not_found.html", title, "这个网址没有页面。", body, None, root, noindex=True)
 
 
 class HostFiles(Feature):
@@ -39,8 +39,8 @@ class HostFiles(Feature):
 
     def site_outputs(self, resolved: Resolved) -> list[Output]:
         return [
-            page(urls.not_found(), not_found_page, resolved, regions=NO_REGION, listed=False),
-            Output(urls.favicon(), constant((ASSETS / "favicon.ico").read_bytes()), NO_REGION),
+            page(urls.FILES["not_found"], not_found_page, resolved, regions=NO_REGION, listed=False),
+            Output(urls.FILES["favicon"], constant((ASSETS / "favicon.ico").read_bytes()), NO_REGION),
         ]
 
 

@@ -46,8 +46,8 @@ FILES = {
     "search_tolerance": "search/tolerance.json",
     "poster": "print/{region}/{kind}-{paper}.html",
     "slip": "print/{region}/{cert}-a6.html",
-    "not_found": "404.html",
-    "favicon": "favicon.ico",
+    "not_found": "404.html",  # what a web server or bucket shows for a missing address (docs/deploy.md)
+    "favicon": "favicon.ico",  # where browsers look for the site's icon when a page names none
 }
 PRINT = "print"  # the folder of the print pages (and of their PDFs)
 FOURUP = "a6x4"  # the fragment at which a slip page prints four slips on an A4 sheet
@@ -159,16 +159,6 @@ def absolute(base_url: str, path: str) -> str:
     """The public address of a site path (``base_url`` ends in "/"): the one place a
     path becomes a full address."""
     return base_url + path
-
-
-def not_found() -> str:
-    """The page a web server or bucket shows for a missing address (docs/deploy.md)."""
-    return FILES["not_found"]
-
-
-def favicon() -> str:
-    """Where browsers look for the site's icon when a page names none."""
-    return FILES["favicon"]
 
 
 def base_path(base_url: str) -> str:

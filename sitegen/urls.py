@@ -185,7 +185,5 @@ def is_placeholder(base_url: str) -> bool:
     """True while ``base_url`` is not a real public address (publishing refuses it,
     posters say 测试地址)."""
     host = (urlsplit(base_url.strip()).hostname or "").rstrip(".").lower()
-    if not host:
-        return True
-    example = any(host == d or host.endswith("." + d) for d in _EXAMPLE_DOMAINS)
-    return example or host.rsplit(".", 1)[-1] in _RESERVED_TLDS
+    labels = host.split(".")
+    return not host or ".".join(labels[-2:]) in _EXAMPLE_DOMAINS or labels[-1] in _RESERVED_TLDS

@@ -1,9 +1,9 @@
 """Stage 1, load: read every YAML file under content/ and remember where each
 value stands (line and column), so later stages can point at it. Nothing here
 judges the content; a file that cannot be read becomes a Problem and loading
-goes on. What only a crafted file needs is refused before it is built: anchors,
-aliases, tags, nesting deeper than MAX_DEPTH, files over MAX_FILE_BYTES, texts
-over MAX_TEXT (docs/editing.md lists these limits).
+goes on. What only a crafted file needs is refused where it stands, never
+expanded: anchors, aliases, tags, nesting deeper than MAX_DEPTH, files over
+MAX_FILE_BYTES, texts over MAX_TEXT (docs/editing.md lists these limits).
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ Marks = dict[tuple, tuple[int, int]]
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_TEXT = 10_000  # characters in one value
 MAX_DEPTH = 20  # nested lists and maps
+_TOO_LONG = "这一项文字太长（{:,} 个字符），一项最多 {:,} 个字符；是不是粘贴了整份文件？ (text longer than {} characters)"
 _TOO_DEEP = f"嵌套太深（超过 {MAX_DEPTH} 层）：清单文件只需要几层缩进，请检查括号“[ {{”和缩进"
 
 
@@ -71,62 +72,119 @@ class Loaded:
     content_dir: Path | None = None  # where the files came from (content/sources/ is beside lists/)
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
+def _at(mark) -> tuple[int, int]:
+    """A libyaml mark (counted from 0) as the line and column a message shows."""
+    return mark.line + 1, mark.column + 1
+
+
+def _scalar(tag: str, value: str) -> Any:
     """A scalar's value; strings, and dates kept as written (2020-12-03 stays text)."""
-    kind = node.tag.rsplit(":", 1)[-1]
+    kind = tag.rsplit(":", 1)[-1]
     if kind == "null":
         return None
     if kind == "bool":
-        return node.value.lower() in ("true", "yes", "on")
+        return value.lower() in ("true", "yes", "on")
     try:
         if kind == "int":
-            return int(node.value.replace("_", ""), 0)
+            return int(value.replace("_", ""), 0)
         if kind == "float":
-            return float(node.value)
+            return float(value)
     except ValueError:
         pass
-    return node.value
+    return value
 
 
 class _Refused(Exception):
-    """A node loading stops at: ``field`` and ``message`` of the problem."""
-
-    def __init__(self, node: yaml.Node, field: str, message: str):
-        self.node, self.field, self.message = node, field, message
+    """What only a crafted file has, refused where it stands; its argument is the Problem."""
 
 
-def _to_python(node: yaml.Node, path: tuple, marks: Marks) -> Any:
-    marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        out: dict = {}
-        for key_node, value_node in node.value:
-            key = str(_to_python(key_node, path + ("<key>",), {}))
-            if key in out:
-                raise _Refused(key_node, key, f"字段重复出现 (key appears twice): {key}")
-            out[key] = _to_python(value_node, path + (key,), marks)
-            # a key's own position is more useful than its value's for "missing" errors
-            marks.setdefault(path + (key, "<key>"), (key_node.start_mark.line + 1, key_node.start_mark.column + 1))
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, path + (i,), marks) for i, item in enumerate(node.value)]
-    if len(node.value) > MAX_TEXT:
-        raise _Refused(node, "", f"这一项文字太长（{len(node.value):,} 个字符），一项最多 {MAX_TEXT:,} 个字符；"
-                                 f"是不是粘贴了整份文件？ (text longer than {MAX_TEXT} characters)")
-    return _scalar(node)
+class _Composer:
+    """A file's data and the position of each value, built from libyaml's events in one walk
+    (aliases are never expanded). Duplicate keys and too long texts are kept in ``refused`` and
+    told once the whole file has parsed; a value or key holding a character of _HIDDEN in ``hidden``."""
+
+    def __init__(self, loader: yaml.SafeLoader, shown: str):
+        self.loader, self.shown = loader, shown
+        self.marks: Marks = {}
+        self.refused: list[Problem] = []
+        self.hidden: list[Problem] = []
+
+    def problem(self, event: yaml.Event, field: str, message: str) -> Problem:
+        return Problem(self.shown, *_at(event.start_mark), field, message)
+
+    def value(self, path: tuple, in_key: bool = False) -> Any:
+        """The value whose first event is next, at ``path``; the events of a key
+        (``in_key``) leave no marks and are searched for _HIDDEN only as the whole key."""
+        event = self.loader.get_event()
+        if not in_key:
+            self.marks[path] = _at(event.start_mark)
+        deep = isinstance(event, yaml.CollectionStartEvent) and len(path) >= MAX_DEPTH
+        if isinstance(event, yaml.AliasEvent) or event.anchor or event.tag or deep:
+            raise _Refused(self.problem(event, "", _crafted(event)))
+        if isinstance(event, yaml.ScalarEvent):
+            if len(event.value) > MAX_TEXT:
+                self.refused.append(self.problem(event, "", _TOO_LONG.format(len(event.value), MAX_TEXT, MAX_TEXT)))
+            if not in_key and _HIDDEN.search(event.value):
+                self.hidden.append(self.problem(event, field_name(path), _hidden(event.value)))
+            return _scalar(self.loader.resolve(yaml.ScalarNode, event.value, event.implicit), event.value)
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list = []
+            while not self.loader.check_event(yaml.SequenceEndEvent):
+                items.append(self.value(path + (len(items),), in_key))
+            self.loader.get_event()
+            return items
+        mapping: dict = {}
+        while not self.loader.check_event(yaml.MappingEndEvent):
+            key_event = self.loader.peek_event()
+            key = str(self.value(path + ("<key>",), in_key=True))
+            if key in mapping:
+                self.refused.append(self.problem(key_event, key, f"字段重复出现 (key appears twice): {key}"))
+            if not in_key and _HIDDEN.search(key):
+                self.hidden.append(self.problem(key_event, field_name(path + (key,)), _hidden(key)))
+            mapping[key] = self.value(path + (key,), in_key)
+            if not in_key:  # a key's own position is more useful than its value's for "missing" errors
+                self.marks.setdefault(path + (key, "<key>"), _at(key_event.start_mark))
+        self.loader.get_event()
+        return mapping
+
+
+def _crafted(event: yaml.Event) -> str:
+    """Why loading stops at ``event``: an alias, an anchor, a tag, or nesting deeper than MAX_DEPTH."""
+    if isinstance(event, yaml.AliasEvent):
+        return f"不能使用 YAML 别名“*{event.anchor}”：每一项请直接写出全文 (YAML aliases are not allowed)"
+    if getattr(event, "anchor", None):
+        return f"不能使用 YAML 锚点“&{event.anchor}”：每一项请直接写出全文 (YAML anchors are not allowed)"
+    tag = "%TAG" if isinstance(event, yaml.DocumentStartEvent) else event.tag
+    if tag:
+        tag = tag.replace("tag:yaml.org,2002:", "!!")
+        return f"不能使用 YAML 类型标记“{tag}”：以“!”开头的文字请用引号括起来 (YAML tags are not allowed)"
+    return f"{_TOO_DEEP} (nested deeper than {MAX_DEPTH} levels)"
 
 
 def parse(text: str, shown_path: str) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML text; on failure return the problem instead."""
-    refused = _refused_structure(text, shown_path)
-    if refused:
-        return None, [refused]
+    loader = _Loader(text)
+    composer = _Composer(loader, shown_path)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        loader.get_event()  # the stream's start
+        if loader.check_event(yaml.StreamEndEvent):
+            line = text.count("\n") + (not text.endswith("\n")) if text.strip() else 1
+            return None, [Problem(shown_path, max(line, 1), 1, "", "文件是空的（或只有注释），可能没有保存完整 (file is empty)")]
+        start = loader.get_event()
+        if start.tags:
+            raise _Refused(composer.problem(start, "", _crafted(start)))
+        data = composer.value(())
+        loader.get_event()  # the document's end
+        if not loader.check_event(yaml.StreamEndEvent):
+            raise yaml.composer.ComposerError("expected a single document in the stream", start.start_mark,
+                                              "but found another document", loader.get_event().start_mark)
+    except _Refused as refused:
+        return None, list(refused.args)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if (exc.problem or "").startswith("found unexpected end of stream") and exc.context_mark:
             mark = exc.context_mark  # the quote or bracket that was never closed, not the end of the file
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = _at(mark) if mark else (1, 1)
         what = (exc.problem or "").strip()
         if what == "found character that cannot start any token" and mark:  # libyaml leaves out which
             char = text.split("\n")[mark.line][mark.column : mark.column + 1]
@@ -140,100 +198,26 @@ def parse(text: str, shown_path: str) -> tuple[Document | None, list[Problem]]:
         return None, [Problem(shown_path, line, col, "", f"含有不可见的控制字符 U+{exc.character:04X}（多半是从别处复制来的），请删除 (control character not allowed)")]
     except yaml.YAMLError as exc:
         return None, [Problem(shown_path, 1, 1, "", f"YAML 无法读取 (unreadable YAML: {exc})")]
-    if node is None:
-        line = text.count("\n") + (not text.endswith("\n")) if text.strip() else 1
-        return None, [Problem(shown_path, max(line, 1), 1, "", "文件是空的（或只有注释），可能没有保存完整 (file is empty)")]
-    marks: Marks = {}
-    try:
-        data = _to_python(node, (), marks)
-    except _Refused as refused:
-        m = refused.node.start_mark
-        return None, [Problem(shown_path, m.line + 1, m.column + 1, refused.field, refused.message)]
-    doc = Document(shown_path, data, marks)
-    return doc, (_hidden_characters(doc) if _HIDDEN.search(text) or "\\" in text else [])
+    if composer.refused:
+        return None, composer.refused[:1]
+    return Document(shown_path, data, composer.marks), composer.hidden
 
 
 # Characters no list text needs and a page must not carry: control characters
 # (a tab and a line break excepted), line/paragraph separators, and the bidi
 # controls that make text display in another order than it reads (Trojan Source).
+# A double-quoted escape ("\u202e") writes one without it standing in the file.
 _HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def _hidden_characters(doc: Document) -> list[Problem]:
-    """One problem for each value (or key) holding a character of _HIDDEN,
-    naming it. A double-quoted escape ("\\u202e") writes one without it
-    standing in the file, so the loaded values are searched."""
-    problems = []
-
-    def walk(value, path: tuple) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if _HIDDEN.search(key):
-                    problems.append(_hidden_problem(doc, path + (key, "<key>"), key))
-                walk(item, path + (key,))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                walk(item, path + (i,))
-        elif isinstance(value, str) and _HIDDEN.search(value):
-            problems.append(_hidden_problem(doc, path, value))
-
-    walk(doc.data, ())
-    return problems
-
-
-def _hidden_problem(doc: Document, at: tuple, text: str) -> Problem:
+def _hidden(text: str) -> str:
+    """What is said of a value (or key) holding a character of _HIDDEN: which one."""
     char = _HIDDEN.search(text).group()
     code = f"U+{ord(char):04X}"
     shown = f"{code} {unicodedata.name(char, '')}".rstrip()
     what = "文字方向控制符，会让文字显示的顺序和实际不同" if _BIDI.match(char) else "控制字符，多半是从别处复制来的"
-    message = f"含有看不见的字符 {shown}（{what}），请删除这个字 (invisible character {code} not allowed)"
-    return doc.problem(at, message)
-
-
-_BLOCK_PREFIX = re.compile(r"^[ ?:-]*", re.MULTILINE)
-
-
-def _may_be_crafted(text: str) -> bool:
-    """False when ``text`` certainly has no anchor, alias or tag and cannot nest
-    deeper than MAX_DEPTH, so the event walk can be skipped (real list files).
-
-    A block collection starts at a column no larger than the run of spaces and
-    indicators (``- ``, ``? ``, ``: ``) opening some line, and a block path
-    indents at least every second level; each flow level needs a bracket.
-    """
-    if "&" in text or "*" in text or "!" in text:
-        return True
-    columns = max(map(len, _BLOCK_PREFIX.findall(text)), default=0)
-    return 2 * columns + 2 + text.count("[") + text.count("{") > MAX_DEPTH
-
-
-def _refused_structure(text: str, shown: str) -> Problem | None:
-    """The first anchor, alias, tag or too deep nesting in ``text`` (libyaml's
-    event stream, stopped there), or None; syntax errors are left to the composer."""
-    if not _may_be_crafted(text):
-        return None
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            depth += isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent))
-            depth -= isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent))
-            tag = getattr(event, "tag", None) or (getattr(event, "tags", None) and "%TAG")
-            if isinstance(event, yaml.AliasEvent):
-                message = f"不能使用 YAML 别名“*{event.anchor}”：每一项请直接写出全文 (YAML aliases are not allowed)"
-            elif getattr(event, "anchor", None):
-                message = f"不能使用 YAML 锚点“&{event.anchor}”：每一项请直接写出全文 (YAML anchors are not allowed)"
-            elif tag:
-                tag = tag.replace("tag:yaml.org,2002:", "!!")
-                message = f"不能使用 YAML 类型标记“{tag}”：以“!”开头的文字请用引号括起来 (YAML tags are not allowed)"
-            elif depth > MAX_DEPTH:
-                message = f"{_TOO_DEEP} (nested deeper than {MAX_DEPTH} levels)"
-            else:
-                continue
-            return Problem(shown, event.start_mark.line + 1, event.start_mark.column + 1, "", message)
-    except yaml.YAMLError:
-        pass
-    return None
+    return f"含有看不见的字符 {shown}（{what}），请删除这个字 (invisible character {code} not allowed)"
 
 
 _TAB = "不能用制表符（Tab）缩进，请用空格"

@@ -493,9 +493,9 @@ def test_error_table_in_docs_covers_the_corpus():
     assert missing == []
 
 
-def test_event_walk_is_skipped_only_where_nesting_cannot_be_too_deep():
-    """load._may_be_crafted's bound, tried on every mix of block maps and
-    lists (YAML's dumper and compact "- - x" forms) from 1 to 30 levels."""
+def test_nesting_is_refused_exactly_when_deeper_than_the_limit():
+    """Every mix of block maps and lists (YAML's dumper and compact "- - x"
+    forms) from 1 to 30 levels: refused as too deep exactly above MAX_DEPTH."""
     import random
 
     from sitegen import load
@@ -522,4 +522,5 @@ def test_event_walk_is_skipped_only_where_nesting_cannot_be_too_deep():
         for _ in range(20):
             for text in (yaml.safe_dump(nest(depth), allow_unicode=True, default_flow_style=False, indent=rng.choice([2, 4])),
                          "- " * depth + "x\n"):
-                assert load._may_be_crafted(text) or real_depth(text) <= load.MAX_DEPTH, text
+                refused = any("嵌套太深" in p.message for p in load.parse(text, "x.yaml")[1])
+                assert refused == (real_depth(text) > load.MAX_DEPTH), text

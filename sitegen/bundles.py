@@ -141,39 +141,12 @@ class Indexer:
         return affected
 
     def _index(self, site: Path, out: Path, bundles: list[str]) -> IndexStats:
-        """Index each bundle from a scratch folder of only its item pages (Pagefind
-        parses every HTML file below its --site, even those it leaves out)."""
-        root, copy = _scratch(out)
-
-        def one(service: PagefindService, bundle: str) -> BundleRun:
-            start, name = time.perf_counter(), Path(bundle).name
-            tree = root / bundle.replace("/", "__")
-            try:
-                _fill(tree, [p for r in self.bundles[bundle] for p in self.listing.get(r, ())], site, copy)
-                pages, files = service.index_files(tree)
-            except ServiceFailed as err:
-                raise IndexFailed(f"pagefind 建立索引失败 (pagefind failed for {name}): {err}") from None
-            finally:
-                shutil.rmtree(tree, ignore_errors=True)
-            if not pages or "pagefind.js" not in files:  # as the command line, which exits 1 on no pages
-                raise IndexFailed(f"pagefind 建立索引失败：没有找到可索引的页面 (pagefind found no pages for {name})")
-            files = stabilise_files(files)
-            write_files(out / bundle, files)
-            entry = json.loads(files["pagefind-entry.json"].decode("utf-8"))
-            counted = sum(lang.get("page_count", 0) for lang in entry["languages"].values())
-            return BundleRun(round(time.perf_counter() - start, 3), counted)
-
-        try:  # biggest bundles first, so no long one starts last
-            return self._run_all(sorted(bundles, key=lambda b: -len(self.bundles[b])), one)
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
-
-    def _run_all(self, bundles: list[str], one) -> IndexStats:
-        """``one(service, bundle)`` for each bundle, ``jobs`` at a time, each on an
-        idle service process, so a process builds bundle after bundle. Processes
-        kept by ``warm`` are kept; the others end here. Their CPU time is counted."""
+        """Index each bundle, ``jobs`` at a time, each on an idle service process, so a
+        process builds bundle after bundle. Processes kept by ``warm`` are kept; the
+        others end here. Their CPU time is counted."""
         self.warmed()
         started, children_before = time.perf_counter(), _children_cpu()
+        root, copy = _scratch(out)
         idle: queue.SimpleQueue[PagefindService] = queue.SimpleQueue()
         for service in self.kept:
             idle.put(service)
@@ -186,16 +159,17 @@ class Indexer:
                 service = PagefindService(self.binary)
             used.setdefault(service, service.cpu_seconds())
             try:
-                return one(service, bundle)
+                return self._bundle(service, bundle, site, root / bundle.replace("/", "__"), copy, out)
             finally:
                 idle.put(service)
 
         pool = ThreadPoolExecutor(self.jobs)
-        futures = [pool.submit(run, bundle) for bundle in bundles]
+        futures = [pool.submit(run, b) for b in sorted(bundles, key=lambda b: -len(self.bundles[b]))]  # biggest first
         try:
             runs = [f.result() for f in futures]  # the first failure is raised
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+            shutil.rmtree(root, ignore_errors=True)
             cpu = sum(service.cpu_seconds() - before for service, before in used.items())
             for service in set(used) | set(self.kept):
                 if service not in self.kept or not service.alive():
@@ -204,6 +178,25 @@ class Indexer:
         cpu = round(cpu or _children_cpu() - children_before, 2)  # no /proc: the processes ended above
         self.last = IndexStats(runs, round(time.perf_counter() - started, 3), cpu)
         return self.last
+
+    def _bundle(self, service: PagefindService, bundle: str, site: Path, tree: Path, copy: bool, out: Path) -> BundleRun:
+        """One bundle into ``out``/<bundle>, indexed from ``tree``, a scratch folder of only its
+        item pages (Pagefind parses every HTML file below its --site, even those it leaves out)."""
+        start, name = time.perf_counter(), Path(bundle).name
+        try:
+            _fill(tree, [p for r in self.bundles[bundle] for p in self.listing.get(r, ())], site, copy)
+            pages, files = service.index_files(tree)
+        except ServiceFailed as err:
+            raise IndexFailed(f"pagefind 建立索引失败 (pagefind failed for {name}): {err}") from None
+        finally:
+            shutil.rmtree(tree, ignore_errors=True)
+        if not pages or "pagefind.js" not in files:  # as the command line, which exits 1 on no pages
+            raise IndexFailed(f"pagefind 建立索引失败：没有找到可索引的页面 (pagefind found no pages for {name})")
+        files = stabilise_files(files)
+        write_files(out / bundle, files)
+        entry = json.loads(files["pagefind-entry.json"].decode("utf-8"))
+        counted = sum(lang.get("page_count", 0) for lang in entry["languages"].values())
+        return BundleRun(round(time.perf_counter() - start, 3), counted)
 
 
 def _scratch(out: Path) -> tuple[Path, bool]:

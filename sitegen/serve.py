@@ -32,26 +32,21 @@ def snapshot(dirs: list[Path]) -> dict[Path, tuple[int, int]]:
     return {folder / rel: stamp for folder in dirs if folder.is_dir() for rel, stamp in watched(folder)}
 
 
-def watched(folder: Path, below: str = "") -> Iterator[tuple[str, tuple[int, int]]]:
+def watched(folder: Path) -> Iterator[tuple[str, tuple[int, int]]]:
     """(path below ``folder``, (mtime_ns, size)) of each file there the preview
     watches: regular files only (a pipe would never end if read; the loader
     reports it), an editor's scratch files left out as the loader leaves them
     out; linked folders are not entered (as ``Path.rglob``)."""
-    try:
-        with os.scandir(folder / below) as found:
-            entries = list(found)
-    except OSError:  # removed while we looked
-        return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from watched(folder, f"{below}{entry.name}/")
-            continue
-        try:
-            st = entry.stat()
-        except OSError:  # removed while we looked, or a dangling link (the loader reports it)
-            continue
-        if not IGNORED_NAMES.search(entry.name) and stat.S_ISREG(st.st_mode):
-            yield below + entry.name, (st.st_mtime_ns, st.st_size)
+    root = os.path.join(folder, "")
+    for top, _, names in os.walk(root):  # a folder removed while we look is passed over
+        for name in names:
+            path = os.path.join(top, name)
+            try:
+                st = os.stat(path)
+            except OSError:  # removed while we looked, or a dangling link (the loader reports it)
+                continue
+            if not IGNORED_NAMES.search(name) and stat.S_ISREG(st.st_mode):
+                yield path[len(root) :], (st.st_mtime_ns, st.st_size)
 
 
 def describe_failure(exc: BaseException, site: Path | None = None) -> str:

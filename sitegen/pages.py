@@ -8,6 +8,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import groupby
 
 from pypinyin import lazy_pinyin
 
@@ -625,10 +626,8 @@ def az_groups(view: RegionView) -> tuple[tuple[str, str, tuple[Link, ...]], ...]
         for other in dict.fromkeys(other_names(e) + e.row.former_names):
             names.append((other, row_link(url, e, other, note=f"见 {e.row.short_name}")))
     names.sort(key=lambda pair: (_reading(pair[0])[0] == "#", _reading(pair[0]), pair[0]))
-    groups: dict[str, list[Link]] = {}
-    for name, link in names:
-        groups.setdefault(_reading(name)[0], []).append(link)
-    return tuple((k, "az-" + (k if k != "#" else "other"), tuple(v)) for k, v in groups.items())
+    groups = groupby(names, key=lambda pair: _reading(pair[0])[0])
+    return tuple((k, "az-" + (k if k != "#" else "other"), tuple(link for _, link in group)) for k, group in groups)
 
 
 @lru_cache(maxsize=65536)  # every region's index sorts mostly the same names

@@ -48,38 +48,22 @@ class HotlineView:
 
 @dataclass(frozen=True)
 class Page:
+    """A page ready to render: every link relative to it, every address made (make_page)."""
+
     url: str  # relative to the site root, e.g. chongqing/qinshu-guanxi/
     root: str  # prefix from this page back to the site root: "../../"
+    home: str  # the link from this page to the home page
     title: str
     description: str
-    base_url: str  # content/site.yaml's: where the site is published
+    canonical: str  # this page's public address
     template: str
+    share_image_url: str  # the share-card picture's public address (og:image)
+    share_image_href: str  # the link from this page to that picture
     breadcrumbs: tuple[Link, ...] = ()
     body: object = None
     pagefind: bool = False  # index this page for search
-    share_image: str = urls.share_image()  # site path of the share-card picture
     jsonld: str = ""  # schema.org JSON-LD, already made safe for a <script> element (sitegen/opendata.py)
     noindex: bool = False  # ask search engines not to index it (print pages); left out of sitemap.xml
-
-    @property
-    def home(self) -> str:
-        """The link from this page to the home page."""
-        return self.root or "./"
-
-    @property
-    def canonical(self) -> str:
-        """This page's public address."""
-        return urls.absolute(self.base_url, self.url)
-
-    @property
-    def share_image_url(self) -> str:
-        """The share-card picture's public address (og:image)."""
-        return urls.absolute(self.base_url, self.share_image)
-
-    @property
-    def share_image_href(self) -> str:
-        """The link from this page to its share-card picture."""
-        return self.root + self.share_image
 
 
 @dataclass(frozen=True)
@@ -259,15 +243,18 @@ def href(from_url: str, to_url: str) -> str:
 
 
 def make_page(resolved: Resolved, url: str, template: str, title: str, description: str, body,
-              crumbs: tuple[tuple[str, str], ...] | None = (), root: str | None = None, **fields) -> Page:
+              crumbs: tuple[tuple[str, str], ...] | None = (), root: str | None = None,
+              share_image: str = urls.share_image(), **fields) -> Page:
     """The page at ``url``: its breadcrumbs are 首页 and then ``crumbs`` ((site path,
     text) …), or none when ``crumbs`` is None; every link relative to the page.
     ``root``: the way back to the site root, if not from ``url`` (the 404 page)."""
     trail = () if crumbs is None else ((urls.home(), "首页"), *crumbs)
     root = "../" * url.split("?", 1)[0].count("/") if root is None else root
+    base = resolved.content.site["base_url"]
     return Page(
-        url=url, root=root, template=template, body=body, **fields,
-        title=title, description=description, base_url=resolved.content.site["base_url"],
+        url=url, root=root, home=root or "./", template=template, body=body, **fields,
+        title=title, description=description, canonical=urls.absolute(base, url),
+        share_image_url=urls.absolute(base, share_image), share_image_href=root + share_image,
         breadcrumbs=tuple(Link(href(url, path), text) for path, text in trail),
     )
 

@@ -272,15 +272,3 @@ class Resolved:
         from .scale import RegionTree
 
         return RegionTree(self)
-
-    def view(self, region_id: str) -> RegionView:
-        for v in self.views:
-            if v.region.id == region_id:
-                return v
-        raise KeyError(region_id)
-
-    def entry(self, region_id: str, cert_id: str) -> Entry:
-        for e in self.view(region_id).entries:
-            if e.certificate.id == cert_id:
-                return e
-        raise KeyError((region_id, cert_id))

@@ -172,7 +172,7 @@ def test_exception_pairs_link_both_ways(built_site, resolved):
 
 
 def test_coverage_says_only_what_the_documents_establish(built_site, resolved):
-    yunnan = resolved.view("yunnan").region
+    yunnan = next(r for r in resolved.content.regions if r.id == "yunnan")
     named = yunnan.elsewhere_of(NOT_ISSUED)
     assert named is not None and named.part in named.quote and named.title in named.quote
     if SOURCES.exists():  # our own check of the transcription (the content cites, it does not point here)

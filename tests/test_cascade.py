@@ -17,6 +17,14 @@ def resolved():
     return resolve(validate(load(CONTENT, ROOT)))
 
 
+def view_of(resolved, region_id: str):
+    return next(v for v in resolved.views if v.region.id == region_id)
+
+
+def entry_of(resolved, region_id: str, cert_id: str):
+    return next(e for e in view_of(resolved, region_id).entries if e.certificate.id == cert_id)
+
+
 def test_lookup_order_is_nearest_first(resolved):
     by_id = {r.id: r for r in resolved.content.regions}
     assert [r.id for r in lookup_order(by_id["yubei"], by_id)] == ["yubei", "chongqing", "quanguo"]
@@ -25,22 +33,22 @@ def test_lookup_order_is_nearest_first(resolved):
 
 
 def test_region_without_lists_shows_national_list(resolved):
-    view = resolved.view("yunnan")
+    view = view_of(resolved, "yunnan")
     assert view.own_lists == ()
     assert {e.inherited_from.id for e in view.entries} == {"quanguo"}
-    assert [e.row.name for e in view.entries] == [e.row.name for e in resolved.view("quanguo").entries]
+    assert [e.row.name for e in view.entries] == [e.row.name for e in view_of(resolved, "quanguo").entries]
 
 
 def test_region_with_own_list_keeps_its_wording(resolved):
-    shaanxi = resolved.entry("shaanxi", "jianzai")
-    guangxi = resolved.entry("guangxi", "jianzai")
+    shaanxi = entry_of(resolved, "shaanxi", "jianzai")
+    guangxi = entry_of(resolved, "guangxi", "jianzai")
     assert shaanxi.inherited_from is None and guangxi.inherited_from is None
     assert "公安部门" not in shaanxi.row.route and "公安部门" in guangxi.row.route
 
 
 def test_county_inherits_city_lists_in_order(resolved):
-    yubei = resolved.view("yubei")
-    chongqing = resolved.view("chongqing")
+    yubei = view_of(resolved, "yubei")
+    chongqing = view_of(resolved, "chongqing")
     assert [e.certificate.id for e in yubei.entries] == [e.certificate.id for e in chongqing.entries]
     assert yubei.of_kind(NOT_ISSUED) and yubei.of_kind(RETAINED)
     assert {e.inherited_from.id for e in yubei.entries} == {"chongqing"}
@@ -77,10 +85,10 @@ rows:
         encoding="utf-8",
     )
     resolved = resolve(validate(load(content, tmp_path)))
-    own = resolved.entry("yubei", "jianzai")
+    own = entry_of(resolved, "yubei", "jianzai")
     assert own.inherited_from is None and own.kind == RETAINED and own.row.name == "健在证明（测试）"
-    assert resolved.entry("yubei", "siwang").inherited_from.id == "chongqing"
-    assert resolved.entry("chongqing", "jianzai").kind == NOT_ISSUED  # the parent is unaffected
+    assert entry_of(resolved, "yubei", "siwang").inherited_from.id == "chongqing"
+    assert entry_of(resolved, "chongqing", "jianzai").kind == NOT_ISSUED  # the parent is unaffected
     # one moved from not-issued to retained, none lost
-    assert {e.certificate.id for e in resolved.view("yubei").entries} == {e.certificate.id for e in resolved.view("chongqing").entries}
-    assert resolved.view("xiaoqu").entries[0].inherited_from.id == "chongqing"
+    assert {e.certificate.id for e in view_of(resolved, "yubei").entries} == {e.certificate.id for e in view_of(resolved, "chongqing").entries}
+    assert view_of(resolved, "xiaoqu").entries[0].inherited_from.id == "chongqing"

@@ -26,18 +26,14 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """One line that starts with path:line:col: line breaks and control
+        characters typed into a key or value are shown as escapes."""
         where = f"{self.path}:{self.line}:{self.column}"
-        field, message = visible(self.field), visible(self.message)
+        field, message = self.field.translate(_INVISIBLE), self.message.translate(_INVISIBLE)
         return f"{where}: {field}: {message}" if field else f"{where}: {message}"
 
 
 _INVISIBLE = {c: f"\\x{c:02x}" for c in range(32)} | {0x7F: "\\x7f", 0x2028: "\\u2028", 0x2029: "\\u2029", 0x85: "\\x85"}
-
-
-def visible(text: str) -> str:
-    """Line breaks and control characters typed into a key or value shown as
-    escapes, so each problem stays one line that starts with path:line:col."""
-    return text.translate(_INVISIBLE)
 
 
 class BuildError(Exception):
@@ -68,10 +64,7 @@ def field_name(path: tuple) -> str:
     """('rows', 3, 'route') → 'rows[3].route'."""
     out = ""
     for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
     return out
 
 

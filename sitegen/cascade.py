@@ -66,7 +66,5 @@ def _kind_order(item: PublishedList | Entry) -> int:
 def _hotline(region: Region, by_id: dict[str, Region], national: Hotline) -> tuple[Hotline, bool]:
     """The nearest published reporting hotline, or the national 12345 line
     (flagged as a fallback so pages can say the region published none)."""
-    for r in lookup_order(region, by_id):
-        if r.hotline is not None:
-            return r.hotline, False
-    return national, True
+    found = ((r.hotline, False) for r in lookup_order(region, by_id) if r.hotline is not None)
+    return next(found, (national, True))

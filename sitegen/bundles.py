@@ -213,12 +213,9 @@ def _scratch(out: Path) -> tuple[Path, bool]:
 def _fill(tree: Path, pages: list[str], site: Path, copy: bool) -> None:
     """Put ``pages`` (relative to ``site``) into ``tree``: hard links, or copies if ``copy``."""
     tree.mkdir(parents=True)
-    made: set[Path] = set()
     for rel in pages:
         target = tree / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)  # an item page has a folder of its own
         if copy:
             _copy(site / rel, target)
         else:

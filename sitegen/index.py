@@ -20,7 +20,6 @@ from pathlib import Path
 from . import bundles, tolerance, urls
 from .bundles import IndexFailed  # noqa: F401  (build.py catches it from here)
 from .model import ANSWER, KINDS, LEVELS, STATUS_CLASS, Region, Resolved, Sizes
-from .pieces import Pieces
 from .plan import Feature, Output
 
 NAMES_FILE = urls.FILES["search_names"]
@@ -100,9 +99,9 @@ def directory(regions: list[Region]) -> dict:
     return out
 
 
-def search_data(resolved: Resolved, pieces: Pieces | None = None, assets: dict[str, str] | None = None) -> dict:
+def search_data(resolved: Resolved, context) -> bytes:
     """The core file: what search.js needs before it knows the region
-    (``pieces``: an earlier build's, ``assets``: the hashed asset paths)."""
+    (``context``: an earlier build's pieces, the hashed asset paths)."""
     certs = resolved.content.certificates
     cert_index = {c.id: i for i, c in enumerate(certs)}
     regions = list(resolved.content.regions)
@@ -120,7 +119,7 @@ def search_data(resolved: Resolved, pieces: Pieces | None = None, assets: dict[s
 
     # a view's keys are remembered (an incremental build recomputes the edited regions' only),
     # under the certificates' order: pieces are not reused if the positions move
-    pieces = pieces or Pieces()
+    pieces = context.pieces
     made = pieces.remembered("search rows " + ",".join(c.id for c in certs), resolved.views, entry_keys)
     rows = {key: i for i, key in enumerate(dict.fromkeys(chain.from_iterable(keys for _, _, keys in made)))}  # in order of first appearance
     count = Counter(chain.from_iterable(cs for cs, _, _ in made))
@@ -133,16 +132,16 @@ def search_data(resolved: Resolved, pieces: Pieces | None = None, assets: dict[s
             if widest[c] is None:
                 widest[c], left = [at[view.region.id], kind, rows[key], count[c]], left - 1
     top = min(regions, key=lambda r: depth[r.id])  # the first of the widest regions
-    return {
+    return _dump({
         "urls": {k: urls.PATTERNS[k] for k in ("item", "certificate", "index_az", "region")} | {"names": SHARD_PATTERN},
-        "tolerance": {"script": (assets or {}).get("tolerance.js", ""), "tables": tolerance.TOLERANCE_FILE},
+        "tolerance": {"script": context.assets.get("tolerance.js", ""), "tables": tolerance.TOLERANCE_FILE},
         "kinds": [{"class": STATUS_CLASS[k], "answer": ANSWER[k]} for k in KINDS],
         "certs": [[c.id, c.name, list(c.also_called), list(c.keywords)] for c in certs],
         "regions": pieces.same("search directory", resolved.content.regions, lambda found: directory(list(found))),
         "bundle": bundle_of(resolved, top.id),
         "rows": [json.loads(key) for key in rows],
         "widest": widest,
-    }
+    })
 
 
 def _dump(data: dict) -> bytes:
@@ -155,14 +154,10 @@ class SearchData(Feature):
     name = "search data"
 
     def site_outputs(self, resolved: Resolved) -> list[Output]:
-        return [Output(NAMES_FILE, partial(_core, resolved)), Output(tolerance.TOLERANCE_FILE, partial(_tolerance, resolved))]
+        return [Output(NAMES_FILE, partial(search_data, resolved)), Output(tolerance.TOLERANCE_FILE, partial(_tolerance, resolved))]
 
     def region_outputs(self, resolved: Resolved, view) -> list[Output]:
         return [Output(urls.search_shard(view.region.id), partial(_shard, resolved, view), frozenset({view.region.id}))]
-
-
-def _core(resolved: Resolved, context) -> bytes:
-    return _dump(search_data(resolved, context.pieces, context.assets))
 
 
 def _tolerance(resolved: Resolved, context) -> bytes:

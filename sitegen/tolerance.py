@@ -86,7 +86,7 @@ def tables(name_chars: set[str]) -> dict:
     return {"t2s": t2s, "py": flat(usual), "more": flat(more)}
 
 
-def name_chars(resolved: Resolved, pieces: Pieces | None = None) -> frozenset[str]:
+def name_chars(resolved: Resolved, pieces: Pieces) -> frozenset[str]:
     """Every character of every name search.js compares with (certificates, rows,
     regions); each view's characters are remembered in ``pieces``."""
     chars: set[str] = set()
@@ -95,7 +95,6 @@ def name_chars(resolved: Resolved, pieces: Pieces | None = None) -> frozenset[st
             chars.update(text)
     for r in resolved.content.regions:
         chars.update(r.full_name)
-    pieces = pieces or Pieces()
     views = pieces.remembered("name characters", resolved.views, lambda view: pieces.shared("name characters", _view_chars(view)))
     chars.update(*{id(found): found for found in views}.values())  # most views show another's names: each set once
     return frozenset(chars)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache, partial
+from functools import lru_cache, partial
 
 from . import pdfcache, urls
 from .model import ANSWER, KIND_SLUG, LIST_NAME, NOT_ISSUED, RETAINED, Entry, PublishedList, RegionView, Resolved
@@ -189,7 +189,6 @@ class PrintCitation:
 class PosterBody:
     paper: Paper
     unit: str  # print.css class of the poster unit, e.g. u180 (18 pt row names)
-    region_name: str
     region_full_name: str
     heading: str  # 社区不予出具的证明
     sub: str  # the list's name and its row count
@@ -518,46 +517,9 @@ def poster_body(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url
     back = Link(href(url, urls.region(rid)), f"返回{name}的清单")
     unit = f"u{round(unit_pt * 10)}"  # print.css .poster--u<tenths of a point>
     return PosterBody(
-        paper, unit, name, full_name, heading, sub, warning, citations, hotline, when,
+        paper, unit, full_name, heading, sub, warning, citations, hotline, when,
         qr, address, QR_CAPTION, DISCLAIMER, sheets, back,
     )
-
-
-class RegionPosters:
-    """A region's posters, each made and keyed once for its page, the print index and the PDF
-    links, and what its print pages share: the print style and the PDF cache's file names, read
-    once. One of these for each Print.region_outputs call (the writer makes a region's files
-    together)."""
-
-    def __init__(self, view: RegionView, base_url: str):
-        self.view, self.style, self.pdfs = view, pdfcache.style_digest(), pdfcache.cached()
-        self.body = lru_cache(maxsize=None)(partial(poster_body, view, base_url=base_url))  # (kinds, paper)
-        self.key = lru_cache(maxsize=None)(self._key)  # (kinds, paper)
-        self.made: dict[str, Page] = {}  # pages made for their PDFs' keys, until their own output takes them
-
-    @cached_property
-    def found(self) -> list[tuple[tuple[str, ...], Paper]]:
-        return posters_of(self.view)
-
-    def _key(self, kinds: tuple[str, ...], paper: Paper) -> str:
-        return pdfcache.key_of("print/poster.html", self.body(kinds, paper), self.style)
-
-    def printed(self, kinds: tuple[str, ...], paper: Paper) -> bool:
-        """Whether `make posters` has printed the poster as it is now (no cache: no key made)."""
-        return bool(self.pdfs) and pdfcache.has(self.key(kinds, paper), names=self.pdfs)
-
-
-def poster_page(resolved: Resolved, view: RegionView, kinds: tuple[str, ...], paper: Paper, made=None) -> Page:
-    url = poster_url(view.region.id, kinds, paper)
-    made = made or RegionPosters(view, resolved.content.site["base_url"])
-    if url in made.made:
-        return made.made.pop(url)
-    body = made.body(kinds, paper)
-    what = poster_name(kinds)
-    title = f"{view.region.name}｜{what}｜{paper.label} 海报"
-    description = f"{view.region.full_name}{what}，{paper.label} 纸 {body.pages} 张，张贴在社区公示栏。"
-    body = with_pdfs(body, url, made.key(kinds, paper), made.pdfs)
-    return make_page(resolved, url, "print/poster.html", title, description, body, crumbs=None, noindex=True)
 
 
 def slip_height_pt(body: SlipBody, scale: int) -> float:
@@ -590,15 +552,10 @@ def slip_height_pt(body: SlipBody, scale: int) -> float:
 _FACTS = ("purpose", "requested_by", "issued_by", "method")  # a retained row's columns on its slip
 
 
-def slip_page(resolved: Resolved, view: RegionView, entry: Entry, made: RegionPosters | None = None) -> Page:
-    """The item's slip: one page that prints one A6 slip, and at #a6x4 four on an A4 sheet.
-    ``made``: the region's print style and cached PDFs, read now if not given."""
+def slip_body(view: RegionView, entry: Entry, base_url: str) -> SlipBody:
+    """What the item's slip says, at the largest type that fits A6."""
     rid, row, lst, short = view.region.id, entry.row, entry.list, entry.row.short_name
-    url = urls.slip(rid, entry.certificate.id)
-    made = made or RegionPosters(view, resolved.content.site["base_url"])
-    if url in made.made:
-        return made.made.pop(url)
-    item = urls.item(rid, entry.certificate.id)
+    url, item = urls.slip(rid, entry.certificate.id), urls.item(rid, entry.certificate.id)
     cited = f"《{lst.title}》（{'、'.join(lst.basis)}）。"
     texts = dict(go_to="", exceptions=(), facts=(), limits=row.limits, route="", basis=f"依据：{cited}")
     if entry.kind == NOT_ISSUED:
@@ -631,18 +588,14 @@ def slip_page(resolved: Resolved, view: RegionView, entry: Entry, made: RegionPo
         fourup_link=Link(href(url, urls.slip(rid, entry.certificate.id, fourup=True)), "改为一张 A4 纸印 4 份"),
         single_link=Link(href(url, url), "改为 A6 纸印 1 份"),
         name=row.name, hotline=hotline_view(view), qr=href(url, urls.qr(item)),
-        qr_url=urls.absolute(resolved.content.site["base_url"], item),
+        qr_url=urls.absolute(base_url, item),
         back=Link(href(url, item), f"返回“{short}”页面"),
         **texts,
     )
     # The largest type that fits. Text too long even for the smallest is printed anyway, never
     # cut: the sheet outgrows A6 and `make posters` names it.
     scale = next((k for k in SLIP_SCALES if slip_height_pt(body, k) <= A6.inner_height_pt), SLIP_SCALES[-1])
-    body = replace(body, scale=scale)
-    body = with_pdfs(body, url, pdfcache.key_of("print/slip.html", body, made.style), made.pdfs)
-    description = f"{view.region.full_name}：{ANSWER[entry.kind]}{short}。打印后递给居民。"
-    title = f"{view.region.name}｜{short}｜告知单（A6，或一张 A4 印 4 份）"
-    return make_page(resolved, url, "print/slip.html", title, description, body, crumbs=None, noindex=True)
+    return replace(body, scale=scale)
 
 
 # ------------------------------------------------------------------ PDFs
@@ -661,13 +614,6 @@ def pdf_url(page_url: str, way: str = "") -> str:
     return (stem.removesuffix(f"-{A6.key}") + f"-{way}" if way else stem) + ".pdf"
 
 
-def with_pdfs(body, url: str, key: str, cached: frozenset[str]):
-    """The body with its cache key, and links to its PDFs where the cache (``cached``: its
-    file names) has them."""
-    pdfs = [Link(href(url, pdf_url(url, way)), label) for way, label in pdf_ways(body) if pdfcache.has(key, way, cached)]
-    return replace(body, key=key, pdfs=tuple(pdfs))
-
-
 def _cached_pdf(key: str, way: str, context) -> bytes:
     return pdfcache.read(key, way)
 
@@ -680,28 +626,80 @@ def posters_of(view: RegionView) -> list[tuple[tuple[str, ...], Paper]]:
     return found
 
 
-def index_page(resolved: Resolved, view: RegionView, made: RegionPosters | None = None) -> Page:
-    rid, made = view.region.id, made or RegionPosters(view, resolved.content.site["base_url"])
-    url = urls.print_index(rid)
-    posters, pdfs = [], []
-    for kinds, paper in made.found:
-        what, page_url = f"{poster_name(kinds)}（{paper.label}", poster_url(rid, kinds, paper)
-        posters.append(Link(href(url, page_url), f"{what} 海报）", note=f"{paper.label} 纸 {made.body(kinds, paper).pages} 张"))
-        if made.printed(kinds, paper):
-            pdfs.append(Link(href(url, pdf_url(page_url)), f"下载 PDF：{what}）", note="已生成，可直接打印"))
-    slips = []
-    for kind in BOTH:
-        entries = view.of_kind(kind)
-        a6 = [Link(href(url, urls.slip(rid, e.certificate.id)), "A6 一张") for e in entries]
-        a6x4 = [Link(href(url, urls.slip(rid, e.certificate.id, True)), "A4 一张印 4 份") for e in entries]
-        if entries:
-            slips.append((f"{ANSWER[kind]}的证明", tuple(zip([e.row.name for e in entries], a6, a6x4))))
-    region = Link(href(url, urls.region(rid)), view.region.name)
-    title = f"{view.region.name}｜打印：公示栏海报和告知单"
-    description = f"{view.region.full_name}的两张清单海报（A4、A3）和每项证明的告知单（A6）。"
-    body = PrintIndexBody(view.region.name, tuple(posters + pdfs), tuple(slips), region)
-    crumbs = ((urls.region(rid), view.region.name),)
-    return make_page(resolved, url, "print/index.html", title, description, body, crumbs=crumbs, noindex=True)
+class RegionPrint:
+    """A region's print pages: its posters, a slip for each item and their index. Each body is
+    made and keyed once for its page, the index and its PDFs' outputs; the print style and the
+    PDF cache's file names are read once. One of these for each Print.region_outputs call (the
+    writer makes a region's files together)."""
+
+    def __init__(self, resolved: Resolved, view: RegionView):
+        self.resolved, self.view, self.rid = resolved, view, view.region.id
+        self.style, self.pdfs, self.found = pdfcache.style_digest(), pdfcache.cached(), posters_of(view)
+        self.poster = lru_cache(maxsize=None)(self._poster)  # (kinds, paper)
+        self.slips: dict[str, SlipBody] = {}  # by certificate id
+
+    def _keyed(self, body, url: str, template: str):
+        """The body with its PDF cache key, and links to the PDFs the cache has of it."""
+        key = pdfcache.key_of(template, body, self.style)
+        pdfs = [Link(href(url, pdf_url(url, way)), label) for way, label in pdf_ways(body) if pdfcache.has(key, way, self.pdfs)]
+        return replace(body, key=key, pdfs=tuple(pdfs))
+
+    def _poster(self, kinds: tuple[str, ...], paper: Paper) -> PosterBody:
+        body = poster_body(self.view, kinds, paper, self.resolved.content.site["base_url"])
+        return self._keyed(body, poster_url(self.rid, kinds, paper), "print/poster.html")
+
+    def slip(self, entry: Entry) -> SlipBody:
+        """The item's slip, keyed: made once for its page and its PDFs' outputs."""
+        cid = entry.certificate.id
+        if cid not in self.slips:
+            body = slip_body(self.view, entry, self.resolved.content.site["base_url"])
+            self.slips[cid] = self._keyed(body, urls.slip(self.rid, cid), "print/slip.html")
+        return self.slips[cid]
+
+    def printed(self, kinds: tuple[str, ...], paper: Paper) -> bool:
+        """Whether `make posters` has printed the poster as it is now (no cache: no key made)."""
+        return bool(self.pdfs) and bool(self.poster(kinds, paper).pdfs)
+
+    def poster_page(self, kinds: tuple[str, ...], paper: Paper) -> Page:
+        """A poster's print page."""
+        body, what, region = self.poster(kinds, paper), poster_name(kinds), self.view.region
+        title = f"{region.name}｜{what}｜{paper.label} 海报"
+        description = f"{region.full_name}{what}，{paper.label} 纸 {body.pages} 张，张贴在社区公示栏。"
+        url = poster_url(self.rid, kinds, paper)
+        return make_page(self.resolved, url, "print/poster.html", title, description, body, crumbs=None, noindex=True)
+
+    def slip_page(self, entry: Entry) -> Page:
+        """An item's slip page: it prints one A6 slip, and at #a6x4 four on an A4 sheet."""
+        short, region = entry.row.short_name, self.view.region
+        description = f"{region.full_name}：{ANSWER[entry.kind]}{short}。打印后递给居民。"
+        title = f"{region.name}｜{short}｜告知单（A6，或一张 A4 印 4 份）"
+        url, body = urls.slip(self.rid, entry.certificate.id), self.slip(entry)
+        return make_page(self.resolved, url, "print/slip.html", title, description, body, crumbs=None, noindex=True)
+
+    def index_page(self) -> Page:
+        """The region's print index: its posters (and their PDFs), and each item's slips."""
+        rid, view = self.rid, self.view
+        url = urls.print_index(rid)
+        posters, pdfs = [], []
+        for kinds, paper in self.found:
+            what, page_url = f"{poster_name(kinds)}（{paper.label}", poster_url(rid, kinds, paper)
+            note = f"{paper.label} 纸 {self.poster(kinds, paper).pages} 张"
+            posters.append(Link(href(url, page_url), f"{what} 海报）", note=note))
+            if self.printed(kinds, paper):
+                pdfs.append(Link(href(url, pdf_url(page_url)), f"下载 PDF：{what}）", note="已生成，可直接打印"))
+        slips = []
+        for kind in BOTH:
+            entries = view.of_kind(kind)
+            a6 = [Link(href(url, urls.slip(rid, e.certificate.id)), "A6 一张") for e in entries]
+            a6x4 = [Link(href(url, urls.slip(rid, e.certificate.id, True)), "A4 一张印 4 份") for e in entries]
+            if entries:
+                slips.append((f"{ANSWER[kind]}的证明", tuple(zip([e.row.name for e in entries], a6, a6x4))))
+        region = Link(href(url, urls.region(rid)), view.region.name)
+        title = f"{view.region.name}｜打印：公示栏海报和告知单"
+        description = f"{view.region.full_name}的两张清单海报（A4、A3）和每项证明的告知单（A6）。"
+        body = PrintIndexBody(view.region.name, tuple(posters + pdfs), tuple(slips), region)
+        crumbs = ((urls.region(rid), view.region.name),)
+        return make_page(self.resolved, url, "print/index.html", title, description, body, crumbs=crumbs, noindex=True)
 
 
 class Print(Feature):
@@ -710,26 +708,20 @@ class Print(Feature):
     name = "print"
 
     def region_outputs(self, resolved: Resolved, view: RegionView) -> list:
-        rid, own = view.region.id, frozenset({view.region.id})
-        made, out = RegionPosters(view, resolved.content.site["base_url"]), []
-        for kinds, paper in made.found:
-            url = poster_url(rid, kinds, paper)
-            out.append(page(url, poster_page, resolved, view, kinds, paper, made, regions=own, listed=False))
-        for e in view.entries:
-            url = urls.slip(rid, e.certificate.id)
-            out.append(page(url, slip_page, resolved, view, e, made, regions=own, listed=False))
-        out.append(page(urls.print_index(rid), index_page, resolved, view, made, regions=own, listed=False))
+        rid, own, made = view.region.id, frozenset({view.region.id}), RegionPrint(resolved, view)
+        out = [page(poster_url(rid, k, p), made.poster_page, k, p, regions=own, listed=False) for k, p in made.found]
+        out += [page(urls.slip(rid, e.certificate.id), made.slip_page, e, regions=own, listed=False) for e in view.entries]
+        out.append(page(urls.print_index(rid), made.index_page, regions=own, listed=False))
         if made.pdfs:  # the cached PDF of each page whose content has one (a changed page: none)
-            pages = [poster_page(resolved, view, kinds, paper, made) for kinds, paper in made.found]
-            for p in pages + [slip_page(resolved, view, e, made) for e in view.entries]:
-                made.made[p.url] = p  # for the page's output, made once
-                for way, _ in pdf_ways(p.body):
-                    if pdfcache.has(p.body.key, way, made.pdfs):
-                        out.append(Output(pdf_url(p.url, way), partial(_cached_pdf, p.body.key, way), own))
+            bodies = [(poster_url(rid, k, p), made.poster(k, p)) for k, p in made.found]
+            for url, body in bodies + [(urls.slip(rid, e.certificate.id), made.slip(e)) for e in view.entries]:
+                for way, _ in pdf_ways(body):
+                    if pdfcache.has(body.key, way, made.pdfs):
+                        out.append(Output(pdf_url(url, way), partial(_cached_pdf, body.key, way), own))
         return out
 
     def region_links(self, resolved: Resolved, view: RegionView) -> list[tuple[str, str, str]]:
-        rid, made = view.region.id, RegionPosters(view, resolved.content.site["base_url"])
+        rid, made = view.region.id, RegionPrint(resolved, view)
         links, pdfs = [], []
         for kinds, paper in made.found:
             what, url = f"{poster_name(kinds)}（{paper.label}）", poster_url(rid, kinds, paper)

@@ -117,8 +117,9 @@ def proving_pages(resolved) -> list[str]:
     would push off its A6 sheet), and NAMED_SLIPS. What every slip says is read in its page."""
     pages = [posters.poster_url(view.region.id, kinds, paper) for view in resolved.views for kinds, paper in posters.posters_of(view)]
     for view in resolved.views:
+        made = posters.RegionPrint(resolved, view)
         for kind in LIST_FILE:
-            slips = [posters.slip_page(resolved, view, e) for e in view.of_kind(kind)]
+            slips = [made.slip_page(e) for e in view.of_kind(kind)]
             if slips:
                 pages.append(max(slips, key=lambda p: posters.slip_height_pt(p.body, p.body.scale)).url)
     return sorted(set(pages) | set(NAMED_SLIPS))
@@ -341,8 +342,9 @@ def test_placeholder_address_is_marked_on_every_sheet(printed, resolved, built_s
             assert "测试地址，请勿张贴" in squeeze(page), rel
     real = replace(resolved, content=replace(resolved.content, site={**resolved.content.site, "base_url": "https://zhengming.gov.cn/"}))
     for view in real.views:
-        for kinds, paper in posters.posters_of(view):
-            page = posters.poster_page(real, view, kinds, paper)
+        made = posters.RegionPrint(real, view)
+        for kinds, paper in made.found:
+            page = made.poster_page(kinds, paper)
             assert page.body.warning == "" and page.body.qr_url.startswith("https://zhengming.gov.cn/")
 
 

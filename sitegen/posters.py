@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 
@@ -454,20 +455,18 @@ def fit_poster(paper: Paper, texts: PosterTexts, parts: tuple[Section, ...], one
     least = sheets_at(paper, units[0], texts, parts, one_sheet, strict=not must)
     if least is None:
         return None
-    floor, lo, hi = len(least), 0, len(units) - 1  # units[lo] fits; find the last that does
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        at = sheets_at(paper, units[mid], texts, parts, one_sheet)
-        if at is not None and len(at) <= floor:
-            lo = mid
-        else:
-            hi = mid - 1
-    best = sheets_at(paper, units[lo], texts, parts, one_sheet, strict=False)
+
+    def more_sheets(u: float) -> bool:
+        at = sheets_at(paper, u, texts, parts, one_sheet)
+        return at is None or len(at) > len(least)
+
+    unit = units[bisect_left(units, True, lo=1, key=more_sheets) - 1]  # the last that fits as few
+    best = sheets_at(paper, unit, texts, parts, one_sheet, strict=False)
     sheets = []
     for i, planned in enumerate(best, 1):
         sections = (replace(p, rows=(), columns=tuple(p.rows[a:b] for a, b in cols)) for p, cols in zip(parts, planned))
         sheets.append(Sheet(i, len(best), i > 1 and not one_sheet, tuple(sections)))
-    return units[lo], tuple(sheets)
+    return unit, tuple(sheets)
 
 
 # ------------------------------------------------------------------ pages

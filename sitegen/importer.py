@@ -277,28 +277,23 @@ def near_misses(name: str, k: Known, n: int = 3) -> list[tuple[str, str, float]]
     return [(cid, by_id.get(cid, other), ratio) for cid, (ratio, other) in ranked]
 
 
-def find_id(name: str, k: Known) -> tuple[str | None, str]:
-    """(id, how it was found) for a row name; (None, why not) when unsure."""
+def find_ids(name: str, k: Known) -> set[str]:
+    """The certificate ids a row name may stand for: one when it is sure."""
     key = tables.squeeze(name)
     for r in k.old_rows:
         if tables.squeeze(str(r.get("name", ""))) == key:
-            return r["id"], "本清单原有的行"
+            return {r["id"]}
     if key in k.cert_names:
-        return k.cert_names[key], "certificates.yaml"
+        return {k.cert_names[key]}
     ids = {r["id"] for r in k.rows_named.get(key, [])}
     if len(ids) == 1:
-        return next(iter(ids)), "其他清单中同名的行"
+        return ids
     short = re.split(r"[（(]", key, maxsplit=1)[0]
     if short and short in k.cert_names:
-        return k.cert_names[short], "certificates.yaml"
+        return {k.cert_names[short]}
     candidates = ids or k.also_called.get(key, set()) or k.also_called.get(short, set())
-    if len(candidates - k.taken) == 1:  # the region's other list has the rest
-        candidates = candidates - k.taken
-    if len(candidates) == 1:
-        return next(iter(candidates)), "certificates.yaml 的 also_called"
-    if candidates:
-        return None, f"可能是 {'、'.join(sorted(candidates))} 中的一个"
-    return None, "certificates.yaml 中没有这个证明"
+    free = candidates - k.taken  # the region's other list has the rest
+    return free if len(free) == 1 else candidates
 
 
 # ------------------------------------------------------------------ quotes: found in the route, or kept from the old row
@@ -452,7 +447,8 @@ def copy_of(document: Path, content: Path, root: Path) -> tuple[str, str]:
 
 def _assign_id(data: dict, k: Known, used: dict, todo_ids, new_certs: list, problem) -> None:
     """Give ``data`` its certificate id: found, or the next of ``todo_ids``, said why."""
-    found, how = find_id(data["name"], k)
+    ids = find_ids(data["name"], k)
+    found = next(iter(ids)) if len(ids) == 1 else None
     if found is not None and found not in used:
         data[tables.ID] = found
         return
@@ -470,6 +466,7 @@ def _assign_id(data: dict, k: Known, used: dict, todo_ids, new_certs: list, prob
                 f"id 用拼音 (not a known certificate; did you mean {near[0][0]}?)")
     else:
         new_certs.append({"id": todo, "name": data["name"]})
+        how = f"可能是 {'、'.join(sorted(ids))} 中的一个" if ids else "certificates.yaml 中没有这个证明"
         problem(f"“{data['name']}” 是新的证明（{how}）：已在 certificates.yaml 末尾新增 id: {todo}；请给它起一个拼音 id"
                 f"（网址的一部分，如 jiaofei-piaoju），在 certificates.yaml 和清单文件中把 {todo} 一起改掉 (new certificate scaffolded)")
 

@@ -45,12 +45,20 @@ HEADER_ORDER = (
 NEAR = 0.75  # how alike two names (without the final 证明) must be to be offered as "did you mean"
 
 
-class ImportFailed(Exception):
-    """Nothing could be written; ``problems`` says why."""
+class Refused(Exception):
+    """Nothing was written (import, new-region): each problem says why, a Problem
+    at its file:line or a line about the command's arguments."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem | str]):
         self.problems = problems
         super().__init__("\n".join(map(str, problems)))
+
+    def report(self) -> int:
+        """Print the problems and that nothing was written; the command's exit status."""
+        for p in self.problems:
+            print(p, file=sys.stderr)
+        print("没有写任何文件 (nothing written)", file=sys.stderr)
+        return 1
 
 
 @dataclass(frozen=True)
@@ -125,9 +133,9 @@ def find_header(lines: list, shown: str) -> tuple[int, list[str | None]]:
             elif key:
                 first[key] = label
         if problems:
-            raise ImportFailed(problems)
+            raise Refused(problems)
         return i, keys
-    raise ImportFailed([Problem(shown, 1, 1, "", f"找不到表头：表格要有一行栏目名，如 序号、证明名称、办事途径 "
+    raise Refused([Problem(shown, 1, 1, "", f"找不到表头：表格要有一行栏目名，如 序号、证明名称、办事途径 "
                                                    f"(no header row with {tables.NUMBER}/证明名称 found)")])
 
 
@@ -143,7 +151,7 @@ def table_rows(lines: list, kind: str, shown: str, problems: list[Problem], note
             other = RETAINED if kind == NOT_ISSUED else NOT_ISSUED
             message = (f"表头里没有“{tables.DEFAULT_LABELS[key]}”栏：{kind}清单必须有这一栏；"
                        f"如果这是{other}清单，请用 --kind {other} (column {key} missing)")
-            raise ImportFailed([Problem(shown, header_line, 1, "", message)])
+            raise Refused([Problem(shown, header_line, 1, "", message)])
     for number, cells in lines[:start]:
         if any(c.strip() for c in cells):
             notes.append(f"第 {number} 行在表头之前，没有导入：{join_lines(' '.join(cells))[:40]}")
@@ -426,7 +434,7 @@ def resolve_kind(value: str) -> str:
     kind = KIND_ALIASES.get(value.strip())
     if kind is None:
         message = f"清单种类只能是 {' 或 '.join(KINDS)}{suggest(value, KIND_ALIASES)} (kind must be one of {KINDS})"
-        raise ImportFailed([Problem("--kind", 1, 1, "kind", message)])
+        raise Refused([Problem("--kind", 1, 1, "kind", message)])
     return kind
 
 
@@ -435,13 +443,13 @@ def copy_of(document: Path, content: Path, root: Path) -> tuple[str, str]:
     an error when it is not a PDF/DOCX/TXT file or another file has that name."""
     if document.suffix.lower() not in SOURCE_COPIES or not document.is_file():
         message = "原文件要是一个 PDF、DOCX 或 TXT 文件 (--copy must be an existing .pdf/.docx/.txt file)"
-        raise ImportFailed([Problem(str(document), 1, 1, "source.copy", message)])
+        raise Refused([Problem(str(document), 1, 1, "source.copy", message)])
     target = content / FOLDER / document.name
     sha = sha256_of(document)
     if target.exists() and sha256_of(target) != sha:
         message = ("content/sources/ 里已有一个同名但内容不同的文件；请给这份原文件换个文件名再导入 "
                    "(a different file of that name is kept already)")
-        raise ImportFailed([Problem(shown_path(target.resolve(), root), 1, 1, "source.copy", message)])
+        raise Refused([Problem(shown_path(target.resolve(), root), 1, 1, "source.copy", message)])
     return document.name, sha
 
 
@@ -482,17 +490,17 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
     if reg is None:
         names = [str(r.get(f)) for r in regions for f in ("id", "name", "full_name") if r.get(f)]
         message = f"地区 “{region}” 不在 regions.yaml 中{suggest(region, names)}；新地区请先运行 make new-region NAME=… ID=… (unknown region)"
-        raise ImportFailed([Problem("content/lists/regions.yaml", 1, 1, "region", message)])
+        raise Refused([Problem("content/lists/regions.yaml", 1, 1, "region", message)])
     region_name = reg.get("full_name") or reg.get("name") or reg["id"]
     k = known(loaded, reg["id"], kind)
     shown = shown_path(path.resolve(), root)
     if not path.is_file():
-        raise ImportFailed([Problem(shown, 1, 1, "", "找不到这个文件 (file not found)")])
+        raise Refused([Problem(shown, 1, 1, "", "找不到这个文件 (file not found)")])
     problems: list[Problem] = []
     try:
         lines, notes = tables.read_table(path)
     except Unreadable as exc:
-        raise ImportFailed([Problem(shown, exc.line, exc.column, "", exc.message)]) from None
+        raise Refused([Problem(shown, exc.line, exc.column, "", exc.message)]) from None
     rows, labels, col_of = table_rows(lines, kind, shown, problems, notes)
 
     old_rows = {r["id"]: r for r in k.old_rows}
@@ -526,7 +534,7 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         out_rows.append(data)
     if not out_rows:
         problems.append(Problem(shown, 1, 1, "", "表格中没有读到任何一行清单，没有写文件 (no rows read; nothing written)"))
-        raise ImportFailed(problems)
+        raise Refused(problems)
 
     todo: list[str] = []
     old = k.existing.data if k.existing else None
@@ -593,11 +601,8 @@ def command(args, content: Path, root: Path) -> int:
     try:
         kept = copy_of(args.copy, content, root) if args.copy else None
         result = import_table(args.file, args.region, args.kind, content, root, kept)
-    except ImportFailed as failed:
-        for p in failed.problems:
-            print(p, file=err)
-        print("没有写任何文件 (nothing written)", file=err)
-        return 1
+    except Refused as refused:
+        return refused.report()
     target = args.output or result.path
     for note in result.notes:
         print(f"提示：{note}")

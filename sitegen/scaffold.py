@@ -12,57 +12,60 @@ import re
 import sys
 from pathlib import Path
 
-from .importer import HEADER_TODO, SOURCE_TODO, ImportFailed, dump_yaml, find_region, resolve_kind, write_atomic
+from .importer import HEADER_TODO, SOURCE_TODO, Refused, dump_yaml, find_region, resolve_kind, write_atomic
 from .load import Document, items_of, load, shown_path
 from .model import KIND_SLUG, LEVELS
-from .problems import ContentError
+from .problems import ContentError, Problem
 from .urls import RESERVED_REGION_IDS
 from .validate import suggest, validate
 
 ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
-class ScaffoldError(Exception):
-    pass
+def plan(args, doc: Document) -> dict:
+    """The new entry from the command's arguments, or Refused saying what to change
+    (at its line of regions.yaml where what the file holds is in the way)."""
+    regions = items_of(doc, "regions")
 
+    def at(region: dict, key: str, message: str) -> Refused:
+        return Refused([doc.problem(("regions", doc.data["regions"].index(region), key), message)])
 
-def plan(name: str, region_id: str | None, parent: str | None, level: str | None, full_name: str | None, regions: list[dict]) -> dict:
-    """The new entry, or a ScaffoldError saying what to change."""
-    name = name.strip()
+    name, region_id, parent, level = args.name.strip(), args.region_id, args.parent, args.level
     if not name:
-        raise ScaffoldError("请写地区名称，如 湖北省 (name is empty)")
-    if find_region(name, regions) is not None:
-        raise ScaffoldError(f"地区 “{name}” 已经在 regions.yaml 中 (region exists)")
+        raise Refused(["请写地区名称，如 湖北省 (name is empty)"])
+    same = find_region(name, regions)
+    if same is not None:
+        key = next(f for f in ("name", "full_name", "id") if same.get(f) == name)
+        raise at(same, key, f"地区 “{name}” 已经在 regions.yaml 中 (region exists)")
     if not region_id:
-        raise ScaffoldError(f"请用 --id 给 “{name}” 起一个拼音 id（小写字母、数字、连字符，如 hubei、wuhan），它会成为网址的一部分，发布后不要再改 (--id required)")
+        raise Refused([f"请用 --id 给 “{name}” 起一个拼音 id（小写字母、数字、连字符，如 hubei、wuhan），它会成为网址的一部分，发布后不要再改 (--id required)"])
     if not ID.match(region_id) or len(region_id) > 60:
-        raise ScaffoldError(f"id “{region_id}” 格式不对：只能用小写字母、数字和连字符，以字母开头，如 hubei (bad id)")
+        raise Refused([f"id “{region_id}” 格式不对：只能用小写字母、数字和连字符，以字母开头，如 hubei (bad id)"])
     if region_id in RESERVED_REGION_IDS:
-        raise ScaffoldError(f"“{region_id}” 是网站保留的网址，不能用作地区 id (reserved)")
-    ids = [str(r.get("id")) for r in regions]
-    if region_id in ids:
-        raise ScaffoldError(f"id “{region_id}” 已被 {find_region(region_id, regions).get('name')} 使用 (id exists)")
+        raise Refused([f"“{region_id}” 是网站保留的网址，不能用作地区 id (reserved)"])
+    taken = next((r for r in regions if r.get("id") == region_id), None)
+    if taken is not None:
+        raise at(taken, "id", f"id “{region_id}” 已被 {taken.get('name')} 使用 (id exists)")
     national = next((r for r in regions if r.get("level") == LEVELS[0]), None)
     if parent:
         up = find_region(parent, regions)
         if up is None:
-            names = ids + [str(r.get("name")) for r in regions]
-            raise ScaffoldError(f"上级地区 “{parent}” 不在 regions.yaml 中{suggest(parent, names)} (unknown parent)")
+            names = [str(r.get(f)) for r in regions for f in ("id", "name")]
+            raise Refused([f"上级地区 “{parent}” 不在 regions.yaml 中{suggest(parent, names)} (unknown parent)"])
     elif national is not None:
         up = national
     else:
-        raise ScaffoldError("regions.yaml 中没有全国（level: 全国），请用 --parent 指定上级地区 (no national region)")
+        raise Refused([doc.problem(("regions",), "regions.yaml 中没有全国（level: 全国），请用 --parent 指定上级地区 (no national region)")])
     up_level = up.get("level")
     if up_level not in LEVELS or up_level == LEVELS[-1]:
-        raise ScaffoldError(f"{up.get('name')} 是{up_level}，不能再有下级地区 (parent has no lower level)")
+        raise at(up, "level", f"{up.get('name')} 是{up_level}，不能再有下级地区 (parent has no lower level)")
     if level is None:
         level = LEVELS[LEVELS.index(up_level) + 1]
     elif level not in LEVELS[1:]:
-        raise ScaffoldError(f"层级只能是 {'、'.join(LEVELS[1:])}{suggest(level, LEVELS[1:])} (bad level)")
+        raise Refused([f"层级只能是 {'、'.join(LEVELS[1:])}{suggest(level, LEVELS[1:])} (bad level)"])
     elif LEVELS.index(level) <= LEVELS.index(up_level):
-        raise ScaffoldError(f"层级不对：{level} 不能是{up_level} {up.get('name')} 的下级 (level must be below the parent's)")
-    if full_name is None:
-        full_name = name if up is national else f"{up.get('full_name', '')}{name}"
+        raise Refused([f"层级不对：{level} 不能是{up_level} {up.get('name')} 的下级 (level must be below the parent's)"])
+    full_name = args.full_name or (name if up is national else f"{up.get('full_name', '')}{name}")
     return {"id": region_id, "name": name, "full_name": full_name, "level": level, "parent": up["id"], "parent_name": up.get("name", up["id"])}
 
 
@@ -160,23 +163,23 @@ def write_region(content: Path, root: Path, new: dict, regions_doc: Document) ->
         problems = [p for p in err.problems if p.path.endswith("regions.yaml")]
     if problems:
         write_atomic(path, old)
-        raise ScaffoldError("写入后 regions.yaml 不合格，已恢复原文件 (entry rejected; regions.yaml restored):\n" + "\n".join(map(str, problems)))
+        raise Refused(["写入后 regions.yaml 不合格，已恢复原文件 (entry rejected; regions.yaml restored):", *problems])
     return path
 
 
 def new_region(args, content: Path, root: Path) -> None:
     """Write the region's entry and, for each ``--list``, a list file to fill in."""
     loaded = load(content, root)
-    regions = items_of(loaded.regions, "regions")
-    if regions is None:
-        problems = "\n".join(str(p) for p in loaded.problems if p.path.endswith("regions.yaml"))
-        raise ScaffoldError(f"regions.yaml 现在无法读取，请先修好它 (regions.yaml is unreadable)\n{problems}")
-    new = plan(args.name, args.region_id, args.parent, args.level, args.full_name, regions)
+    if items_of(loaded.regions, "regions") is None:
+        unreadable = [p for p in loaded.problems if p.path.endswith("regions.yaml")]
+        raise Refused(["regions.yaml 现在无法读取，请先修好它 (regions.yaml is unreadable)", *unreadable])
+    new = plan(args, loaded.regions)
     kinds = [resolve_kind(k) for k in args.lists]
     targets = [content / "lists" / new["id"] / f"{KIND_SLUG[k]}.yaml" for k in kinds]
-    for t in targets:
-        if t.exists():
-            raise ScaffoldError(f"{shown_path(t, root)} 已经存在，没有覆盖 (file exists)")
+    message = "这个文件已经存在，没有覆盖 (file exists)"
+    existing = [Problem(shown_path(t, root), 1, 1, "", message) for t in targets if t.exists()]
+    if existing:
+        raise Refused(existing)
     where = shown_path(write_region(content, root, new, loaded.regions), root)
     for kind, target in zip(kinds, targets):
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -199,7 +202,6 @@ def add_arguments(parser) -> None:
 def command(args, content: Path, root: Path) -> int:
     try:
         new_region(args, content, root)
-    except (ScaffoldError, ImportFailed) as err:  # ImportFailed: a bad --list kind
-        print(f"没有写任何文件：{err}", file=sys.stderr)
-        return 1
+    except Refused as refused:  # also a bad --list kind
+        return refused.report()
     return 0

@@ -19,7 +19,7 @@ from conftest import CONTENT, ROOT, copy_content, run_build
 from fixtures.small_content import small_content
 from sitegen import tables
 from sitegen.cascade import resolve
-from sitegen.importer import ImportFailed, import_table, join_lines, split_clauses
+from sitegen.importer import Refused, import_table, join_lines, split_clauses
 from sitegen.load import load, parse
 from sitegen.validate import validate
 
@@ -135,7 +135,7 @@ def test_a_kept_copy_is_checked_against_its_hash(tmp_path):
 
 
 def test_guangxi_template_example_row_is_reported_not_imported(tmp_path):
-    with pytest.raises(ImportFailed) as failed:
+    with pytest.raises(Refused) as failed:
         import_table(FIXTURES / "guangxi-baoliu-template.csv", "guangxi", "保留", CONTENT, ROOT)
     messages = [str(p) for p in failed.value.problems]
     assert any(m.startswith("tests/fixtures/guangxi-baoliu-template.csv:2:1: 序号: 序号 “示例” 不是数字") for m in messages), messages
@@ -224,7 +224,7 @@ def write_table(path: Path, rows: list[list[str]]) -> Path:
 def problems_of(path: Path, region="chongqing", kind="不予出具") -> list[str]:
     try:
         result = import_table(path, region, kind, CONTENT, ROOT)
-    except ImportFailed as failed:
+    except Refused as failed:
         return [str(p) for p in failed.problems]
     return [str(p) for p in result.problems]
 

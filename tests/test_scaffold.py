@@ -90,6 +90,27 @@ def test_bad_requests_change_nothing(args, message, tmp_path):
     assert not (content / "lists" / "hubei").exists()
 
 
+def test_a_refusal_about_regions_yaml_names_its_line(tmp_path):
+    """What stands in the way in regions.yaml is shown at its file:line, as every other error is."""
+    content = known_regions(tmp_path)
+    regions = content / "lists" / "regions.yaml"
+    lines = regions.read_text(encoding="utf-8").splitlines()
+    index = next(i for i, r in enumerate(regions_of(content)) if r["id"] == "chongqing")
+    name_line = lines.index("  name: 重庆市") + 1
+    done = run_build("--content", str(content), "new-region", "重庆市", "--id", "chongqing2")
+    assert done.returncode == 1
+    assert f"{regions}:{name_line}:9: regions[{index}].name: 地区 “重庆市” 已经在 regions.yaml 中" in done.stderr, done.stderr
+    done = run_build("--content", str(content), "new-region", "湖北省", "--id", "chongqing")
+    assert f"{regions}:{name_line - 1}:7: regions[{index}].id: id “chongqing” 已被 重庆市 使用" in done.stderr, done.stderr
+    skeleton = content / "lists" / "hubei" / "buyu-chuju.yaml"
+    skeleton.parent.mkdir()
+    skeleton.write_text("# 手写的清单\n", encoding="utf-8")
+    done = run_build("--content", str(content), "new-region", "湖北省", "--id", "hubei", "--list", "不予出具")
+    assert done.returncode == 1 and f"{skeleton}:1:1: 这个文件已经存在，没有覆盖" in done.stderr, done.stderr
+    assert skeleton.read_text(encoding="utf-8") == "# 手写的清单\n"
+    assert "hubei" not in [r["id"] for r in regions_of(content)]
+
+
 def uncomment(text: str) -> str:
     """What a clerk does with the skeleton: take the "# " off the fields."""
     out = []

@@ -196,14 +196,8 @@ class HomeBody:
 
 
 @dataclass(frozen=True)
-class FallbackRegion:
-    link: Link  # the region's A–Z index (its region page on a big site)
-    letters: tuple[Link, ...] = ()  # that index at each initial
-
-
-@dataclass(frozen=True)
 class SearchBody:
-    regions: tuple[FallbackRegion, ...]  # the no-JS fallback list
+    regions: tuple[tuple[Link, tuple[Link, ...]], ...]  # the no-JS list: (region, its A–Z initials)
     region_filters: tuple[Link, ...]
     fallback_note: str
 
@@ -580,10 +574,10 @@ def search_page(resolved: Resolved) -> Page:
     menu = _menu(resolved, url)
     if scale.nearby_only(resolved):
         note = "不用搜索也能找到：选择省（区、市），再选市、县，在地区页面按名称的拼音首字母找到证明。也可以在搜索框里输入地名，例如“渝北 无房证明”。"
-        regions = tuple(FallbackRegion(link) for _, link in menu)
+        regions = tuple((link, ()) for _, link in menu)
     else:
         note = "不用搜索也能找到：选择地区，按名称的拼音首字母找到证明（也列出常见的其他叫法）。"
-        regions = tuple(FallbackRegion(link, tuple(Link(f"{link.href}#{anchor}", key) for key, anchor, _ in az_groups(v)))
+        regions = tuple((link, tuple(Link(f"{link.href}#{anchor}", key) for key, anchor, _ in az_groups(v)))
                         for v, link in menu)
     body = SearchBody(regions, region_filters(resolved, url), note)
     desc = "输入窗口让您开的证明名称，例如 无房证明、单身证明、户口证明。"

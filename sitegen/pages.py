@@ -150,8 +150,7 @@ class ListSection:
 
 @dataclass(frozen=True)
 class RegionBody:
-    full_name: str
-    note: str
+    region: Region  # its full name and note shown verbatim
     sections: tuple[ListSection, ...]
     hotline: HotlineView
     call: HotlineView  # the compact tap-to-call line near the top
@@ -473,8 +472,7 @@ def region_page(resolved: Resolved, view: RegionView, features=()) -> Page:
     sections = tuple(_section(url, view, kind) for kind in (NOT_ISSUED, RETAINED))
     relatives = [("上级", p) for p in view.ancestors[-1:]] + [("下级", c) for c in view.children]
     body = RegionBody(
-        full_name=region.full_name,
-        note=region.note,
+        region=region,
         sections=sections,
         hotline=hotline_view(view),
         call=call_line(view),

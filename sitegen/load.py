@@ -187,7 +187,7 @@ def parse(text: str, shown_path: str) -> tuple[Document | None, list[Problem]]:
         line, col = _at(mark) if mark else (1, 1)
         what = (exc.problem or "").strip()
         if what == "found character that cannot start any token" and mark:  # libyaml leaves out which
-            char = text.split("\n")[mark.line][mark.column : mark.column + 1]
+            char = text.splitlines()[mark.line][mark.column : mark.column + 1]
             what = f"found character {char!r} that cannot start any token"
         reason = next((chinese for english, chinese in _YAML_REASONS.items() if what.startswith(english)), "无法解析")
         return None, [Problem(shown_path, line, col, "", f"YAML 格式错误：{reason} (YAML syntax: {what})")]
@@ -221,15 +221,11 @@ def _hidden(text: str) -> str:
 
 
 _TAB = "不能用制表符（Tab）缩进，请用空格"
-_COLON = "这里不能出现冒号，含冒号的文字请用引号括起来"
-_ONE_DOCUMENT = "一个文件只能有一份内容（多了一行“---”？）"
 _YAML_REASONS = {  # the start of libyaml's message → what it means to a clerk
     "could not find expected ':'": "缺少冒号“:”",
-    "mapping values are not allowed here": _COLON,
-    "mapping values are not allowed in this context": _COLON,
+    "mapping values are not allowed": "这里不能出现冒号，含冒号的文字请用引号括起来",
     "found character '\\t' that cannot start any token": _TAB,
-    "found a tab character that violates indentation": _TAB,
-    "found a tab character where an indentation space is expected": _TAB,
+    "found a tab character": _TAB,
     "expected <block end>, but found": "缩进不一致",
     "found undefined alias": "未定义的别名",
     "did not find expected key": "缩进不一致或缺少“-”",
@@ -238,8 +234,7 @@ _YAML_REASONS = {  # the start of libyaml's message → what it means to a clerk
     "expected ',' or ']'": "方括号“[ ]”没有配对",
     "expected ',' or '}'": "花括号“{ }”没有配对",
     "found unknown escape character": "双引号里的反斜杠“\\”要写两次，或改用单引号",
-    "expected a single document in the stream": _ONE_DOCUMENT,
-    "but found another document": _ONE_DOCUMENT,
+    "but found another document": "一个文件只能有一份内容（多了一行“---”？）",
     "found character '%' that cannot start any token": "“%” 不能放在开头，请用引号括起来",
     "found character '@' that cannot start any token": "“@” 不能放在开头，请用引号括起来",
     "found character '`' that cannot start any token": "“`” 不能放在开头，请用引号括起来",

@@ -466,7 +466,7 @@ def run(args) -> dict:
         fig["names_json_kb"] = round(names.stat().st_size / 1024) if names.exists() else None
         runs = full_index.bundles
         if runs:
-            fig.update(largest_bundle_pages=max(b.pages for b in runs), median_bundle_pages=round(statistics.median(b.pages for b in runs)), median_bundle_s=round(statistics.median(b.seconds for b in runs), 2), index_pages=full_index.pages, index_cpu_s=full_index.cpu_seconds)
+            fig.update(largest_bundle_pages=max(b.pages for b in runs), median_bundle_pages=round(statistics.median(b.pages for b in runs)), median_bundle_s=round(statistics.median(b.seconds for b in runs), 2), index_pages=sum(b.pages for b in runs), index_cpu_s=full_index.cpu_seconds)
 
         # 6a. the first publish of the whole site
         if args.publish:

@@ -72,10 +72,6 @@ class IndexStats:
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # of the Pagefind processes
 
-    @property
-    def pages(self) -> int:
-        return sum(b.pages for b in self.bundles)
-
 
 class Indexer:
     """Build the bundles of one layout, ``jobs`` Pagefind processes at a time.

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from . import bundles, index, scale
-from .cascade import ancestors, resolve
+from .cascade import resolve
 from .forks import collector_paused
 from .load import Loaded, read_file
 from .model import Resolved
@@ -261,11 +261,8 @@ class Builder:
 def _resolve(valid, touched: set[str], old: Resolved) -> tuple[Resolved, Edit]:
     """Resolve the touched regions and everything below them again; every
     other region's view stays the very object it was. (The new model, the edit.)"""
-    affected = set(touched)
-    for region in touched:
-        affected |= old.tree.descendants(region)
-    by_id = {r.id: r for r in valid.regions}
-    needed = affected | {a.id for region in touched for a in ancestors(by_id[region], by_id)}
+    affected = set(touched).union(*(old.tree.descendants(region) for region in touched))
+    needed = affected | {a.id for region in touched for a in old.tree.chain(region)}  # regions.yaml is as it was
     sub = resolve(replace(valid, regions=tuple(r for r in valid.regions if r.id in needed), lists=tuple(lst for lst in valid.lists if lst.region in needed)))
     fresh = {v.region.id: v for v in sub.views if v.region.id in affected}
     views = tuple(fresh.get(v.region.id, v) for v in old.views)

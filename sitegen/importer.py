@@ -375,17 +375,14 @@ def dump_yaml(data) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**9, default_flow_style=False)
 
 
-def to_yaml(data: dict, comment: str, todo: list[str]) -> str:
-    parts = [comment.rstrip("\n") + "\n"] if comment else []
-    order = [k for k in HEADER_ORDER if k in data] + [k for k in data if k not in HEADER_ORDER and k != "rows"]
-    parts.append(dump_yaml({k: data[k] for k in order}))
-    if todo:
-        parts.append("\n".join(todo) + "\n")
-    parts.append("rows:\n")
-    for row in data["rows"]:  # the usual field order; fields this module does not know follow
-        ordered = {k: row[k] for k in ROW_ORDER if k in row} | {k: v for k, v in row.items() if k not in ROW_ORDER}
-        parts.append("\n" + dump_yaml([ordered]))
-    return "".join(parts)
+def to_yaml(data: dict, comment: list[str], todo: list[str]) -> str:
+    """The list file: its comment lines, the header in the usual field order, the lines a
+    clerk fills in, then each row a blank line apart (fields this module does not know last)."""
+    header = {k: data[k] for k in HEADER_ORDER if k in data} | data
+    del header["rows"]
+    rows = ("\n" + dump_yaml([{k: row[k] for k in ROW_ORDER if k in row} | row]) for row in data["rows"])
+    head = "".join(line + "\n" for line in comment) + dump_yaml(header)
+    return head + "".join(line + "\n" for line in [*todo, "rows:"]) + "".join(rows)
 
 
 # What a list file needs besides its rows, commented out: a clerk fills these
@@ -541,16 +538,16 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
     if old is not None:
         target = root / k.existing.path
         old_lines = target.read_text(encoding="utf-8").splitlines()
-        comment = "\n".join(itertools.takewhile(lambda line: line.startswith("#"), old_lines))
+        comment = list(itertools.takewhile(lambda line: line.startswith("#"), old_lines))
         data = {key: value for key, value in old.items() if key != "rows"}  # title, source, supersedes …
     else:
         target = content / "lists" / reg["id"] / f"{KIND_SLUG[kind]}.yaml"
-        comment = "\n".join([
+        comment = [
             "# yaml-language-server: $schema=../../schema/list.schema.json",
             f"# {region_name}：{kind}清单，从 {path.name} 导入（make import）。",
             "# 导入只填了表格中的各栏。请按原文件补全下面以 “# ” 开头的必填项（去掉 “# ”），",
             "# 补全之前 make check 会指出缺什么；原文没有载明的项（文号、日期）就不写。",
-        ])
+        ]
         todo = list(HEADER_TODO)
         # the day the site first carries it: dates its feed entry if the document gives no date
         published = datetime.date.today().isoformat()

@@ -35,6 +35,8 @@ KIND_ALIASES = {
 REQUIRED = {NOT_ISSUED: ("name", "route"), RETAINED: ("name", "purpose")}
 # What an editor adds to a row by quoting the row's own text (sitegen/validate.py's QUOTED_FROM).
 CURATED = ("covers", "former_names", "offices", "documents", "exceptions", "limits")
+# What the import quotes into a new row, named as the note asking the clerk to review it names it.
+REVIEWED = {"offices": "办理机构", "documents": "证件材料", "exceptions": "例外", "covers": "也包括", "former_names": "原名称"}
 ROW_ORDER = (
     "id", "name", "covers", "category", "requested_by", "issued_by", "matters", "route", "offices",
     "documents", "exceptions", "see_also", "purpose", "clauses", "method", "note", "former_names", "limits",
@@ -307,13 +309,13 @@ def find_ids(name: str, k: Known) -> set[str]:
 # ------------------------------------------------------------------ quotes: found in the route, or kept from the old row
 
 
-def fill_quotes(new: dict, k: Known) -> str:
+def fill_quotes(new: dict, k: Known, number: str, notes: list[str]) -> None:
     """Fill a new row's offices, documents, exceptions (and covers, former
     names) with what stands verbatim in its own text: from a row elsewhere
     with the same 办事途径 (or name), else from the words editors have quoted
-    before. Returns where they came from, for the clerk's review."""
+    before; a note asks the clerk to review them, saying where they came from."""
     if "route" not in new:
-        return ""
+        return
     same = k.by_route.get(tables.squeeze(new["route"]))
     if same is not None:
         for key in ("offices", "documents", "exceptions"):
@@ -335,17 +337,10 @@ def fill_quotes(new: dict, k: Known) -> str:
         kept = [v for v in source.get(key) or [] if quoted(key, v, new)]
         if kept:
             new[key] = kept
-    return how if any(key in new for key in CURATED) else ""
-
-
-def review_line(number: str, row: dict, how: str) -> str:
-    parts = []
-    labels = (("offices", "办理机构"), ("documents", "证件材料"), ("exceptions", "例外"), ("covers", "也包括"), ("former_names", "原名称"))
-    for key, label in labels:
-        values = [v["text"] if isinstance(v, dict) else v for v in row.get(key) or []]
-        if values:
-            parts.append(f"{label} {'、'.join(values)}")
-    return f"请核对 序号 {number} {row['name']}：{'；'.join(parts)}（摘自本行原文，依据：{how}）"
+    said = [f"{label} {'、'.join(v['text'] if isinstance(v, dict) else v for v in new[key])}"
+            for key, label in REVIEWED.items() if key in new]
+    if said:
+        notes.append(f"请核对 序号 {number} {new['name']}：{'；'.join(said)}（摘自本行原文，依据：{how}）")
 
 
 def keep_curated(new: dict, old: dict, notes: list[str]) -> None:
@@ -525,9 +520,7 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         if data[tables.ID] in old_rows:
             keep_curated(data, old_rows[data[tables.ID]], notes)
         else:
-            how = fill_quotes(data, k)
-            if how:
-                notes.append(review_line(row.number or str(row.line), data, how))
+            fill_quotes(data, k, row.number or str(row.line), notes)
         out_rows.append(data)
     if not out_rows:
         problems.append(Problem(shown, 1, 1, "", "表格中没有读到任何一行清单，没有写文件 (no rows read; nothing written)"))

@@ -84,7 +84,7 @@ def test_template_syntax_error(program):
 
 def test_template_error_while_rendering(program):
     before = tree_digest(program / "site")
-    line = break_line(program / "templates" / "region.html", "{{ body.full_name }}社区证明事项清单", "{{ body.full_name.no_such_field }}")
+    line = break_line(program / "templates" / "region.html", "{{ body.region.full_name }}社区证明事项清单", "{{ body.region.full_name.no_such_field }}")
     done = run(program)
     problem = assert_reported(done, rf"templates/region\.html:{line}", "模板错误")
     assert "no_such_field" in problem and "生成页面" in problem

@@ -50,12 +50,7 @@ def resolve(content: Content, sizes: Sizes = Sizes()) -> Resolved:
                 hotline_is_fallback=fallback,
             )
         )
-
-    by_certificate: dict[str, list[Entry]] = {}
-    for view in views:
-        for entry in view.entries:
-            by_certificate.setdefault(entry.certificate.id, []).append(entry)
-    return Resolved(content, tuple(views), {k: tuple(v) for k, v in by_certificate.items()}, sizes)
+    return Resolved(content, tuple(views), sizes)
 
 
 def _kind_order(item: PublishedList | Entry) -> int:

@@ -265,12 +265,7 @@ def _resolve(valid, touched: set[str], old: Resolved) -> tuple[Resolved, Edit]:
     needed = affected | {a.id for region in touched for a in old.tree.chain(region)}  # regions.yaml is as it was
     sub = resolve(replace(valid, regions=tuple(r for r in valid.regions if r.id in needed), lists=tuple(lst for lst in valid.lists if lst.region in needed)))
     fresh = {v.region.id: v for v in sub.views if v.region.id in affected}
-    views = tuple(fresh.get(v.region.id, v) for v in old.views)
-    by_certificate: dict[str, list] = {}
-    for view in views:
-        for entry in view.entries:
-            by_certificate.setdefault(entry.certificate.id, []).append(entry)
-    new = Resolved(valid, views, {k: tuple(v) for k, v in by_certificate.items()}, old.sizes)
+    new = Resolved(valid, tuple(fresh.get(v.region.id, v) for v in old.views), old.sizes)
     entries = set()  # (region, certificate) whose entry changed there
     for view in old.views:
         if view.region.id in affected:

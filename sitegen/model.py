@@ -5,7 +5,7 @@ the YAML has passed validation; every later stage only reads them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 NOT_ISSUED = "不予出具"
@@ -263,8 +263,15 @@ class Sizes:
 class Resolved:
     content: Content
     views: tuple[RegionView, ...]  # in regions.yaml order
-    by_certificate: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
     sizes: Sizes = Sizes()
+
+    @cached_property
+    def by_certificate(self) -> dict[str, tuple[Entry, ...]]:
+        """Certificate id → its entry in each region that has it, in regions.yaml order (made once)."""
+        found: dict[str, list[Entry]] = {}
+        for entry in (e for view in self.views for e in view.entries):
+            found.setdefault(entry.certificate.id, []).append(entry)
+        return {cert: tuple(entries) for cert, entries in found.items()}
 
     @cached_property
     def tree(self):

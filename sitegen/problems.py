@@ -56,10 +56,6 @@ class ContentError(BuildError):
     """Raised by a stage when the content has problems."""
 
 
-class TemplateError(BuildError):
-    """A template could not be read or failed while rendering a page."""
-
-
 def field_name(path: tuple) -> str:
     """('rows', 3, 'route') → 'rows[3].route'."""
     out = ""
@@ -80,7 +76,7 @@ def shown(path: str | Path) -> str:
         return path.as_posix()
 
 
-def template_error(exc: BaseException, page: str = "") -> TemplateError | None:
+def template_error(exc: BaseException, page: str = "") -> BuildError | None:
     """The template file and line an error raised while rendering came from,
     or None when no template is in its traceback (a fault of the program).
     Jinja2 reports a syntax error's line itself and puts the template's own
@@ -90,12 +86,12 @@ def template_error(exc: BaseException, page: str = "") -> TemplateError | None:
     during = f"（生成页面 {page or '/'} 时）" if page is not None else ""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = exc.filename or exc.name or "templates"
-        return TemplateError([Problem(shown(where), exc.lineno or 1, 1, "", f"模板语法错误{during} (template syntax error): {exc.message}")])
+        return BuildError([Problem(shown(where), exc.lineno or 1, 1, "", f"模板语法错误{during} (template syntax error): {exc.message}")])
     frame = next((f for f in reversed(traceback.extract_tb(exc.__traceback__)) if f.filename.endswith((".html", ".xml", ".svg"))), None)
     if frame is not None:
-        return TemplateError([Problem(shown(frame.filename), frame.lineno or 1, 1, "", f"模板错误{during} (template error): {type(exc).__name__}: {exc}")])
+        return BuildError([Problem(shown(frame.filename), frame.lineno or 1, 1, "", f"模板错误{during} (template error): {type(exc).__name__}: {exc}")])
     if isinstance(exc, jinja2.TemplateNotFound):
-        return TemplateError([Problem(shown(exc.name or "templates"), 1, 1, "", f"找不到模板{during} (template not found)")])
+        return BuildError([Problem(shown(exc.name or "templates"), 1, 1, "", f"找不到模板{during} (template not found)")])
     return None
 
 

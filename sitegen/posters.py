@@ -426,14 +426,14 @@ def section_overhead(paper: Paper, u: float, part: Section) -> float:
     return height
 
 
-def sheets_at(paper: Paper, u: float, texts: PosterTexts, parts: tuple[Section, ...], one_sheet, strict=True):
+def sheets_at(paper: Paper, u: float, texts: PosterTexts, parts: tuple[Section, ...], strict=True):
     """Each sheet's columns at poster unit ``u``, a (first, end) row-index pair per column of
-    each section: one list splits over as many sheets as it needs; the 两张清单 sheet is one
-    sheet, or None where it outgrows the paper (if ``strict``)."""
+    each section: one list splits over as many sheets as it needs; the 两张清单 sheet (a section
+    a list) is one sheet, or None where it outgrows the paper (if ``strict``)."""
     width = (paper.inner_width_pt - COL_GAP_K * u) / 2
     room = paper.inner_height_pt - sheet_overhead(paper, u, texts) - SAFETY_K * u
     heights = [[row_height_pt(r, u, width) for r in part.rows] for part in parts]
-    if not one_sheet:
+    if len(parts) == 1:
         (part,), (hs,) = parts, heights
         capacity = max(room - section_overhead(paper, u, part), paper.inner_height_pt / 4)
         return [[cols] for cols in plan_sheets(hs, capacity)]
@@ -447,25 +447,25 @@ def sheets_at(paper: Paper, u: float, texts: PosterTexts, parts: tuple[Section, 
 
 
 @lru_cache(maxsize=256)  # a region's poster page, print index and region page ask the same
-def fit_poster(paper: Paper, texts: PosterTexts, parts: tuple[Section, ...], one_sheet=False, must=False):
+def fit_poster(paper: Paper, texts: PosterTexts, parts: tuple[Section, ...], must=False):
     """(unit, sheets) at the largest poster unit at which the rows take no more sheets than at
     the paper's smallest row-name size. A 两张清单 sheet too tall even then: None, or (``must``) that
     sheet, which sitegen.pdf reports instead of printing."""
     units = [u for u in POSTER_UNITS if paper.name_min_pt <= u <= paper.unit_max_pt]
-    least = sheets_at(paper, units[0], texts, parts, one_sheet, strict=not must)
+    least = sheets_at(paper, units[0], texts, parts, strict=not must)
     if least is None:
         return None
 
     def more_sheets(u: float) -> bool:
-        at = sheets_at(paper, u, texts, parts, one_sheet)
+        at = sheets_at(paper, u, texts, parts)
         return at is None or len(at) > len(least)
 
     unit = units[bisect_left(units, True, lo=1, key=more_sheets) - 1]  # the last that fits as few
-    best = sheets_at(paper, unit, texts, parts, one_sheet, strict=False)
+    best = sheets_at(paper, unit, texts, parts, strict=False)
     sheets = []
     for i, planned in enumerate(best, 1):
         sections = (replace(p, rows=(), columns=tuple(p.rows[a:b] for a, b in cols)) for p, cols in zip(parts, planned))
-        sheets.append(Sheet(i, len(best), i > 1 and not one_sheet, tuple(sections)))
+        sheets.append(Sheet(i, len(best), i > 1 and len(parts) == 1, tuple(sections)))
     return unit, tuple(sheets)
 
 
@@ -507,7 +507,7 @@ def poster_body(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url
     title, subtitle = (heading, sub) if both else (heading + "（续）", sub + "（第 99 张，共 99 张）")  # at their longest
     fallback = hotline.fallback_note or hotline.label
     texts = PosterTexts(full_name, title, subtitle, warning, hotline.number, when, fallback, tuple(foot))
-    layout = fit_poster(paper, texts, parts, both, base_url is not None)
+    layout = fit_poster(paper, texts, parts, must=base_url is not None)
     if layout is None:
         return None
     unit_pt, sheets = layout

@@ -734,11 +734,11 @@ def test_type_grows_to_fill_and_a_list_splits_only_when_it_must(rows):
     paper, texts, parts = synthetic_poster(rows)
     unit, sheets = posters.fit_poster(paper, texts, parts)
     units = [u for u in posters.POSTER_UNITS if paper.name_min_pt <= u <= paper.unit_max_pt]
-    at_floor = posters.sheets_at(paper, units[0], texts, parts, False)
+    at_floor = posters.sheets_at(paper, units[0], texts, parts)
     assert len(sheets) == len(at_floor)
     if unit < units[-1]:
         bigger = units[units.index(unit) + 1]
-        assert len(posters.sheets_at(paper, bigger, texts, parts, False)) > len(at_floor)
+        assert len(posters.sheets_at(paper, bigger, texts, parts)) > len(at_floor)
     if rows <= 12:
         assert len(sheets) == 1 and unit > paper.name_min_pt
     counts = [sum(len(c) for c in sheet.sections[0].columns) for sheet in sheets]

@@ -11,6 +11,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
+from typing import ClassVar
 
 from . import pdfcache, urls
 from .model import ANSWER, KIND_SLUG, LIST_NAME, NOT_ISSUED, RETAINED, Entry, PublishedList, RegionView, Resolved
@@ -217,11 +218,12 @@ class PosterBody:
 
 @dataclass(frozen=True)
 class SlipBody:
-    paper: Paper  # A6; the same page prints four to an A4 sheet at #a6x4 (``fourup``)
-    fourup: Paper
+    paper: ClassVar[Paper] = A6  # the same page prints four to an A4 sheet at #a6x4 (``fourup``)
+    fourup: ClassVar[Paper] = A6X4
+    copies: ClassVar[int] = 4  # slips in the page, of which A6 shows the first
+    pages: ClassVar[int] = 1
     fourup_link: Link  # to #a6x4 on the page itself
     single_link: Link  # back to one A6 slip
-    copies: int  # slips in the page: 4, of which A6 shows the first
     scale: int  # percent, print.css .slip--k<scale>
     region_full_name: str
     answer: str  # 本社区不予出具 / 本社区依法出具
@@ -238,8 +240,6 @@ class SlipBody:
     qr: str  # link to the item page's QR code file (sitegen/wechat.py writes it)
     qr_url: str
     back: Link
-    pages: int = 1
-    pages_note: str = ""
     key: str = ""  # as PosterBody's
     pdfs: tuple[Link, ...] = ()  # its PDFs (A6, four on A4), once `make posters` has made them
 
@@ -583,12 +583,10 @@ def slip_body(view: RegionView, entry: Entry, base_url: str) -> SlipBody:
             hotline_lead="这项证明由社区依法出具。如有单位要求您到社区开具不予出具清单上的证明，请拨打举报电话：",
         )
     body = SlipBody(
-        paper=A6, fourup=A6X4, copies=4, scale=SLIP_SCALES[-1], region_full_name=view.region.full_name,
+        scale=SLIP_SCALES[-1], region_full_name=view.region.full_name, name=row.name, hotline=hotline_view(view),
         fourup_link=Link(href(url, urls.slip(rid, entry.certificate.id, fourup=True)), "改为一张 A4 纸印 4 份"),
         single_link=Link(href(url, url), "改为 A6 纸印 1 份"),
-        name=row.name, hotline=hotline_view(view), qr=href(url, urls.qr(item)),
-        qr_url=urls.absolute(base_url, item),
-        back=Link(href(url, item), f"返回“{short}”页面"),
+        qr=href(url, urls.qr(item)), qr_url=urls.absolute(base_url, item), back=Link(href(url, item), f"返回“{short}”页面"),
         **texts,
     )
     # The largest type that fits. Text too long even for the smallest is printed anyway, never

@@ -190,7 +190,6 @@ class PrintCitation:
 @dataclass(frozen=True)
 class PosterBody:
     paper: Paper
-    unit: str  # print.css class of the poster unit, e.g. u180 (18 pt row names)
     region_full_name: str
     heading: str  # 社区不予出具的证明
     sub: str  # the list's name and its row count
@@ -202,8 +201,10 @@ class PosterBody:
     qr_url: str
     qr_caption: str
     disclaimer: str
-    sheets: tuple[Sheet, ...]
     back: Link
+    foot: tuple[str, ...]  # the footer's lines, its address and print date at their longest (for layout)
+    unit: str = ""  # once laid out: print.css class of the poster unit, e.g. u180 (18 pt row names)
+    sheets: tuple[Sheet, ...] = ()  # once laid out
     key: str = ""  # what the page prints, as a key of the PDF cache (sitegen/pdfcache.py)
     pdfs: tuple[Link, ...] = ()  # its PDF, once `make posters` has made it
 
@@ -341,18 +342,6 @@ def row_texts(entries: tuple[Entry, ...], names_only: bool = False) -> tuple[Pos
     )
 
 
-@dataclass(frozen=True)
-class PosterTexts:  # what every sheet of a poster prints besides its sections
-    region: str
-    title: str
-    sub: str
-    warning: str
-    number: str  # the hotline's
-    when: str
-    fallback: str
-    foot: tuple[str, ...]
-
-
 # ------------------------------------------------------------------ layout
 
 
@@ -399,19 +388,23 @@ def plan_sheets(heights: list[float], capacity_pt: float) -> list[list[tuple[int
     return [cols[i : i + 2] for i in range(0, columns, 2)]
 
 
-def sheet_overhead(paper: Paper, u: float, texts: PosterTexts) -> float:
-    """Height (pt) of what every sheet prints besides its sections: header, hotline box, footer."""
-    w, f = paper.inner_width_pt, paper.unit_pt
-    qr = QR_MM[paper.key] * PT_PER_MM
-    titles = sum(block_pt(getattr(texts, key), HEAD_K[key] * u, HEAD_LINE[key], w - qr - u) for key in HEAD_K)
+def sheet_overhead(u: float, body: PosterBody, split: bool) -> float:
+    """Height (pt) of what every sheet prints besides its sections: header, hotline box, footer;
+    ``split``: with the title and numbering of a list's later sheets, at their longest."""
+    w, f = body.paper.inner_width_pt, body.paper.unit_pt
+    qr = QR_MM[body.paper.key] * PT_PER_MM
+    more = ("（续）", "（第 99 张，共 99 张）") if split else ("", "")
+    heads = (body.region_full_name, body.heading + more[0], body.sub + more[1], body.warning)
+    titles = sum(block_pt(text, HEAD_K[key] * u, HEAD_LINE[key], w - qr - u) for text, key in zip(heads, HEAD_K))
     head = max(titles, qr + block_pt(QR_CAPTION, CAPTION_K * f, 1.3, qr)) + HEAD_RULE_K * u + HEAD_RULE_PT
     label_w = sum(_em(ch) * (HOTLINE_LABEL_K * u) for ch in "举报电话")
-    call_w = max(label_w, sum(_em(ch) * (HOTLINE_NUMBER_K * u * 1.04) for ch in texts.number))
+    call_w = max(label_w, sum(_em(ch) * (HOTLINE_NUMBER_K * u * 1.04) for ch in body.hotline.number))
     call = HOTLINE_LABEL_K * u * 1.3 + HOTLINE_NUMBER_K * u * 1.1
     text_w = w - 1.2 * u - HOTLINE_BOX_PT - call_w - HOTLINE_GAP_K * u
-    side = sum(block_pt(t, HOTLINE_TEXT_K * u, HOTLINE_TEXT_LINE, text_w) for t in (texts.when, texts.fallback))
+    texts = (body.hotline_when, body.hotline.fallback_note or body.hotline.label)
+    side = sum(block_pt(t, HOTLINE_TEXT_K * u, HOTLINE_TEXT_LINE, text_w) for t in texts)
     hotline = max(call, side) + HOTLINE_BOX_K * u + HOTLINE_BOX_PT
-    foot = FOOT_K * f + sum(block_pt(t, SMALL_K * f, TEXT_LINE, w) for t in texts.foot)
+    foot = FOOT_K * f + sum(block_pt(t, SMALL_K * f, TEXT_LINE, w) for t in body.foot)
     return head + hotline + foot
 
 
@@ -426,12 +419,13 @@ def section_overhead(paper: Paper, u: float, part: Section) -> float:
     return height
 
 
-def sheets_at(paper: Paper, u: float, texts: PosterTexts, parts: tuple[Section, ...], strict=True):
+def sheets_at(u: float, body: PosterBody, parts: tuple[Section, ...], strict=True):
     """Each sheet's columns at poster unit ``u``, a (first, end) row-index pair per column of
     each section: one list splits over as many sheets as it needs; the 两张清单 sheet (a section
     a list) is one sheet, or None where it outgrows the paper (if ``strict``)."""
+    paper = body.paper
     width = (paper.inner_width_pt - COL_GAP_K * u) / 2
-    room = paper.inner_height_pt - sheet_overhead(paper, u, texts) - SAFETY_K * u
+    room = paper.inner_height_pt - sheet_overhead(u, body, len(parts) == 1) - SAFETY_K * u
     heights = [[row_height_pt(r, u, width) for r in part.rows] for part in parts]
     if len(parts) == 1:
         (part,), (hs,) = parts, heights
@@ -447,21 +441,21 @@ def sheets_at(paper: Paper, u: float, texts: PosterTexts, parts: tuple[Section, 
 
 
 @lru_cache(maxsize=256)  # a region's poster page, print index and region page ask the same
-def fit_poster(paper: Paper, texts: PosterTexts, parts: tuple[Section, ...], must=False):
+def fit_poster(body: PosterBody, parts: tuple[Section, ...], must=False):
     """(unit, sheets) at the largest poster unit at which the rows take no more sheets than at
     the paper's smallest row-name size. A 两张清单 sheet too tall even then: None, or (``must``) that
     sheet, which sitegen.pdf reports instead of printing."""
-    units = [u for u in POSTER_UNITS if paper.name_min_pt <= u <= paper.unit_max_pt]
-    least = sheets_at(paper, units[0], texts, parts, strict=not must)
+    units = [u for u in POSTER_UNITS if body.paper.name_min_pt <= u <= body.paper.unit_max_pt]
+    least = sheets_at(units[0], body, parts, strict=not must)
     if least is None:
         return None
 
     def more_sheets(u: float) -> bool:
-        at = sheets_at(paper, u, texts, parts)
+        at = sheets_at(u, body, parts)
         return at is None or len(at) > len(least)
 
     unit = units[bisect_left(units, True, lo=1, key=more_sheets) - 1]  # the last that fits as few
-    best = sheets_at(paper, unit, texts, parts, strict=False)
+    best = sheets_at(unit, body, parts, strict=False)
     sheets = []
     for i, planned in enumerate(best, 1):
         sections = (replace(p, rows=(), columns=tuple(p.rows[a:b] for a, b in cols)) for p, cols in zip(parts, planned))
@@ -478,7 +472,7 @@ def poster_body(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url
     by_kind = {kind: view.of_kind(kind) for kind in kinds}
     if not all(by_kind.values()):
         return None
-    rid, name, full_name = view.region.id, view.region.name, view.region.full_name
+    rid = view.region.id
     entries = tuple(e for kind in kinds for e in by_kind[kind])
     citations = tuple(print_citation(lst) for lst in {e.list.id: e.list for e in entries}.values())
     hotline = hotline_view(view)
@@ -492,33 +486,29 @@ def poster_body(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url
         )
         for n, kind in zip("一二", kinds)
     )
-    heading = "社区证明事项两张清单" if both else f"{ANSWER[kinds[0]]}的证明"
-    sub = "、".join(LIST_NAME[k] for k in kinds) if both else f"{LIST_NAME[kinds[0]]}，共 {len(entries)} 项"
-    when = hotline.when
-    if kinds == (RETAINED,):  # the number is for units that still demand a not-issued certificate
-        when = "以上证明由社区依法出具。" + when.replace("仍要求", "要求")
+    url = poster_url(rid, kinds, paper)
     address = urls.absolute(base_url or SAMPLE_BASE, urls.region(rid))
-    warning = "测试地址，请勿张贴：本页的二维码和网址是示例地址。" if urls.is_placeholder(base_url or SAMPLE_BASE) else ""
     foot = []
     for c in citations:  # the lines print/poster.html prints
         foot += [f"清单：《{c.list_title}》　{c.issued}", f"载于：{c.carried_in}　依据：{c.basis}", c.note]
     longest = max(address, urls.absolute(SAMPLE_BASE, urls.region(rid)), key=len)
     foot = [t for t in foot if t] + [f"打印日期：____年__月__日{MADE_SAMPLE}　{DISCLAIMER}", f"网址：{longest}"]
-    title, subtitle = (heading, sub) if both else (heading + "（续）", sub + "（第 99 张，共 99 张）")  # at their longest
-    fallback = hotline.fallback_note or hotline.label
-    texts = PosterTexts(full_name, title, subtitle, warning, hotline.number, when, fallback, tuple(foot))
-    layout = fit_poster(paper, texts, parts, must=base_url is not None)
+    when = hotline.when
+    if kinds == (RETAINED,):  # the number is for units that still demand a not-issued certificate
+        when = "以上证明由社区依法出具。" + when.replace("仍要求", "要求")
+    body = PosterBody(
+        paper, view.region.full_name,
+        "社区证明事项两张清单" if both else f"{ANSWER[kinds[0]]}的证明",
+        "、".join(LIST_NAME[k] for k in kinds) if both else f"{LIST_NAME[kinds[0]]}，共 {len(entries)} 项",
+        "测试地址，请勿张贴：本页的二维码和网址是示例地址。" if urls.is_placeholder(base_url or SAMPLE_BASE) else "",
+        citations, hotline, when, href(url, urls.qr(urls.region(rid))), address, QR_CAPTION, DISCLAIMER,
+        Link(href(url, urls.region(rid)), f"返回{view.region.name}的清单"), tuple(foot),
+    )
+    layout = fit_poster(body, parts, must=base_url is not None)
     if layout is None:
         return None
     unit_pt, sheets = layout
-    url = poster_url(rid, kinds, paper)
-    qr = href(url, urls.qr(urls.region(rid)))
-    back = Link(href(url, urls.region(rid)), f"返回{name}的清单")
-    unit = f"u{round(unit_pt * 10)}"  # print.css .poster--u<tenths of a point>
-    return PosterBody(
-        paper, unit, full_name, heading, sub, warning, citations, hotline, when,
-        qr, address, QR_CAPTION, DISCLAIMER, sheets, back,
-    )
+    return replace(body, unit=f"u{round(unit_pt * 10)}", sheets=sheets)  # print.css .poster--u<tenths of a point>
 
 
 def slip_height_pt(body: SlipBody, scale: int) -> float:

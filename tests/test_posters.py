@@ -39,6 +39,7 @@ from bs4 import BeautifulSoup
 from build import build, check
 from conftest import CONTENT, ROOT
 from sitegen import pdfcache, posters, urls
+from sitegen.pages import HotlineView, Link
 from sitegen.pdf import PrintFailed, jobs, print_site
 
 pytestmark = pytest.mark.browser
@@ -718,29 +719,30 @@ def test_make_posters_command(built_site, tmp_path):
 
 
 def synthetic_poster(rows: int, paper=posters.A3):
-    texts = posters.PosterTexts(
-        region="某省某市", title="社区不予出具的证明（续）", sub="不予出具证明事项清单，共 99 项（第 99 张，共 99 张）", warning="",
-        number="12345", when="如有单位仍要求您到社区开具不予出具清单上的证明，可以拨打此电话反映。", fallback="", foot=("清单：《某清单》",),
+    when = "如有单位仍要求您到社区开具不予出具清单上的证明，可以拨打此电话反映。"
+    hotline = HotlineView("12345", "", "", "tel:12345", when, "", "")
+    body = posters.PosterBody(
+        paper, "某省某市", "社区不予出具的证明", "不予出具证明事项清单，共 99 项", "", (), hotline, when, "qr.svg",
+        "https://zhengming.example.org/", "", "", Link("../", ""), foot=("清单：《某清单》",),
     )
     row = posters.PosterRow(1, "居民身份信息证明（户籍证明）", "凭居民户口簿、居民身份证、出入境证件", "")
-    parts = (posters.Section("", "以下证明，社区不予出具。", "", (row,) * rows),)
-    return paper, texts, parts
+    return body, (posters.Section("", "以下证明，社区不予出具。", "", (row,) * rows),)
 
 
 @pytest.mark.parametrize("rows", [3, 12, 30, 80, 200])
 def test_type_grows_to_fill_and_a_list_splits_only_when_it_must(rows):
     """The unit chosen is the largest at which the rows need no more sheets
     than at the paper's floor; more sheets only when the floor needs them."""
-    paper, texts, parts = synthetic_poster(rows)
-    unit, sheets = posters.fit_poster(paper, texts, parts)
-    units = [u for u in posters.POSTER_UNITS if paper.name_min_pt <= u <= paper.unit_max_pt]
-    at_floor = posters.sheets_at(paper, units[0], texts, parts)
+    body, parts = synthetic_poster(rows)
+    unit, sheets = posters.fit_poster(body, parts)
+    units = [u for u in posters.POSTER_UNITS if body.paper.name_min_pt <= u <= body.paper.unit_max_pt]
+    at_floor = posters.sheets_at(units[0], body, parts)
     assert len(sheets) == len(at_floor)
     if unit < units[-1]:
         bigger = units[units.index(unit) + 1]
-        assert len(posters.sheets_at(paper, bigger, texts, parts)) > len(at_floor)
+        assert len(posters.sheets_at(bigger, body, parts)) > len(at_floor)
     if rows <= 12:
-        assert len(sheets) == 1 and unit > paper.name_min_pt
+        assert len(sheets) == 1 and unit > body.paper.name_min_pt
     counts = [sum(len(c) for c in sheet.sections[0].columns) for sheet in sheets]
     assert sum(counts) == rows and max(counts) - min(counts) <= max(2, rows // 10)  # balanced sheets
 

@@ -438,7 +438,7 @@ def test_verdict_and_hotline_read_from_two_metres(printed, resolved, built_site)
             words = dict(sizes_on(pdf.path, page))
             title = next(w for w in words if w.startswith(("社区不予出具的证明", "社区依法出具的证明", "社区证明事项两张清单")))
             assert words[title] >= floor, f"{rel}: title {words[title]:.1f} pt"
-            number = resolved.view(rel.split("/")[1]).hotline.number
+            number = next(v for v in resolved.views if v.region.id == rel.split("/")[1]).hotline.number
             assert words.get(number, 0) >= floor, f"{rel}: hotline number {words.get(number, 0):.1f} pt"
 
 

@@ -69,17 +69,12 @@ def _row(entry) -> tuple[list[str], list[str]]:
     return names, list(row.former_names)
 
 
-def _derived_full(name: str, parent: Region | None) -> str:
-    """A region's full name as search.js rebuilds it: the name for the top two
-    levels (陕西省), else the parent's full name + the name (四川省攀枝花市)."""
-    return name if parent is None or parent.parent is None else parent.full_name + name
-
-
 def directory(regions: list[Region]) -> dict:
     """Every region, column by column, for the core file: ``id`` ("-rest" when it
     is the parent's id + "-rest"), ``name``, ``cut`` (a digit each: the name's
     suffix length), ``up`` (the parent's position), ``depth`` (a digit each: the
-    level) and ``full`` (position → full names ``_derived_full`` cannot rebuild)."""
+    level) and ``full`` (position → full names search.js cannot rebuild: it takes the name
+    for the top two levels, 陕西省, else the parent's full name + the name, 四川省攀枝花市)."""
     at = {r.id: i for i, r in enumerate(regions)}
     by_id = {r.id: r for r in regions}
     out: dict = {"id": [], "name": [], "cut": "", "up": [], "depth": "", "full": {}}
@@ -94,7 +89,7 @@ def directory(regions: list[Region]) -> dict:
         out["cut"] += str(cut)
         out["up"].append(at[parent.id] if parent else -1)
         out["depth"] += str(LEVELS.index(r.level))
-        if r.full_name != _derived_full(r.name, parent):
+        if r.full_name != (r.name if parent is None or parent.parent is None else parent.full_name + r.name):
             out["full"][str(i)] = r.full_name
     return out
 
@@ -168,10 +163,7 @@ def _tolerance(resolved: Resolved, context) -> bytes:
 def _shard(resolved: Resolved, view, context) -> bytes:
     """One region's rows, in the order its pages list them, and its bundle."""
     cert_index = {c.id: i for i, c in enumerate(resolved.content.certificates)}
-    rows = []
-    for e in view.entries:
-        names, former = _row(e)
-        rows.append([cert_index[e.certificate.id], KINDS.index(e.kind), names, former])
+    rows = [[cert_index[e.certificate.id], KINDS.index(e.kind), *_row(e)] for e in view.entries]
     return _dump({"id": view.region.id, "bundle": bundle_of(resolved, view.region.id), "rows": rows})
 
 

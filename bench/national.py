@@ -431,7 +431,7 @@ def run(args) -> dict:
         site = work / "site"
         workers = parallel.Workers()
         full = partial(build_module.build, isolate=forks.in_child, map=workers, **core)  # what build.fast does
-        state = incremental.Builder(data.content, site, code, full=full, jobs=args.jobs, code=lambda: "the code snapshot")
+        state = incremental.Builder(data.content, site, code, full=full, code=lambda: "the code snapshot", pagefind=bundles.Indexer(jobs=args.jobs))
         indexer = state.pagefind
         c = cpu()
         with Memory() as mem:

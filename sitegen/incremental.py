@@ -62,14 +62,13 @@ def _list_key(rel: str) -> str | None:
 class Builder:
     """Builds ``content`` into ``site``, incrementally when it can. ``full(content,
     site, search_index=…, indexer=…, pieces=…)`` is the full build (``build.build``
-    or ``build.fast``); ``code()`` changes when code or templates do; ``binary``:
-    the Pagefind program (``bundles.Indexer``'s)."""
+    or ``build.fast``); ``code()`` changes when code or templates do; ``pagefind``:
+    the Indexer it keeps (its Pagefind processes stay ready between builds)."""
 
-    def __init__(self, content: Path, site: Path, root: Path, full, search_index: bool = True, jobs: int | None = None, code=code_hash,
-                 binary: str | None = None):
+    def __init__(self, content: Path, site: Path, root: Path, full, search_index: bool = True, code=code_hash,
+                 pagefind: bundles.Indexer | None = None):
         self.content, self.site, self.root, self.full = content, site, root, full
-        self.search_index, self.code = search_index, code
-        self.pagefind = bundles.Indexer(jobs=jobs, binary=binary)
+        self.search_index, self.code, self.pagefind = search_index, code, pagefind or bundles.Indexer()
         self.pieces = Pieces()
         self.known = None  # the last build's BuildResult
         self.last: dict = {}  # what the last incremental update did (for the benchmark)

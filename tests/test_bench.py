@@ -193,7 +193,7 @@ def test_bundle_layout_puts_each_region_in_one_bundle(content):
 def builder(content: Path, site: Path, search_index: bool = True) -> incremental.Builder:
     """A builder as ``make serve`` keeps one (code fixed: others edit it while tests run)."""
     full = partial(build_module.build, sizes=PER_CITY)
-    return incremental.Builder(content, site, ROOT, full=full, search_index=search_index, jobs=2, code=lambda: "fixed for the test")
+    return incremental.Builder(content, site, ROOT, full=full, search_index=search_index, code=lambda: "fixed for the test", pagefind=bundles.Indexer(jobs=2))
 
 
 @pytest.mark.slow

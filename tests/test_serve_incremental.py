@@ -122,7 +122,7 @@ def failing_index(tmp_path):
     program.write_text(FAILING_PAGEFIND.format(python=sys.executable, binary=bundles.pagefind_binary(), marker=str(marker)), encoding="utf-8")
     program.chmod(0o755)
     content = small_content(tmp_path, rows=3)
-    state = Builder(content, tmp_path / "site", ROOT, full=partial(build_module.build, sizes=PER_CITY), jobs=2, code=lambda: "fixed", binary=str(program))
+    state = Builder(content, tmp_path / "site", ROOT, full=partial(build_module.build, sizes=PER_CITY), code=lambda: "fixed", pagefind=bundles.Indexer(jobs=2, binary=str(program)))
     state.build()
     state.pagefind.warmed()  # the process kept ready has made its first index: the marker is for an edit's
     yield state, marker

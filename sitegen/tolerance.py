@@ -26,14 +26,8 @@ def _is_cjk(ch: str) -> bool:
 @lru_cache(maxsize=1)
 def _common() -> frozenset[str]:
     """GB2312's first level (3,755 common characters): what input methods offer first."""
-    out = set()
-    for hi in range(0xB0, 0xD8):
-        for lo in range(0xA1, 0xFF):
-            try:
-                out.add(bytes((hi, lo)).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
-    return frozenset(ch for ch in out if _is_cjk(ch))
+    found = (bytes((hi, lo)).decode("gb2312", "ignore") for hi in range(0xB0, 0xD8) for lo in range(0xA1, 0xFF))
+    return frozenset(ch for ch in found if _is_cjk(ch))  # a code GB2312 leaves empty decodes to ""
 
 
 @lru_cache(maxsize=1)
@@ -42,13 +36,8 @@ def _traditional() -> tuple[tuple[str, str], ...]:
     import opencc
 
     convert = opencc.OpenCC("t2s").convert
-    pairs = []
-    for code in CJK:
-        ch = chr(code)
-        simple = convert(ch)
-        if simple != ch and len(simple) == 1:
-            pairs.append((ch, simple))
-    return tuple(pairs)
+    pairs = ((chr(code), convert(chr(code))) for code in CJK)
+    return tuple((ch, simple) for ch, simple in pairs if simple != ch and len(simple) == 1)
 
 
 @lru_cache(maxsize=65536)

@@ -179,11 +179,9 @@ class Sheet:
 
 
 @dataclass(frozen=True)
-class PrintCitation:
-    list_title: str
-    issued: str  # issuer, 文号, date — or 原文未载明
-    carried_in: str  # the source document it was transcribed from
-    basis: str
+class PrintCitation:  # the lines a poster's footer prints for a list
+    listed: str  # 清单：its title, issuer, 文号 and date — or 原文未载明
+    carried: str  # 载于：the source document it was transcribed from; 依据：its basis
     note: str
 
 
@@ -281,7 +279,7 @@ def print_citation(lst: PublishedList) -> PrintCitation:
     s = lst.source
     carried = f"{s.issuer}《{s.title.strip('《》')}》" if s.title else s.issuer
     carried += "，".join([""] + [p for p in (s.doc_number, cn_date(s.date), s.part) if p])
-    return PrintCitation(lst.title, issued, carried, "、".join(lst.basis), s.note)
+    return PrintCitation(f"清单：《{lst.title}》　{issued}", f"载于：{carried}　依据：{'、'.join(lst.basis)}", s.note)
 
 
 def inherited_text(view: RegionView, entries: tuple[Entry, ...], kind: str) -> str:
@@ -488,11 +486,9 @@ def poster_body(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url
     )
     url = poster_url(rid, kinds, paper)
     address = urls.absolute(base_url or SAMPLE_BASE, urls.region(rid))
-    foot = []
-    for c in citations:  # the lines print/poster.html prints
-        foot += [f"清单：《{c.list_title}》　{c.issued}", f"载于：{c.carried_in}　依据：{c.basis}", c.note]
     longest = max(address, urls.absolute(SAMPLE_BASE, urls.region(rid)), key=len)
-    foot = [t for t in foot if t] + [f"打印日期：____年__月__日{MADE_SAMPLE}　{DISCLAIMER}", f"网址：{longest}"]
+    foot = [t for c in citations for t in (c.listed, c.carried, c.note) if t]  # as print/poster.html prints them
+    foot += [f"打印日期：____年__月__日{MADE_SAMPLE}　{DISCLAIMER}", f"网址：{longest}"]
     when = hotline.when
     if kinds == (RETAINED,):  # the number is for units that still demand a not-issued certificate
         when = "以上证明由社区依法出具。" + when.replace("仍要求", "要求")

@@ -126,7 +126,7 @@ MAX_ROWS = 5_000
 MAX_COLUMNS = 100
 MAX_CELL = 10_000  # characters, as for a value in a list file (sitegen/load.py MAX_TEXT)
 
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"')
 
 
 def read_table(path: Path) -> tuple[list[tuple[int, list[str]]], list[str]]:
@@ -212,7 +212,7 @@ def _check_workbook(data: bytes) -> None:
     before openpyxl inflates a byte of it."""
     import zipfile
 
-    from openpyxl.utils import column_index_from_string
+    from openpyxl.utils import range_boundaries
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -225,16 +225,13 @@ def _check_workbook(data: bytes) -> None:
     for part in parts:
         if part.file_size > 1024 * 1024 and part.file_size > MAX_RATIO * max(part.compress_size, 1):
             raise Unreadable(f"这个 Excel 文件中的 {part.filename} 压缩比异常（{part.file_size // max(part.compress_size, 1):,} 倍），不像是正常保存的表格：请在 Excel/WPS 中重新另存为 .xlsx (suspicious compression ratio)")
-    for part in parts:
         if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", part.filename):
             continue
         with archive.open(part) as f:
             head = f.read(64 * 1024)
             found = _DIMENSION.search(head)
             if found:
-                first_col, first_row, last_col, last_row = found.groups()
-                rows = int(last_row or first_row)
-                columns = column_index_from_string((last_col or first_col).decode())
+                _, _, columns, rows = range_boundaries(found.group(1).decode())
                 if rows > MAX_ROWS or columns > MAX_COLUMNS:
                     raise Unreadable(f"这个 Excel 表格声明有 {rows:,} 行 × {columns:,} 栏（{part.filename}），一份清单最多 {MAX_ROWS:,} 行、{MAX_COLUMNS} 栏：请删掉表格外多余的行和栏，或复制到新表格后再导入 (sheet declares {rows} rows × {columns} columns)")
             rows = _count_rows(head, f)

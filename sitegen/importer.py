@@ -231,7 +231,7 @@ class Known:
     by_route: dict[str, dict]  # squeezed 办事途径 → a row that has it
     vocab: vocabulary.Vocabulary  # offices, documents, exceptions editors have quoted
     existing: Document | None  # the list being updated
-    old_rows: list[dict]  # its rows that have an id
+    old_rows: dict[str, dict]  # its rows that have an id, by id
     sources: dict[str, dict]  # sha256 of a local copy → a source block already in content
     taken: set[str]  # ids in the region's other list: one certificate, one status
 
@@ -249,7 +249,7 @@ def known(loaded: Loaded, region: str, kind: str) -> Known:
         cert_names[tables.squeeze(str(c.get("name", "")))] = c["id"]
         for other in c.get("also_called") or []:
             also.setdefault(tables.squeeze(str(other)), set()).add(c["id"])
-    rows_named, by_route, existing, old_rows, sources, taken = {}, {}, None, [], {}, set()
+    rows_named, by_route, existing, old_rows, sources, taken = {}, {}, None, {}, {}, set()
     for doc in loaded.lists:
         d = doc.data if isinstance(doc.data, dict) else {}
         rows = [r for r in d.get("rows") or [] if isinstance(r, dict) and isinstance(r.get("id"), str)]
@@ -261,7 +261,7 @@ def known(loaded: Loaded, region: str, kind: str) -> Known:
         if isinstance(d.get("source"), dict) and isinstance(d["source"].get("sha256"), str):
             sources.setdefault(d["source"]["sha256"], d["source"])
         if d.get("region") == region and d.get("kind") == kind and existing is None:
-            existing, old_rows = doc, rows
+            existing, old_rows = doc, {r["id"]: r for r in rows}
         elif d.get("region") == region:
             taken.update(r["id"] for r in rows)
     vocab = vocabulary.of_rows(r for named in rows_named.values() for r in named)
@@ -290,7 +290,7 @@ def near_misses(name: str, k: Known, n: int = 3) -> list[tuple[str, str, float]]
 def find_ids(name: str, k: Known) -> set[str]:
     """The certificate ids a row name may stand for: one when it is sure."""
     key = tables.squeeze(name)
-    for r in k.old_rows:
+    for r in k.old_rows.values():
         if tables.squeeze(str(r.get("name", ""))) == key:
             return {r["id"]}
     if key in k.cert_names:
@@ -495,7 +495,6 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         raise Refused([Problem(shown, exc.line, exc.column, "", exc.message)]) from None
     rows, labels, col_of = table_rows(lines, kind, shown, problems, notes)
 
-    old_rows = {r["id"]: r for r in k.old_rows}
     text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (content / "lists").rglob("*.yaml"))
     last_todo = max((int(n) for n in re.findall(r"\btodo-([0-9]+)\b", text)), default=0)
     todo_ids = (f"todo-{n}" for n in itertools.count(last_todo + 1))  # todo ids stay unique
@@ -517,8 +516,8 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         if not data.get(tables.ID):
             _assign_id(data, k, used, todo_ids, new_certs, problem)
         used.setdefault(data[tables.ID], row)
-        if data[tables.ID] in old_rows:
-            keep_curated(data, old_rows[data[tables.ID]], notes)
+        if data[tables.ID] in k.old_rows:
+            keep_curated(data, k.old_rows[data[tables.ID]], notes)
         else:
             fill_quotes(data, k, row.number or str(row.line), notes)
         out_rows.append(data)

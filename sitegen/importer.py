@@ -116,8 +116,9 @@ class TableRow:
     cells: dict[str, str]  # field key → raw text (pieces joined with "\n")
 
 
-def find_header(lines: list, shown: str) -> tuple[int, list[str | None]]:
-    """Index of the header line and the field key of each column."""
+def find_header(lines: list, kind: str, shown: str) -> tuple[int, list[str], list[str | None]]:
+    """Index of the header line, its labels and the field key of each column; Refused
+    for a column unknown or doubled, or one the kind of list needs missing."""
     for i, (number, cells) in enumerate(lines):
         labels = [tables.squeeze(c) for c in cells]
         keys = [tables.key_for_label(label) for label in labels]
@@ -136,7 +137,13 @@ def find_header(lines: list, shown: str) -> tuple[int, list[str | None]]:
                 first[key] = label
         if problems:
             raise Refused(problems)
-        return i, keys
+        for key in REQUIRED[kind]:
+            if key not in keys:
+                other = RETAINED if kind == NOT_ISSUED else NOT_ISSUED
+                message = (f"表头里没有“{tables.DEFAULT_LABELS[key]}”栏：{kind}清单必须有这一栏；"
+                           f"如果这是{other}清单，请用 --kind {other} (column {key} missing)")
+                raise Refused([Problem(shown, number, 1, "", message)])
+        return i, labels, keys
     raise Refused([Problem(shown, 1, 1, "", f"找不到表头：表格要有一行栏目名，如 序号、证明名称、办事途径 "
                                                    f"(no header row with {tables.NUMBER}/证明名称 found)")])
 
@@ -144,16 +151,7 @@ def find_header(lines: list, shown: str) -> tuple[int, list[str | None]]:
 def table_rows(lines: list, kind: str, shown: str, problems: list[Problem], notes: list[str]):
     """The rows of the table (pieces joined), the label of each field's
     column and its column number."""
-    start, keys = find_header(lines, shown)
-    header_line, header = lines[start]
-    header_text = [tables.squeeze(c) for c in header]
-    labels = {key: label for key, label in zip(keys, header_text) if key not in (None, tables.NUMBER, tables.ID)}
-    for key in REQUIRED[kind]:
-        if key not in labels:
-            other = RETAINED if kind == NOT_ISSUED else NOT_ISSUED
-            message = (f"表头里没有“{tables.DEFAULT_LABELS[key]}”栏：{kind}清单必须有这一栏；"
-                       f"如果这是{other}清单，请用 --kind {other} (column {key} missing)")
-            raise Refused([Problem(shown, header_line, 1, "", message)])
+    start, header, keys = find_header(lines, kind, shown)
     for number, cells in lines[:start]:
         if any(c.strip() for c in cells):
             notes.append(f"第 {number} 行在表头之前，没有导入：{join_lines(' '.join(cells))[:40]}")
@@ -164,7 +162,7 @@ def table_rows(lines: list, kind: str, shown: str, problems: list[Problem], note
         cells = [tables.unprotect(c) for c in raw]
         if not any(c.strip() for c in cells):
             continue
-        if [tables.squeeze(c) for c in cells[: len(header_text)]] == header_text:
+        if [tables.squeeze(c) for c in cells[: len(header)]] == header:
             notes.append(f"第 {line} 行是重复的表头（换页），已跳过")
             continue
         extra = [(col, c) for col, c in enumerate(cells, 1) if col > len(keys) and c.strip()]
@@ -199,6 +197,7 @@ def table_rows(lines: list, kind: str, shown: str, problems: list[Problem], note
     for row, expected in zip(numbered, [1, *(int(r.number) + 1 for r in numbered)]):
         if int(row.number) != expected:
             notes.append(f"第 {row.line} 行：序号是 {row.number}，按顺序应为 {expected}（网站按表格中的先后顺序编号）")
+    labels = {key: label for key, label in zip(keys, header) if key not in (None, tables.NUMBER, tables.ID)}
     return rows, labels, {key: i + 1 for i, key in enumerate(keys) if key}
 
 

@@ -137,7 +137,8 @@ def validate(loaded: Loaded, map=fork_map) -> Content:
 
     lists: list[PublishedList] = []
     seen_kind: dict[tuple[str, str], str] = {}
-    versioned = {(d.data.get("region"), d.data.get("kind")) for d in loaded.history if isinstance(d.data, dict)}
+    # a list, compared and never hashed: a file failing its schema may name a list as its region
+    versioned = [(d.data.get("region"), d.data.get("kind")) for d in loaded.history if isinstance(d.data, dict)]
     # A region with a list we could not read cannot be cross-checked without
     # reporting knock-on errors that vanish once the first one is fixed.
     incomplete = {key.split("/")[0] for key in loaded.unreadable}
@@ -179,7 +180,7 @@ def _ids(doc: Document | None, key: str) -> set[str] | None:
     return None if items is None else {i["id"] for i in items if isinstance(i.get("id"), str)}
 
 
-def _undated(doc: Document, versioned: set[tuple], today: str) -> list[Problem]:
+def _undated(doc: Document, versioned: list[tuple], today: str) -> list[Problem]:
     """A list with no date (its own or its source's) must say when this site first
     published it, or the change feed has no date to give it an entry. (A list
     with earlier versions needs a real date: sitegen/history.py says so.)"""

@@ -54,6 +54,7 @@ CASES = {
     "unknown field": (CQ, "  route: 无法律法规依据，不再由基层群众性自治组织出具此项证明\n  note: 渝府办发〔2018〕56号附件2《取消清单》第16项", "  rout: x\n  route: 无法律法规依据，不再由基层群众性自治组织出具此项证明\n  note: 渝府办发〔2018〕56号附件2《取消清单》第16项", "rout: x", "rows[21].rout", "未知字段 “rout”"),
     "invented office": (CQ, "  offices:\n  - 公安派出所", "  offices:\n  - 街道办事处", "- 街道办事处", "rows[0].offices[0]", "没有逐字出现"),
     "wrong kind": (CQR, "kind: 保留", "kind: 保存", "kind: 保存", "kind", "只能是以下之一：不予出具、保留"),
+    "region written as a list": (CQR, "region: chongqing", "region: [chongqing]", "region: [chongqing]", "region", "应为文字"),
 }
 
 

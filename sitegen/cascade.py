@@ -5,7 +5,7 @@ and every entry records the region it was inherited from (None: its own).
 """
 from __future__ import annotations
 
-from .model import KINDS, Content, Entry, Hotline, PublishedList, Region, RegionView, Resolved, Sizes
+from .model import KINDS, Content, Entry, Hotline, PublishedList, Region, RegionView, Resolved, Sizes, by_region
 
 
 def lookup_order(region: Region, by_id: dict[str, Region]) -> tuple[Region, ...]:
@@ -26,7 +26,7 @@ def ancestors(region: Region, by_id: dict[str, Region]) -> tuple[Region, ...]:
 def resolve(content: Content, sizes: Sizes = Sizes()) -> Resolved:
     by_id = {r.id: r for r in content.regions}
     certs = {c.id: c for c in content.certificates}
-    lists_of = content.current
+    lists_of = by_region(content.lists)
     views = []
     for region in content.regions:
         chosen: dict[str, Entry] = {}

@@ -183,11 +183,6 @@ class Content:
     pages: tuple = ()  # sitepages.SitePage: content/pages/*.md
 
     @cached_property
-    def current(self) -> dict[str, list[PublishedList]]:
-        """Region id → its current lists, in content order (made once)."""
-        return by_region(self.lists)
-
-    @cached_property
     def earlier(self) -> dict[str, list[PublishedList]]:
         """Region id → its earlier list versions, in content order (made once)."""
         return by_region(self.history)

@@ -202,7 +202,6 @@ def _regions(doc: Document, problems: list[Problem]) -> tuple[Region, ...]:
     out = []
     seen: set[str] = set()
     items = doc.data["regions"]
-    ids = [r["id"] for r in items]
     level_of = {r["id"]: r["level"] for r in items}
     for i, r in enumerate(items):
         at = ("regions", i)
@@ -221,8 +220,8 @@ def _regions(doc: Document, problems: list[Problem]) -> tuple[Region, ...]:
                 problem(("parent",), "全国不能有上级地区 (the national level has no parent)")
         elif not parent:
             problem((), "缺少必填字段 “parent”：除全国外每个地区都要写上级地区 (parent required)")
-        elif parent not in ids:
-            problem(("parent",), f"上级地区 “{parent}” 不存在{suggest(parent, ids)} (unknown region)")
+        elif parent not in level_of:
+            problem(("parent",), f"上级地区 “{parent}” 不存在{suggest(parent, level_of)} (unknown region)")
         elif LEVELS.index(level_of[parent]) >= LEVELS.index(r["level"]):
             problem(("level",), f"层级不对：{r['level']} 的上级 {parent} 是 {level_of[parent]} (level must be below its parent's)")
         elsewhere = []

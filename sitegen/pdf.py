@@ -167,11 +167,11 @@ def snapshot(site: Path) -> Path:
     """The site's print pages, styles and QR codes hard-linked into a scratch folder, all from
     one build: walked through one handle on the folder, and again if a build swapped it."""
     for _ in range(5):
-        scratch = Path(tempfile.mkdtemp(prefix=f".{site.name}.print-", dir=site.parent))
         try:
             fd = os.open(site, os.O_RDONLY | os.O_DIRECTORY)
         except FileNotFoundError:
             raise PrintFailed(f"{site} 不存在：请先生成网站 (site missing; build it first)") from None
+        scratch = Path(tempfile.mkdtemp(prefix=f".{site.name}.print-", dir=site.parent))
         try:
             for folder, _dirs, files, dir_fd in os.fwalk(".", dir_fd=fd):
                 rel = Path(folder)

@@ -718,6 +718,16 @@ def test_make_posters_command(built_site, tmp_path):
     assert read_pdf(tmp_path / "print/yubei/baoliu-a4.pdf").pages == 1
 
 
+@pytest.mark.parametrize("where", ["missing-site", "missing-folder/site"])
+def test_make_posters_without_a_site_says_so(tmp_path, where):
+    """No traceback and no scratch folder left behind, whether or not the site's folder exists."""
+    site = tmp_path / where
+    done = subprocess.run([sys.executable, "-m", "sitegen.pdf", "--site", str(site)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert f"{site} 不存在：请先生成网站" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def synthetic_poster(rows: int, paper=posters.A3):
     when = "如有单位仍要求您到社区开具不予出具清单上的证明，可以拨打此电话反映。"
     hotline = HotlineView("12345", "", "", "tel:12345", when, "", "")

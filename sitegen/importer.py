@@ -16,7 +16,7 @@ import re
 import shutil
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import yaml
@@ -323,12 +323,9 @@ def fill_quotes(new: dict, k: Known, number: str, notes: list[str]) -> None:
                 new[key] = [{"text": v["text"]} for v in kept] if key == "exceptions" else kept
         how = "与已有清单中办事途径相同的行"
     else:
-        found = vocabulary.find(new["route"], k.vocab)
-        for key in ("offices", "documents"):
-            if getattr(found, key):
-                new[key] = getattr(found, key)
-        if found.exceptions:
-            new["exceptions"] = [{"text": t} for t in found.exceptions]
+        found = asdict(vocabulary.find(new["route"], k.vocab))
+        found["exceptions"] = [{"text": t} for t in found["exceptions"]]
+        new.update((key, values) for key, values in found.items() if values)
         how = "办事途径原文中已知的机构、证件名称"
     named = k.rows_named.get(tables.squeeze(new["name"]), [{}])[0]
     for key in ("covers", "former_names"):

@@ -150,7 +150,8 @@ def insert_at(text: str, regions_doc, parent_id: str) -> int:
     return sum(len(x) for x in lines[:line])
 
 
-def write_region(content: Path, root: Path, new: dict, regions_doc: Document) -> Path:
+def write_region(content: Path, root: Path, new: dict, regions_doc: Document) -> None:
+    """Insert the entry; put regions.yaml back as it was if the entry makes it invalid."""
     path = content / "lists" / "regions.yaml"
     old = path.read_text(encoding="utf-8")
     at = insert_at(old, regions_doc, new["parent"])
@@ -158,13 +159,12 @@ def write_region(content: Path, root: Path, new: dict, regions_doc: Document) ->
     write_atomic(path, old[:at].rstrip("\n") + "\n" + entry_text(new) + ("\n" + after if after else ""))
     try:
         validate(load(content, root))
-        problems = []
     except ContentError as err:
         problems = [p for p in err.problems if p.path.endswith("regions.yaml")]
-    if problems:
-        write_atomic(path, old)
-        raise Refused(["写入后 regions.yaml 不合格，已恢复原文件 (entry rejected; regions.yaml restored):", *problems])
-    return path
+        if problems:
+            write_atomic(path, old)
+            message = "写入后 regions.yaml 不合格，已恢复原文件 (entry rejected; regions.yaml restored):"
+            raise Refused([message, *problems]) from None
 
 
 def new_region(args, content: Path, root: Path) -> None:
@@ -180,11 +180,11 @@ def new_region(args, content: Path, root: Path) -> None:
     existing = [Problem(shown_path(t, root), 1, 1, "", message) for t in targets if t.exists()]
     if existing:
         raise Refused(existing)
-    where = shown_path(write_region(content, root, new, loaded.regions), root)
+    write_region(content, root, new, loaded.regions)
     for kind, target in zip(kinds, targets):
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, list_skeleton(new, kind))
-    print(f"已添加地区 {new['full_name']}（id: {new['id']}，{new['level']}，上级 {new['parent_name']}）到 {where}")
+    print(f"已添加地区 {new['full_name']}（id: {new['id']}，{new['level']}，上级 {new['parent_name']}）到 {loaded.regions.path}")
     print(f"网址：{new['id']}/ ；没有本地清单时显示{new['parent_name']}的清单。")
     for t in targets:
         print(f"已写清单模板 {shown_path(t, root)}：按原文件填好以 “# ” 开头的必填项；填好之前网站不会更新。")

@@ -582,7 +582,6 @@ def command(args, content: Path, root: Path) -> int:
     """The ``import`` command: exit 0 when every row was imported with its id,
     1 when a row or cell could not be read or a row needs an id (the file is
     still written) or nothing could be written."""
-    err = sys.stderr
     try:
         kept = copy_of(args.copy, content, root) if args.copy else None
         result = import_table(args.file, args.region, args.kind, content, root, kept)
@@ -592,7 +591,7 @@ def command(args, content: Path, root: Path) -> int:
     for note in result.notes:
         print(f"提示：{note}")
     for p in result.problems:
-        print(p, file=err)
+        print(p, file=sys.stderr)
     if str(target) == "-":
         sys.stdout.write(result.text)
     else:
@@ -612,6 +611,6 @@ def command(args, content: Path, root: Path) -> int:
             print(f"已在 {where} 末尾新增 {len(result.certificates)} 个证明：{names}（id 待改）")
         print("下一步：按上面的提示核对、补全清单文件，然后 make check 检查，make serve 预览")
     if result.problems:
-        print(f"共 {len(result.problems)} 个问题，请看上面的说明 ({len(result.problems)} problem(s))", file=err)
+        print(f"共 {len(result.problems)} 个问题，请看上面的说明 ({len(result.problems)} problem(s))", file=sys.stderr)
         return 1
     return 0

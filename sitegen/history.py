@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .model import Content, PublishedList, Row, Source, Superseded
-from .problems import Problem, field_name
+from .problems import Problem
 from .tables import DEFAULT_LABELS, cell
 
 UNDATED = "原文未载明日期"
@@ -220,8 +220,7 @@ def version_problems(loaded, lists: list[PublishedList], history: tuple[Publishe
     problems = []
 
     def problem(lst: PublishedList, path: tuple, message: str) -> None:
-        line, col = docs[lst.path].where(path)
-        problems.append(Problem(lst.path, line, col, field_name(path), message))
+        problems.append(docs[lst.path].problem(path, message))
 
     current = {(lst.region, lst.kind): lst for lst in lists}
     seen_dates: dict[tuple[str, str, str], str] = {}

@@ -270,12 +270,11 @@ def cn_date(iso: str) -> str:
 
 
 def print_citation(lst: PublishedList) -> PrintCitation:
-    parts = [p for p in (lst.issuer, lst.doc_number, cn_date(lst.date)) if p]
-    said = (("发布机关", lst.issuer), ("文号", lst.doc_number), ("日期", lst.date))
-    missing = [label for label, value in said if not value]
-    issued = "　".join(parts)
+    said = (("发布机关", lst.issuer), ("文号", lst.doc_number), ("日期", cn_date(lst.date)))
+    issued = "　".join(value for _, value in said if value)
+    missing = "、".join(label for label, value in said if not value)
     if missing:
-        issued += ("；" if issued else "") + "、".join(missing) + "原文未载明"
+        issued += ("；" if issued else "") + missing + "原文未载明"
     s = lst.source
     carried = f"{s.issuer}《{s.title.strip('《》')}》" if s.title else s.issuer
     carried += "，".join([""] + [p for p in (s.doc_number, cn_date(s.date), s.part) if p])

@@ -214,6 +214,10 @@ class PosterBody:
     def pages_note(self) -> str:
         return "，每张都可以单独张贴" if self.pages > 1 else ""
 
+    @property
+    def ways(self) -> tuple[tuple[str, str], ...]:  # (way, label) of each PDF made: one, as printed
+        return (("", f"PDF：{self.paper.label}"),)
+
 
 @dataclass(frozen=True)
 class SlipBody:
@@ -221,6 +225,7 @@ class SlipBody:
     fourup: ClassVar[Paper] = A6X4
     copies: ClassVar[int] = 4  # slips in the page, of which A6 shows the first
     pages: ClassVar[int] = 1
+    ways: ClassVar = (("", "PDF：A6 一张"), (A6X4.key, "PDF：A4 一张印 4 份"))  # (way, label) of each PDF made
     fourup_link: Link  # to #a6x4 on the page itself
     single_link: Link  # back to one A6 slip
     scale: int  # percent, print.css .slip--k<scale>
@@ -583,13 +588,6 @@ def slip_body(view: RegionView, entry: Entry, base_url: str) -> SlipBody:
 # ------------------------------------------------------------------ PDFs
 
 
-def pdf_ways(body) -> tuple[tuple[str, str], ...]:
-    """(way, label) of each PDF a print page makes: a slip page's two (A6, four on A4)."""
-    if isinstance(body, SlipBody):
-        return (("", "PDF：A6 一张"), (body.fourup.key, "PDF：A4 一张印 4 份"))
-    return (("", f"PDF：{body.paper.label}"),)
-
-
 def pdf_url(page_url: str, way: str = "") -> str:
     """A print page's PDF, beside it: print/<region>/<name>.pdf, a slip's four-up <cert>-a6x4.pdf."""
     stem = page_url.removesuffix(".html")
@@ -623,7 +621,7 @@ class RegionPrint:
     def _keyed(self, body, url: str, template: str):
         """The body with its PDF cache key, and links to the PDFs the cache has of it."""
         key = pdfcache.key_of(template, body, self.style)
-        pdfs = [Link(href(url, pdf_url(url, way)), label) for way, label in pdf_ways(body) if pdfcache.has(key, way, self.pdfs)]
+        pdfs = [Link(href(url, pdf_url(url, way)), label) for way, label in body.ways if pdfcache.has(key, way, self.pdfs)]
         return replace(body, key=key, pdfs=tuple(pdfs))
 
     def _poster(self, kinds: tuple[str, ...], paper: Paper) -> PosterBody:
@@ -697,7 +695,7 @@ class Print(Feature):
         if made.pdfs:  # the cached PDF of each page whose content has one (a changed page: none)
             bodies = [(poster_url(rid, k, p), made.poster(k, p)) for k, p in made.found]
             for url, body in bodies + [(urls.slip(rid, e.certificate.id), made.slip(e)) for e in view.entries]:
-                for way, _ in pdf_ways(body):
+                for way, _ in body.ways:
                     if pdfcache.has(body.key, way, made.pdfs):
                         out.append(Output(pdf_url(url, way), partial(_cached_pdf, body.key, way), own))
         return out

@@ -127,20 +127,13 @@ def list_skeleton(new: dict, kind: str) -> str:
 def insert_at(text: str, regions_doc, parent_id: str) -> int:
     """Character offset where the entry goes: before the first region after
     the parent's subtree (and before the comments that introduce it)."""
-    items = regions_doc.data["regions"]
-    by_id = {r.get("id"): r for r in items if isinstance(r, dict)}
-
-    def under(r: dict) -> bool:
-        seen = set()
-        while isinstance(r, dict) and r.get("id") not in seen:
-            if r.get("id") == parent_id:
-                return True
-            seen.add(r.get("id"))
-            r = by_id.get(r.get("parent"))
-        return False
-
-    start = next(i for i, r in enumerate(items) if isinstance(r, dict) and r.get("id") == parent_id)
-    after = next((i for i in range(start + 1, len(items)) if not under(items[i])), None)
+    items = [r if isinstance(r, dict) else {} for r in regions_doc.data["regions"]]
+    below, size = {parent_id}, 0  # the parent and every region under it, a level more each round
+    while len(below) != size:
+        size = len(below)
+        below |= {r.get("id") for r in items if r.get("parent") in below}
+    start = next(i for i, r in enumerate(items) if r.get("id") == parent_id)
+    after = next((i for i in range(start + 1, len(items)) if items[i].get("id") not in below), None)
     lines = text.splitlines(keepends=True)
     if after is None:
         return len(text)

@@ -63,9 +63,7 @@ def key_for_label(label: str) -> str | None:
     """The field a column label stands for; a bracketed remark is ignored
     (广西's "法律法规依据 (需明确到具体条款内容)")."""
     label = squeeze(label).strip("*＊")
-    if label in LABEL_KEYS:
-        return LABEL_KEYS[label]
-    return LABEL_KEYS.get(re.split(r"[（(]", label, maxsplit=1)[0])
+    return LABEL_KEYS.get(label) or LABEL_KEYS.get(re.split(r"[（(]", label, maxsplit=1)[0])
 
 
 def cell(row: Row, key: str) -> str:

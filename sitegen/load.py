@@ -189,7 +189,7 @@ def parse(text: str, shown_path: str) -> tuple[Document | None, list[Problem]]:
         if what == "found character that cannot start any token" and mark:  # libyaml leaves out which
             char = text.splitlines()[mark.line][mark.column : mark.column + 1]
             what = f"found character {char!r} that cannot start any token"
-        reason = next((chinese for english, chinese in _YAML_REASONS.items() if what.startswith(english)), "无法解析")
+        reason = next((chinese for english, chinese in _YAML_REASONS.items() if english in what), "无法解析")
         return None, [Problem(shown_path, line, col, "", f"YAML 格式错误：{reason} (YAML syntax: {what})")]
     except yaml.reader.ReaderError as exc:  # a control character pasted from elsewhere
         # libyaml counts bytes, the Python reader characters: find the character itself
@@ -221,7 +221,7 @@ def _hidden(text: str) -> str:
 
 
 _TAB = "不能用制表符（Tab）缩进，请用空格"
-_YAML_REASONS = {  # the start of libyaml's message → what it means to a clerk
+_YAML_REASONS = {  # words of libyaml's message → what it means to a clerk
     "could not find expected ':'": "缺少冒号“:”",
     "mapping values are not allowed": "这里不能出现冒号，含冒号的文字请用引号括起来",
     "found character '\\t' that cannot start any token": _TAB,

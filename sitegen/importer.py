@@ -478,7 +478,7 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
     if reg is None:
         names = [str(r.get(f)) for r in regions for f in ("id", "name", "full_name") if r.get(f)]
         message = f"地区 “{region}” 不在 regions.yaml 中{suggest(region, names)}；新地区请先运行 make new-region NAME=… ID=… (unknown region)"
-        raise Refused([Problem("content/lists/regions.yaml", 1, 1, "region", message)])
+        raise Refused([Problem(shown_path(content / "lists" / "regions.yaml", root), 1, 1, "region", message)])
     region_name = reg.get("full_name") or reg.get("name") or reg["id"]
     k = known(loaded, reg["id"], kind)
     shown = shown_path(path.resolve(), root)

@@ -397,7 +397,7 @@ def sheet_overhead(u: float, body: PosterBody, split: bool) -> float:
     qr = QR_MM[body.paper.key] * PT_PER_MM
     more = ("（续）", "（第 99 张，共 99 张）") if split else ("", "")
     heads = (body.region_full_name, body.heading + more[0], body.sub + more[1], body.warning)
-    titles = sum(block_pt(text, HEAD_K[key] * u, HEAD_LINE[key], w - qr - u) for text, key in zip(heads, HEAD_K))
+    titles = sum(block_pt(t, HEAD_K[key] * u, HEAD_LINE[key], w - qr - u) for t, key in zip(heads, HEAD_K))
     head = max(titles, qr + block_pt(QR_CAPTION, CAPTION_K * f, 1.3, qr)) + HEAD_RULE_K * u + HEAD_RULE_PT
     label_w = sum(_em(ch) * (HOTLINE_LABEL_K * u) for ch in "举报电话")
     call_w = max(label_w, sum(_em(ch) * (HOTLINE_NUMBER_K * u * 1.04) for ch in body.hotline.number))
@@ -460,8 +460,9 @@ def fit_poster(body: PosterBody, parts: tuple[Section, ...], must=False):
     best = sheets_at(unit, body, parts, strict=False)
     sheets = []
     for i, planned in enumerate(best, 1):
-        sections = (replace(p, rows=(), columns=tuple(p.rows[a:b] for a, b in cols)) for p, cols in zip(parts, planned))
-        sheets.append(Sheet(i, len(best), i > 1 and len(parts) == 1, tuple(sections)))
+        sections = tuple(replace(p, rows=(), columns=tuple(p.rows[a:b] for a, b in cols))
+                         for p, cols in zip(parts, planned))
+        sheets.append(Sheet(i, len(best), i > 1 and len(parts) == 1, sections))
     return unit, tuple(sheets)
 
 
@@ -491,7 +492,7 @@ def poster_body(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url
     url = poster_url(rid, kinds, paper)
     address = urls.absolute(base_url or SAMPLE_BASE, urls.region(rid))
     longest = max(address, urls.absolute(SAMPLE_BASE, urls.region(rid)), key=len)
-    foot = [t for c in citations for t in (c.listed, c.carried, c.note) if t]  # as print/poster.html prints them
+    foot = [t for c in citations for t in (c.listed, c.carried, c.note) if t]  # as print/poster.html has them
     foot += [f"打印日期：____年__月__日{MADE_SAMPLE}　{DISCLAIMER}", f"网址：{longest}"]
     when = hotline.when
     if kinds == (RETAINED,):  # the number is for units that still demand a not-issued certificate
@@ -508,7 +509,7 @@ def poster_body(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url
     if layout is None:
         return None
     unit_pt, sheets = layout
-    return replace(body, unit=f"u{round(unit_pt * 10)}", sheets=sheets)  # print.css .poster--u<tenths of a point>
+    return replace(body, unit=f"u{round(unit_pt * 10)}", sheets=sheets)  # .poster--u<tenths of a point>
 
 
 def slip_height_pt(body: SlipBody, scale: int) -> float:
@@ -573,10 +574,11 @@ def slip_body(view: RegionView, entry: Entry, base_url: str) -> SlipBody:
             hotline_lead="这项证明由社区依法出具。如有单位要求您到社区开具不予出具清单上的证明，请拨打举报电话：",
         )
     body = SlipBody(
-        scale=SLIP_SCALES[-1], region_full_name=view.region.full_name, name=row.name, hotline=hotline_view(view),
+        scale=SLIP_SCALES[-1], region_full_name=view.region.full_name, name=row.name,
         fourup_link=Link(href(url, urls.slip(rid, entry.certificate.id, fourup=True)), "改为一张 A4 纸印 4 份"),
         single_link=Link(href(url, url), "改为 A6 纸印 1 份"),
-        qr=href(url, urls.qr(item)), qr_url=urls.absolute(base_url, item), back=Link(href(url, item), f"返回“{short}”页面"),
+        qr=href(url, urls.qr(item)), qr_url=urls.absolute(base_url, item), hotline=hotline_view(view),
+        back=Link(href(url, item), f"返回“{short}”页面"),
         **texts,
     )
     # The largest type that fits. Text too long even for the smallest is printed anyway, never
@@ -621,8 +623,9 @@ class RegionPrint:
     def _keyed(self, body, url: str, template: str):
         """The body with its PDF cache key, and links to the PDFs the cache has of it."""
         key = pdfcache.key_of(template, body, self.style)
-        pdfs = [Link(href(url, pdf_url(url, way)), label) for way, label in body.ways if pdfcache.has(key, way, self.pdfs)]
-        return replace(body, key=key, pdfs=tuple(pdfs))
+        pdfs = tuple(Link(href(url, pdf_url(url, way)), label) for way, label in body.ways
+                     if pdfcache.has(key, way, self.pdfs))
+        return replace(body, key=key, pdfs=pdfs)
 
     def _poster(self, kinds: tuple[str, ...], paper: Paper) -> PosterBody:
         body = poster_body(self.view, kinds, paper, self.resolved.content.site["base_url"])
@@ -646,7 +649,8 @@ class RegionPrint:
         title = f"{region.name}｜{what}｜{paper.label} 海报"
         description = f"{region.full_name}{what}，{paper.label} 纸 {body.pages} 张，张贴在社区公示栏。"
         url = poster_url(self.rid, kinds, paper)
-        return make_page(self.resolved, url, "print/poster.html", title, description, body, crumbs=None, noindex=True)
+        return make_page(self.resolved, url, "print/poster.html", title, description, body,
+                         crumbs=None, noindex=True)
 
     def slip_page(self, entry: Entry) -> Page:
         """An item's slip page: it prints one A6 slip, and at #a6x4 four on an A4 sheet."""
@@ -654,7 +658,8 @@ class RegionPrint:
         description = f"{region.full_name}：{ANSWER[entry.kind]}{short}。打印后递给居民。"
         title = f"{region.name}｜{short}｜告知单（A6，或一张 A4 印 4 份）"
         url, body = urls.slip(self.rid, entry.certificate.id), self.slip(entry)
-        return make_page(self.resolved, url, "print/slip.html", title, description, body, crumbs=None, noindex=True)
+        return make_page(self.resolved, url, "print/slip.html", title, description, body,
+                         crumbs=None, noindex=True)
 
     def index_page(self) -> Page:
         """The region's print index: its posters (and their PDFs), and each item's slips."""
@@ -679,7 +684,8 @@ class RegionPrint:
         description = f"{view.region.full_name}的两张清单海报（A4、A3）和每项证明的告知单（A6）。"
         body = PrintIndexBody(view.region.name, tuple(posters + pdfs), tuple(slips), region)
         crumbs = ((urls.region(rid), view.region.name),)
-        return make_page(self.resolved, url, "print/index.html", title, description, body, crumbs=crumbs, noindex=True)
+        return make_page(self.resolved, url, "print/index.html", title, description, body,
+                         crumbs=crumbs, noindex=True)
 
 
 class Print(Feature):
@@ -689,9 +695,10 @@ class Print(Feature):
 
     def region_outputs(self, resolved: Resolved, view: RegionView) -> list:
         rid, own, made = view.region.id, frozenset({view.region.id}), RegionPrint(resolved, view)
-        out = [page(poster_url(rid, k, p), made.poster_page, k, p, regions=own, listed=False) for k, p in made.found]
-        out += [page(urls.slip(rid, e.certificate.id), made.slip_page, e, regions=own, listed=False) for e in view.entries]
-        out.append(page(urls.print_index(rid), made.index_page, regions=own, listed=False))
+        own_page = partial(page, regions=own, listed=False)  # shows this region only; not in the sitemap
+        out = [own_page(poster_url(rid, k, p), made.poster_page, k, p) for k, p in made.found]
+        out += [own_page(urls.slip(rid, e.certificate.id), made.slip_page, e) for e in view.entries]
+        out.append(own_page(urls.print_index(rid), made.index_page))
         if made.pdfs:  # the cached PDF of each page whose content has one (a changed page: none)
             bodies = [(poster_url(rid, k, p), made.poster(k, p)) for k, p in made.found]
             for url, body in bodies + [(urls.slip(rid, e.certificate.id), made.slip(e)) for e in view.entries]:

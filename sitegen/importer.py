@@ -36,7 +36,9 @@ REQUIRED = {NOT_ISSUED: ("name", "route"), RETAINED: ("name", "purpose")}
 # What an editor adds to a row by quoting the row's own text (sitegen/validate.py's QUOTED_FROM).
 CURATED = ("covers", "former_names", "offices", "documents", "exceptions", "limits")
 # What the import quotes into a new row, named as the note asking the clerk to review it names it.
-REVIEWED = {"offices": "办理机构", "documents": "证件材料", "exceptions": "例外", "covers": "也包括", "former_names": "原名称"}
+REVIEWED = {
+    "offices": "办理机构", "documents": "证件材料", "exceptions": "例外", "covers": "也包括", "former_names": "原名称",
+}
 ROW_ORDER = (
     "id", "name", "covers", "category", "requested_by", "issued_by", "matters", "route", "offices",
     "documents", "exceptions", "see_also", "purpose", "clauses", "method", "note", "former_names", "limits",

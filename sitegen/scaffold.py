@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import sys
 from pathlib import Path
 
 from .importer import HEADER_TODO, SOURCE_TODO, Refused, dump_yaml, find_region, resolve_kind, write_atomic

@@ -54,7 +54,8 @@ def plan(args, doc: Document) -> dict:
     elif national is not None:
         up = national
     else:
-        raise Refused([doc.problem(("regions",), "regions.yaml 中没有全国（level: 全国），请用 --parent 指定上级地区 (no national region)")])
+        message = "regions.yaml 中没有全国（level: 全国），请用 --parent 指定上级地区 (no national region)"
+        raise Refused([doc.problem(("regions",), message)])
     up_level = up.get("level")
     if up_level not in LEVELS or up_level == LEVELS[-1]:
         raise at(up, "level", f"{up.get('name')} 是{up_level}，不能再有下级地区 (parent has no lower level)")

@@ -108,6 +108,10 @@ def split_clauses(text: str) -> list[str]:
     return [c for c in (join_lines(part) for part in _CLAUSE.split(text.strip())) if c]
 
 
+# How a cell's text becomes its field's value (else join_lines): 依据 its clauses, an id without spaces.
+CONVERT = {"clauses": split_clauses, tables.ID: tables.squeeze}
+
+
 # ------------------------------------------------------------------ the table
 
 
@@ -201,22 +205,6 @@ def table_rows(lines: list, kind: str, shown: str, problems: list[Problem], note
             notes.append(f"第 {row.line} 行：序号是 {row.number}，按顺序应为 {expected}（网站按表格中的先后顺序编号）")
     labels = {key: label for key, label in zip(keys, header) if key not in (None, tables.NUMBER, tables.ID)}
     return rows, labels, {key: i + 1 for i, key in enumerate(keys) if key}
-
-
-def row_data(row: TableRow, kind: str, shown: str, col_of: dict[str, int], problems: list[Problem]) -> dict | None:
-    out: dict = {}
-    for key, raw in row.cells.items():
-        if key == "clauses":
-            out[key] = split_clauses(raw)
-        else:
-            out[key] = tables.squeeze(raw) if key == tables.ID else join_lines(raw)
-    for key in REQUIRED[kind]:
-        if not out.get(key):
-            label = tables.DEFAULT_LABELS[key]
-            message = f"第 {row.number} 项缺少“{label}”，这一行没有导入 ({key} is empty; row skipped)"
-            problems.append(Problem(shown, row.line, col_of[key], label, message))
-            return None
-    return out
 
 
 # ------------------------------------------------------------------ ids and what content/ already says
@@ -502,8 +490,12 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         def problem(message: str) -> None:
             problems.append(Problem(shown, row.line, name_col, name_label, message))
 
-        data = row_data(row, kind, shown, col_of, problems)
-        if data is None:
+        data = {key: CONVERT.get(key, join_lines)(raw) for key, raw in row.cells.items()}
+        empty = next((key for key in REQUIRED[kind] if not data.get(key)), None)
+        if empty is not None:
+            label = tables.DEFAULT_LABELS[empty]
+            message = f"第 {row.number} 项缺少“{label}”，这一行没有导入 ({empty} is empty; row skipped)"
+            problems.append(Problem(shown, row.line, col_of[empty], label, message))
             continue
         key = tables.squeeze(data["name"])
         if key in names:

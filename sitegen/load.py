@@ -366,9 +366,8 @@ def inventory(content_dir: Path, root: Path) -> tuple[list[Path], list[Problem]]
 
 def _is_list_path(rel: tuple[str, ...]) -> bool:
     """lists/<region>/<name>.yaml or lists/<region>/history/<name>.yaml."""
-    if not rel[-1].endswith(".yaml") or rel[0] != "lists":
-        return False
-    return len(rel) == 3 or (len(rel) == 4 and rel[2] == "history")
+    in_region = len(rel) == 3 or (len(rel) == 4 and rel[2] == "history")
+    return rel[0] == "lists" and rel[-1].endswith(".yaml") and in_region
 
 
 def _unexpected(rel: tuple[str, ...]) -> str:
@@ -393,8 +392,7 @@ def load(content_dir: Path, root: Path) -> Loaded:
 
     def one(path: Path) -> Document | None:
         if not path.exists():
-            shown = shown_path(path, root)
-            problems.append(Problem(shown, 1, 1, "", "缺少这个文件 (file missing)"))
+            problems.append(Problem(shown_path(path, root), 1, 1, "", "缺少这个文件 (file missing)"))
             return None
         doc, found = read_file(path, root)
         problems.extend(found)

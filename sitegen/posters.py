@@ -286,17 +286,19 @@ def print_citation(lst: PublishedList) -> PrintCitation:
     return PrintCitation(f"清单：《{lst.title}》　{issued}", f"载于：{carried}　依据：{'、'.join(lst.basis)}", s.note)
 
 
-def inherited_text(view: RegionView, entries: tuple[Entry, ...], kind: str) -> str:
-    if not any(e.inherited_from is not None for e in entries):
-        return ""
-    if all(e.inherited_from is not None for e in entries):
-        return shown_instead(view.region, kind, entries[0], shows="本海报印的是", short=True)
+def inherited_text(view: RegionView, kind: str) -> str:
+    """Whose list the poster prints when not the region's own, and which rows (marked *)
+    a farther list adds because the nearer one leaves them out."""
     parts = view.parts(kind)  # the nearest list, then the farther lists' rows it leaves out
-    nearer = (parts[0].inherited_from or view.region).name
+    nearest = parts[0].inherited_from
+    shown = shown_instead(view.region, kind, parts[0].entries[0], shows="本海报印的是", short=True) if nearest else ""
+    if len(parts) == 1:
+        return shown
     farther = "、".join(
         f"{(p.inherited_from or view.region).name}的清单（{p.list.doc_number or p.list.title}）" for p in parts[1:]
     )
-    return f"标“*”的项目，{nearer}公布的清单没有收录；{farther}仍然适用于{view.region.name}，这些项目按它办理。"
+    nearer = (nearest or view.region).name
+    return f"{shown}标“*”的项目，{nearer}公布的清单没有收录；{farther}仍然适用于{view.region.name}，这些项目按它办理。"
 
 
 def lead_text(entries: tuple[Entry, ...], kind: str) -> str:
@@ -331,12 +333,12 @@ def row_extra(entry: Entry, limit_only: bool = False) -> str:
 
 def row_texts(entries: tuple[Entry, ...], names_only: bool = False) -> tuple[PosterRow, ...]:
     """The rows as a poster prints them; ``names_only`` (the 两张清单 sheet): names and limits."""
-    one_list = len({e.list.id for e in entries}) == 1
-    mixed = any(e.inherited_from for e in entries) and not all(e.inherited_from for e in entries)
+    nearest = entries[0].list.id  # a row from a farther list is marked *
+    one_list = all(e.list.id == nearest for e in entries)
     return tuple(
         PosterRow(
             e.row.number if one_list else i,
-            e.row.name + ("*" if mixed and e.inherited_from else ""),
+            e.row.name + ("" if e.list.id == nearest else "*"),
             "" if names_only else few_words(e),
             row_extra(e, limit_only=names_only),
         )
@@ -484,7 +486,7 @@ def poster_body(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url
         Section(
             f"{n}、{ANSWER[kind]}的证明（共 {len(by_kind[kind])} 项）" if both else "",
             BOTH_LEAD[kind] if both else lead_text(by_kind[kind], kind),
-            inherited_text(view, by_kind[kind], kind),
+            inherited_text(view, kind),
             row_texts(by_kind[kind], names_only=both),
         )
         for n, kind in zip("一二", kinds)

@@ -219,7 +219,8 @@ def test_posters_carry_every_row_whole_on_one_page_and_the_hotline(printed, reso
         pages = [squeeze(t) for t in pdf.page_texts]
         for entry in entries:
             row = entry.row
-            name = squeeze(row.name)
+            marked = entry.list.id != view.parts(entry.kind)[0].list.id  # a farther list's row: marked *
+            name = squeeze(row.name) + ("*" if marked else "")
             if want[0] == "both":  # names, each with the limit its list puts on it
                 says = "（" + squeeze(row.exceptions[0].text) if row.exceptions else ("（" + squeeze(row.limits) if entry.kind == "保留" and row.limits else "")
                 head = name
@@ -412,7 +413,7 @@ def name_sizes(pdf: Printed, entries, names_alone: bool) -> list[float]:
     sizes = []
     for page in range(1, pdf.pages + 1):
         for word, size in sizes_on(pdf.path, page):
-            part = word.removesuffix("：")
+            part = word.removesuffix("：").removesuffix("*")  # * marks a farther list's row
             if len(part) >= 2 and (word.endswith("：") or (names_alone and not part.startswith("（"))) and any(name.endswith(part) for name in ends):
                 sizes.append(size)
     return sizes

@@ -515,7 +515,6 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         problems.append(Problem(shown, 1, 1, "", "表格中没有读到任何一行清单，没有写文件 (no rows read; nothing written)"))
         raise Refused(problems)
 
-    todo: list[str] = []
     old = k.existing.data if k.existing else None
     if old is not None:
         target = root / k.existing.path
@@ -530,11 +529,11 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
             "# 导入只填了表格中的各栏。请按原文件补全下面以 “# ” 开头的必填项（去掉 “# ”），",
             "# 补全之前 make check 会指出缺什么；原文没有载明的项（文号、日期）就不写。",
         ]
-        todo = list(HEADER_TODO)
         # the day the site first carries it: dates its feed entry if the document gives no date
         published = datetime.date.today().isoformat()
         data = {"region": reg["id"], "kind": kind, "published_on_site": published}
     data["columns"] = _columns(labels, out_rows, old, notes)
+    todo = [] if "title" in data else list(HEADER_TODO)  # imported again before the clerk filled it in: kept
     if copy:
         name, sha = copy
         if isinstance(data.get("source"), dict):

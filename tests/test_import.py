@@ -77,6 +77,23 @@ def test_pasted_table_into_a_region_without_the_list(fixture, region, kind, list
     assert "# title: 清单标题" in result.text and "# source:" in result.text
 
 
+def test_importing_again_before_filling_in_keeps_what_to_fill_in(tmp_path):
+    """docs/editing.md: fix the cell in Excel and import again. The second import updates
+    the file the first wrote; the header lines still to fill in (title, basis …) stay."""
+    content = small_content(tmp_path, rows=None)
+    (content / "lists" / "chongqing" / "buyu-chuju.yaml").unlink()
+    command = ("--content", str(content), "import", str(FIXTURES / "chongqing-buyu-chuju.csv"), "--region", "重庆市", "--kind", "不予出具")
+    target = content / "lists" / "chongqing" / "buyu-chuju.yaml"
+    assert run_build(*command).returncode == 0
+    first = target.read_text(encoding="utf-8")
+    assert run_build(*command).returncode == 0
+    second = target.read_text(encoding="utf-8")
+    to_fill = [line for line in first.splitlines() if line.startswith("# ") and ":" in line]
+    assert any(line.startswith("# title:") for line in to_fill) and any(line.startswith("# basis:") for line in to_fill)
+    assert [line for line in second.splitlines() if line in to_fill] == to_fill
+    assert data_of(second) == data_of(first)
+
+
 def test_import_command_writes_a_file_the_build_accepts(tmp_path):
     content = copy_content(tmp_path)
     target = content / "lists" / "chongqing" / "buyu-chuju.yaml"

@@ -246,17 +246,22 @@ def shown_path(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
-def read_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
-    shown = shown_path(path, root)
+def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
+    """A content file's text, or why it cannot be read (a pipe, too large, not UTF-8)."""
     try:
         data = read_regular(path)
     except Unreadable as exc:
         return None, [Problem(shown, 1, 1, "", exc.message)]
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         return None, [_not_utf8(data, exc, shown)]
-    return parse(text, shown)
+
+
+def read_file(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
+    shown = shown_path(path, root)
+    text, problems = read_text(path, shown)
+    return (None, problems) if text is None else parse(text, shown)
 
 
 FOLDER_NAMED_YAML = "这是一个文件夹，不是清单文件；文件夹名不能以 .yaml 结尾 (a folder named *.yaml)"

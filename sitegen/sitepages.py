@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import urls
-from .load import shown_path
+from .load import read_text, shown_path
 from .pages import make_page
 from .plan import NO_REGION, Feature, Output, page
 from .problems import Problem
@@ -52,10 +52,9 @@ def read(content_dir: Path | None) -> tuple[tuple[SitePage, ...], list[Problem]]
         if not m:
             problems.append(Problem(shown, 1, 1, "", "文件名只能用小写拼音字母、数字和连字符，如 1-guanyu.md（开头的数字决定页脚中的先后）(bad page file name)"))
             continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            problems.append(Problem(shown, 1, 1, "", "文件不是 UTF-8 编码，请另存为 UTF-8 (not UTF-8)"))
+        text, unreadable = read_text(path, shown)  # a pipe, a huge file or GBK: told, not read
+        if text is None:
+            problems += unreadable
             continue
         first, _, rest = text.lstrip("\ufeff").partition("\n")
         if not first.startswith("# ") or not first[2:].strip():

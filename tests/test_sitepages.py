@@ -2,12 +2,15 @@
 off and without images, linked from the footer of every page."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 
 from build import build
-from conftest import CONTENT, run_build
+from conftest import CONTENT, ROOT, run_build
 from fixtures.small_content import small_content
 
 
@@ -51,3 +54,16 @@ def test_a_page_without_a_title_is_named_with_its_file(tmp_path):
     assert done.returncode == 1
     assert f"{content / 'pages' / '4-notitle.md'}:1:1: 第一行要写页面标题" in done.stderr or "content/pages/4-notitle.md:1:1: 第一行要写页面标题" in done.stderr, done.stderr
     assert "Bad Name.md:1:1: 文件名只能用小写拼音字母" in done.stderr
+
+
+def test_a_page_file_that_cannot_be_read_is_told_not_waited_on(tmp_path):
+    """A pipe named *.md would block a plain read for ever; a GBK file is named as one."""
+    content = small_content(tmp_path, rows=2)
+    os.mkfifo(content / "pages" / "5-pipe.md")
+    (content / "pages" / "6-gbk.md").write_bytes("# 关于\n本站\n".encode("gbk"))
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "--content", str(content), "check"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "5-pipe.md:1:1: 这不是普通文件" in done.stderr, done.stderr
+    assert "6-gbk.md:1:" in done.stderr and "GBK" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr

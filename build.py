@@ -37,7 +37,7 @@ def missing_module(exc: ModuleNotFoundError) -> str:
 
 
 try:
-    from sitegen import forks, parallel
+    from sitegen import forks
     from sitegen.cascade import resolve
     from sitegen.features import every
     from sitegen.index import index
@@ -104,7 +104,7 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
 
     Speed is handed in, the stages never ask for it: ``isolate(read, …)`` may
     run stages 1–2 in a child process (``forks.in_child``: the parse leaves no
-    heap behind), ``map`` may write on every core (``parallel.Workers``),
+    heap behind), ``map`` may write on every core (``forks.Workers``),
     ``indexer(resolved, out)`` is the index stage, and ``pieces`` (parts of
     whole-site files, sitegen/pieces.py) may be kept by a builder that lives on.
     ``sizes``: from how many regions on the site is built as the country's.
@@ -135,7 +135,7 @@ def build(content: Path = CONTENT, site: Path = SITE, root: Path = ROOT, search_
 def fast(content: Path = CONTENT, site: Path = SITE, **options) -> BuildResult:
     """``build`` with the machinery that pays off on a big site: content read
     in a child process, pages written on every core."""
-    return build(content, site, isolate=forks.in_child, map=parallel.Workers(), **options)
+    return build(content, site, isolate=forks.in_child, map=forks.Workers(), **options)
 
 
 def serve(port: int, content: Path = CONTENT, site: Path = SITE) -> None:

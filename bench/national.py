@@ -54,7 +54,7 @@ sys.path.insert(0, str(BENCH))
 import synthetic  # noqa: E402
 
 # Imported by use_code() from a copy of the code taken when the run starts.
-build_module = hugo_compare = bundles = forks = incremental = index = parallel = resolve = load = validate = serve = None
+build_module = hugo_compare = bundles = forks = incremental = index = resolve = load = validate = serve = None
 
 
 def snapshot_code(dest: Path, root: Path = ROOT) -> Path:
@@ -72,11 +72,11 @@ def snapshot_code(dest: Path, root: Path = ROOT) -> Path:
 
 
 def use_code(code: Path) -> None:
-    global build_module, hugo_compare, bundles, forks, incremental, index, parallel, resolve, load, validate, serve
+    global build_module, hugo_compare, bundles, forks, incremental, index, resolve, load, validate, serve
     sys.path.insert(0, str(code))
     import build as build_module
     import hugo_compare
-    from sitegen import bundles, forks, incremental, index, parallel, serve
+    from sitegen import bundles, forks, incremental, index, serve
     from sitegen.cascade import resolve
     from sitegen.load import load
     from sitegen.validate import validate
@@ -399,7 +399,7 @@ def run(args) -> dict:
         from sitegen import features
 
         core = {"features": lambda templates: (features.Pages(templates),)}  # and no 打印和下载 links to the others
-    fig: dict = {"regions_arg": args.regions, "layout": args.layout, "cores": parallel.cores(), "loadavg_start": loadavg()}
+    fig: dict = {"regions_arg": args.regions, "layout": args.layout, "cores": forks.cores(), "loadavg_start": loadavg()}
     servers = contextlib.ExitStack()  # the S3 server of --publish
     try:
         # 1. data, and 2. Hugo's project from it, in a child process: a real
@@ -429,7 +429,7 @@ def run(args) -> dict:
         # 3. the real build
         quiet_disk()
         site = work / "site"
-        workers = parallel.Workers()
+        workers = forks.Workers()
         full = partial(build_module.build, isolate=forks.in_child, map=workers, **core)  # what build.fast does
         state = incremental.Builder(data.content, site, code, full=full, code=lambda: "the code snapshot", pagefind=bundles.Indexer(jobs=args.jobs))
         indexer = state.pagefind

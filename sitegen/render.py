@@ -1,5 +1,5 @@
 """Stage 5, write: ``write(plan, out, context, map=map)`` makes every output of the
-plan, part by part through ``map`` (the builtin, or forked workers: sitegen/parallel.py),
+plan, part by part through ``map`` (the builtin, or forked workers: sitegen/forks.py),
 then the files made from the list of all the others (sitemap.xml). Jinja2 with
 autoescape on and StrictUndefined (a template naming a missing field fails the
 build); assets get a content hash in their name, so WeChat's cache never pairs a new

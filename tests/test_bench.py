@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import synthetic  # noqa: E402
 
 import build as build_module  # noqa: E402
-from sitegen import bundles, forks, incremental, index, parallel, scale  # noqa: E402
+from sitegen import bundles, forks, incremental, index, scale  # noqa: E402
 from sitegen.model import Sizes  # noqa: E402
 from sitegen.cascade import resolve  # noqa: E402
 from sitegen.load import load  # noqa: E402
@@ -63,7 +63,7 @@ PER_CITY = Sizes(nearby_only_above=5, bundle_per_city_from=0)  # … and a Pagef
 def two_renders(data, tmp_path_factory) -> tuple[Path, Path]:
     """The same content written by forked workers and by one process."""
     out = tmp_path_factory.mktemp("renders")
-    workers = parallel.Workers(workers=2, from_items=0)
+    workers = forks.Workers(workers=2, from_items=0)
     many = build_module.build(data.content, out / "parallel", search_index=False, map=workers, sizes=NATIONAL)
     assert workers.used == 2, "the parallel path ran"
     one = build_module.build(data.content, out / "single", search_index=False, sizes=NATIONAL)

@@ -15,10 +15,10 @@ def _children() -> set[str]:
 
 def test_fork_map_gives_what_the_loop_gives_in_order_from_other_processes():
     items = list(range(23))
-    out = forks.fork_map(lambda i: (i * i, os.getpid()), items, workers=3, from_items=2)
+    out = forks.fork_map(lambda i: (i * i, os.getpid()), items, workers=3, from_items=2, chunk=2)
     assert [square for square, _ in out] == [i * i for i in items]
-    pids = {pid for _, pid in out}
-    assert os.getpid() in pids and len(pids) == 3  # this process took the first share, two children the rest
+    assert {pid for _, pid in out[:2]} == {os.getpid()}  # this process took the first chunk
+    assert len({pid for _, pid in out}) == 3  # and each child its own first chunk
 
 
 def boom(i):
@@ -30,7 +30,7 @@ def boom(i):
 def test_fork_map_raises_a_childs_exception_and_leaves_no_child_behind():
     before = _children()
     with pytest.raises(ValueError, match="item 9"):
-        forks.fork_map(boom, list(range(10)), workers=2, from_items=2)  # 9 is in the child's share
+        forks.fork_map(boom, list(range(10)), workers=2, from_items=2, chunk=5)  # 9 is in the child's chunk
     assert _children() == before  # the child was reaped (no zombie left)
 
 
@@ -52,14 +52,14 @@ def test_children_run_without_the_cycle_collector_and_the_parent_keeps_its_own()
     assert gc.isenabled()
     in_child = forks.in_child(lambda: (os.getpid(), gc.isenabled()))
     assert in_child[0] != os.getpid() and in_child[1] is False
-    shares = forks.fork_map(lambda i: (os.getpid(), gc.isenabled()), list(range(4)), workers=2, from_items=2)
+    shares = forks.fork_map(lambda i: (os.getpid(), gc.isenabled()), list(range(4)), workers=2, from_items=2, chunk=2)
     assert {enabled for pid, enabled in shares if pid != os.getpid()} == {False}
     assert {enabled for pid, enabled in shares if pid == os.getpid()} == {True}  # this process's own share
     assert gc.isenabled()
 
 
 def test_workers_map_in_order_over_forked_processes_and_raise_an_items_exception():
-    from sitegen.parallel import Workers
+    from sitegen.forks import Workers
 
     import time
 
@@ -68,14 +68,14 @@ def test_workers_map_in_order_over_forked_processes_and_raise_an_items_exception
         return i * i, os.getpid()
 
     items = list(range(40))
-    workers = Workers(workers=2, from_items=2, here=lambda i: i < 3, chunk=4)
+    workers = Workers(workers=2, from_items=2)
     out = workers(square, items)
     assert [square for square, _ in out] == [i * i for i in items] and workers.used == 2
-    assert {pid for i, (_, pid) in enumerate(out) if i < 3} == {os.getpid()}  # ``here`` items stay in this process
+    assert {pid for _, pid in out[:8]} == {os.getpid()}  # the first chunk (the site's parts) stays in this process
     assert len({pid for _, pid in out} - {os.getpid()}) >= 1
 
     before = _children()
     with pytest.raises(ValueError, match="item 9"):
-        Workers(workers=2, from_items=2, here=lambda i: False)(boom, items)
+        Workers(workers=2, from_items=2)(boom, items)
     assert _children() == before  # every child was reaped
-    assert Workers(workers=2, from_items=50, here=lambda i: False)(lambda i: os.getpid(), items) == [os.getpid()] * 40
+    assert Workers(workers=2, from_items=50)(lambda i: os.getpid(), items) == [os.getpid()] * 40

@@ -30,7 +30,7 @@ from sitegen import bundles, index, urls
 from sitegen.cascade import resolve
 from sitegen.load import load
 from sitegen.model import KINDS, LEVELS, Sizes
-from sitegen.parallel import Workers
+from sitegen.forks import Workers
 from sitegen.plan import Plan
 from sitegen.render import Context
 from sitegen.validate import validate

@@ -105,8 +105,7 @@ class Builder:
         indexer = partial(index.index, indexer=self.pagefind)
         result = self.full(self.content, self.site, search_index=self.search_index, indexer=indexer, pieces=self.pieces)
         self.known, self.files, self.hash = result, files, code
-        self.context = Context(result.valid.site, pieces=self.pieces)
-        self.context.compile_all()  # once: an edit then renders with templates compiled
+        self.context = Context(result.valid.site, pieces=self.pieces)  # its templates compiled once
         if self.search_index:
             self.pagefind.warm()  # a Pagefind process kept ready for the next edit
         return result

@@ -97,12 +97,9 @@ class Context:
         self.assets = {p.name: f"assets/{hashed_name(p)}" for p in sorted((self.templates / "assets").iterdir()) if p.is_file()}
         self.pieces = pieces if pieces is not None else Pieces()
         self._at_root: dict[str, tuple[dict, object]] = {}  # page.root → (assets, footer) seen from it
-        self._templates: dict[str, jinja2.Template] = {}  # by name, without Jinja's cache lock a page
-
-    def compile_all(self) -> None:
-        """Compile every template now (before forking: workers inherit them)."""
-        for name in self.env.list_templates(filter_func=lambda n: n.endswith(".html")):
-            self.env.get_template(name)
+        # every template compiled now (forked writers inherit them), looked up without Jinja's cache lock
+        html = self.env.list_templates(filter_func=lambda n: n.endswith(".html"))
+        self._templates = {name: self.env.get_template(name) for name in html}
 
     def render(self, page) -> bytes:
         """The page's bytes. Pages at one depth share their assets' links and footer
@@ -112,9 +109,7 @@ class Context:
             shared = self._at_root[page.root] = ({k: page.root + v for k, v in self.assets.items()}, footer(self.site, page.root))
         assets, foot = shared
         try:
-            template = self._templates.get(page.template)
-            if template is None:
-                template = self._templates[page.template] = self.env.get_template(page.template)
+            template = self._templates.get(page.template) or self.env.get_template(page.template)
             return template.render(page=page, body=page.body, site=self.site, assets=assets, footer=foot).encode()
         except Exception as exc:
             raise (template_error(exc, page.url) or exc) from None  # the template's file:line, told in any process
@@ -171,7 +166,6 @@ def write(plan: Plan, out: Path, context: Context, map=map) -> Written:
     """Write every output of ``plan`` into ``out``; ``map(f, groups)`` may make
     the plan's groups of parts anywhere (its result in order, as the builtin's)."""
     listing, pages, seconds = [], [], {}
-    context.compile_all()  # once, before any fork
     groups = plan.groups()
     folders: set[str] = set()  # each forked writer fills its own copy
     for group, results in zip(groups, map(partial(_write_group, plan, out, context, folders), groups)):

@@ -20,7 +20,7 @@ class Pages(Feature):
         self.others = others  # the features whose links region and item pages list under 打印和下载
 
     def site_outputs(self, resolved: Resolved) -> Iterator[Output]:
-        for path, data in render.asset_files(self.templates):
+        for path, data in render.asset_files(self.templates).values():
             yield Output(path, constant(data), NO_REGION)
         yield page(urls.home(), pages.home_page, resolved, regions=frozenset({resolved.views[0].region.id}))
         # a small site's search page lists each region's initials (its rows' names); a big one's, regions only

@@ -74,15 +74,14 @@ def shipped(path: Path) -> bytes:
     return data
 
 
-def hashed_name(path: Path) -> str:
-    digest = hashlib.sha256(shipped(path)).hexdigest()[:10]
-    return f"{path.stem}.{digest}{path.suffix}"
-
-
-def asset_files(templates: Path) -> list[tuple[str, bytes]]:
-    """(site path, bytes served) of each asset under its content-hashed name."""
-    assets = templates / "assets"
-    return [(f"assets/{hashed_name(p)}", shipped(p)) for p in sorted(assets.iterdir()) if p.is_file()]
+def asset_files(templates: Path) -> dict[str, tuple[str, bytes]]:
+    """Each asset's file name → (its site path under a content-hashed name, the bytes served)."""
+    out = {}
+    for p in sorted((templates / "assets").iterdir()):
+        if p.is_file():
+            data = shipped(p)
+            out[p.name] = (f"assets/{p.stem}.{hashlib.sha256(data).hexdigest()[:10]}{p.suffix}", data)
+    return out
 
 
 class Context:
@@ -94,7 +93,7 @@ class Context:
         self.site = site
         self.templates = templates or TEMPLATES
         self.env = environment(self.templates)
-        self.assets = {p.name: f"assets/{hashed_name(p)}" for p in sorted((self.templates / "assets").iterdir()) if p.is_file()}
+        self.assets = {name: path for name, (path, _) in asset_files(self.templates).items()}
         self.pieces = pieces if pieces is not None else Pieces()
         self._at_root: dict[str, tuple[dict, object]] = {}  # page.root → (assets, footer) seen from it
         # every template compiled now (forked writers inherit them), looked up without Jinja's cache lock

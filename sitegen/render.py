@@ -11,7 +11,7 @@ import hashlib
 import os
 import time
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 import jinja2
@@ -45,20 +45,15 @@ def environment(templates: Path | None = None, rowlinks_kept: int = 200_000) -> 
 
 def _rowlinks(env: jinja2.Environment, kept: int):
     """``rowlinks(links)``: the rowlink component of each link, joined; each link is
-    rendered once and reused (at most ``kept``): at national scale the same link is
-    on thousands of item pages."""
-    made: dict = {}
+    rendered once and reused (the ``kept`` last used): at national scale the same link
+    is on thousands of item pages."""
+
+    @lru_cache(maxsize=kept)
+    def rowlink(link) -> str:
+        return str(env.get_template("components/rowlink.html").module.rowlink(link))
 
     def rowlinks(links) -> Markup:
-        out = []
-        for link in links:
-            html = made.get(link)
-            if html is None:
-                if len(made) >= kept:
-                    made.clear()
-                html = made[link] = str(env.get_template("components/rowlink.html").module.rowlink(link))
-            out.append(html)
-        return Markup("".join(out))
+        return Markup("".join(map(rowlink, links)))
 
     return rowlinks
 

@@ -97,18 +97,15 @@ class Plan:
 
     def __init__(self, resolved: Resolved, features: tuple[Feature, ...]):
         self.resolved, self.features = resolved, features
-        self.parts = tuple(Part(f) for f in self.features) + tuple(Part(f, v) for v in resolved.views for f in self.features)
+        # the site's parts, then each region's: a writer's unit of work is one such group
+        self.groups = [tuple(Part(f, view) for f in features) for view in (None, *resolved.views)]
+        self.parts = tuple(part for group in self.groups for part in group)
         resolved.tree  # the region tree, made once here (forked writers inherit it)
 
     def outputs(self, part: Part) -> list[Output]:
         if part.view is None:
             return list(part.feature.site_outputs(self.resolved))
         return list(part.feature.region_outputs(self.resolved, part.view))
-
-    def groups(self) -> list[tuple[Part, ...]]:
-        """The parts by region, the site's first: a writer's unit of work."""
-        n = len(self.features)
-        return [self.parts[i : i + n] for i in range(0, len(self.parts), n)]
 
     def __iter__(self) -> Iterator[Output]:
         for part in self.parts:

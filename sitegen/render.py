@@ -122,11 +122,10 @@ def write_bytes(path: Path | str, data: bytes | list[bytes]) -> None:
         os.close(fd)
 
 
-def write_outputs(outputs: list[Output], out: Path, context: Context, folders: set[str] | None = None) -> None:
+def write_outputs(outputs: list[Output], out: Path, context: Context, folders: set[str]) -> None:
     """Make each output and write it below ``out``. ``folders``: those known to
     exist (a writer keeps it over all its parts: a region's QR codes go into its
     pages' folders). Paths stay strings: a ``Path`` a file cost more than its write."""
-    folders = set() if folders is None else folders
     root = os.fspath(out) + "/"
     for o in outputs:
         path = root + o.path
@@ -160,7 +159,7 @@ def write(plan: Plan, out: Path, context: Context, map=map) -> Written:
     """Write every output of ``plan`` into ``out``; ``map(f, groups)`` may make
     the plan's groups of parts anywhere (its result in order, as the builtin's)."""
     listing, pages, seconds = [], [], {}
-    groups = plan.groups()
+    groups = plan.groups
     folders: set[str] = set()  # each forked writer fills its own copy
     for group, results in zip(groups, map(partial(_write_group, plan, out, context, folders), groups)):
         for part, (paths, listed, cpu) in zip(group, results):

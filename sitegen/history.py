@@ -8,6 +8,7 @@ compares each with the one before (rows matched by id).
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -57,11 +58,34 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """A piece of a character diff: ``tag`` is "" (unchanged), "del" or "ins"."""
+
+    tag: str
+    label: str  # said by screen readers before a changed piece: 删去 / 新增
+    text: str
+
+
+@dataclass(frozen=True)
 class FieldChange:
     key: str
     label: str
     old: str
     new: str
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        """The new text with what changed from the old marked, character by character."""
+        segments = []
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, self.old, self.new, autojunk=False).get_opcodes():
+            if op == "equal":
+                segments.append(Segment("", "", self.old[i1:i2]))
+                continue
+            if i2 > i1:
+                segments.append(Segment("del", "删去", self.old[i1:i2]))
+            if j2 > j1:
+                segments.append(Segment("ins", "新增", self.new[j1:j2]))
+        return tuple(segments)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ schema.org JSON-LD for item pages, and the 数据下载 and 变更记录 pages.
 Nothing depends on the build time: two builds are byte-identical."""
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from dataclasses import dataclass, fields
@@ -254,15 +253,6 @@ def item_jsonld(resolved: Resolved, entry: Entry, view: RegionView) -> Markup:
 
 
 @dataclass(frozen=True)
-class Segment:
-    """A piece of a character diff: ``tag`` is "" (unchanged), "del" or "ins"."""
-
-    tag: str
-    label: str  # said by screen readers before a changed piece: 删去 / 新增
-    text: str
-
-
-@dataclass(frozen=True)
 class VersionView:
     """A version on the 变更记录 page and its ``change`` from the one before
     (None: a document known only by what a later list says of it)."""
@@ -293,7 +283,6 @@ class ChangesBody:
     feed: Link | None
     site_feed: Link
     rows: dict[str, Link]  # row id → its item page, for the rows of the changes this region shows now
-    diffs: dict[history.FieldChange, tuple[Segment, ...]]  # each changed text, what changed marked
 
 
 @dataclass(frozen=True)
@@ -316,20 +305,6 @@ class DataBody:
     sitemap: Link
 
 
-def _diff(f: history.FieldChange) -> tuple[Segment, ...]:
-    """The new text with what changed from the old marked, character by character."""
-    segments = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, f.old, f.new, autojunk=False).get_opcodes():
-        if op == "equal":
-            segments.append(Segment("", "", f.old[i1:i2]))
-            continue
-        if i2 > i1:
-            segments.append(Segment("del", "删去", f.old[i1:i2]))
-        if j2 > j1:
-            segments.append(Segment("ins", "新增", f.new[j1:j2]))
-    return tuple(segments)
-
-
 def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[history.Change]) -> Page:
     """A region's 变更记录: ``chains`` (kind → its list's versions) and ``own``, their changes."""
     rid = view.region.id
@@ -338,7 +313,6 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
     by_new = {ch.new.anchor: ch for ch in own}
     named = [r for ch in own for r in ch.added + ch.removed + ch.replaced + ch.carried + ch.unmapped]
     named += [w.new for ch in own for w in ch.reworded]
-    changed = [f for ch in own for f in ch.details] + [f for ch in own for w in ch.reworded for f in w.fields]
     sections, inherited = [], []
     for kind in KINDS:
         chain = chains.get(kind)
@@ -381,7 +355,6 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
         feed=Link(href(url, urls.feed(rid)), f"订阅{name}清单的变化（Atom）") if sections else None,
         site_feed=Link(href(url, urls.feed()), "订阅各地清单的变化（Atom）"),
         rows={r.id: row_link(url, current[r.id], r.name, said=ANSWER) for r in named if r.id in current},
-        diffs={f: _diff(f) for f in changed},
     )
     desc = f"{view.region.full_name}社区证明事项清单的各个版本，以及每次新增、删除和改写了哪些证明。"
     return make_page(resolved, url, "changes.html", f"{name}｜清单变更记录", desc, body, ((urls.region(rid), name),))

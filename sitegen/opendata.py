@@ -75,9 +75,8 @@ def list_data(lst: PublishedList, base: str) -> dict:
 
 
 def region_data(region: Region, base: str) -> dict:
-    return {
-        "id": region.id, "name": region.name, "full_name": region.full_name, "level": region.level,
-        "parent": region.parent, "note": region.note, "hotline": _published(region.hotline) if region.hotline else None,
+    return _published(region, "hotline", "elsewhere") | {
+        "hotline": _published(region.hotline) if region.hotline else None,
         "url": urls.absolute(base, urls.region(region.id)),
         "changes_url": urls.absolute(base, urls.changes(region.id)),
         "json": urls.absolute(base, urls.region_json(region.id)),
@@ -137,10 +136,7 @@ def _all_json(resolved: Resolved, context) -> list[bytes]:
     c, base = resolved.content, resolved.content.site["base_url"]
     remembered = context.pieces.remembered
     every = sorted(_changes(resolved, context), key=lambda ch: ch.date or "9999")  # undated last, stable
-    certificates = [
-        {"id": x.id, "name": x.name, "also_called": list(x.also_called), "keywords": list(x.keywords)}
-        for x in c.certificates
-    ]
+    certificates = [_published(x, "documents_show", "not_for") for x in c.certificates]
     values = {k: [_enc(v)] for k, v in _header(resolved, "all").items()}
     values["regions"] = _array(remembered(f"region {base}", c.regions, lambda r: _enc(region_data(r, base))))
     values["certificates"] = [_enc(certificates)]

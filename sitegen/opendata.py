@@ -278,7 +278,7 @@ class ChangesBody:
     inherited: tuple[Link, ...]  # kinds this region takes from an ancestor: link to that region's 变更记录
     feed: Link | None
     site_feed: Link
-    rows: dict[str, Link]  # row id → its item page, for the rows of the changes this region shows now
+    rows: dict[str, Link]  # row id → its item page, for each row this region shows now
 
 
 @dataclass(frozen=True)
@@ -305,10 +305,7 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
     """A region's 变更记录: ``chains`` (kind → its list's versions) and ``own``, their changes."""
     rid = view.region.id
     url = urls.changes(rid)
-    current = {e.certificate.id: e for e in view.entries}
     by_new = {ch.new.anchor: ch for ch in own}
-    named = [r for ch in own for r in ch.added + ch.removed + ch.replaced + ch.carried + ch.unmapped]
-    named += [w.new for ch in own for w in ch.reworded]
     sections, inherited = [], []
     for kind in KINDS:
         chain = chains.get(kind)
@@ -350,7 +347,7 @@ def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[h
         inherited=tuple(inherited),
         feed=Link(href(url, urls.feed(rid)), f"订阅{name}清单的变化（Atom）") if sections else None,
         site_feed=Link(href(url, urls.feed()), "订阅各地清单的变化（Atom）"),
-        rows={r.id: row_link(url, current[r.id], r.name, said=ANSWER) for r in named if r.id in current},
+        rows={e.certificate.id: row_link(url, e, said=ANSWER) for e in view.entries},
     )
     desc = f"{view.region.full_name}社区证明事项清单的各个版本，以及每次新增、删除和改写了哪些证明。"
     return make_page(resolved, url, "changes.html", f"{name}｜清单变更记录", desc, body, ((urls.region(rid), name),))

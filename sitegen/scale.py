@@ -16,7 +16,6 @@ class RegionTree:
     def __init__(self, resolved: Resolved):
         self.position = {v.region.id: i for i, v in enumerate(resolved.views)}
         self.entries = {v.region.id: {e.certificate.id: e for e in v.entries} for v in resolved.views}
-        self.parent = {v.region.id: v.region.parent for v in resolved.views}
         self.regions = {r.id: r for r in resolved.content.regions}
         self.children: dict[str | None, list[str]] = {}
         for v in resolved.views:
@@ -25,7 +24,7 @@ class RegionTree:
     def nearby(self, region_id: str) -> list[str]:
         """Parents, siblings and children of a region, in regions.yaml order."""
         near = {a.id for a in ancestors(self.regions[region_id], self.regions)}
-        near.update(self.children.get(self.parent[region_id], ()))
+        near.update(self.children.get(self.regions[region_id].parent, ()))
         near.update(self.children.get(region_id, ()))
         near.discard(region_id)
         return sorted(near, key=self.position.__getitem__)
@@ -61,7 +60,7 @@ def shown_on(resolved: Resolved, region_id: str) -> set[str]:
     if not nearby_only(resolved):
         return {v.region.id for v in resolved.views} - {region_id}
     idx = resolved.tree
-    parent = idx.parent[region_id]
+    parent = idx.regions[region_id].parent
     near = idx.descendants(region_id) | set(idx.children.get(parent, ()))
     if parent is not None:
         near.add(parent)

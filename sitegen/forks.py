@@ -129,13 +129,11 @@ def fork_map(fn, items, workers: int | None = None, from_items: int = 200, chunk
         outcomes = [outcome(take, first)] + [outcome(finish_child, take, *child) for child in children]
     finally:
         gc.unfreeze()
-    results: list = [None] * len(items)
-    for done, exc in outcomes:
+    for _, exc in outcomes:
         if exc is not None:
             raise exc
-        for i, result in done:
-            results[i] = result
-    return results
+    made = dict(pair for done, _ in outcomes for pair in done)  # item index → its result
+    return [made[i] for i in range(len(items))]
 
 
 class Workers:

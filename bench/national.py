@@ -561,7 +561,7 @@ def _layout_row(depth, layout, site: Path, stats: bundles.IndexStats, seconds, c
     scratch = site.parent / "one-bundle"
     scratch.mkdir()
     one = bundles.Indexer(layout, jobs=1, pages=pages_of)  # the county's bundle as an edit remakes it, in a new process
-    one.reindex(site, scratch, [county])
+    one.index(site, scratch, [one.bundle_of[county]])
     run = one.last.bundles[0]
     shutil.rmtree(scratch, ignore_errors=True)
     pages = [b.pages for b in stats.bundles] or [0]

@@ -3,7 +3,7 @@
 One index over the whole country is too big to build and to download, so a
 search in a region loads only its bundle (site/pagefind/<group>/). ``Indexer``
 builds a layout's bundles from only the item pages, on several Pagefind service
-processes (sitegen/pagefind_service.py), or only the bundles of some regions.
+processes (sitegen/pagefind_service.py), or only some of them.
 """
 from __future__ import annotations
 
@@ -127,19 +127,12 @@ class Indexer:
 
     def __call__(self, out: Path) -> IndexStats:
         """The index stage of a full build: every bundle, into ``out``."""
-        return self._index(out, out, list(self.bundles))
+        return self.index(out, out, list(self.bundles))
 
-    def reindex(self, site: Path, out: Path, regions: list[str]) -> list[str]:
-        """Rebuild the bundles of ``regions`` from ``site``'s pages into
-        ``out``/<bundle>, without touching ``site``; the bundle folders to swap in."""
-        affected = sorted({self.bundle_of[region] for region in regions})
-        self._index(site, out, affected)
-        return affected
-
-    def _index(self, site: Path, out: Path, bundles: list[str]) -> IndexStats:
-        """Index each bundle, ``jobs`` at a time, each on an idle service process, so a
-        process builds bundle after bundle. Processes kept by ``warm`` are kept; the
-        others end here. Their CPU time is counted."""
+    def index(self, site: Path, out: Path, bundles: list[str]) -> IndexStats:
+        """Index ``bundles`` from ``site``'s pages into ``out``/<bundle>, without touching ``site``:
+        ``jobs`` at a time, each on an idle service process, so a process builds bundle after
+        bundle. Processes kept by ``warm`` are kept; the others end here. Their CPU time is counted."""
         self.warmed()
         started, children_before = time.perf_counter(), _children_cpu()
         root, copy = _scratch(out)

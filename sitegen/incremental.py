@@ -184,7 +184,7 @@ class Builder:
         regions = [r for r in sorted({rel.split("/", 1)[0] for rel in written}) if not set(pages.get(r, ())).isdisjoint(written)]
         bundles = sorted({self.pagefind.bundle_of[r] for r in regions})
         self.last.update(regions=sorted(edit.regions), pages=len(written), render_parts=timing, bundles=bundles)
-        self.indexing = threading.Thread(target=self._reindex, args=(regions, stage), daemon=True)
+        self.indexing = threading.Thread(target=self._reindex, args=(bundles, stage), daemon=True)
         self.indexing.start()
         return result
 
@@ -243,12 +243,13 @@ class Builder:
             timing[part.feature.name] = round(timing.get(part.feature.name, 0.0) + time.process_time() - start, 3)
         return changed, timing
 
-    def _reindex(self, regions: list[str], stage: Staging) -> None:
-        """Re-index the bundles of ``regions`` (their pages are in site/
-        already) into ``stage`` and swap them in; on failure the next build
-        is a full one."""
+    def _reindex(self, bundles: list[str], stage: Staging) -> None:
+        """Re-index ``bundles`` (their pages are in site/ already) into
+        ``stage`` and swap them in; on failure the next build is a full one."""
         try:
-            for bundle in self.pagefind.reindex(self.site, stage.path, regions) if regions else []:
+            if bundles:
+                self.pagefind.index(self.site, stage.path, bundles)
+            for bundle in bundles:
                 swap(stage.path / bundle, self.site / bundle)
         except BaseException as exc:  # noqa: BLE001 - told by the full build that follows
             self.known, self.why_full = None, f"the search index of the last edit failed: {exc}"

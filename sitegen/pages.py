@@ -42,8 +42,6 @@ class HotlineView:
     when: str
     fallback_note: str  # non-empty when the documents here give no local number
     region_note: str
-    heading: str = "举报电话"  # "" in the compact tap-to-call line
-    variant: str = "section"  # CSS modifier: section / answer
 
 
 @dataclass(frozen=True)
@@ -113,7 +111,6 @@ class ItemBody:
     exceptions: tuple[str, ...]  # route exceptions no retained row on this site covers
     related: tuple[Related, ...]  # retained rows this not-issued row points to, or not-issued rows pointing here
     related_heading: str
-    call: HotlineView  # the tap-to-call line of the answer block
     retained_facts: tuple[tuple[str, str, str], ...]  # (plain label, column label, value) for retained rows
     note_label: str
     citation: PublishedList
@@ -153,7 +150,6 @@ class RegionBody:
     region: Region  # its full name and note shown verbatim
     sections: tuple[ListSection, ...]
     hotline: HotlineView
-    call: HotlineView  # the compact tap-to-call line near the top
     relatives: tuple[tuple[str, Link], ...]  # (上级 / 下级, the region)
     search: Link
     index_az: Link
@@ -294,11 +290,6 @@ def hotline_view(view: RegionView) -> HotlineView:
     return HotlineView(line.number, line.label, line.name, f"tel:{line.number}", when, fallback, line.note)
 
 
-def call_line(view: RegionView) -> HotlineView:
-    """The compact tap-to-call line: the number only, no heading and no notes."""
-    return replace(hotline_view(view), heading="", variant="answer", when="", fallback_note="")
-
-
 def few_words(entry: Entry) -> str:
     """Where to go in a few words (region lists, posters)."""
     row = entry.row
@@ -429,7 +420,6 @@ def item_page(resolved: Resolved, view: RegionView, entry: Entry, features=()) -
         exceptions=tuple(exc.text for exc in row.exceptions if not any(t in here for t in exc.see)),
         related=related(url, view, entry),
         related_heading="例外" if not_issued else "和哪些证明有关",
-        call=call_line(view),
         retained_facts=facts,
         note_label=cols.get("note", "备注"),
         citation=entry.list,
@@ -475,7 +465,6 @@ def region_page(resolved: Resolved, view: RegionView, features=()) -> Page:
         region=region,
         sections=sections,
         hotline=hotline_view(view),
-        call=call_line(view),
         relatives=tuple((word, Link(href(url, urls.region(r.id)), r.name)) for word, r in relatives),
         search=Link(href(url, urls.search(region.full_name)), f"在{region.name}的清单中搜索"),
         index_az=Link(href(url, urls.index_az(region.id)), "按名称查找（全部证明及其他叫法）"),

@@ -22,10 +22,10 @@ def examples():
             yield pytest.param(name, spec, example, id=f"{name}: {example['name']}")
 
 
-def render(name: str, params: dict) -> str:
+def render(name: str, params: dict, **flags) -> str:
     env = environment()
     macro = getattr(env.get_template(f"components/{name}.html").module, name)
-    return str(macro(params))
+    return str(macro(params, **flags))
 
 
 def test_every_component_has_examples_and_an_escaping_case():
@@ -39,7 +39,7 @@ def test_every_component_has_examples_and_an_escaping_case():
 @pytest.mark.parametrize("name,spec,example", list(examples()))
 def test_component_example(name, spec, example):
     assert set(example["params"]) == set(spec["params"]), "example must give every documented param"
-    html = render(name, example["params"])
+    html = render(name, example["params"], **example.get("flags", {}))  # e.g. compact=True
     for expected in example.get("expect", []):
         assert expected in html, f"{expected!r} not in {html}"
     for forbidden in example.get("forbid", []):

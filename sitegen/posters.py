@@ -232,13 +232,7 @@ class SlipBody:
     region_full_name: str
     answer: str  # 本社区不予出具 / 本社区依法出具
     name: str
-    go_to: str  # 请到…办理 (offices named by the list), or ""
-    bring: str  # the papers the route lists, or where to read what to bring
-    exceptions: tuple[str, ...]
-    facts: tuple[tuple[str, str], ...]  # retained rows: (column label, value)
-    limits: str
-    route: str  # 办事途径, verbatim
-    basis: str  # 依据：…
+    paragraphs: tuple[tuple[str, str], ...]  # (size: text / fine, text) between the name and the foot
     hotline_lead: str
     hotline: HotlineView
     qr: str  # link to the item page's QR code file (sitegen/wechat.py writes it)
@@ -526,11 +520,7 @@ def slip_height_pt(body: SlipBody, scale: int) -> float:
         return block_pt(text, SLIP_K[size] * u, SLIP_LINE[size], width) + (gap if spaced else 0)
 
     height = para("head", f"{body.region_full_name}　告知单", spaced=False) + para("answer", body.answer)
-    height += para("name", body.name, spaced=False)
-    height += sum(para("text", t) for t in (body.go_to, *(f"{label}：{value}" for label, value in body.facts)))
-    height += para("text", f"注意：{body.limits}" if body.limits else "") + para("text", body.bring)
-    height += sum(para("text", f"例外：{t}") for t in body.exceptions)
-    height += para("fine", f"办事途径（原文）：{body.route}" if body.route else "") + para("fine", body.basis)
+    height += para("name", body.name, spaced=False) + sum(para(size, text) for size, text in body.paragraphs)
     qr = SLIP_QR_MM * PT_PER_MM
     side = w - qr - SLIP_FOOT_GAP_K * u
     fallback = body.hotline.fallback_note or body.hotline.label
@@ -549,39 +539,31 @@ def slip_body(view: RegionView, entry: Entry, base_url: str) -> SlipBody:
     rid, row, lst, short = view.region.id, entry.row, entry.list, entry.row.short_name
     url, item = urls.slip(rid, entry.certificate.id), urls.item(rid, entry.certificate.id)
     cited = f"《{lst.title}》（{'、'.join(lst.basis)}）。"
-    texts = dict(go_to="", exceptions=(), facts=(), limits=row.limits, route="", basis=f"依据：{cited}")
     if entry.kind == NOT_ISSUED:
         names = {e.certificate.id: e.row.name for e in view.entries}
-        exceptions = []
+        bring = f"办事途径原文列出的证件材料：{'、'.join(row.documents)}。" if row.documents else ""
+        offices = f"请到{'、'.join(row.offices)}办理。" if row.offices else ""
+        text = [offices, f"注意：{row.limits}" if row.limits else "", bring or "要带什么，以下面的办事途径原文为准。"]
         for exc in row.exceptions:
             see = [names[t] for t in exc.see if t in names]
-            exceptions.append(exc.text + (f"（见依法出具清单：{'、'.join(see)}）" if see else ""))
-        bring = f"办事途径原文列出的证件材料：{'、'.join(row.documents)}。" if row.documents else ""
-        texts.update(
-            answer="本社区不予出具",
-            go_to=f"请到{'、'.join(row.offices)}办理。" if row.offices else "",
-            bring=bring or "要带什么，以下面的办事途径原文为准。",
-            exceptions=tuple(exceptions),
-            route=row.route,
-            hotline_lead="如有单位仍要求您开具此证明，请拨打举报电话：",
-        )
+            text.append(f"例外：{exc.text}" + (f"（见依法出具清单：{'、'.join(see)}）" if see else ""))
+        fine = [f"办事途径（原文）：{row.route}" if row.route else "", f"依据：{cited}"]
+        answer, lead = "本社区不予出具", "如有单位仍要求您开具此证明，请拨打举报电话："
     else:
-        clauses = "".join(row.clauses)
-        texts.update(
-            answer="本社区依法出具",
-            bring="需携带：清单原文没有写明到社区开具此证明需要带什么材料，请先向社区（村）问清楚。",
-            facts=tuple((lst.columns.get(k, _DEFAULT_LABEL[k]), getattr(row, k)) for k in _FACTS if getattr(row, k)),
-            limits="" if row.limits in row.purpose else row.limits,
-            basis=f"依据：{clauses}　清单：{cited}" if clauses else f"依据：{cited}",
-            hotline_lead="这项证明由社区依法出具。如有单位要求您到社区开具不予出具清单上的证明，请拨打举报电话：",
-        )
+        clauses, limits = "".join(row.clauses), "" if row.limits in row.purpose else row.limits
+        text = [f"{lst.columns.get(k, _DEFAULT_LABEL[k])}：{getattr(row, k)}" for k in _FACTS if getattr(row, k)]
+        bring = "需携带：清单原文没有写明到社区开具此证明需要带什么材料，请先向社区（村）问清楚。"
+        text += [f"注意：{limits}" if limits else "", bring]
+        fine = [f"依据：{clauses}　清单：{cited}" if clauses else f"依据：{cited}"]
+        answer = "本社区依法出具"
+        lead = "这项证明由社区依法出具。如有单位要求您到社区开具不予出具清单上的证明，请拨打举报电话："
+    paragraphs = tuple(("text", t) for t in text if t) + tuple(("fine", t) for t in fine if t)
     body = SlipBody(
         scale=SLIP_SCALES[-1], region_full_name=view.region.full_name, name=row.name,
         fourup_link=Link(href(url, urls.slip(rid, entry.certificate.id, fourup=True)), "改为一张 A4 纸印 4 份"),
         single_link=Link(href(url, url), "改为 A6 纸印 1 份"),
         qr=href(url, urls.qr(item)), qr_url=urls.absolute(base_url, item), hotline=hotline_view(view),
-        back=Link(href(url, item), f"返回“{short}”页面"),
-        **texts,
+        back=Link(href(url, item), f"返回“{short}”页面"), answer=answer, paragraphs=paragraphs, hotline_lead=lead,
     )
     # The largest type that fits. Text too long even for the smallest is printed anyway, never
     # cut: the sheet outgrows A6 and `make posters` names it.

@@ -20,7 +20,7 @@ class NotFoundBody:
     links: tuple[Link, ...]
 
 
-def not_found_page(resolved: Resolved) -> Page:
+def not_found_page(url: str, resolved: Resolved) -> Page:
     site = resolved.content.site
     root = urls.base_path(site["base_url"])
     body = NotFoundBody(
@@ -29,7 +29,7 @@ def not_found_page(resolved: Resolved) -> Page:
         links=(Link(root, "回到首页"), Link(root + urls.search(), "搜索证明")),
     )
     title = f"没有这个页面｜{site['title']}"
-    return make_page(resolved, urls.FILES["not_found"], "not_found.html", title, "这个网址没有页面。", body, None, root, noindex=True)
+    return make_page(resolved, url, "not_found.html", title, "这个网址没有页面。", body, None, root, noindex=True)
 
 
 class HostFiles(Feature):

@@ -301,10 +301,10 @@ class DataBody:
     sitemap: Link
 
 
-def changes_page(resolved: Resolved, view: RegionView, chains: dict, own: list[history.Change]) -> Page:
+def changes_page(url: str, resolved: Resolved, view: RegionView, chains: dict,
+                 own: list[history.Change]) -> Page:
     """A region's 变更记录: ``chains`` (kind → its list's versions) and ``own``, their changes."""
     rid = view.region.id
-    url = urls.changes(rid)
     by_new = {ch.new.anchor: ch for ch in own}
     sections, inherited = [], []
     for kind in KINDS:
@@ -361,8 +361,7 @@ def _schema_fields() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
     return tuple((title, tuple((k, v.get("description", "")) for k, v in defs[name]["properties"].items())) for name, title in groups)
 
 
-def data_page(resolved: Resolved) -> Page:
-    url = urls.data()
+def data_page(url: str, resolved: Resolved) -> Page:
     version = schema_version()
     names = {r.id: r.name for r in resolved.content.regions}
     regions = []

@@ -383,12 +383,11 @@ def _links(url: str, targets) -> tuple[Link, ...]:
 # ------------------------------------------------------------------ pages
 
 
-def item_page(resolved: Resolved, view: RegionView, entry: Entry, features=()) -> Page:
+def item_page(url: str, resolved: Resolved, view: RegionView, entry: Entry, features=()) -> Page:
     """``features``: those whose item_links the page lists under 打印和下载."""
     from .opendata import item_jsonld  # here, not at the top: opendata imports this module
 
     region, row, cols = view.region, entry.row, entry.list.columns
-    url = urls.item(region.id, entry.certificate.id)
     here = {e.certificate.id for e in view.entries}
     not_issued, short, answer, names = entry.kind == NOT_ISSUED, row.short_name, ANSWER[entry.kind], other_names(entry)
     found, facts = (), ()
@@ -455,10 +454,9 @@ def _section(url: str, view: RegionView, kind: str) -> ListSection:
     return ListSection(SECTION_HEADING[kind], STATUS_CLASS[kind], rows(first), first.list, inherited, empty, left_out)
 
 
-def region_page(resolved: Resolved, view: RegionView, features=()) -> Page:
+def region_page(url: str, resolved: Resolved, view: RegionView, features=()) -> Page:
     """``features``: those whose region_links the page lists under 打印和下载."""
     region = view.region
-    url = urls.region(region.id)
     sections = tuple(_section(url, view, kind) for kind in (NOT_ISSUED, RETAINED))
     relatives = [("上级", p) for p in view.ancestors[-1:]] + [("下级", c) for c in view.children]
     body = RegionBody(
@@ -477,8 +475,7 @@ def region_page(resolved: Resolved, view: RegionView, features=()) -> Page:
     return make_page(resolved, url, "region.html", title, desc, body, share_image=urls.share_image(region.id))
 
 
-def certificate_page(resolved: Resolved, cert_id: str) -> Page:
-    url = urls.certificate(cert_id)
+def certificate_page(url: str, resolved: Resolved, cert_id: str) -> Page:
     entries = resolved.by_certificate[cert_id]
     cert = entries[0].certificate
 
@@ -521,8 +518,8 @@ INTRO = (
 )
 
 
-def home_page(resolved: Resolved) -> Page:
-    url, site, national = urls.home(), resolved.content.site, resolved.views[0]
+def home_page(url: str, resolved: Resolved) -> Page:
+    site, national = resolved.content.site, resolved.views[0]
     lists = [p.list for p in national.parts(NOT_ISSUED)]
     number = f"（{lists[0].doc_number or lists[0].title}）" if lists else ""
     body = HomeBody(
@@ -553,11 +550,10 @@ def region_filters(resolved: Resolved, url: str) -> tuple[Link, ...]:
     return tuple(replace(link, href=link.href + at) for _, link in _menu(resolved, url))
 
 
-def search_page(resolved: Resolved) -> Page:
+def search_page(url: str, resolved: Resolved) -> Page:
     """The search page and its no-JS list (_menu): at national scale (a 650 KB page) a
     county is chosen by typing it, by ?region= (search.js adds it to the menu) or
     without JS through its province."""
-    url = urls.search()
     menu = _menu(resolved, url)
     if scale.nearby_only(resolved):
         note = "不用搜索也能找到：选择省（区、市），再选市、县，在地区页面按名称的拼音首字母找到证明。也可以在搜索框里输入地名，例如“渝北 无房证明”。"
@@ -571,9 +567,8 @@ def search_page(resolved: Resolved) -> Page:
     return make_page(resolved, url, "search.html", f"搜索证明｜{resolved.content.site['title']}", desc, body)
 
 
-def index_page(resolved: Resolved, view: RegionView) -> Page:
+def index_page(url: str, resolved: Resolved, view: RegionView) -> Page:
     region = view.region
-    url = urls.index_az(region.id)
     body = IndexBody(
         region.name,
         az_groups(view),
@@ -607,9 +602,8 @@ def _reading(name: str) -> tuple[str, tuple[str, ...]]:
     return (first.upper() if first.isascii() and first.isalpha() else "#"), syllables
 
 
-def hotline_page(resolved: Resolved, view: RegionView) -> Page:
+def hotline_page(url: str, resolved: Resolved, view: RegionView) -> Page:
     region = view.region
-    url = urls.hotline(region.id)
     body = HotlinePageBody(region.name, hotline_view(view), tuple(row_link(url, e) for e in view.of_kind(NOT_ISSUED)))
     title = f"{region.name}｜举报电话：被要求开不该开的证明"
     desc = f"{region.full_name}：有单位要求您到社区开具不予出具的证明时，打这个电话。"

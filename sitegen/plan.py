@@ -55,8 +55,9 @@ class Feature:
 
 
 def page(url: str, make_page: Callable, *args, regions: frozenset[str] | None, certificate: str = "", listed: bool = True) -> Output:
-    """The output of an HTML page: ``make_page(*args)`` rendered (sitegen/render.py)."""
-    return Output(urls.file_for(url), partial(_render, make_page, args), regions, certificate, url if listed else None)
+    """The output of an HTML page at ``url``: ``make_page(url, *args)`` rendered (sitegen/render.py)."""
+    make = partial(_render, make_page, (url, *args))
+    return Output(urls.file_for(url), make, regions, certificate, url if listed else None)
 
 
 def _render(make_page: Callable, args: tuple, context) -> bytes:

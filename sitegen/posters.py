@@ -627,28 +627,25 @@ class RegionPrint:
         """Whether `make posters` has printed the poster as it is now (no cache: no key made)."""
         return bool(self.pdfs) and bool(self.poster(kinds, paper).pdfs)
 
-    def poster_page(self, kinds: tuple[str, ...], paper: Paper) -> Page:
+    def poster_page(self, url: str, kinds: tuple[str, ...], paper: Paper) -> Page:
         """A poster's print page."""
         body, what, region = self.poster(kinds, paper), poster_name(kinds), self.view.region
         title = f"{region.name}｜{what}｜{paper.label} 海报"
         description = f"{region.full_name}{what}，{paper.label} 纸 {body.pages} 张，张贴在社区公示栏。"
-        url = poster_url(self.rid, kinds, paper)
         return make_page(self.resolved, url, "print/poster.html", title, description, body,
                          crumbs=None, noindex=True)
 
-    def slip_page(self, entry: Entry) -> Page:
+    def slip_page(self, url: str, entry: Entry) -> Page:
         """An item's slip page: it prints one A6 slip, and at #a6x4 four on an A4 sheet."""
         short, region = entry.row.short_name, self.view.region
         description = f"{region.full_name}：{ANSWER[entry.kind]}{short}。打印后递给居民。"
         title = f"{region.name}｜{short}｜告知单（A6，或一张 A4 印 4 份）"
-        url, body = urls.slip(self.rid, entry.certificate.id), self.slip(entry)
-        return make_page(self.resolved, url, "print/slip.html", title, description, body,
+        return make_page(self.resolved, url, "print/slip.html", title, description, self.slip(entry),
                          crumbs=None, noindex=True)
 
-    def index_page(self) -> Page:
+    def index_page(self, url: str) -> Page:
         """The region's print index: its posters (and their PDFs), and each item's slips."""
         rid, view = self.rid, self.view
-        url = urls.print_index(rid)
         posters, pdfs = [], []
         for kinds, paper in self.found:
             what, page_url = f"{poster_name(kinds)}（{paper.label}", poster_url(rid, kinds, paper)

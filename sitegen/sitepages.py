@@ -74,11 +74,11 @@ def footer_links(pages: tuple[SitePage, ...]) -> tuple[dict, ...]:
     return tuple({"url": urls.site_page(p.slug), "title": p.title} for p in pages)
 
 
-def site_page(resolved, p: SitePage):
+def site_page(url: str, resolved, p: SitePage):
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
     body = SitePageBody(p.title, Markup(md.render(p.text)))
     title = f"{p.title}｜{resolved.content.site['title']}"
-    return make_page(resolved, urls.site_page(p.slug), "page.html", title, p.title, body)
+    return make_page(resolved, url, "page.html", title, p.title, body)
 
 
 class SitePages(Feature):

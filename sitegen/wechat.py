@@ -95,9 +95,8 @@ class EmbedBody:
     hotline: HotlineView
 
 
-def embed_page(resolved: Resolved, view: RegionView) -> Page:
+def embed_page(url: str, resolved: Resolved, view: RegionView) -> Page:
     region = view.region
-    url = urls.embed(region.id)
     entries = view.of_kind(NOT_ISSUED)
     whose = entries[0].inherited_from if entries else None
     body = EmbedBody(

@@ -120,7 +120,7 @@ def proving_pages(resolved) -> list[str]:
     for view in resolved.views:
         made = posters.RegionPrint(resolved, view)
         for kind in LIST_FILE:
-            slips = [made.slip_page(e) for e in view.of_kind(kind)]
+            slips = [made.slip_page(urls.slip(view.region.id, e.certificate.id), e) for e in view.of_kind(kind)]
             if slips:
                 pages.append(max(slips, key=lambda p: posters.slip_height_pt(p.body, p.body.scale)).url)
     return sorted(set(pages) | set(NAMED_SLIPS))
@@ -346,8 +346,8 @@ def test_placeholder_address_is_marked_on_every_sheet(printed, resolved, built_s
     for view in real.views:
         made = posters.RegionPrint(real, view)
         for kinds, paper in made.found:
-            page = made.poster_page(kinds, paper)
-            assert page.body.warning == "" and page.body.qr_url.startswith("https://zhengming.gov.cn/")
+            body = made.poster(kinds, paper)
+            assert body.warning == "" and body.qr_url.startswith("https://zhengming.gov.cn/")
 
 
 @pytest.mark.parametrize("base, placeholder", [("https://zhengming.example.org/", True), ("https://example.com/x/", True), ("http://localhost.example/", True), ("https://zhengming.gov.cn/", False), ("https://mz.cq.gov.cn/zm/", False)])

@@ -179,20 +179,13 @@ class Sheet:
 
 
 @dataclass(frozen=True)
-class PrintCitation:  # the lines a poster's footer prints for a list
-    listed: str  # 清单：its title, issuer, 文号 and date — or 原文未载明
-    carried: str  # 载于：the source document it was transcribed from; 依据：its basis
-    note: str
-
-
-@dataclass(frozen=True)
 class PosterBody:
     paper: Paper
     region_full_name: str
     heading: str  # 社区不予出具的证明
     sub: str  # the list's name and its row count
     warning: str  # 测试地址 while base_url is a placeholder, else ""
-    citations: tuple[PrintCitation, ...]
+    cited: tuple[str, ...]  # the footer's lines for each list it prints (print_citation)
     hotline: HotlineView
     hotline_when: str  # when to call, for this list
     qr: str  # link to the region page's QR code file (sitegen/wechat.py writes it)
@@ -268,7 +261,9 @@ def cn_date(iso: str) -> str:
     return f"{m[1]}年{int(m[2])}月{int(m[3])}日" if m else iso
 
 
-def print_citation(lst: PublishedList) -> PrintCitation:
+def print_citation(lst: PublishedList) -> tuple[str, ...]:
+    """A list's lines in a poster's footer: 清单：its title, issuer, 文号 and date (or 原文未载明);
+    载于：the source document it was transcribed from, 依据：its basis; and the source's note, or ""."""
     said = (("发布机关", lst.issuer), ("文号", lst.doc_number), ("日期", cn_date(lst.date)))
     issued = "　".join(value for _, value in said if value)
     missing = "、".join(label for label, value in said if not value)
@@ -277,7 +272,7 @@ def print_citation(lst: PublishedList) -> PrintCitation:
     s = lst.source
     carried = f"{s.issuer}《{s.title.strip('《》')}》" if s.title else s.issuer
     carried += "，".join([""] + [p for p in (s.doc_number, cn_date(s.date), s.part) if p])
-    return PrintCitation(f"清单：《{lst.title}》　{issued}", f"载于：{carried}　依据：{'、'.join(lst.basis)}", s.note)
+    return f"清单：《{lst.title}》　{issued}", f"载于：{carried}　依据：{'、'.join(lst.basis)}", s.note
 
 
 def inherited_text(view: RegionView, kind: str) -> str:
@@ -473,7 +468,8 @@ def poster_body(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url
         return None
     rid = view.region.id
     entries = tuple(e for kind in kinds for e in by_kind[kind])
-    citations = tuple(print_citation(lst) for lst in {e.list.id: e.list for e in entries}.values())
+    lists = {e.list.id: e.list for e in entries}.values()
+    cited = tuple(t for lst in lists for t in print_citation(lst) if t)
     hotline = hotline_view(view)
     both = len(kinds) > 1
     parts = tuple(
@@ -488,8 +484,7 @@ def poster_body(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url
     url = poster_url(rid, kinds, paper)
     address = urls.absolute(base_url or SAMPLE_BASE, urls.region(rid))
     longest = max(address, urls.absolute(SAMPLE_BASE, urls.region(rid)), key=len)
-    foot = [t for c in citations for t in (c.listed, c.carried, c.note) if t]  # as print/poster.html has them
-    foot += [f"打印日期：____年__月__日{MADE_SAMPLE}　{DISCLAIMER}", f"网址：{longest}"]
+    foot = [*cited, f"打印日期：____年__月__日{MADE_SAMPLE}　{DISCLAIMER}", f"网址：{longest}"]
     when = hotline.when
     if kinds == (RETAINED,):  # the number is for units that still demand a not-issued certificate
         when = "以上证明由社区依法出具。" + when.replace("仍要求", "要求")
@@ -498,7 +493,7 @@ def poster_body(view: RegionView, kinds: tuple[str, ...], paper: Paper, base_url
         "社区证明事项两张清单" if both else f"{ANSWER[kinds[0]]}的证明",
         "、".join(LIST_NAME[k] for k in kinds) if both else f"{LIST_NAME[kinds[0]]}，共 {len(entries)} 项",
         "测试地址，请勿张贴：本页的二维码和网址是示例地址。" if urls.is_placeholder(base_url or SAMPLE_BASE) else "",
-        citations, hotline, when, href(url, urls.qr(urls.region(rid))), address, QR_CAPTION, DISCLAIMER,
+        cited, hotline, when, href(url, urls.qr(urls.region(rid))), address, QR_CAPTION, DISCLAIMER,
         Link(href(url, urls.region(rid)), f"返回{view.region.name}的清单"), tuple(foot),
     )
     layout = fit_poster(body, parts, must=base_url is not None)

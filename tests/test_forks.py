@@ -18,7 +18,9 @@ def test_fork_map_gives_what_the_loop_gives_in_order_from_other_processes():
     out = forks.fork_map(lambda i: (i * i, os.getpid()), items, workers=3, from_items=2, chunk=2)
     assert [square for square, _ in out] == [i * i for i in items]
     assert {pid for _, pid in out[:2]} == {os.getpid()}  # this process took the first chunk
-    assert len({pid for _, pid in out}) == 3  # and each child its own first chunk
+    # the next chunk is handed to the first child before it is forked; which process takes
+    # each later chunk depends on who is free (on a busy machine one child may take them all)
+    assert {pid for _, pid in out[2:4]} == {out[2][1]} != {os.getpid()}
 
 
 def boom(i):

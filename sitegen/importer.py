@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from . import tables, vocabulary
-from .load import SOURCE_COPIES, Document, Loaded, Unreadable, items_of, load, shown_path
+from .load import SOURCE_COPIES, Document, Loaded, Unreadable, items_of, load, read_text, shown_path
 from .model import KIND_SLUG, KINDS, NOT_ISSUED, RETAINED
 from .problems import Problem
 from .sources import FOLDER, sha256_of
@@ -481,7 +481,8 @@ def import_table(path: Path, region: str, kind: str, content: Path, root: Path,
         raise Refused([Problem(shown, exc.line, exc.column, "", exc.message)]) from None
     rows, labels, col_of = table_rows(lines, kind, shown, problems, notes)
 
-    text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in (content / "lists").rglob("*.yaml"))
+    # read as the loader reads (a pipe or a huge file is skipped: make check names it)
+    text = "".join(read_text(p, "")[0] or "" for p in (content / "lists").rglob("*.yaml"))
     last_todo = max((int(n) for n in re.findall(r"\btodo-([0-9]+)\b", text)), default=0)
     todo_ids = (f"todo-{n}" for n in itertools.count(last_todo + 1))  # todo ids stay unique
     out_rows, used, names, new_certs = [], {}, {}, []

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import runpy
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,6 +95,17 @@ def test_importing_again_before_filling_in_keeps_what_to_fill_in(tmp_path):
     assert any(line.startswith("# title:") for line in to_fill) and any(line.startswith("# basis:") for line in to_fill)
     assert [line for line in second.splitlines() if line in to_fill] == to_fill
     assert data_of(second) == data_of(first)
+
+
+def test_a_pipe_among_the_list_files_does_not_hold_up_an_import(tmp_path):
+    """A pipe named *.yaml under content/lists/ (make check names it) is not read for ever."""
+    content = small_content(tmp_path, rows=None)
+    os.mkfifo(content / "lists" / "chongqing" / "x.yaml")
+    command = [sys.executable, str(ROOT / "build.py"), "--content", str(content), "import",
+               str(FIXTURES / "chongqing-buyu-chuju.csv"), "--region", "重庆市", "--kind", "不予出具", "--output", "-"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "rows:" in done.stdout
 
 
 def test_import_command_writes_a_file_the_build_accepts(tmp_path):
